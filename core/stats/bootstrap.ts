@@ -1,0 +1,67 @@
+import type { Interval } from './interval.js';
+import { createRng } from '../rng.js';
+import { quantileSorted } from './quantile.js';
+
+/** Settings of a percentile bootstrap. */
+export interface BootstrapOptions {
+  /** Number of resamples (default 2000). */
+  readonly resamples?: number;
+  /** PRNG seed: same seed, same interval (default 0). */
+  readonly seed?: number;
+  /** Coverage of the two-sided interval (default 0.95). */
+  readonly level?: number;
+}
+
+/** Default number of bootstrap resamples. */
+export const DEFAULT_RESAMPLES = 2000;
+
+/**
+ * Percentile bootstrap interval (Efron & Tibshirani 1993, ch. 13) of any statistic of
+ * n units: draws `resamples` index vectors of length n with replacement from a seeded
+ * PRNG, evaluates `statistic` on each, and returns the (1−level)/2 and (1+level)/2
+ * quantiles (type 7) of the replicates. The statistic receives the resampled unit
+ * indices, so callers that resample several arrays jointly (paired data, ratios of
+ * sums) pass one function that reads all of them through the same indices.
+ */
+export function bootstrapInterval(
+  n: number,
+  statistic: (indices: Int32Array) => number,
+  options: BootstrapOptions = {},
+): Interval {
+  const resamples = options.resamples ?? DEFAULT_RESAMPLES;
+  const level = options.level ?? 0.95;
+  if (!Number.isInteger(n) || n < 1) throw new RangeError(`bootstrapInterval: n must be a positive integer, got ${n}`);
+  if (!Number.isInteger(resamples) || resamples < 1) {
+    throw new RangeError(`bootstrapInterval: options.resamples must be a positive integer, got ${resamples}`);
+  }
+  if (!(level > 0 && level < 1)) throw new RangeError(`bootstrapInterval: options.level must be in (0, 1), got ${level}`);
+  const rng = createRng(options.seed ?? 0);
+  const indices = new Int32Array(n);
+  const replicates = new Float64Array(resamples);
+  for (let b = 0; b < resamples; b++) {
+    for (let i = 0; i < n; i++) indices[i] = rng.int(n);
+    replicates[b] = statistic(indices);
+  }
+  replicates.sort();
+  const alpha = (1 - level) / 2;
+  return { low: quantileSorted(replicates, alpha), high: quantileSorted(replicates, 1 - alpha) };
+}
+
+/** Arithmetic mean of `values` at `indices`. */
+export function meanAt(values: ArrayLike<number>, indices: Int32Array): number {
+  let sum = 0;
+  for (let i = 0; i < indices.length; i++) sum += values[indices[i]];
+  return sum / indices.length;
+}
+
+/** Arithmetic mean (NaN for an empty array). */
+export function mean(values: ArrayLike<number>): number {
+  let sum = 0;
+  for (let i = 0; i < values.length; i++) sum += values[i];
+  return sum / values.length;
+}
+
+/** Seeded percentile bootstrap interval of the mean of `values`. */
+export function bootstrapMeanInterval(values: ArrayLike<number>, options: BootstrapOptions = {}): Interval {
+  return bootstrapInterval(values.length, (idx) => meanAt(values, idx), options);
+}

@@ -1,0 +1,30 @@
+/** Compression kernels: pure functions on Float32Array (see types.ts for conventions). */
+export type { Calibration, ErrorStats, Granularity, Matrix, PrunedMatrix, QuantizedMatrix, WeightErrorStats } from './types.js';
+export { outputErrorRatio, weightErrorStats } from './error-stats.js';
+export { columnAbsStats, columnNorms, matmul, relativeSquaredError } from './matmul.js';
+export { dequantizeCode, gridFromRange, maxCode, quantizeToCode, roundHalfEven, type Grid } from './quant-grid.js';
+export { checkBits, dequantizeMatrix, quantizeGroups, quantizeRtn, type RtnOptions, type RtnResult } from './rtn.js';
+export { dequantizeNf4, nearestNf4, NF4_CODEBOOK, quantizeNf4, type Nf4Options, type Nf4Result } from './nf4.js';
+export { doubleQuantizeAbsmax, DYNAMIC_MAP_8BIT, type DoubleQuantizedAbsmax } from './nf4-double-quant.js';
+export { choleskyLowerInPlace, invertLower, upperCholeskyOfInverse } from './cholesky.js';
+export { layerHessian } from './hessian.js';
+export { quantizeGptq, type GptqOptions, type GptqResult } from './gptq.js';
+export { awqScales, quantizeAwq, scaleRows, type AwqOptions, type AwqResult } from './awq.js';
+export { dequantizeLinear, dynamicQuantizeLinear, type DynamicQuantized } from './dynamic-quantize.js';
+export { quantizeWeightInt8, smoothingFactors, smoothQuant, type SmoothQuantOptions, type SmoothQuantResult } from './smoothquant.js';
+export { checkSparsity, type PruneResult } from './prune-common.js';
+export { pruneMagnitude } from './magnitude.js';
+export { pruneWanda, wandaScores } from './wanda.js';
+export { pruneNm } from './nm.js';
+export {
+  attentionGroupImportance, ffnChannelImportance, keepMostImportant, pruneAttentionHeads, pruneFfnChannels,
+  type AttentionNorms, type FfnNorms, type FfnPruneResult, type HeadPruneResult,
+} from './structured.js';
+export {
+  headFeatures, keepColumns, keepRows, queryHeadsOf, shrinkAttention, shrinkFfn,
+  type AttentionWeights, type FfnWeights,
+} from './structured-shrink.js';
+export { dequantizeMatMulNBits, packMatMulNBits, packZeroPoints, unpackMatMulNBits, type MatMulNBitsTensors } from './pack-nbits.js';
+export { matMulIntegerReference, matMulIntegerWeights, type MatMulIntegerWeights } from './pack-integer.js';
+export { METHOD_IDS, METHODS, type MethodId, type MethodInfo, type ParamSpec, type ParamValue } from './registry.js';
+export { assertMethodId, validateParams, type ResolvedParams, type ValidationContext } from './validate-params.js';

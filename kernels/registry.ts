@@ -1,0 +1,105 @@
+/**
+ * The compression methods as a static typed map (STYLE.md principle 6): id, whether
+ * calibration activations are needed, the allowed params with their types and defaults.
+ * Parameter checking lives in validate-params.ts.
+ */
+
+/** Every compression method the kernels implement. */
+export type MethodId = 'rtn' | 'nf4' | 'gptq' | 'awq' | 'smoothquant' | 'magnitude' | 'wanda' | 'nm' | 'structured';
+
+/** The type and limits of one parameter. */
+export type ParamSpec =
+  | { readonly kind: 'int'; readonly min: number; readonly max: number; readonly doc: string }
+  | { readonly kind: 'number'; readonly min: number; readonly max: number; readonly maxExclusive?: boolean; readonly doc: string }
+  | { readonly kind: 'boolean'; readonly doc: string }
+  | { readonly kind: 'enum'; readonly values: readonly string[]; readonly doc: string }
+  /** A group size dividing K, or one of the named granularities. */
+  | { readonly kind: 'group'; readonly names: readonly string[]; readonly doc: string };
+
+/** A parameter value as it appears in a config. */
+export type ParamValue = number | boolean | string;
+
+/** What the registry knows about one method. */
+export interface MethodInfo {
+  readonly id: MethodId;
+  readonly summary: string;
+  /** Calibration activations X are required. */
+  readonly needsCalibration: boolean;
+  /** Calibration activations are used when given (nm: Wanda scores). */
+  readonly usesCalibration: boolean;
+  readonly params: Readonly<Record<string, ParamSpec>>;
+  readonly defaults: Readonly<Record<string, ParamValue>>;
+}
+
+const bits = { kind: 'int', min: 2, max: 8, doc: 'bit width of the weight codes' } as const;
+const symmetric = { kind: 'boolean', doc: 'symmetric grid (zero point 2^(bits-1)) instead of a fitted zero point' } as const;
+const group = { kind: 'group', names: ['channel'], doc: "'channel' or a group size (rows of K per scale) dividing K" } as const;
+const sparsity = { kind: 'number', min: 0, max: 1, maxExclusive: true, doc: 'fraction of weights removed, in [0, 1)' } as const;
+
+/** The method registry. */
+export const METHODS = {
+  rtn: {
+    id: 'rtn', summary: 'round-to-nearest', needsCalibration: false, usesCalibration: false,
+    params: { bits, symmetric, group: { kind: 'group', names: ['channel', 'tensor'], doc: "'tensor', 'channel' or a group size dividing K" } },
+    defaults: { bits: 4, symmetric: false, group: 'channel' },
+  },
+  nf4: {
+    id: 'nf4', summary: 'NormalFloat-4 codebook with blockwise absmax (QLoRA)', needsCalibration: false, usesCalibration: false,
+    params: {
+      blockSize: { kind: 'int', min: 2, max: 4096, doc: 'elements per absmax block along K' },
+      doubleQuant: { kind: 'boolean', doc: 'quantize the absmax scales to 8 bits in blocks of 256' },
+    },
+    defaults: { blockSize: 64, doubleQuant: false },
+  },
+  gptq: {
+    id: 'gptq', summary: 'second-order error compensation (Frantar et al. 2022)', needsCalibration: true, usesCalibration: true,
+    params: {
+      bits, symmetric, group,
+      damp: { kind: 'number', min: 0, max: 1, doc: 'dampening as a fraction of mean diag(H)' },
+      blockSize: { kind: 'int', min: 1, max: 65536, doc: 'rows per lazy-update block' },
+      actOrder: { kind: 'boolean', doc: 'quantize inputs by descending diag(H)' },
+      staticGroups: { kind: 'boolean', doc: 'group grids from the original order (packable with actOrder)' },
+    },
+    defaults: { bits: 4, symmetric: false, group: 'channel', damp: 0.01, blockSize: 128, actOrder: false, staticGroups: false },
+  },
+  awq: {
+    id: 'awq', summary: 'activation-aware per-channel scaling (Lin et al. 2023)', needsCalibration: true, usesCalibration: true,
+    params: { bits, symmetric, group, gridPoints: { kind: 'int', min: 1, max: 1000, doc: 'alpha values tried, alpha = i/gridPoints' } },
+    defaults: { bits: 4, symmetric: false, group: 'channel', gridPoints: 20 },
+  },
+  smoothquant: {
+    id: 'smoothquant', summary: 'W8A8 with activation smoothing (Xiao et al. 2022)', needsCalibration: true, usesCalibration: true,
+    params: {
+      alpha: { kind: 'number', min: 0, max: 1, doc: 'migration strength' },
+      weightGranularity: { kind: 'enum', values: ['channel', 'tensor'], doc: 'int8 weight scales per output column or per tensor' },
+    },
+    defaults: { alpha: 0.5, weightGranularity: 'channel' },
+  },
+  magnitude: {
+    id: 'magnitude', summary: 'unstructured pruning by |W|', needsCalibration: false, usesCalibration: false,
+    params: { sparsity }, defaults: { sparsity: 0.5 },
+  },
+  wanda: {
+    id: 'wanda', summary: 'pruning by |W|·‖X‖ per output (Sun et al. 2023)', needsCalibration: true, usesCalibration: true,
+    params: { sparsity }, defaults: { sparsity: 0.5 },
+  },
+  nm: {
+    id: 'nm', summary: 'semi-structured N:M pruning along K', needsCalibration: false, usesCalibration: true,
+    params: {
+      n: { kind: 'int', min: 1, max: 64, doc: 'weights kept per block' },
+      m: { kind: 'int', min: 2, max: 64, doc: 'block length along K' },
+    },
+    defaults: { n: 2, m: 4 },
+  },
+  structured: {
+    id: 'structured', summary: 'drop whole attention heads / FFN channels by importance', needsCalibration: true, usesCalibration: true,
+    params: {
+      ratio: { kind: 'number', min: 0, max: 1, maxExclusive: true, doc: 'fraction of heads/channels removed, in [0, 1)' },
+      target: { kind: 'enum', values: ['heads', 'ffn', 'both'], doc: 'what to prune' },
+    },
+    defaults: { ratio: 0.25, target: 'ffn' },
+  },
+} as const satisfies Record<MethodId, MethodInfo>;
+
+/** The method ids, in registry order (for schema enums). */
+export const METHOD_IDS = Object.keys(METHODS) as MethodId[];

@@ -1,0 +1,96 @@
+/**
+ * Checking method params before any work starts: unknown names, types, limits, and the
+ * constraints that depend on the layer (a group must divide K) or on the run (calibration
+ * needed). Every failure is an InputError with a one-line message naming the limit.
+ */
+import { InputError } from '../core/errors.js';
+import { unknownNameMessage } from '../core/schemas/suggest.js';
+import { METHODS, METHOD_IDS, type MethodId, type ParamSpec, type ParamValue } from './registry.js';
+import { validGroupSizes } from './shapes.js';
+
+/** What the params are checked against, when known. */
+export interface ValidationContext {
+  /** In-features of the layer the params will be applied to. */
+  readonly K?: number;
+  /** Number of calibration tokens available (0 = none). */
+  readonly calibrationTokens?: number;
+}
+
+/** Resolved params: defaults filled in. */
+export type ResolvedParams<M extends MethodId> = {
+  -readonly [P in keyof (typeof METHODS)[M]['defaults']]: (typeof METHODS)[M]['defaults'][P] extends boolean
+    ? boolean
+    : (typeof METHODS)[M]['defaults'][P] extends number ? number : ParamValue;
+};
+
+/** Throws InputError unless `id` names a method. */
+export function assertMethodId(id: string): asserts id is MethodId {
+  if (!(METHOD_IDS as string[]).includes(id)) throw new InputError(unknownNameMessage('method', id, METHOD_IDS));
+}
+
+/**
+ * Checks `raw` params for method `id` and returns them with defaults filled in.
+ * Throws InputError (one line) on the first problem.
+ */
+export function validateParams<M extends MethodId>(id: M, raw: Readonly<Record<string, unknown>>, ctx: ValidationContext = {}): ResolvedParams<M> {
+  assertMethodId(id);
+  const info = METHODS[id];
+  const specs: Readonly<Record<string, ParamSpec>> = info.params;
+  const names = Object.keys(specs);
+  for (const name of Object.keys(raw)) {
+    if (!(name in specs)) throw new InputError(`${id}: ${unknownNameMessage('param', name, names)}`);
+  }
+  const out: Record<string, ParamValue> = { ...info.defaults };
+  for (const name of names) {
+    if (raw[name] !== undefined) out[name] = checkValue(id, name, specs[name], raw[name]);
+  }
+  if ('group' in out && typeof out.group === 'number' && ctx.K !== undefined && ctx.K % out.group !== 0) {
+    const valid = validGroupSizes(ctx.K).filter((g) => g >= 8);
+    throw new InputError(`${id}: group ${out.group} does not divide K = ${ctx.K}; valid groups for K = ${ctx.K}: ${[...valid, 'channel'].join(', ')}`);
+  }
+  if (id === 'nf4' && ctx.K !== undefined && ctx.K % (out.blockSize as number) !== 0) {
+    throw new InputError(`nf4: blockSize ${out.blockSize} does not divide K = ${ctx.K}; valid: ${validGroupSizes(ctx.K).join(', ')}`);
+  }
+  if (id === 'nm') {
+    const { n, m } = out as { n: number; m: number };
+    if (n >= m) throw new InputError(`nm: pattern ${n}:${m} is invalid; N must be smaller than M (e.g. 2:4)`);
+    if (ctx.K !== undefined && ctx.K % m !== 0) throw new InputError(`nm: M = ${m} does not divide K = ${ctx.K}`);
+  }
+  if (info.needsCalibration && ctx.calibrationTokens !== undefined && ctx.calibrationTokens <= 0) {
+    throw new InputError(`${id} needs calibration input, but the calibration set is empty; give calibration text (at least one token)`);
+  }
+  return out as ResolvedParams<M>;
+}
+
+function checkValue(id: string, name: string, spec: ParamSpec, v: unknown): ParamValue {
+  const where = `${id}: ${name}`;
+  switch (spec.kind) {
+    case 'int':
+      if (typeof v !== 'number' || !Number.isInteger(v) || v < spec.min || v > spec.max) {
+        throw new InputError(`${where} must be an integer from ${spec.min} to ${spec.max}, got ${JSON.stringify(v)}`);
+      }
+      return v;
+    case 'number': {
+      const tooBig = typeof v === 'number' && (spec.maxExclusive ? v >= spec.max : v > spec.max);
+      if (typeof v !== 'number' || !Number.isFinite(v) || v < spec.min || tooBig) {
+        const range = `[${spec.min}, ${spec.max}${spec.maxExclusive ? ')' : ']'}`;
+        throw new InputError(`${where} must be a number in ${range}, got ${JSON.stringify(v)}`);
+      }
+      return v;
+    }
+    case 'boolean':
+      if (typeof v !== 'boolean') throw new InputError(`${where} must be true or false, got ${JSON.stringify(v)}`);
+      return v;
+    case 'enum':
+      if (typeof v !== 'string' || !spec.values.includes(v)) {
+        throw new InputError(`${where} must be one of ${spec.values.join(', ')}, got ${JSON.stringify(v)}`);
+      }
+      return v;
+    case 'group':
+      if (typeof v === 'string' && spec.names.includes(v)) return v;
+      if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) {
+        throw new InputError(`${where} must be ${spec.names.map((s) => `'${s}'`).join(' or ')} or a positive integer group size, got ${JSON.stringify(v)}`);
+      }
+      return v;
+  }
+}

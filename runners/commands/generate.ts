@@ -1,0 +1,39 @@
+import { packagePath } from '../../core/paths.js';
+import { OnnxDecoderAdapter } from '../onnx-adapter.js';
+import { integerFlag, parseFlags } from './parse-flags.js';
+
+/** Usage text of `compbench generate`. */
+export const GENERATE_USAGE = `usage: compbench generate [--model DIR] [--prompt TEXT] [--max-new-tokens N] [--stop TEXT]... [--threads N] [--json]
+  Greedy continuation of TEXT (empty: start from BOS) by the model folder DIR
+  (default: the bundled datasets/models/teacher).
+  --json  print {"prompt_ids":[...],"generated_ids":[...],"text":"..."} on one line`;
+
+/** Default new tokens for the CLI. */
+const DEFAULT_MAX_NEW_TOKENS = 64;
+
+/** `compbench generate`: prints the greedy continuation; returns the exit code. */
+export async function generateCommand(args: readonly string[], out: (line: string) => void): Promise<number> {
+  const { values } = parseFlags('generate', args, {
+    model: { type: 'string' },
+    prompt: { type: 'string', default: '' },
+    'max-new-tokens': { type: 'string' },
+    stop: { type: 'string', multiple: true },
+    threads: { type: 'string' },
+    json: { type: 'boolean', default: false },
+    help: { type: 'boolean', default: false },
+  });
+  if (values.help) {
+    out(GENERATE_USAGE);
+    return 0;
+  }
+  const maxNewTokens = integerFlag('max-new-tokens', values['max-new-tokens'], DEFAULT_MAX_NEW_TOKENS);
+  const threads = integerFlag('threads', values.threads, 2);
+  const adapter = await OnnxDecoderAdapter.load(values.model ?? packagePath('datasets', 'models', 'teacher'), { intraOpNumThreads: Math.max(1, threads) });
+  try {
+    const [r] = await adapter.generate([{ prompt: values.prompt ?? '', options: { maxNewTokens, stop: values.stop ?? [] } }]);
+    out(values.json ? JSON.stringify({ prompt_ids: r.promptIds, generated_ids: r.generatedIds, text: r.text }) : r.text);
+  } finally {
+    await adapter.dispose();
+  }
+  return 0;
+}

@@ -1,0 +1,2 @@
+export { generateCommand, GENERATE_USAGE } from './generate.js';
+export { integerFlag, parseFlags } from './parse-flags.js';

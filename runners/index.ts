@@ -1,0 +1,15 @@
+export { OnnxDecoderAdapter, type OnnxAdapterOptions } from './onnx-adapter.js';
+export { FakeModelAdapter } from './fake-adapter.js';
+export { loadModelFolder, type ModelFolder } from './model-folder.js';
+export { parseDecoderConfig, type DecoderConfig } from './model-config.js';
+export { TextTokenizer } from './text-tokenizer.js';
+export { DecoderSession, ForwardResult, type SessionOptions } from './decoder-session.js';
+export { inspectDecoderIo, type DecoderIo } from './session-io.js';
+export { emptyKvCache, kvCacheBytes, selectKvRows, type KvCache } from './kv-cache.js';
+export { chunkByCost, checkBatchLimits, DEFAULT_BATCH_LIMITS, type BatchLimits } from './batching.js';
+export { scoreFullForward, scoreSharedPrefix, type TokenizedPair } from './loglikelihood.js';
+export { planRollingWindows, scoreRolling, type RollingTotals, type RollingWindow } from './rolling.js';
+export { generateGreedy, type GenerationJob, type GenerationResult } from './generate.js';
+export { tokenizePairs, tokenizePrompts } from './request-tokens.js';
+export { argmaxAt, logProbAt } from './log-probs.js';
+export * from './onnx/index.js';

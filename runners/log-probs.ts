@@ -1,0 +1,32 @@
+/**
+ * log softmax(logits[offset .. offset+vocab))[target], computed only for the rows that are
+ * scored. Writes the row's argmax (first maximum, as torch.argmax) to `argmaxOut[0]`.
+ */
+export function logProbAt(logits: Float32Array, offset: number, vocab: number, target: number, argmaxOut: Int32Array): number {
+  let max = -Infinity;
+  let arg = 0;
+  for (let v = 0; v < vocab; v++) {
+    const x = logits[offset + v];
+    if (x > max) {
+      max = x;
+      arg = v;
+    }
+  }
+  let sum = 0;
+  for (let v = 0; v < vocab; v++) sum += Math.exp(logits[offset + v] - max);
+  argmaxOut[0] = arg;
+  return logits[offset + target] - max - Math.log(sum);
+}
+
+/** Index of the largest logit in `logits[offset .. offset+vocab)` (first one on ties). */
+export function argmaxAt(logits: Float32Array, offset: number, vocab: number): number {
+  let max = -Infinity;
+  let arg = 0;
+  for (let v = 0; v < vocab; v++) {
+    if (logits[offset + v] > max) {
+      max = logits[offset + v];
+      arg = v;
+    }
+  }
+  return arg;
+}

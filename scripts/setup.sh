@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# One-time set-up on a fresh Debian 12 / Node 20 machine: the system libraries that
+# canvas (chartjs-node-canvas) builds against, Chromium for the report's browser test,
+# then `npm ci` and the TypeScript build. Safe to run again: it skips what is present.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need_apt=()
+if ! pkg-config --exists cairo pangocairo libjpeg librsvg-2.0 pixman-1 2>/dev/null; then
+  need_apt+=(libcairo2-dev libpango1.0-dev libjpeg-dev libgif-dev librsvg2-dev libpixman-1-dev pkg-config)
+fi
+if [ ! -x /usr/bin/chromium ] && [ "${COMPBENCH_SKIP_CHROMIUM:-0}" != "1" ]; then
+  need_apt+=(chromium)
+fi
+if ((${#need_apt[@]})); then
+  SUDO=""
+  if [ "$(id -u)" != "0" ]; then SUDO="sudo"; fi
+  echo "setup: installing system packages: ${need_apt[*]}"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
+fi
+
+echo "setup: npm ci"
+npm ci --no-audit --no-fund --loglevel=error
+echo "setup: build"
+npm run build --silent
+echo "setup: done"

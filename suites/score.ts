@@ -1,0 +1,79 @@
+import { REQUEST_KINDS } from './kinds/registry.js';
+import { METRICS, type MetricId } from './metrics/registry.js';
+import type { Outcome, ScoreResult } from './metrics/types.js';
+import type { Instance, LoadedSuite, SuiteResponse } from './spec.js';
+
+interface RecordBase {
+  readonly suiteId: string;
+  readonly instanceId: string;
+  /** sha256 of the instance record: pairs baseline and variant only when the data match. */
+  readonly instanceHash: string;
+  readonly tags: Readonly<Record<string, string>>;
+  readonly groupId?: string;
+}
+
+/** An instance the model answered: what it produced and its score per metric. */
+export interface ScoredRecord extends RecordBase {
+  readonly state: 'scored';
+  /** Log-likelihoods, generated text, NLL sums… (plain JSON, tagged by kind). */
+  readonly outcome: Outcome;
+  /** Score per metric of the suite. */
+  readonly scores: Readonly<Partial<Record<MetricId, number>>>;
+  /** Why a metric scored as it did, where the scorer said. */
+  readonly reasons: Readonly<Partial<Record<MetricId, string>>>;
+  /** The model's answer text (generate suites). */
+  readonly answer?: string;
+}
+
+/** An instance whose requests failed: recorded and counted, not thrown. */
+export interface ErroredRecord extends RecordBase {
+  readonly state: 'errored';
+  readonly error: string;
+  /** An infrastructure failure (not a property of this instance). */
+  readonly isFatal: boolean;
+}
+
+/** One line of a run's instances.jsonl. */
+export type InstanceRecord = ScoredRecord | ErroredRecord;
+
+/** Applies one metric's pure scorer to an outcome of the kind it reads. */
+export function scoreOutcome(metric: MetricId, outcome: Outcome): ScoreResult {
+  const def = METRICS[metric];
+  if (def.kind !== outcome.kind) return { score: 0, reason: `metric ${metric} reads ${def.kind}, got ${outcome.kind}` };
+  // The kind check above ties the scorer's input type to the outcome's.
+  return (def.score as (o: Outcome) => ScoreResult)(outcome);
+}
+
+/**
+ * Per-instance records from the responses (`responses[i]` answers the requests of
+ * `suite.instances[i]`, in order). Failed or malformed responses give errored records.
+ */
+export function scoreInstances(suite: LoadedSuite, responses: readonly (readonly SuiteResponse[])[]): InstanceRecord[] {
+  if (responses.length !== suite.instances.length) {
+    throw new RangeError(`scoreInstances: ${responses.length} response lists for ${suite.instances.length} instances`);
+  }
+  return suite.instances.map((instance, i) => scoreInstance(suite, instance, responses[i]));
+}
+
+function scoreInstance(suite: LoadedSuite, instance: Instance, responses: readonly SuiteResponse[]): InstanceRecord {
+  const base: RecordBase = {
+    suiteId: suite.spec.id,
+    instanceId: instance.id,
+    instanceHash: instance.hash,
+    tags: instance.tags,
+    ...(instance.groupId === undefined ? {} : { groupId: instance.groupId }),
+  };
+  const outcome = REQUEST_KINDS[suite.spec.kind].readOutcome(suite.spec, instance, responses);
+  if (typeof outcome === 'string') {
+    const isFatal = responses.some((r) => r.type === 'error' && r.isFatal);
+    return { ...base, state: 'errored', error: outcome, isFatal };
+  }
+  const scores: Partial<Record<MetricId, number>> = {};
+  const reasons: Partial<Record<MetricId, string>> = {};
+  for (const metric of suite.spec.metrics as readonly MetricId[]) {
+    const result = scoreOutcome(metric, outcome);
+    scores[metric] = result.score;
+    if (result.reason !== undefined) reasons[metric] = result.reason;
+  }
+  return { ...base, state: 'scored', outcome, scores, reasons, ...(outcome.kind === 'generate' ? { answer: outcome.text } : {}) };
+}

@@ -1,0 +1,74 @@
+/** Helpers for runner tests: locating the shared models and building small fixtures in temp dirs. */
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { packagePath, sharedExternalDir } from '../../core/paths.js';
+import { encodeModel } from '../../runners/onnx/read-model.js';
+import type { OnnxModel, OnnxTensor } from '../../runners/onnx/onnx-types.js';
+
+/** stories260k's folder, or undefined (after printing a SKIP notice naming `what`). */
+export function storiesDir(what: string): string | undefined {
+  const ext = sharedExternalDir();
+  if (!ext) {
+    console.log(`SKIP ${what}: ../shared/external not found`);
+    return undefined;
+  }
+  return join(ext, 'stories260k');
+}
+
+/** The bundled teacher's folder, or undefined (after printing a SKIP notice naming `what`). */
+export function teacherDir(what: string): string | undefined {
+  const dir = packagePath('datasets', 'models', 'teacher');
+  try {
+    if (statSync(join(dir, 'onnx', 'model.onnx')).isFile()) return dir;
+  } catch {
+    // absent until the teacher is trained
+  }
+  console.log(`SKIP ${what}: datasets/models/teacher not found (not trained yet)`);
+  return undefined;
+}
+
+/** A fresh temp dir. */
+export function tempDir(prefix: string): string {
+  return mkdtempSync(join(tmpdir(), `compbench-${prefix}-`));
+}
+
+/** Copies a model folder (files and the onnx/ subfolder) into a new temp dir and returns it. */
+export function copyModelFolder(src: string): string {
+  const dst = tempDir('model');
+  for (const name of readdirSync(src)) {
+    if (statSync(join(src, name)).isFile()) copyFileSync(join(src, name), join(dst, name));
+  }
+  mkdirSync(join(dst, 'onnx'));
+  copyFileSync(join(src, 'onnx', 'model.onnx'), join(dst, 'onnx', 'model.onnx'));
+  return dst;
+}
+
+/**
+ * A one-node ONNX model `Y = X @ W` (X float[1,2], W float[2,2]) with W stored as given.
+ * Used to exercise the reader and the external-data guard without any big fixture.
+ */
+export function tinyMatMulModel(weight: OnnxTensor): Uint8Array {
+  const tensorType = (dims: number[]) => ({ tensor_type: { elem_type: 1, shape: { dim: dims.map((d) => ({ dim_value: d })) } } });
+  const model: OnnxModel = {
+    ir_version: 8,
+    opset_import: [{ domain: '', version: 14 }],
+    producer_name: 'compbench-test',
+    graph: {
+      name: 'tiny',
+      node: [{ op_type: 'MatMul', input: ['X', 'W'], output: ['Y'], name: 'mm' }],
+      initializer: [{ name: 'W', dims: [2, 2], data_type: 1, ...weight }],
+      input: [{ name: 'X', type: tensorType([1, 2]) }],
+      output: [{ name: 'Y', type: tensorType([1, 2]) }],
+    },
+  };
+  return encodeModel(model);
+}
+
+/** Little-endian float32 bytes of `values`, placed at `offset` in a buffer of `offset + 4n` bytes (unaligned when offset % 4 ≠ 0). */
+export function float32Bytes(values: readonly number[], offset = 0): Uint8Array {
+  const out = new Uint8Array(offset + 4 * values.length);
+  const view = new DataView(out.buffer);
+  values.forEach((v, i) => view.setFloat32(offset + 4 * i, v, true));
+  return out;
+}

@@ -1,0 +1,84 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { sharedExternalDir } from '../../core/paths.js';
+import type { LoglikelihoodRequest, LoglikelihoodResponse } from '../../core/requests.js';
+import { OnnxDecoderAdapter, type OnnxAdapterOptions } from '../../runners/onnx-adapter.js';
+import { storiesDir } from './fixtures.js';
+
+const test = suite('runners/loglikelihood (batched, shared prefix)');
+
+const TOLERANCE = 1e-4;
+
+/** Multiple-choice-like requests: shared contexts of different lengths, options of 1..4 words, an empty context. */
+function requests(): LoglikelihoodRequest[] {
+  const text = readFileSync(join(sharedExternalDir()!, 'datasets', 'tinystories_sample.txt'), 'utf8').replace(/<\|endoftext\|>/g, ' ');
+  const words = text.split(/\s+/).filter(Boolean);
+  const out: LoglikelihoodRequest[] = [];
+  for (let q = 0; q < 12; q++) {
+    const start = q * 29;
+    const context = words.slice(start, start + 3 + q * 4).join(' ');
+    for (let o = 0; o < 4; o++) out.push({ context, continuation: ' ' + words.slice(start + 40 + o * 7, start + 41 + o * 7 + (o % 4)).join(' ') });
+  }
+  out.push({ context: '', continuation: 'Once upon a time' });
+  out.push({ context: 'Lily saw a ', continuation: 'dog' }); // trailing space moves into the continuation
+  return out;
+}
+
+async function score(dir: string, options: OnnxAdapterOptions, reqs: LoglikelihoodRequest[]): Promise<LoglikelihoodResponse[]> {
+  const adapter = await OnnxDecoderAdapter.load(dir, options);
+  try {
+    return await adapter.loglikelihood(reqs);
+  } finally {
+    await adapter.dispose();
+  }
+}
+
+function assertClose(a: LoglikelihoodResponse[], b: LoglikelihoodResponse[], what: string): void {
+  assert.is(a.length, b.length);
+  a.forEach((x, i) => {
+    assert.ok(Math.abs(x.logprob - b[i].logprob) < TOLERANCE, `${what}: request ${i}: ${x.logprob} vs ${b[i].logprob}`);
+    assert.is(x.tokenCount, b[i].tokenCount, `${what}: request ${i} token count`);
+    assert.is(x.isGreedy, b[i].isGreedy, `${what}: request ${i} greedy`);
+  });
+}
+
+test('shared-prefix path equals one independent full forward per request', async () => {
+  const dir = storiesDir('loglikelihood shared prefix');
+  if (!dir) return;
+  const reqs = requests();
+  const naive = await score(dir, { loglikelihoodPath: 'full-forward', batch: { maxRows: 1, maxTokens: 1 << 20 } }, reqs);
+  const shared = await score(dir, { loglikelihoodPath: 'shared-prefix' }, reqs);
+  assertClose(shared, naive, 'shared vs naive');
+  // small limits force several prefill chunks and split continuation passes
+  assertClose(await score(dir, { loglikelihoodPath: 'shared-prefix', batch: { maxRows: 3, maxTokens: 120 } }, reqs), naive, 'shared, small batches');
+  assert.ok(naive.every((r) => r.logprob < 0 && r.tokenCount > 0));
+  assert.ok(naive.some((r) => r.isGreedy) && naive.some((r) => !r.isGreedy), 'both greedy outcomes occur');
+  // "Once upon a time" right after BOS is what the model generates greedily (see the oracle)
+  assert.ok(naive[48].isGreedy);
+});
+
+test('batched full forwards (left padding) equal unbatched ones', async () => {
+  const dir = storiesDir('loglikelihood batched');
+  if (!dir) return;
+  const reqs = requests();
+  const one = await score(dir, { loglikelihoodPath: 'full-forward', batch: { maxRows: 1, maxTokens: 1 << 20 } }, reqs);
+  const many = await score(dir, { loglikelihoodPath: 'full-forward', batch: { maxRows: 16, maxTokens: 4096 } }, reqs);
+  assertClose(many, one, 'batched vs unbatched');
+});
+
+test('a request scores the same alone and inside a batch; context truncation keeps the continuation', async () => {
+  const dir = storiesDir('loglikelihood alone');
+  if (!dir) return;
+  const reqs = requests();
+  const all = await score(dir, {}, reqs);
+  const alone = await score(dir, {}, [reqs[17]]);
+  assertClose(alone, [all[17]], 'alone vs batch');
+  // with a 16-token window the context is cut from the left; the continuation is still fully scored
+  const short = await score(dir, { maxLength: 16 }, [reqs[47]]);
+  assert.is(short[0].tokenCount, all[47].tokenCount);
+  assert.ok(Math.abs(short[0].logprob - all[47].logprob) > TOLERANCE, 'less context changes the score');
+});
+
+test.run();
