@@ -1,11 +1,15 @@
 import { InputError, isCompbenchError, messageOf, EXIT_INFRA } from './core/errors.js';
 import { generateCommand } from './runners/commands/generate.js';
+import { runCommand } from './runners/commands/run.js';
+import { suitesCommand } from './runners/commands/suites.js';
 
 /** A subcommand: arguments after its name, a line printer for stdout; resolves to the exit code. */
 type Command = (args: readonly string[], out: (line: string) => void) => Promise<number>;
 
 const COMMANDS = {
   generate: generateCommand,
+  run: runCommand,
+  suites: suitesCommand,
 } as const satisfies Record<string, Command>;
 
 const USAGE = `usage: compbench <command> [options]

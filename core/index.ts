@@ -5,3 +5,4 @@ export * from './rng.js';
 export * from './stats/index.js';
 export * from './jsonl.js';
 export * from './schemas/index.js';
+export * from './run-record.js';

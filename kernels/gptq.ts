@@ -81,7 +81,6 @@ export function quantizeGptq(W: Float32Array, K: number, N: number, X: Float32Ar
       deadInputs++;
     }
   }
-  const nGroups = K / groupSize;
   const staticGrids = staticGroups ? groupGrids(Wp, K, N, groupSize, options.bits, symmetric) : undefined;
   let perm: Int32Array | undefined;
   if (actOrder) {

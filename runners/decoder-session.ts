@@ -30,6 +30,7 @@ export class ForwardResult {
   }
 }
 
+/** Id under padding positions; they are masked out, so any valid id works. */
 const PAD_ID = 0n;
 
 /** An ONNX decoder graph, fed with padded batches of token rows. */

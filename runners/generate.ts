@@ -10,8 +10,6 @@ export interface GenerationJob {
   readonly promptIds: readonly number[];
   /** New tokens allowed (already capped by the context window). */
   readonly maxNewTokens: number;
-  /** True when the cap came from the context window rather than the request. */
-  readonly cappedByContext?: boolean;
   readonly stop: readonly string[];
 }
 

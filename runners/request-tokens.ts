@@ -36,6 +36,6 @@ export function tokenizePrompts(tokenizer: TextTokenizer, requests: readonly Gen
       );
     }
     const room = maxLength - promptIds.length;
-    return { promptIds, maxNewTokens: Math.min(max, room), cappedByContext: room < max, stop: r.options.stop ?? [] };
+    return { promptIds, maxNewTokens: Math.min(max, room), stop: r.options.stop ?? [] };
   });
 }

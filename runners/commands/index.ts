@@ -1,2 +1,3 @@
 export { generateCommand, GENERATE_USAGE } from './generate.js';
 export { integerFlag, parseFlags } from './parse-flags.js';
+export { runCommand, RUN_USAGE, bundledModels } from './run.js';

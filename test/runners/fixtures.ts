@@ -72,3 +72,27 @@ export function float32Bytes(values: readonly number[], offset = 0): Uint8Array 
   values.forEach((v, i) => view.setFloat32(offset + 4 * i, v, true));
   return out;
 }
+
+/**
+ * Graph surgery for tests: the same decoder without KV-cache inputs. Each
+ * `past_key_values.*` graph input becomes a ConstantOfShape of (batch, kvHeads, 0, headDim)
+ * computed from input_ids, and the `present.*` outputs are dropped, so the graph only
+ * runs full-sequence forwards.
+ */
+export function withoutKvCache(model: OnnxModel, kvHeads: number, headDim: number): Uint8Array {
+  const graph = model.graph!;
+  const isPast = (name: string | undefined): boolean => (name ?? '').startsWith('past_key_values.');
+  const pastNames = ((graph.input ?? []) as { name?: string }[]).filter((i) => isPast(i.name)).map((i) => i.name!);
+  const int64 = (name: string, values: number[]): OnnxTensor => ({ name, dims: [values.length], data_type: 7, int64_data: values });
+  graph.initializer = [...(graph.initializer ?? []), int64('nokv_zero', [0]), int64('nokv_rest', [kvHeads, 0, headDim])];
+  graph.node = [
+    { op_type: 'Shape', input: ['input_ids'], output: ['nokv_shape'], name: 'nokv_shape' },
+    { op_type: 'Gather', input: ['nokv_shape', 'nokv_zero'], output: ['nokv_batch'], name: 'nokv_batch', attribute: [{ name: 'axis', type: 2, i: 0 }] },
+    { op_type: 'Concat', input: ['nokv_batch', 'nokv_rest'], output: ['nokv_past_shape'], name: 'nokv_concat', attribute: [{ name: 'axis', type: 2, i: 0 }] },
+    ...pastNames.map((name) => ({ op_type: 'ConstantOfShape', input: ['nokv_past_shape'], output: [name], name: `nokv_${name}` })),
+    ...(graph.node ?? []),
+  ];
+  graph.input = ((graph.input ?? []) as { name?: string }[]).filter((i) => !isPast(i.name));
+  graph.output = ((graph.output ?? []) as { name?: string }[]).filter((o) => !(o.name ?? '').startsWith('present.'));
+  return encodeModel(model);
+}

@@ -1,7 +1,9 @@
-import { basename, dirname } from 'node:path';
+import { existsSync, readdirSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { AutoModelForCausalLM, env, Tensor } from '@huggingface/transformers';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { packagePath } from '../../core/paths.js';
 import { DecoderSession } from '../../runners/decoder-session.js';
 import type { KvCache } from '../../runners/kv-cache.js';
 import { loadModelFolder } from '../../runners/model-folder.js';
@@ -97,6 +99,13 @@ test('stories260k: logits match transformers.js (left-padded batch, KV-cached st
 test('teacher: logits match transformers.js (left-padded batch, KV-cached steps)', async () => {
   const dir = teacherDir('reference logits teacher');
   if (dir) await compareWithTransformers(dir);
+});
+
+test('other bundled models present (e.g. student): logits match transformers.js', async () => {
+  const models = packagePath('datasets', 'models');
+  const others = existsSync(models) ? readdirSync(models).filter((m) => m !== 'teacher' && existsSync(join(models, m, 'onnx', 'model.onnx'))) : [];
+  if (others.length === 0) console.log('SKIP reference logits: no other datasets/models/* folder');
+  for (const m of others) await compareWithTransformers(join(models, m));
 });
 
 test.run();

@@ -1,0 +1,95 @@
+/**
+ * The run record (`run.json`): the only contract between running and reporting
+ * (DESIGN.md §2). Reports and the gate read this and `instances.jsonl`, never runner
+ * objects. Nested aggregates are plain JSON produced by `suites/` (kept structural
+ * here so `core` imports nothing of ours). Schema: `core/schemas/run-record.schema.json`.
+ */
+
+/** Version of the run-record layout; bump on any incompatible change. */
+export const RUN_RECORD_VERSION = 1;
+
+/** How a variant's weights are executed (DESIGN.md §3). */
+export type ExecutionForm = 'reference' | 'packed' | 'simulated';
+
+/** The machine a run was measured on. */
+export interface HardwareFingerprint {
+  readonly cpuModel: string;
+  /** CPU feature flags that matter for inference (avx2, avx512f, avx512_vnni, …). */
+  readonly cpuFlags: readonly string[];
+  readonly logicalCores: number;
+  readonly memoryBytes: number;
+  readonly os: string;
+  readonly node: string;
+  readonly onnxruntime: string;
+  readonly executionProvider: string;
+}
+
+/** One model variant evaluated in the run. */
+export interface VariantRecord {
+  /** Unique id in the run, e.g. `teacher` or `teacher/rtn-w4-g128`. */
+  readonly id: string;
+  /** The base model's id (`teacher`, `student`). */
+  readonly model: string;
+  /** Compression method id, or `none` for an uncompressed model. */
+  readonly method: string;
+  readonly params: Readonly<Record<string, unknown>>;
+  readonly executionForm: ExecutionForm;
+  /** Folder the variant was loaded from (relative to the package root when inside it). */
+  readonly dir: string;
+  /** sha256 of onnx/model.onnx (and external data files, in order). */
+  readonly modelSha256: string;
+  readonly sizeBytes: number;
+  /** Teacher-student lineage: the variant this one was distilled from, if any. */
+  readonly distilledFrom?: string;
+}
+
+/** A suite evaluated in the run. */
+export interface SuiteRecord {
+  readonly id: string;
+  readonly version: string;
+  readonly kind: string;
+  /** sha256 of suite.json + data (+ few-shot split). */
+  readonly hash: string;
+  /** Instances evaluated (after --limit). */
+  readonly n: number;
+  readonly metrics: readonly string[];
+}
+
+/** One variant × suite cell; failures are values. */
+export type CellRecord =
+  | {
+      readonly state: 'ok';
+      readonly variantId: string;
+      readonly suiteId: string;
+      readonly durationMs: number;
+      /** `SuiteAggregate` from suites/aggregate.ts. */
+      readonly aggregate: Readonly<Record<string, unknown>>;
+      /** `SuiteComparison` against the baseline variant (absent for the baseline itself). */
+      readonly vsBaseline?: Readonly<Record<string, unknown>>;
+    }
+  | {
+      readonly state: 'errored';
+      readonly variantId: string;
+      readonly suiteId: string;
+      readonly durationMs: number;
+      readonly error: string;
+    };
+
+/** `run.json`. */
+export interface RunRecord {
+  readonly schemaVersion: typeof RUN_RECORD_VERSION;
+  readonly tool: 'compbench';
+  readonly runId: string;
+  readonly createdAt: string;
+  readonly harness: { readonly version: string; readonly gitSha: string | null };
+  readonly hardware: HardwareFingerprint;
+  /** The resolved configuration the run used. */
+  readonly config: Readonly<Record<string, unknown>>;
+  /** Id of the baseline variant every comparison is against. */
+  readonly baseline: string;
+  readonly variants: readonly VariantRecord[];
+  readonly suites: readonly SuiteRecord[];
+  readonly cells: readonly CellRecord[];
+  /** True when every cell is `ok`. */
+  readonly complete: boolean;
+}

@@ -1,0 +1,56 @@
+import type { RunRecord } from '../../core/run-record.js';
+
+interface SummaryLike {
+  readonly n: number;
+  readonly value: number | null;
+  readonly low: number | null;
+  readonly high: number | null;
+  readonly tooFew?: boolean;
+}
+interface DeltaLike {
+  readonly n: number;
+  readonly delta: number;
+  readonly low: number;
+  readonly high: number;
+}
+
+/**
+ * Plain-text lines summarising a run: for every suite and metric, each variant's value
+ * with its 95% interval and n, and Δ vs the baseline with its paired interval.
+ */
+export function summaryLines(record: RunRecord): string[] {
+  const lines: string[] = [];
+  for (const suite of record.suites) {
+    lines.push(`${suite.id} (${suite.kind}, n=${suite.n})`);
+    for (const metric of suite.metrics) {
+      for (const variant of record.variants) {
+        const cell = record.cells.find((c) => c.variantId === variant.id && c.suiteId === suite.id);
+        if (!cell) continue;
+        if (cell.state === 'errored') {
+          lines.push(`  ${metric.padEnd(14)} ${variant.id.padEnd(12)} ERROR ${cell.error}`);
+          continue;
+        }
+        const agg = (cell.aggregate.metrics as Record<string, { overall: SummaryLike }> | undefined)?.[metric];
+        const cmp = (cell.vsBaseline?.metrics as Record<string, { delta: DeltaLike }> | undefined)?.[metric];
+        const value = agg ? formatSummary(agg.overall) : 'n/a';
+        const delta = cmp ? `  Δ ${signed(cmp.delta.delta)} [${signed(cmp.delta.low)}, ${signed(cmp.delta.high)}] paired n=${cmp.delta.n}` : '';
+        lines.push(`  ${metric.padEnd(14)} ${variant.id.padEnd(12)} ${value}${delta}`);
+      }
+    }
+  }
+  return lines;
+}
+
+function formatSummary(s: SummaryLike): string {
+  if (s.value === null) return `n/a (n=${s.n})`;
+  const ci = s.low === null || s.high === null ? '' : ` [${num(s.low)}, ${num(s.high)}]`;
+  return `${num(s.value)}${ci} n=${s.n}${s.tooFew ? ' (too few for its CI width)' : ''}`;
+}
+
+function num(x: number): string {
+  return Math.abs(x) >= 100 ? x.toFixed(1) : x.toFixed(3);
+}
+
+function signed(x: number): string {
+  return `${x >= 0 ? '+' : ''}${num(x)}`;
+}
