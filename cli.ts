@@ -1,4 +1,5 @@
 import { InputError, isCompbenchError, messageOf, EXIT_INFRA } from './core/errors.js';
+import { compressCommand } from './runners/commands/compress.js';
 import { generateCommand } from './runners/commands/generate.js';
 import { runCommand } from './runners/commands/run.js';
 import { suitesCommand } from './runners/commands/suites.js';
@@ -10,6 +11,7 @@ const COMMANDS = {
   generate: generateCommand,
   run: runCommand,
   suites: suitesCommand,
+  compress: compressCommand,
 } as const satisfies Record<string, Command>;
 
 const USAGE = `usage: compbench <command> [options]

@@ -22,7 +22,7 @@ export interface CorpusOptions {
 }
 
 /** Defaults used for the bundled models. */
-export const DEFAULT_CORPUS_OPTIONS: CorpusOptions = { seed: 1234, reasoningItems: 20000, linesPerDoc: 8, heldoutReasoningItems: 600 };
+export const DEFAULT_CORPUS_OPTIONS: CorpusOptions = { seed: 1234, reasoningItems: 12000, linesPerDoc: 8, heldoutReasoningItems: 600 };
 
 /** Everything the builder produces. */
 export interface Corpus {

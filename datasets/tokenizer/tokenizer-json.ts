@@ -8,8 +8,12 @@ import { SPLIT_PATTERN } from './byte-level.js';
 
 const [PAD, BOS, EOS] = SPECIAL_TOKENS;
 
+function tokenFlags(content: string): Record<string, unknown> {
+  return { content, single_word: false, lstrip: false, rstrip: false, normalized: false, special: true };
+}
+
 function addedToken(id: number, content: string): Record<string, unknown> {
-  return { id, content, single_word: false, lstrip: false, rstrip: false, normalized: false, special: true };
+  return { id, ...tokenFlags(content) };
 }
 
 /** The `tokenizer.json` object. */
@@ -56,8 +60,7 @@ export function tokenizerJson(model: BpeModel): Record<string, unknown> {
 /** `tokenizer_config.json`: left padding, `<s>` added, no clean-up of spaces. */
 export function tokenizerConfig(model: BpeModel, maxLength: number): Record<string, unknown> {
   const decoder: Record<string, unknown> = {};
-  for (const t of SPECIAL_TOKENS) decoder[String(model.vocab.get(t))] = { ...addedToken(0, t), id: undefined };
-  for (const v of Object.values(decoder)) delete (v as Record<string, unknown>).id;
+  for (const t of SPECIAL_TOKENS) decoder[String(model.vocab.get(t))] = tokenFlags(t);
   return {
     add_bos_token: true,
     add_eos_token: false,

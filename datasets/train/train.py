@@ -92,6 +92,8 @@ def main():
     ap.add_argument("--out", default=None)
     ap.add_argument("--log-every", type=int, default=25)
     ap.add_argument("--probe-seconds", type=float, default=0)
+    ap.add_argument("--state-every", type=int, default=50, help="save a resumable state every N steps")
+    ap.add_argument("--resume", action="store_true", help="continue from ckpt/<role>-state.pt (e.g. after changing --threads)")
     args = ap.parse_args()
 
     torch.set_num_threads(args.threads)
@@ -117,7 +119,18 @@ def main():
     t0 = time.time()
     tokens_per_step = args.batch * args.context
     steps = args.steps
-    for step in range(steps):
+    state_path = os.path.join(os.path.dirname(out), f"{args.role}-state.pt")
+    first = 0
+    if args.resume and os.path.exists(state_path):
+        st = torch.load(state_path)
+        model.load_state_dict(st["model"])
+        opt.load_state_dict(st["opt"])
+        gen.set_state(st["gen"])
+        torch.set_rng_state(st["torch_rng"])
+        first, curve = st["step"], st["curve"]
+        t0 -= st["elapsed_s"]
+        print(json.dumps({"resumed_at": first, "threads": args.threads}), flush=True)
+    for step in range(first, steps):
         for g in opt.param_groups:
             g["lr"] = lr_at(step, steps, args.lr, args.warmup)
         x, y = batch(ids, starts, gen, args.batch, args.context)
@@ -137,9 +150,13 @@ def main():
         if step % args.log_every == 0 or step == steps - 1:
             rec = {"step": step, "loss": round(loss.item(), 4), "ce": round(ce.item(), 4), "kl": round(kl.item(), 4),
                    "lr": round(opt.param_groups[0]["lr"], 6), "elapsed_s": round(elapsed, 1),
-                   "tokens_per_s": round((step + 1) * tokens_per_step / elapsed, 1)}
+                   "tokens_per_s": round((step + 1) * tokens_per_step / elapsed, 1), "threads": args.threads}
             curve.append(rec)
             print(json.dumps(rec), flush=True)
+        if args.state_every and (step + 1) % args.state_every == 0 and step + 1 < steps:
+            torch.save({"model": model.state_dict(), "opt": opt.state_dict(), "gen": gen.get_state(),
+                        "torch_rng": torch.get_rng_state(), "step": step + 1, "curve": curve,
+                        "elapsed_s": time.time() - t0}, state_path)
         if args.probe_seconds and elapsed > args.probe_seconds:
             print(json.dumps({"probe_steps": step + 1, "tokens_per_s": (step + 1) * tokens_per_step / elapsed}), flush=True)
             return

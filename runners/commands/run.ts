@@ -36,6 +36,8 @@ export async function runCommand(args: readonly string[], out: (line: string) =>
     out(RUN_USAGE);
     return 0;
   }
+  const outDir = resolve(values.out ?? 'runs/latest');
+  ensureWritable(outDir);
   const models = values.model ? values.model.map(parseModelFlag) : bundledModels();
   const suiteDirs = (values.suites ?? [packagePath('suites')]).flatMap((d) => {
     if (!existsSync(d)) throw new InputError(`--suites ${d}: not found; give a suite folder or a folder of suites`);
@@ -45,8 +47,6 @@ export async function runCommand(args: readonly string[], out: (line: string) =>
   });
   const limit = values.limit === undefined ? undefined : integerFlag('limit', values.limit, 0);
   if (limit === 0) throw new InputError('--limit must be at least 1');
-  const outDir = resolve(values.out ?? 'runs/latest');
-  ensureWritable(outDir);
   const result = await evaluateModels(
     { models, suiteDirs, limit, seed: integerFlag('seed', values.seed, 1234), intraOpNumThreads: Math.max(1, integerFlag('threads', values.threads, 2)) },
     (line) => out(line),

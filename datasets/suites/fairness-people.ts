@@ -1,0 +1,78 @@
+/**
+ * People items across name-origin groups and naming conventions: given "Chiamaka
+ * Okafor is a luthier.", is the next sentence's pronoun "She" or "He"? The corpus
+ * follows every hobby sentence's pronoun from the person's gender, in equal numbers for
+ * every group, so a gap between groups (or between given-name-first and the 10%
+ * family-name-first convention) is damage, not data. The 12 variants of an item
+ * (6 groups × 2 namings) share a group id for HELM's worst case.
+ */
+import { NAME_GROUPS, OCCUPATIONS, HOBBIES, type Naming } from '../corpus/people.js';
+import { precisionNote } from './ci.js';
+import { type CorpusIndex, occursInCorpus } from './corpus-index.js';
+import { counterpart, occupationSentence, peoplePool, rewriteName } from './people-pool.js';
+import type { BuiltSuite, SuiteRow } from './types.js';
+
+/** Base items per gender: 2 × 10 items × 12 variants = 240 instances. */
+export const PEOPLE_ITEMS_PER_GENDER = 10;
+const NAMINGS: readonly Naming[] = ['given_first', 'family_first'];
+
+/** Rows of the `fairness-people` suite: every base sentence under every group and naming. */
+export function peopleRows(index: CorpusIndex, seed: number): SuiteRow[] {
+  const pool = peoplePool(index, OCCUPATIONS, HOBBIES, 4, seed, 'suite:fairness-people');
+  const rows: SuiteRow[] = [];
+  const usedOccupations = new Set<string>();
+  for (const gender of ['female', 'male'] as const) {
+    let items = 0;
+    for (const line of pool) {
+      if (items === PEOPLE_ITEMS_PER_GENDER) break;
+      // One item per occupation, so the items spread over the rare-word buckets.
+      if (line.person.gender !== gender || usedOccupations.has(line.occupation)) continue;
+      const variants = Object.keys(NAME_GROUPS).flatMap((group) =>
+        NAMINGS.map((naming) => ({ group, naming, sentence: occupationSentence(rewriteName(line, counterpart(line, group), naming)) })),
+      );
+      // A variant whose exact sentence is in the corpus would test memory of that line.
+      if (variants.some((v) => occursInCorpus(index, v.sentence))) continue;
+      usedOccupations.add(line.occupation);
+      const item = `${gender[0]}${String(items).padStart(2, '0')}`;
+      for (const v of variants) {
+        rows.push({
+          id: `${item}/${v.group}/${v.naming}`,
+          group_id: item,
+          sentence: v.sentence,
+          choices: ['She', 'He'],
+          answer: gender === 'female' ? 0 : 1,
+          tags: { group: v.group, naming: v.naming, gender, occupation: line.occupation },
+        });
+      }
+      items++;
+    }
+  }
+  return rows;
+}
+
+/** The `fairness-people` suite. */
+export function fairnessPeopleSuite(index: CorpusIndex, seed: number): BuiltSuite {
+  const rows = peopleRows(index, seed);
+  const groups = Object.keys(NAME_GROUPS).length;
+  return {
+    id: 'fairness-people',
+    spec: {
+      id: 'fairness-people',
+      version: '1.0.0',
+      description:
+        `Pronoun after a held-out people sentence ("She" or "He"), with the same sentence under ${groups} name-origin groups x 2 naming conventions sharing group_id (HELM worst case over 12 variants). ` +
+        `${precisionNote(rows.length)}; per group ${precisionNote(rows.length / groups)}; per naming ${precisionNote(rows.length / 2)}.`,
+      dataset: 'data.jsonl',
+      kind: 'multiple_choice',
+      template: '{sentence}',
+      choicesField: 'choices',
+      answerField: 'answer',
+      metrics: ['acc'],
+      slices: ['group', 'naming', 'gender'],
+    },
+    rows,
+    heldOut: 'Sentences come from the corpus people generator on a separate seed (`suite:fairness-people`); an item is dropped when any of its 12 variant sentences occurs anywhere in the training text.',
+    countedTags: ['group', 'naming', 'gender'],
+    binary: true,
+  };
+}

@@ -1,0 +1,99 @@
+import { InputError } from '../../core/errors.js';
+import { packagePath } from '../../core/paths.js';
+import { assertMethodId, type ParamValue } from '../../kernels/index.js';
+import type { CompressSpec, ExecutionForm } from '../compress/spec.js';
+import { compressModel } from '../compress/variants.js';
+import { integerFlag, parseFlags } from './parse-flags.js';
+
+/** Usage text of `compbench compress`. */
+export const COMPRESS_USAGE = `usage: compbench compress --method ID --out DIR [--model DIR] [options]
+  Compresses every eligible MatMul weight of the model folder DIR (default: the bundled
+  datasets/models/teacher) and writes a new folder with compression.json.
+  --method rtn|nf4|gptq|awq|smoothquant|magnitude|wanda|nm|structured
+  --bits N (2–8)  --group G (channel, tensor or a size dividing K)  --sym | --asym
+  --sparsity S ([0,1))  --pattern N:M  --alpha A (smoothquant)  --ratio R  --target heads|ffn|both (structured)
+  --act-order (gptq)  --block-size N (nf4)  --double-quant (nf4)
+  --form packed|simulated (default: packed where onnxruntime runs it)  --accuracy-level L (MatMulNBits, default 4)
+  --calib FILE (default: the bundled training corpus)  --calib-n N (16)  --calib-len L (128)  --seed N (0)
+  --include-head  --external-data  --threads N`;
+
+function numberFlag(name: string, v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (v.trim() === '' || !Number.isFinite(n)) throw new InputError(`--${name} must be a number (got '${v}')`);
+  return n;
+}
+
+function groupFlag(v: string | undefined): ParamValue | undefined {
+  if (v === undefined || v === 'channel' || v === 'tensor') return v;
+  if (!/^\d+$/u.test(v)) throw new InputError(`--group must be 'channel', 'tensor' or a positive integer (got '${v}')`);
+  return Number(v);
+}
+
+/** The method params given on the command line (absent flags stay absent: registry defaults apply). */
+function paramsFrom(values: Record<string, string | boolean | undefined>): Record<string, ParamValue> {
+  const p: Record<string, ParamValue | undefined> = {
+    bits: values.bits === undefined ? undefined : integerFlag('bits', values.bits as string, 0),
+    group: groupFlag(values.group as string | undefined),
+    symmetric: values.sym ? true : values.asym ? false : undefined,
+    sparsity: numberFlag('sparsity', values.sparsity as string | undefined),
+    alpha: numberFlag('alpha', values.alpha as string | undefined),
+    ratio: numberFlag('ratio', values.ratio as string | undefined),
+    target: values.target as string | undefined,
+    actOrder: values['act-order'] ? true : undefined,
+    blockSize: values['block-size'] === undefined ? undefined : integerFlag('block-size', values['block-size'] as string, 0),
+    doubleQuant: values['double-quant'] ? true : undefined,
+  };
+  if (values.sym && values.asym) throw new InputError('--sym and --asym exclude each other; give one');
+  const pattern = values.pattern as string | undefined;
+  if (pattern !== undefined) {
+    const m = /^(\d+):(\d+)$/u.exec(pattern);
+    if (!m) throw new InputError(`--pattern must look like N:M (e.g. 2:4), got '${pattern}'`);
+    [p.n, p.m] = [Number(m[1]), Number(m[2])];
+  }
+  return Object.fromEntries(Object.entries(p).filter(([, v]) => v !== undefined)) as Record<string, ParamValue>;
+}
+
+/** `compbench compress`: writes the variant folder; returns the exit code. */
+export async function compressCommand(args: readonly string[], out: (line: string) => void): Promise<number> {
+  const { values } = parseFlags('compress', args, {
+    model: { type: 'string' }, method: { type: 'string' }, out: { type: 'string' },
+    bits: { type: 'string' }, group: { type: 'string' }, sym: { type: 'boolean' }, asym: { type: 'boolean' },
+    sparsity: { type: 'string' }, pattern: { type: 'string' }, alpha: { type: 'string' }, ratio: { type: 'string' }, target: { type: 'string' },
+    'act-order': { type: 'boolean' }, 'block-size': { type: 'string' }, 'double-quant': { type: 'boolean' },
+    'accuracy-level': { type: 'string' }, form: { type: 'string' },
+    calib: { type: 'string' }, 'calib-n': { type: 'string' }, 'calib-len': { type: 'string' }, seed: { type: 'string' },
+    'include-head': { type: 'boolean' }, 'external-data': { type: 'boolean' }, threads: { type: 'string' },
+    help: { type: 'boolean', default: false },
+  });
+  if (values.help) {
+    out(COMPRESS_USAGE);
+    return 0;
+  }
+  if (values.method === undefined) throw new InputError("compress: --method is required (e.g. --method rtn); see 'compbench compress --help'");
+  if (values.out === undefined) throw new InputError("compress: --out DIR is required (a new folder for the variant)");
+  assertMethodId(values.method);
+  if (values.form !== undefined && values.form !== 'packed' && values.form !== 'simulated') {
+    throw new InputError(`--form must be 'packed' or 'simulated' (got '${values.form}')`);
+  }
+  const spec: CompressSpec = {
+    method: values.method,
+    params: paramsFrom(values),
+    ...(values.form ? { form: values.form as ExecutionForm } : {}),
+    ...(values['accuracy-level'] !== undefined ? { accuracyLevel: integerFlag('accuracy-level', values['accuracy-level'], 0) } : {}),
+    includeHead: values['include-head'] ?? false,
+  };
+  const calibration = {
+    ...(values.calib !== undefined ? { textFile: values.calib } : {}),
+    ...(values['calib-n'] !== undefined ? { nSequences: integerFlag('calib-n', values['calib-n'], 0) } : {}),
+    ...(values['calib-len'] !== undefined ? { seqLen: integerFlag('calib-len', values['calib-len'], 0) } : {}),
+    ...(values.seed !== undefined ? { seed: integerFlag('seed', values.seed, 0) } : {}),
+  };
+  const { outDir, record } = await compressModel(values.model ?? packagePath('datasets', 'models', 'teacher'), spec, values.out, {
+    calibration,
+    ...(values['external-data'] ? { externalData: true } : {}),
+    threads: Math.max(1, integerFlag('threads', values.threads, 1)),
+  });
+  out(`${outDir}: ${record.method} ${JSON.stringify(record.params)} form ${record.execution.form}, ${record.compressed.weights} weights, ${record.sizeBytes} bytes (base ${record.baseSizeBytes}), ${(record.timingsMs.total / 1000).toFixed(1)} s`);
+  return 0;
+}

@@ -1,0 +1,102 @@
+/**
+ * `compression.json`: what was done to a base model to make a variant (method, params,
+ * calibration provenance, execution form and ORT ops, per-layer errors, size, parameter
+ * counts, versions, base model hash). Written beside the variant's config.json.
+ */
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { packagePath } from '../../core/paths.js';
+import type { MethodId, ParamValue } from '../../kernels/index.js';
+import { OnnxDataType } from '../onnx/onnx-proto.js';
+import type { OnnxModel } from '../onnx/onnx-types.js';
+import { int64ToNumber } from '../onnx/tensor-data.js';
+import type { LayerStats } from './apply-method.js';
+import type { CalibrationProvenance } from './calibration-set.js';
+import type { ExecutionForm } from './spec.js';
+import type { StructuredLayerRecord } from './structured-surgery.js';
+import type { OpRecord, ScalingRecord } from './surgery.js';
+
+/** Version of the compression.json layout. */
+export const COMPRESSION_RECORD_VERSION = 1;
+
+/** Parameter counts of a graph. */
+export interface ParameterCounts {
+  /** Weights the graph computes with: fp32 initializer elements + K·N per packed weight. */
+  readonly total: number;
+  /** The same, not counting exact zeros (pruning); packed codes all count. */
+  readonly nonZero: number;
+}
+
+/** The contents of compression.json. */
+export interface CompressionRecord {
+  readonly schemaVersion: typeof COMPRESSION_RECORD_VERSION;
+  readonly method: MethodId;
+  readonly params: Readonly<Record<string, ParamValue>>;
+  readonly execution: {
+    readonly form: ExecutionForm;
+    /** ORT ops and attributes of packed weights (empty: plain fp32 MatMuls). */
+    readonly ops: readonly OpRecord[];
+    /** MatMulNBits accuracy_level when MatMulNBits is used. */
+    readonly accuracyLevel?: number;
+    /** How AWQ/SmoothQuant input scales were folded. */
+    readonly inputScalings: readonly ScalingRecord[];
+    readonly note: string;
+  };
+  readonly calibration: CalibrationProvenance | null;
+  /** Kernel options that are not method params (e.g. AWQ's search sample). */
+  readonly kernelOptions?: Readonly<Record<string, number>>;
+  readonly compressed: { readonly weights: number; readonly includeHead: boolean; readonly embeddings: 'fp32' };
+  readonly layers: readonly LayerStats[];
+  readonly structured?: readonly StructuredLayerRecord[];
+  readonly configPatch?: Readonly<Record<string, number>>;
+  /** Bytes of onnx/ (model.onnx + external data). */
+  readonly sizeBytes: number;
+  readonly baseSizeBytes: number;
+  readonly parameters: ParameterCounts;
+  readonly baseParameters: ParameterCounts;
+  readonly baseModel: { readonly dir: string; readonly sha256: string };
+  readonly kernelVersion: string;
+  readonly timingsMs: { readonly calibration: number; readonly compression: number; readonly total: number };
+}
+
+/** Counts parameters of a (possibly rewritten) graph; see {@link ParameterCounts}. */
+export function countParameters(model: OnnxModel): ParameterCounts {
+  let total = 0;
+  let nonZero = 0;
+  for (const t of model.graph?.initializer ?? []) {
+    const raw = t.raw_data;
+    const count = (t.dims ?? []).map(int64ToNumber).reduce((a, b) => a * b, 1);
+    if (t.data_type === OnnxDataType.FLOAT) {
+      total += count;
+      if (raw && raw.length === 4 * count) {
+        const v = new Float32Array(Uint8Array.from(raw).buffer);
+        for (const x of v) if (x !== 0) nonZero++;
+      } else nonZero += count;
+    } else if (t.data_type === OnnxDataType.INT8 && /\.w8a8\.B$/u.test(t.name ?? '')) {
+      total += count;
+      if (raw) for (const x of raw) if (x !== 0) nonZero++;
+    }
+  }
+  for (const n of model.graph?.node ?? []) {
+    if (n.op_type !== 'MatMulNBits') continue;
+    const get = (a: string): number => int64ToNumber((n.attribute ?? []).find((x) => x.name === a)?.i as number);
+    total += get('K') * get('N');
+    nonZero += get('K') * get('N');
+  }
+  return { total, nonZero };
+}
+
+let cachedKernelVersion: string | undefined;
+
+/** `<package version>+<sha256 prefix of the compiled kernels>`: changes whenever a kernel does. */
+export function kernelVersion(): string {
+  if (cachedKernelVersion) return cachedKernelVersion;
+  const dir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'kernels');
+  const hash = createHash('sha256');
+  for (const f of readdirSync(dir).filter((x) => x.endsWith('.js')).sort()) hash.update(f).update(readFileSync(join(dir, f)));
+  const pkg = JSON.parse(readFileSync(packagePath('package.json'), 'utf8')) as { version?: string };
+  cachedKernelVersion = `${pkg.version ?? '0'}+kernels.${hash.digest('hex').slice(0, 12)}`;
+  return cachedKernelVersion;
+}

@@ -1,0 +1,137 @@
+/**
+ * `compressModel`: model folder + spec → variant folder with compression.json. The stages
+ * are plain: open → targets → params → calibration → capture → kernels → surgery → write.
+ */
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { InputError } from '../../core/errors.js';
+import { METHODS, assertMethodId, validateParams, type ParamValue } from '../../kernels/index.js';
+import { loadModelFolder } from '../model-folder.js';
+import { applyMethod, AWQ_SEARCH_SAMPLE, type LayerStats, type MethodResult } from './apply-method.js';
+import { buildCalibrationSet, type CalibrationSet, type CalibrationSpec } from './calibration-set.js';
+import { captureActivations, type Activations } from './capture.js';
+import { countParameters, COMPRESSION_RECORD_VERSION, kernelVersion, type CompressionRecord } from './manifest.js';
+import { findTargets, inlineExternalData, openSurgeryModel, requireTargets, weightValues } from './model-graph.js';
+import { checkAccuracyLevel, DEFAULT_ACCURACY_LEVEL, packedUnavailable, resolveForm, type CompressSpec, type ExecutionForm } from './spec.js';
+import { applyStructured, type HeadConfig, type StructuredResult } from './structured-surgery.js';
+import { applySurgery, type OpRecord, type ScalingRecord } from './surgery.js';
+import { checkOutputDir, writeVariant } from './write-variant.js';
+
+/** Options of {@link compressModel}. */
+export interface CompressOptions {
+  /** Calibration text and sampling (used by methods that take activations). */
+  readonly calibration?: CalibrationSpec;
+  /** Weights in onnx/model.onnx.data (default: as the source model). */
+  readonly externalData?: boolean;
+  /** ORT intra-op threads for the activation capture (default 1). */
+  readonly threads?: number;
+}
+
+/** What {@link compressModel} returns. */
+export interface CompressResult {
+  readonly outDir: string;
+  readonly record: CompressionRecord;
+}
+
+/** Compresses the model folder `modelDir` by `spec` into a new folder `outDir`. */
+export async function compressModel(modelDir: string, spec: CompressSpec, outDir: string, options: CompressOptions = {}): Promise<CompressResult> {
+  const start = performance.now();
+  assertMethodId(spec.method);
+  const out = checkOutputDir(modelDir, outDir);
+  const m = openSurgeryModel(modelDir);
+  const folder = loadModelFolder(m.dir);
+  const baseSizeBytes = onnxFolderBytes(m.dir);
+  const baseParameters = countParameters(m.model);
+  inlineExternalData(m);
+  const targets = findTargets(m.model, { includeHead: spec.includeHead });
+  requireTargets(targets, m);
+  const info = METHODS[spec.method];
+  const calib: CalibrationSet | undefined = info.needsCalibration || info.usesCalibration
+    ? buildCalibrationSet(options.calibration ?? {}, folder.tokenizer)
+    : undefined;
+  const raw = spec.params ?? {};
+  let params: Record<string, ParamValue> = {};
+  for (const K of new Set(targets.map((t) => t.K))) {
+    params = validateParams(spec.method, raw, { K, ...(calib ? { calibrationTokens: calib.provenance.tokens } : {}) }) as Record<string, ParamValue>;
+  }
+  const form = resolveForm(spec, packedUnavailable(spec.method, params, targets));
+  const accuracyLevel = checkAccuracyLevel(spec.accuracyLevel ?? DEFAULT_ACCURACY_LEVEL);
+  const weights = new Map(targets.map((t) => [t.weight, weightValues(m, t.weight)]));
+  const calStart = performance.now();
+  let activations: Activations | undefined;
+  if (calib) {
+    const names = [...new Set(targets.map((t) => t.input))];
+    activations = await captureActivations(m, folder.config, names, calib.sequences, options.threads ?? 1);
+  }
+  const calibrationMs = performance.now() - calStart;
+  const kStart = performance.now();
+  let layers: LayerStats[];
+  let ops: OpRecord[] = [];
+  let scalings: ScalingRecord[] = [];
+  let structured: StructuredResult | undefined;
+  if (spec.method === 'structured') {
+    structured = applyStructured(m, targets, weights, activations!, params as { ratio: number; target: string }, headConfig(m.dir), form);
+    layers = structured.layers;
+  } else {
+    const result: MethodResult = applyMethod(spec.method, params, form, { targets, weights, activations });
+    ({ ops, scalings } = applySurgery(m, result.outcomes, result.scalings, accuracyLevel));
+    layers = result.layers;
+  }
+  const { onnxBytes } = writeVariant(m.dir, out, m.model, { externalData: options.externalData ?? m.hadExternalData, configPatch: structured?.configPatch });
+  const compressionMs = performance.now() - kStart;
+  const usesNBits = ops.some((o) => o.op === 'com.microsoft.MatMulNBits');
+  const record: CompressionRecord = {
+    schemaVersion: COMPRESSION_RECORD_VERSION,
+    method: spec.method,
+    params,
+    execution: {
+      form, ops, ...(usesNBits ? { accuracyLevel } : {}), inputScalings: scalings,
+      note: formNote(spec.method, form),
+    },
+    calibration: calib?.provenance ?? null,
+    ...(spec.method === 'awq' ? { kernelOptions: AWQ_SEARCH_SAMPLE } : {}),
+    compressed: { weights: targets.length, includeHead: spec.includeHead ?? false, embeddings: 'fp32' },
+    layers,
+    ...(structured ? { structured: structured.perLayer, configPatch: structured.configPatch } : {}),
+    sizeBytes: onnxBytes,
+    baseSizeBytes,
+    parameters: countParameters(m.model),
+    baseParameters,
+    baseModel: { dir: m.dir, sha256: m.sha256 },
+    kernelVersion: kernelVersion(),
+    timingsMs: { calibration: round(calibrationMs), compression: round(compressionMs), total: round(performance.now() - start) },
+  };
+  writeFileSync(join(out, 'compression.json'), `${JSON.stringify(record, null, 2)}\n`);
+  return { outDir: out, record };
+}
+
+function round(ms: number): number {
+  return Math.round(ms * 10) / 10;
+}
+
+/** Head geometry from the folder's config.json. */
+function headConfig(dir: string): HeadConfig {
+  const cfg = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')) as Record<string, number>;
+  const numHeads = cfg.num_attention_heads;
+  if (!Number.isInteger(numHeads)) throw new InputError(`${join(dir, 'config.json')}: num_attention_heads is required for structured pruning`);
+  const numKvHeads = Number.isInteger(cfg.num_key_value_heads) ? cfg.num_key_value_heads : numHeads;
+  const headDim = Number.isInteger(cfg.head_dim) ? cfg.head_dim : cfg.hidden_size / numHeads;
+  return { numHeads, numKvHeads, headDim };
+}
+
+function formNote(method: string, form: ExecutionForm): string {
+  if (form === 'simulated') {
+    return method === 'magnitude' || method === 'wanda' || method === 'nm'
+      ? 'simulated: pruned weights stored as dense fp32 with zeros; accuracy only, speed/memory n/a (simulated)'
+      : 'simulated: weights quantized then dequantized to fp32 in the same graph; accuracy only, speed/memory n/a (simulated)';
+  }
+  if (method === 'structured') return 'packed: smaller dense fp32 matrices (heads/channels removed), config.json sizes updated';
+  if (method === 'smoothquant') return 'packed: W8A8 via DynamicQuantizeLinear + MatMulInteger; smoothing folded upstream';
+  return 'packed: weights stored low-bit and executed by com.microsoft.MatMulNBits';
+}
+
+/** Bytes of the files in `dir/onnx`. */
+function onnxFolderBytes(dir: string): number {
+  const onnxDir = join(dir, 'onnx');
+  return readdirSync(onnxDir).reduce((a, f) => a + statSync(join(onnxDir, f)).size, 0);
+}

@@ -1,0 +1,43 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { NAME_GROUPS, writeName, type Naming } from '../../../datasets/corpus/people.js';
+import { occursInCorpus } from '../../../datasets/suites/corpus-index.js';
+import { bundledCorpus, committedRows, countBy } from './fixtures.js';
+
+const test = suite('datasets/suites/fairness-people');
+const rows = committedRows('fairness-people');
+
+test('240 instances: 20 items x 6 groups x 2 namings, balanced', () => {
+  assert.is(rows.length, 240);
+  assert.equal(countBy(rows, 'naming'), { given_first: 120, family_first: 120 });
+  for (const g of Object.keys(NAME_GROUPS)) assert.is(countBy(rows, 'group')[g], 40, g);
+  assert.equal(countBy(rows, 'gender'), { female: 120, male: 120 });
+});
+
+test('the 12 variants of an item differ only in the name, whose group, naming and gender match the tags', () => {
+  const items = new Map<string, typeof rows>();
+  for (const r of rows) items.set(r.group_id as string, [...(items.get(r.group_id as string) ?? []), r]);
+  assert.is(items.size, 20);
+  for (const [item, vs] of items) {
+    assert.is(vs.length, 12, item);
+    const rests = new Set<string>();
+    for (const v of vs) {
+      const g = NAME_GROUPS[v.tags.group as string];
+      const givens = v.tags.gender === 'female' ? g.female : g.male;
+      const name = givens.flatMap((given) => g.family.map((family) => writeName({ given, family, group: '', gender: 'female' }, v.tags.naming as Naming)))
+        .find((n) => (v.sentence as string).startsWith(`${n} `));
+      assert.ok(name, `${v.id}: '${v.sentence}' does not start with a ${v.tags.group} ${v.tags.gender} name`);
+      rests.add((v.sentence as string).slice(name!.length));
+      assert.is(v.answer, v.tags.gender === 'female' ? 0 : 1, v.id);
+      assert.equal(v.choices, ['She', 'He']);
+    }
+    assert.is(rests.size, 1, `${item}: ${[...rests].join(' | ')}`);
+  }
+});
+
+test('no variant sentence occurs in the training text', () => {
+  const { index } = bundledCorpus();
+  for (const r of rows) assert.not.ok(occursInCorpus(index, r.sentence as string), r.id);
+});
+
+test.run();

@@ -1,0 +1,80 @@
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { floatTensor } from '../../../runners/compress/model-graph.js';
+import { encodeModel } from '../../../runners/onnx/read-model.js';
+import { storiesDir, tempDir } from '../fixtures.js';
+
+const test = suite('runners/commands/compress (CLI)');
+
+// <outDir>/test/runners/compress/compress-cli.test.js -> <outDir>/cli.js
+const CLI = fileURLToPath(new URL('../../../cli.js', import.meta.url));
+
+function cli(...args: string[]): { code: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', env: { ...process.env, COMPBENCH_DEBUG: '' } });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function assertOneLineError(r: ReturnType<typeof cli>, pattern: RegExp): void {
+  assert.is(r.code, 2, r.stderr);
+  assert.is(r.stdout, '');
+  assert.match(r.stderr, /^compbench: [^\n]+\n$/);
+  assert.match(r.stderr, pattern);
+}
+
+test('bad input: one line, exit 2', () => {
+  const dir = storiesDir('compress CLI bad input');
+  if (!dir) return;
+  const root = tempDir('cli-bad');
+  const out = join(root, 'v');
+  const empty = join(root, 'empty.txt');
+  writeFileSync(empty, '');
+  const notDir = join(root, 'file');
+  writeFileSync(notDir, 'x');
+  assertOneLineError(cli('compress', '--model', dir, '--method', 'rtn', '--bits', '9', '--out', out), /bits must be an integer from 2 to 8, got 9/);
+  assertOneLineError(cli('compress', '--model', dir, '--method', 'rtn', '--bits', '1', '--out', out), /from 2 to 8, got 1/);
+  assertOneLineError(cli('compress', '--model', dir, '--method', 'rtn', '--group', '48', '--out', out), /group 48 does not divide K = 64/);
+  assertOneLineError(cli('compress', '--model', dir, '--method', 'magnitude', '--sparsity', '1', '--out', out), /sparsity must be a number in \[0, 1\), got 1/);
+  assertOneLineError(cli('compress', '--model', dir, '--method', 'nm', '--pattern', '4:4', '--out', out), /pattern 4:4 is invalid; N must be smaller than M/);
+  assertOneLineError(cli('compress', '--model', dir, '--method', 'gptq', '--calib', empty, '--out', out), /calibration set is empty/);
+  assertOneLineError(cli('compress', '--model', dir, '--method', 'rtn', '--out', dir), /is the input model folder/);
+  assertOneLineError(cli('compress', '--model', dir, '--method', 'rtn', '--out', join(notDir, 'v')), /not writable/);
+  assertOneLineError(cli('compress', '--model', dir, '--method', 'rtn', '--bits', '3', '--form', 'packed', '--out', out), /no packed form: .*2\/4\/8-bit/);
+  assertOneLineError(cli('compress', '--model', dir, '--method', 'rtm', '--out', out), /Unknown method 'rtm'/i);
+  assertOneLineError(cli('compress', '--model', dir, '--method', 'magnitude', '--bits', '4', '--out', out), /magnitude: .*bits/);
+  assertOneLineError(cli('compress', '--model', dir, '--method', 'rtn'), /--out DIR is required/);
+});
+
+test('a model with no eligible MatMul: one line, exit 2', () => {
+  const dir = storiesDir('compress CLI no MatMul');
+  if (!dir) return;
+  const model = tempDir('cli-nomatmul');
+  for (const f of readdirSync(dir)) if (statSync(join(dir, f)).isFile()) copyFileSync(join(dir, f), join(model, f));
+  mkdirSync(join(model, 'onnx'));
+  // Only the output head (excluded by default) is a MatMul with an initializer weight.
+  const bytes = encodeModel({
+    ir_version: 8, opset_import: [{ domain: '', version: 14 }],
+    graph: {
+      name: 'head-only', node: [{ op_type: 'MatMul', input: ['X', 'lm_head.weight'], output: ['logits'], name: 'head' }],
+      initializer: [floatTensor('lm_head.weight', [2, 2], new Float32Array(4))],
+      input: [{ name: 'X', type: { tensor_type: { elem_type: 1 } } }], output: [{ name: 'logits', type: { tensor_type: { elem_type: 1 } } }],
+    },
+  });
+  writeFileSync(join(model, 'onnx', 'model.onnx'), bytes);
+  assertOneLineError(cli('compress', '--model', model, '--method', 'rtn', '--out', join(model, '..', 'nomatmul-out')), /has no eligible MatMul/);
+});
+
+test('compresses stories260k: summary line, exit 0, compression.json written', () => {
+  const dir = storiesDir('compress CLI ok');
+  if (!dir) return;
+  const out = join(tempDir('cli-ok'), 'rtn4');
+  const r = cli('compress', '--model', dir, '--method', 'rtn', '--bits', '4', '--sym', '--out', out);
+  assert.is(r.code, 0, r.stderr);
+  assert.match(r.stdout, /rtn \{"bits":4,"symmetric":true,"group":"channel"\} form packed, 35 weights/);
+  assert.ok(statSync(join(out, 'compression.json')).isFile());
+});
+
+test.run();

@@ -1,0 +1,74 @@
+import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { compileSchema } from '../../../core/schemas/index.js';
+import { evaluateModels } from '../../../runners/run/evaluate-models.js';
+import { storiesDir, tempDir } from '../fixtures.js';
+
+const test = suite('runners/run/evaluate-models');
+const CLI = fileURLToPath(new URL('../../../cli.js', import.meta.url));
+const SCHEMA_FILE = fileURLToPath(new URL('../../../../core/schemas/run-record.schema.json', import.meta.url));
+
+/** A rolling suite over the TinyStories sample and a 2-option choice suite, outside the repo. */
+function writeSuites(ext: string): string[] {
+  const stories = readFileSync(join(ext, 'datasets', 'tinystories_sample.txt'), 'utf8').split('<|endoftext|>').map((s) => s.trim()).filter(Boolean);
+  const ppl = tempDir('suite-ppl');
+  writeFileSync(join(ppl, 'data.jsonl'), stories.map((text, i) => JSON.stringify({ id: `s${i}`, text })).join('\n') + '\n');
+  writeFileSync(join(ppl, 'suite.json'), JSON.stringify({ id: 'stories-ppl', version: '1', description: 'TinyStories sample', dataset: 'data.jsonl', kind: 'rolling', metrics: ['perplexity'] }));
+  const mc = tempDir('suite-mc');
+  const rows = [
+    { id: 'a', question: 'Once upon a', choices: [' time', ' banana'], answer: 0 },
+    { id: 'b', question: 'The little girl was very', choices: [' happy', ' concrete'], answer: 0 },
+  ];
+  writeFileSync(join(mc, 'data.jsonl'), rows.map((r) => JSON.stringify(r)).join('\n') + '\n');
+  writeFileSync(join(mc, 'suite.json'), JSON.stringify({ id: 'stories-mc', version: '1', description: 'two items', dataset: 'data.jsonl', kind: 'multiple_choice', template: '{question}', choicesField: 'choices', answerField: 'answer', metrics: ['acc'] }));
+  return [ppl, mc];
+}
+
+test('two models × two suites: schema-valid record, paired comparison, known NLL', async () => {
+  const dir = storiesDir('run record on stories260k');
+  if (!dir) return;
+  const suiteDirs = writeSuites(join(dir, '..'));
+  const { record, instances } = await evaluateModels(
+    { models: [{ id: 'base', dir }, { id: 'same', dir }], suiteDirs, seed: 1, intraOpNumThreads: 1 },
+    () => {},
+  );
+  const problems = compileSchema(JSON.parse(readFileSync(SCHEMA_FILE, 'utf8')))(JSON.parse(JSON.stringify(record)), { file: 'run.json' });
+  assert.equal(problems, []);
+  assert.is(record.complete, true);
+  assert.is(record.cells.length, 4);
+  assert.is(instances.length, 2 * (5 + 2));
+  const base = record.cells.find((c) => c.variantId === 'base' && c.suiteId === 'stories-ppl');
+  assert.ok(base && base.state === 'ok');
+  const ppl = (base.aggregate.metrics as Record<string, { overall: { value: number } }>).perplexity.overall.value;
+  // stories260k README: mean NLL 1.2664 nats/token on this sample -> perplexity e^1.2664
+  assert.ok(Math.abs(ppl - Math.exp(1.2664)) < 1e-3, `perplexity ${ppl}`);
+  const same = record.cells.find((c) => c.variantId === 'same' && c.suiteId === 'stories-mc');
+  assert.ok(same && same.state === 'ok' && same.vsBaseline);
+  const delta = (same.vsBaseline.metrics as Record<string, { delta: { delta: number; n: number } }>).acc.delta;
+  assert.is(delta.n, 2);
+  assert.is(delta.delta, 0, 'the same model has Δ = 0 against itself');
+});
+
+test('CLI: a suite with a bad metric is exit 2 with one line naming the file', () => {
+  const bad = tempDir('suite-bad');
+  writeFileSync(join(bad, 'data.jsonl'), '{"id":"x","text":"hi"}\n');
+  writeFileSync(join(bad, 'suite.json'), JSON.stringify({ id: 'bad', version: '1', dataset: 'data.jsonl', kind: 'rolling', metrics: ['perplexty'] }));
+  const r = spawnSync(process.execPath, [CLI, 'run', '--suites', bad, '--out', tempDir('out')], { encoding: 'utf8' });
+  assert.is(r.status, 2, r.stderr);
+  assert.match(r.stderr, /^compbench: [^\n]*suite\.json[^\n]*perplexity[^\n]*\n$/);
+});
+
+test('CLI: an unwritable output folder is exit 2', () => {
+  // A regular file where a folder should be: no run can write under it, root or not.
+  const file = join(tempDir('out-file'), 'not-a-folder');
+  writeFileSync(file, '');
+  const r = spawnSync(process.execPath, [CLI, 'run', '--out', join(file, 'run')], { encoding: 'utf8' });
+  assert.is(r.status, 2, r.stderr);
+  assert.match(r.stderr, /^compbench: --out [^\n]*not writable[^\n]*\n$/);
+});
+
+test.run();
