@@ -1,10 +1,13 @@
 import { InputError } from '../../core/errors.js';
 import { packagePath } from '../../core/paths.js';
-import { listSuites, validateSuitesCommand } from '../../suites/index.js';
+import { listSuites, validateSuitesCommand, writeCrowsPairsSuite, writeGsm8kSuite } from '../../suites/index.js';
+import { integerFlag, parseFlags } from './parse-flags.js';
 
 /** Usage text of `compbench suites`. */
 export const SUITES_USAGE = `usage: compbench suites list [DIR...]      bundled suites and the suites in DIR
-       compbench suites validate PATH       every problem of the suite(s) at PATH, with file, line and JSON path`;
+       compbench suites validate PATH       every problem of the suite(s) at PATH, with file, line and JSON path
+       compbench suites convert crows-pairs|gsm8k --in FILE --out DIR [--limit N] [--shots K]
+                                            a public dataset (CrowS-Pairs CSV, GSM8K JSONL) as a suite folder`;
 
 /** `compbench suites list|validate`. */
 export async function suitesCommand(args: readonly string[], out: (line: string) => void): Promise<number> {
@@ -24,5 +27,24 @@ export async function suitesCommand(args: readonly string[], out: (line: string)
     for (const line of r.lines) out(line);
     return r.exitCode;
   }
-  throw new InputError(`unknown subcommand 'suites ${sub}'; available: list, validate`);
+  if (sub === 'convert') return convert(rest, out);
+  throw new InputError(`unknown subcommand 'suites ${sub}'; available: list, validate, convert`);
+}
+
+const CONVERTERS = ['crows-pairs', 'gsm8k'] as const;
+
+function convert(args: readonly string[], out: (line: string) => void): number {
+  const [format, ...rest] = args;
+  if (!CONVERTERS.includes(format as (typeof CONVERTERS)[number])) {
+    throw new InputError(`suites convert: unknown format '${format ?? ''}'; available: ${CONVERTERS.join(', ')}`);
+  }
+  const { values } = parseFlags('suites convert', rest, { in: { type: 'string' }, out: { type: 'string' }, limit: { type: 'string' }, shots: { type: 'string' } });
+  if (!values.in || !values.out) throw new InputError(`suites convert ${format}: --in FILE and --out DIR are required`);
+  const limit = values.limit === undefined ? undefined : integerFlag('limit', values.limit, 0);
+  const file =
+    format === 'gsm8k'
+      ? writeGsm8kSuite(values.in, values.out, { limit, ...(values.shots ? { fewShot: { k: integerFlag('shots', values.shots, 0), holdOut: 50 } } : {}) })
+      : writeCrowsPairsSuite(values.in, values.out, { limit });
+  out(`wrote ${file}`);
+  return 0;
 }
