@@ -75,6 +75,81 @@ export type CellRecord =
       readonly error: string;
     };
 
+/** Summary statistics of repeated timings, in milliseconds. */
+export interface TimingStats {
+  /** Number of timed samples (after warm-up). */
+  readonly samples: number;
+  readonly meanMs: number;
+  readonly p50Ms: number;
+  readonly p90Ms: number;
+  readonly p95Ms: number;
+  readonly p99Ms: number;
+}
+
+/** An energy figure with how it was obtained (DESIGN.md §8). */
+export interface EnergyRecord {
+  /** `rapl`/`nvml`: measured by a counter; `estimated`: CPU time × TDP per core. */
+  readonly provenance: 'rapl' | 'nvml' | 'estimated';
+  readonly joules: number;
+  readonly joulesPerToken: number;
+  /** For `estimated`: the TDP per core assumed, in watts, and the formula used. */
+  readonly tdpWattsPerCore?: number;
+  readonly cpuSeconds?: number;
+  readonly formula?: string;
+}
+
+/** Speed, memory and energy of one variant, measured alone in its own child process. */
+export type MeasurementRecord =
+  | {
+      readonly state: 'measured';
+      readonly variantId: string;
+      readonly sizeBytes: number;
+      /** VmHWM of a child process that only loaded and ran this variant. */
+      readonly peakRssBytes: number;
+      readonly loadMs: number;
+      readonly intraOpNumThreads: number;
+      /** Time to first token for a fixed prompt length. */
+      readonly prefill: TimingStats & { readonly promptTokens: number };
+      /** Per-token decode latency after warm-up. */
+      readonly decode: TimingStats & { readonly tokens: number; readonly warmupTokens: number; readonly tokensPerS: number };
+      readonly energy: EnergyRecord;
+    }
+  | {
+      /** Simulated (dequantized) variants get no speed, memory or energy figure. */
+      readonly state: 'not-applicable';
+      readonly variantId: string;
+      readonly sizeBytes: number;
+      readonly reason: string;
+    }
+  | { readonly state: 'errored'; readonly variantId: string; readonly error: string };
+
+/** One gate rule applied to one cell (or slice), DESIGN.md §7. */
+export interface GateRuleResult {
+  /** Rule id from the policy (e.g. `knowledge-closed.noninferiority`). */
+  readonly rule: string;
+  readonly kind: string;
+  readonly variantId: string;
+  readonly suiteId?: string;
+  readonly metric?: string;
+  /** `tag=value` when the rule applies to a slice. */
+  readonly slice?: string;
+  /** The value tested, or null when the cell is missing/errored/too small (fail-closed). */
+  readonly value: number | null;
+  readonly bound: number;
+  readonly verdict: 'pass' | 'fail';
+  /** Why, in words (always set for a fail). */
+  readonly reason: string;
+}
+
+/** The gate's verdict over a run. */
+export interface GateVerdict {
+  readonly verdict: 'pass' | 'fail';
+  /** Where the policy came from (file path or `default`) and its sha256. */
+  readonly policySource: string;
+  readonly policySha256: string;
+  readonly rules: readonly GateRuleResult[];
+}
+
 /** `run.json`. */
 export interface RunRecord {
   readonly schemaVersion: typeof RUN_RECORD_VERSION;
@@ -90,6 +165,10 @@ export interface RunRecord {
   readonly variants: readonly VariantRecord[];
   readonly suites: readonly SuiteRecord[];
   readonly cells: readonly CellRecord[];
+  /** Per-variant speed/memory/energy (absent when measurement was off). */
+  readonly measurements?: readonly MeasurementRecord[];
+  /** The gate's verdict, when the run computed one. */
+  readonly gate?: GateVerdict;
   /** True when every cell is `ok`. */
   readonly complete: boolean;
 }
