@@ -3,6 +3,10 @@ import { compressCommand } from './runners/commands/compress.js';
 import { generateCommand } from './runners/commands/generate.js';
 import { runCommand } from './runners/commands/run.js';
 import { suitesCommand } from './runners/commands/suites.js';
+import { compareCommand } from './reports/compare/command.js';
+import { historyCommand } from './reports/history/command.js';
+import { gateCommand } from './reports/gate/command.js';
+import { reportCommand } from './reports/command.js';
 
 /** A subcommand: arguments after its name, a line printer for stdout; resolves to the exit code. */
 type Command = (args: readonly string[], out: (line: string) => void) => Promise<number>;
@@ -12,6 +16,10 @@ const COMMANDS = {
   run: runCommand,
   suites: suitesCommand,
   compress: compressCommand,
+  history: historyCommand,
+  compare: compareCommand,
+  gate: gateCommand,
+  report: reportCommand,
 } as const satisfies Record<string, Command>;
 
 const USAGE = `usage: compbench <command> [options]

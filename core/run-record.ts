@@ -136,7 +136,8 @@ export interface GateRuleResult {
   /** The value tested, or null when the cell is missing/errored/too small (fail-closed). */
   readonly value: number | null;
   readonly bound: number;
-  readonly verdict: 'pass' | 'fail';
+  /** `skip`: the rule does not apply and says so (a latency rule on a simulated variant under `simulated: "skip"`). */
+  readonly verdict: 'pass' | 'fail' | 'skip';
   /** Why, in words (always set for a fail). */
   readonly reason: string;
 }

@@ -1,87 +1,63 @@
-import { accessSync, constants, existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { InputError, messageOf } from '../../core/errors.js';
-import { packagePath } from '../../core/paths.js';
-import { findSuiteDirs } from '../../suites/index.js';
-import { evaluateModels, type ModelSpec } from '../run/evaluate-models.js';
+import { InputError } from '../../core/errors.js';
+import { runMatrix, type MatrixResult } from '../matrix/index.js';
 import { summaryLines } from '../run/summary-table.js';
 import { integerFlag, parseFlags } from './parse-flags.js';
 
+/** Exit codes of `compbench run` (1 is set by the CLI when the gate fails). */
+export const RUN_EXIT_CODES = { ok: 0, gateFailed: 1, invalidInput: 2, incomplete: 3 } as const;
+
 /** Usage text of `compbench run`. */
-export const RUN_USAGE = `usage: compbench run [--out DIR] [--suites DIR]... [--model ID=DIR]... [--limit N] [--seed N] [--threads N]
-  Evaluates the models on the suites and writes DIR/run.json (run record) and
-  DIR/instances.jsonl (per-instance outcomes). The first model is the baseline.
-  Defaults: the bundled teacher and its distilled student, every bundled suite, --out runs/latest.`;
+export const RUN_USAGE = `usage: compbench run [--config FILE] [--out DIR] [--resume] [--workers N] [--limit N] [--cache-dir DIR]
+  Evaluates every variant (models as they are, and each compression method × params of
+  the config) on every suite, then measures speed, memory and energy, and writes
+  DIR/run.json (run record) and DIR/instances.jsonl (per-instance outcomes).
+  --config FILE   run config (JSON, core/schemas/run-config.schema.json); default: the
+                  bundled runners/matrix/default-config.json (teacher, 16 variants, all suites)
+  --out DIR       output folder (default runs/latest)
+  --resume        finish the interrupted run in DIR (same config)
+  --workers N     worker threads (default: cores; intra-op threads = cores / workers)
+  --limit N       only the first N instances of each suite
+  --cache-dir DIR variant and result cache (default .cache/compbench in the package)
+  Exit codes: 0 ok, 1 gate failed, 2 invalid input, 3 incomplete (a cell failed).`;
 
-/** The bundled models: the teacher is the baseline, the student was distilled from it. */
-export function bundledModels(): ModelSpec[] {
-  return [
-    { id: 'teacher', dir: packagePath('datasets', 'models', 'teacher') },
-    { id: 'student', dir: packagePath('datasets', 'models', 'student'), distilledFrom: 'teacher' },
-  ];
-}
-
-/** `compbench run`: evaluates, writes the run record, prints a summary; returns the exit code. */
-export async function runCommand(args: readonly string[], out: (line: string) => void): Promise<number> {
+/** Parses the flags of `compbench run` and runs the matrix; undefined when only help was asked. */
+export async function runFromArgs(args: readonly string[], out: (line: string) => void): Promise<MatrixResult | undefined> {
   const { values } = parseFlags('run', args, {
+    config: { type: 'string' },
     out: { type: 'string', default: 'runs/latest' },
-    suites: { type: 'string', multiple: true },
-    model: { type: 'string', multiple: true },
+    resume: { type: 'boolean', default: false },
+    workers: { type: 'string' },
     limit: { type: 'string' },
-    seed: { type: 'string' },
-    threads: { type: 'string' },
+    'cache-dir': { type: 'string' },
     help: { type: 'boolean', default: false },
   });
   if (values.help) {
     out(RUN_USAGE);
-    return 0;
+    return undefined;
   }
-  const outDir = resolve(values.out ?? 'runs/latest');
-  ensureWritable(outDir);
-  const models = values.model ? values.model.map(parseModelFlag) : bundledModels();
-  const suiteDirs = (values.suites ?? [packagePath('suites')]).flatMap((d) => {
-    if (!existsSync(d)) throw new InputError(`--suites ${d}: not found; give a suite folder or a folder of suites`);
-    const found = findSuiteDirs(d);
-    if (found.length === 0) throw new InputError(`--suites ${d}: no suite.json in it or its subfolders`);
-    return found;
-  });
   const limit = values.limit === undefined ? undefined : integerFlag('limit', values.limit, 0);
   if (limit === 0) throw new InputError('--limit must be at least 1');
-  const result = await evaluateModels(
-    { models, suiteDirs, limit, seed: integerFlag('seed', values.seed, 1234), intraOpNumThreads: Math.max(1, integerFlag('threads', values.threads, 2)) },
-    (line) => out(line),
+  const workers = values.workers === undefined ? undefined : integerFlag('workers', values.workers, 0);
+  if (workers === 0) throw new InputError('--workers must be at least 1');
+  return runMatrix(
+    {
+      ...(values.config ? { configFile: resolve(values.config) } : {}),
+      outDir: resolve(values.out ?? 'runs/latest'),
+      resume: values.resume ?? false,
+      ...(workers ? { workers } : {}),
+      ...(limit ? { limit } : {}),
+      ...(values['cache-dir'] ? { cacheDir: resolve(values['cache-dir']) } : {}),
+    },
+    out,
   );
-  writeAtomically(join(outDir, 'instances.jsonl'), result.instances.map((r) => JSON.stringify(r)).join('\n') + '\n');
-  writeAtomically(join(outDir, 'run.json'), `${JSON.stringify(result.record, null, 1)}\n`);
+}
+
+/** `compbench run`: runs the matrix, prints a summary; returns the exit code (0 or 3). */
+export async function runCommand(args: readonly string[], out: (line: string) => void): Promise<number> {
+  const result = await runFromArgs(args, out);
+  if (!result) return RUN_EXIT_CODES.ok;
   for (const line of summaryLines(result.record)) out(line);
-  out(`wrote ${join(outDir, 'run.json')} and instances.jsonl${result.record.complete ? '' : ' (INCOMPLETE: some cells failed)'}`);
-  return result.record.complete ? 0 : 3;
-}
-
-function parseModelFlag(value: string, index: number): ModelSpec {
-  const eq = value.indexOf('=');
-  const id = eq > 0 ? value.slice(0, eq) : `model${index}`;
-  const dir = resolve(eq > 0 ? value.slice(eq + 1) : value);
-  if (!/^[A-Za-z0-9._-]+$/u.test(id)) throw new InputError(`--model ${value}: the id must be letters, digits, '.', '_' or '-' (e.g. --model base=./my-model)`);
-  return { id, dir };
-}
-
-function ensureWritable(dir: string): void {
-  try {
-    mkdirSync(dir, { recursive: true });
-    accessSync(dir, constants.W_OK);
-  } catch (e) {
-    throw new InputError(`--out ${dir}: output folder is not writable (${messageOf(e)}); choose another folder with --out`);
-  }
-}
-
-/** Writes via a temporary file and a rename, so a full disk never leaves a half-written file. */
-function writeAtomically(path: string, text: string): void {
-  const tmp = `${path}.tmp-${process.pid}`;
-  try {
-    writeFileSync(tmp, text);
-    renameSync(tmp, path);
-  } catch (e) {
-    throw new InputError(`cannot write ${path}: ${messageOf(e)}; free disk space or choose another --out`);
-  }
+  out(`wrote ${join(result.outDir, 'run.json')} and instances.jsonl${result.record.complete ? '' : ' (INCOMPLETE: some cells failed)'}`);
+  return result.record.complete ? RUN_EXIT_CODES.ok : RUN_EXIT_CODES.incomplete;
 }

@@ -1,0 +1,98 @@
+import { numCell, para, table, type Block, type Section } from '../document.js';
+import { formatBytes, formatDelta, formatDifference, formatMs, formatSummary } from '../format.js';
+import { cellOf, comparisonOf, measurementOf, metricOf } from '../record-view.js';
+import { energyProvenance } from '../sections/measurements.js';
+import { bucketOrder } from '../sections/slices.js';
+import type { ChangeContext } from './context.js';
+
+/** Slice tags reported per suite in §5 (knowledge and rare words by frequency). */
+const RESULT_SLICE_TAGS = ['freq_bucket'];
+const FAIRNESS_TAGS = ['dialect', 'group'];
+
+/** §5 results vs baseline with CIs, overall and per slice (Annex IV 3; Art. 15). */
+export function resultsSection({ record, variant }: ChangeContext): Section {
+  const overall: (string | ReturnType<typeof numCell>)[][] = [];
+  const slices: (string | ReturnType<typeof numCell>)[][] = [];
+  for (const suite of record.suites) {
+    const cell = cellOf(record, variant.id, suite.id);
+    if (!cell || cell.state === 'errored') {
+      overall.push([suite.id, '—', 'n/a', 'n/a', cell ? `errored: ${cell.error}` : 'not run', 'n/a']);
+      continue;
+    }
+    for (const metric of suite.metrics) {
+      const m = metricOf(cell, metric);
+      if (!m) continue;
+      const base = metricOf(cellOf(record, record.baseline, suite.id), metric);
+      const cmp = comparisonOf(cell, metric);
+      const flips = cmp?.flips ? `${cmp.flips.rightToWrong} right→wrong, ${cmp.flips.wrongToRight} wrong→right (McNemar p=${cmp.flips.mcnemarP.toPrecision(3)})` : 'n/a';
+      overall.push([suite.id, metric, formatSummary(base?.overall, m.unit), formatSummary(m.overall, m.unit), numCell(formatDelta(cmp?.delta, m.unit), cmp?.delta.delta), flips]);
+      for (const b of m.slices.filter((s) => RESULT_SLICE_TAGS.includes(s.tag))) {
+        const baseSlices = base?.slices.find((s) => s.tag === b.tag);
+        for (const s of [...b.slices].sort((x, y) => bucketOrder(x.slice, y.slice))) {
+          const bs = baseSlices?.slices.find((x) => x.slice === s.slice);
+          const diff = s.value !== null && bs?.value != null ? s.value - bs.value : null;
+          slices.push([suite.id, metric, `${s.tag}=${s.slice}`, formatSummary(bs, m.unit), formatSummary(s, m.unit), numCell(diff === null ? 'n/a' : formatDifference(diff, m.unit), diff)]);
+        }
+      }
+    }
+  }
+  return {
+    id: 'results',
+    title: '5. Results vs baseline (Annex IV 3; Art. 15)',
+    blocks: [
+      para(`Every figure: value [95% CI], n. Baseline: ${record.baseline}.`),
+      table({ id: 'results-overall', columns: ['suite', 'metric', 'baseline', 'variant', 'Δ (paired)', 'flips'], rows: overall }),
+      para('Knowledge and rare words by training frequency (slice differences are unpaired):'),
+      table({ id: 'results-slices', columns: ['suite', 'metric', 'slice', 'baseline', 'variant', 'difference'], rows: slices }),
+    ],
+  };
+}
+
+/** §6 robustness and fairness: per-slice values, worst slice, gap and worst case, variant beside baseline. */
+export function fairnessChangeSection({ record, variant }: ChangeContext): Section {
+  const rows: (string | ReturnType<typeof numCell>)[][] = [];
+  for (const suite of record.suites.filter((s) => s.id.startsWith('fairness'))) {
+    const metric = suite.metrics[0];
+    for (const id of [record.baseline, variant.id]) {
+      const m = metricOf(cellOf(record, id, suite.id), metric);
+      const b = m?.slices.find((s) => FAIRNESS_TAGS.includes(s.tag));
+      rows.push([
+        suite.id,
+        id === record.baseline ? `${id} (baseline)` : id,
+        b ? b.slices.map((s) => `${s.tag}=${s.slice}: ${formatSummary(s, m!.unit)}`).join('; ') : 'n/a',
+        b?.worst ? `${b.worst.slice}: ${formatSummary(b.worst, m!.unit)}` : 'n/a',
+        numCell(b?.maxGap == null ? 'n/a' : formatDifference(b.maxGap, m!.unit), b?.maxGap),
+        m?.worstCase ? formatSummary(m.worstCase, m.unit) : 'n/a',
+      ]);
+    }
+  }
+  const blocks: Block[] = rows.length === 0
+    ? [para('No fairness suite in this run: robustness across groups was not tested.', 'warn')]
+    : [table({ id: 'fairness-change', columns: ['suite', 'variant', 'per slice', 'worst slice', 'max gap', 'worst case (HELM)'], rows })];
+  return { id: 'fairness', title: '6. Robustness and fairness analysis', blocks };
+}
+
+/** §8 efficiency and energy with the method (Annex XI 2(d–e)). */
+export function efficiencySection({ record, variant }: ChangeContext): Section {
+  const rows = [record.baseline, variant.id].map((id) => {
+    const m = measurementOf(record, id);
+    const v = record.variants.find((x) => x.id === id);
+    if (!m || m.state !== 'measured') {
+      const why = !m ? 'not measured' : m.state === 'not-applicable' ? `n/a (simulated): ${m.reason}` : `errored: ${m.error}`;
+      return [id, v ? formatBytes(v.sizeBytes) : 'n/a', why, why, why, why];
+    }
+    return [
+      id,
+      numCell(`${formatBytes(m.sizeBytes)} (${m.sizeBytes} bytes)`, m.sizeBytes),
+      numCell(`${formatBytes(m.peakRssBytes)}`, m.peakRssBytes),
+      numCell(`p50 ${formatMs(m.decode.p50Ms)}/token, ${m.decode.tokensPerS.toFixed(1)} tokens/s (${m.decode.samples} samples, ${m.intraOpNumThreads} threads)`, m.decode.p50Ms),
+      numCell(`${m.energy.joulesPerToken.toPrecision(3)} J/token`, m.energy.joulesPerToken),
+      energyProvenance(m),
+    ];
+  });
+  return {
+    id: 'efficiency',
+    title: '8. Efficiency and energy (Annex XI 2(d–e))',
+    blocks: [table({ id: 'efficiency-table', columns: ['variant', 'size on disk', 'peak RSS', 'decode', 'energy', 'energy method'], rows })],
+  };
+}

@@ -1,0 +1,81 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Section } from '../document.js';
+import { pageHtml } from '../html/page.js';
+import type { LoadedRun } from '../load-run.js';
+import { documentMarkdown } from '../markdown.js';
+import { compressedVariants } from '../record-view.js';
+import { appendChangeLog, changeLogFile, type ChangeLogEntry } from './change-log.js';
+import type { ChangeContext } from './context.js';
+import { screenVariant } from './screening.js';
+import { changeLogSection, instructionsSection, monitoringSection, risksSection, signOffSection } from './sections-governance.js';
+import { identitySection, modificationSection, protocolSection, screeningSection } from './sections-protocol.js';
+import { efficiencySection, fairnessChangeSection, resultsSection } from './sections-results.js';
+
+/** The twelve sections of DESIGN.md §9, in order. */
+export function changeRecordSections(ctx: ChangeContext): Section[] {
+  return [
+    identitySection(ctx),
+    modificationSection(ctx),
+    screeningSection(ctx),
+    protocolSection(ctx),
+    resultsSection(ctx),
+    fairnessChangeSection(ctx),
+    risksSection(ctx),
+    efficiencySection(ctx),
+    instructionsSection(ctx),
+    monitoringSection(ctx),
+    signOffSection(),
+    changeLogSection(ctx),
+  ];
+}
+
+/** A variant id as a file name (`teacher/rtn-w4` → `teacher_rtn-w4`). */
+export function variantFileName(id: string): string {
+  return id.replace(/[^A-Za-z0-9._-]/gu, '_');
+}
+
+/**
+ * Writes `changes/<variant>.md` and `.html` for every compressed variant (method ≠ none)
+ * and appends one entry per variant to its model's change log in `logDir`.
+ */
+export function writeChangeRecords(run: LoadedRun, outDir: string, logDir: string, runJsonSha256: string, generatedAt: string): string[] {
+  const { record } = run;
+  const files: string[] = [];
+  const variants = compressedVariants(record);
+  if (variants.length === 0) return files;
+  const dir = join(outDir, 'changes');
+  mkdirSync(dir, { recursive: true });
+  const baseline = record.variants.find((v) => v.id === record.baseline);
+  for (const variant of variants) {
+    const screening = screenVariant(record, variant);
+    const rules = record.gate?.rules.filter((r) => r.variantId === variant.id) ?? [];
+    const entry: ChangeLogEntry = {
+      loggedAt: generatedAt,
+      runId: record.runId,
+      runCreatedAt: record.createdAt,
+      variantId: variant.id,
+      model: variant.model,
+      method: variant.method,
+      params: variant.params,
+      executionForm: variant.executionForm,
+      modelSha256: variant.modelSha256,
+      baselineSha256: baseline?.modelSha256 ?? null,
+      runJsonSha256,
+      gitSha: record.harness.gitSha,
+      screening: screening.state,
+      gate: rules.length === 0 ? 'not-gated' : rules.some((r) => r.verdict === 'fail') ? 'fail' : 'pass',
+    };
+    const logFile = changeLogFile(logDir, variant.model);
+    const { entries } = appendChangeLog(logFile, entry);
+    const ctx: ChangeContext = { record, instances: run.instances, variant, baseline, screening, runJsonSha256, log: entries, logFile, generatedAt };
+    const sections = changeRecordSections(ctx);
+    const title = `Change record: ${variant.id}`;
+    const subtitle = `Generated ${generatedAt} from run ${record.runId}; every number is taken from the run record.`;
+    const base = join(dir, variantFileName(variant.id));
+    writeFileSync(`${base}.md`, documentMarkdown(title, sections, subtitle));
+    writeFileSync(`${base}.html`, pageHtml(title, subtitle, sections, []));
+    files.push(`${base}.md`, `${base}.html`);
+  }
+  return files;
+}

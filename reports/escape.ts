@@ -1,0 +1,69 @@
+/**
+ * Escaping for every output format of a report. Model output, prompts and ids are
+ * untrusted text: they pass through exactly one of these functions on their way out.
+ */
+
+const HTML_ENTITIES: Readonly<Record<string, string>> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+  '`': '&#96;',
+};
+
+/** Escapes text for HTML element content and quoted attribute values. */
+export function escapeHtml(text: unknown): string {
+  return String(text).replace(/[&<>"'`]/gu, (c) => HTML_ENTITIES[c]);
+}
+
+/**
+ * JSON for an inline `<script type="application/json">` block: `<`, `>`, `&` and the
+ * JS line separators become \u escapes, so no `</script>` or `<!--` can end the block.
+ */
+export function jsonForScript(value: unknown): string {
+  return JSON.stringify(value)
+    .replace(/</gu, '\\u003c')
+    .replace(/>/gu, '\\u003e')
+    .replace(/&/gu, '\\u0026')
+    .replace(/\u2028/gu, '\\u2028')
+    .replace(/\u2029/gu, '\\u2029');
+}
+
+/**
+ * Escapes text for inline Markdown (a table cell, a heading's text): newlines become
+ * spaces (so the text stays on one line), the inline markup characters `\\ \` * _ [ ] | ~`
+ * get a backslash, and `<`, `>` and `&` become entities (raw HTML stays text).
+ */
+export function escapeMarkdown(text: unknown): string {
+  return String(text)
+    .replace(/\r\n?|\n/gu, ' ')
+    .replace(/[\\`*_[\]|~]/gu, (c) => `\\${c}`)
+    .replace(/&/gu, '&amp;')
+    .replace(/</gu, '&lt;')
+    .replace(/>/gu, '&gt;');
+}
+
+/**
+ * {@link escapeMarkdown} for text that starts a line (a paragraph, a list item): a
+ * leading `#`, `-`, `+`, `=` or `1.` is escaped too, so it cannot start a heading, a
+ * list or a rule.
+ */
+export function escapeMarkdownLine(text: unknown): string {
+  return escapeMarkdown(text)
+    .replace(/^(\s*)([#+=-])/u, '$1\\$2')
+    .replace(/^(\s*\d+)([.)])/u, '$1\\$2');
+}
+
+const FORMULA_START = /^[=+\-@\t\r]/u;
+
+/**
+ * Neutralizes one CSV cell against formula injection (OWASP): a string that starts with
+ * `=`, `+`, `-`, `@`, tab or CR gets a leading `'`. Numbers are returned unchanged, so a
+ * negative number stays a number.
+ */
+export function neutralizeCsvCell(value: string | number | null | undefined): string | number {
+  if (value === null || value === undefined) return '';
+  if (typeof value === 'number') return Number.isFinite(value) ? value : '';
+  return FORMULA_START.test(value) ? `'${value}` : value;
+}

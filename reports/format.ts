@@ -1,0 +1,66 @@
+import type { DeltaView, SummaryView } from './record-view.js';
+
+/** A metric with unit '' is a share in [0, 1]: shown as a percentage, Δ in points. */
+export function isShare(unit: string): boolean {
+  return unit === '';
+}
+
+function num(x: number, digits = 3): string {
+  if (!Number.isFinite(x)) return String(x);
+  const abs = Math.abs(x);
+  if (abs !== 0 && (abs >= 1e5 || abs < 1e-3)) return x.toExponential(2);
+  return x.toFixed(abs >= 100 ? 1 : digits);
+}
+
+function signed(text: string, x: number): string {
+  return x > 0 ? `+${text}` : x < 0 ? text.replace('-', '−') : text;
+}
+
+/** A value with its unit: `62.0%`, `19.73 ppl`; `n/a` for null. */
+export function formatValue(value: number | null | undefined, unit: string): string {
+  if (value === null || value === undefined || Number.isNaN(value)) return 'n/a';
+  if (isShare(unit)) return `${(value * 100).toFixed(1)}%`;
+  return `${num(value)} ${unit}`;
+}
+
+/** `value [low, high], n=N` with the too-few flag. */
+export function formatSummary(s: SummaryView | undefined | null, unit: string): string {
+  if (!s || s.value === null) return `n/a${s ? `, n=${s.n}` : ''}`;
+  const scale = isShare(unit) ? 100 : 1;
+  const ci = s.low === null || s.high === null ? '' : ` [${bound(s.low * scale, unit)}, ${bound(s.high * scale, unit)}]`;
+  return `${formatValue(s.value, unit)}${ci}, n=${s.n}${s.tooFew ? ' (too few)' : ''}`;
+}
+
+function bound(x: number, unit: string): string {
+  return isShare(unit) ? x.toFixed(1) : num(x);
+}
+
+/** A signed difference with its unit: `−5.2 pp`, `+0.12 ppl`. */
+export function formatDifference(delta: number, unit: string): string {
+  if (!Number.isFinite(delta)) return 'n/a';
+  if (isShare(unit)) return `${signed((delta * 100).toFixed(1), delta)} pp`;
+  return `${signed(num(delta), delta)} ${unit}`;
+}
+
+/** `Δ [low, high], n=N` (paired). */
+export function formatDelta(d: DeltaView | undefined, unit: string): string {
+  if (!d || !Number.isFinite(d.delta)) return 'n/a';
+  const scale = isShare(unit) ? 100 : 1;
+  const b = (x: number): string => signed(isShare(unit) ? (x * scale).toFixed(1) : num(x), x);
+  return `${formatDifference(d.delta, unit)} [${b(d.low)}, ${b(d.high)}], n=${d.n}`;
+}
+
+/** Bytes as MB (10^6) with the exact count kept for sorting by callers. */
+export function formatBytes(bytes: number): string {
+  return bytes >= 1e6 ? `${(bytes / 1e6).toFixed(2)} MB` : `${(bytes / 1e3).toFixed(1)} kB`;
+}
+
+/** Milliseconds with 3 significant digits. */
+export function formatMs(ms: number): string {
+  return `${ms >= 100 ? ms.toFixed(0) : ms >= 10 ? ms.toFixed(1) : ms.toFixed(2)} ms`;
+}
+
+/** A plain number for tables (3 decimals, or exponent for very small/large). */
+export function formatNumber(x: number): string {
+  return num(x);
+}

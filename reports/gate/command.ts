@@ -1,0 +1,60 @@
+import { parseArgs } from 'node:util';
+import { InputError, messageOf } from '../../core/errors.js';
+import type { GateVerdict } from '../../core/run-record.js';
+import { evaluateGate } from './evaluate.js';
+import { verdictLines } from './format.js';
+import { loadPolicy } from './policy.js';
+import { readRunRecord, runFileOf, writeGateVerdict } from './run-file.js';
+
+/** Usage text of `compbench gate`. */
+export const GATE_USAGE = `usage: compbench gate RUN_DIR [--policy FILE]
+  Applies a gate policy to RUN_DIR/run.json, prints one line per rule and a verdict,
+  and writes the verdict into run.json's "gate" field.
+  Exit 0: pass; 1: fail; 2: invalid input (run folder, run.json or policy).
+  Default policy: reports/gate/default-policy.json (schema: core/schemas/gate-policy.schema.json).`;
+
+/** A gate run's verdict, its printed lines and the run.json it was written into. */
+export interface GateRun {
+  readonly verdict: GateVerdict;
+  readonly lines: readonly string[];
+  readonly runFile: string;
+}
+
+/**
+ * Gates a run folder: reads and validates run.json and the policy (InputError on
+ * either), evaluates, writes the verdict back into run.json, and returns it.
+ */
+export function gateRun(runDir: string, policyFile?: string): GateRun {
+  const runFile = runFileOf(runDir);
+  const record = readRunRecord(runFile);
+  const { policy, source } = loadPolicy(policyFile);
+  const verdict = evaluateGate(record, policy, source);
+  writeGateVerdict(runFile, verdict);
+  return { verdict, lines: verdictLines(verdict), runFile };
+}
+
+/** `compbench gate RUN_DIR [--policy FILE]`: resolves to 0 (pass) or 1 (fail); invalid input throws an InputError (exit 2). */
+export async function gateCommand(args: readonly string[], out: (line: string) => void): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...args],
+      allowPositionals: true,
+      strict: true,
+      options: { policy: { type: 'string' }, help: { type: 'boolean', short: 'h', default: false } },
+    });
+  } catch (e) {
+    throw new InputError(`gate: ${messageOf(e)}; usage: compbench gate RUN_DIR [--policy FILE]`);
+  }
+  if (parsed.values.help) {
+    out(GATE_USAGE);
+    return 0;
+  }
+  const [runDir, ...extra] = parsed.positionals;
+  if (runDir === undefined) throw new InputError('gate: missing RUN_DIR; usage: compbench gate RUN_DIR [--policy FILE]');
+  if (extra.length > 0) throw new InputError(`gate: one RUN_DIR expected, got also ${extra.join(' ')}; usage: compbench gate RUN_DIR [--policy FILE]`);
+  const result = gateRun(runDir, parsed.values.policy);
+  for (const line of result.lines) out(line);
+  out(`wrote the verdict into ${result.runFile}`);
+  return result.verdict.verdict === 'pass' ? 0 : 1;
+}

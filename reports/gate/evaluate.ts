@@ -1,0 +1,157 @@
+import type { GateRuleResult, GateVerdict, RunRecord } from '../../core/run-record.js';
+import { closestNames } from '../../core/schemas/suggest.js';
+import {
+  checkCeiling,
+  checkAbsoluteDrop,
+  checkFlipRate,
+  checkFloor,
+  checkNoninferiorityPaired,
+  checkNoninferiorityUnpaired,
+  checkRecovery,
+  checkRelativeDrop,
+  failClosed,
+  type Check,
+} from './checks.js';
+import { measuredRule } from './measured-rule.js';
+import type { GatePolicy, GateRule, PolicySource } from './policy.js';
+import { DEFAULT_RECOVERY_RATIO, parameterBound, ruleResult } from './result.js';
+import { comparisonView, metricView, okCell, summaryOf, unusableSummary, type MetricView } from './record-view.js';
+import { selectSuites, selectVariants } from './targets.js';
+
+/** Kinds that read the baseline's own summary (the same slice) besides the variant's. */
+const NEEDS_BASELINE_SUMMARY: ReadonlySet<string> = new Set(['relative_drop', 'absolute_drop', 'recovery', 'noninferiority']);
+
+/**
+ * Applies a policy to a run record (DESIGN.md §7) and returns the verdict: one result
+ * per rule × selected variant × suite × slice (× figure for latency). Fail-closed:
+ * anything the rule cannot read (missing or errored cell, tooFew or n < minN,
+ * missing comparison or measurement) fails it with the reason. Skips (a latency or
+ * memory rule on a simulated variant under `simulated: "skip"`) do not fail the gate.
+ */
+export function evaluateGate(record: RunRecord, policy: GatePolicy, policySource: PolicySource): GateVerdict {
+  const rules = policy.rules.flatMap((rule) => evaluateRule(record, policy, rule));
+  return {
+    verdict: rules.some((r) => r.verdict === 'fail') ? 'fail' : 'pass',
+    policySource: policySource.source,
+    policySha256: policySource.sha256,
+    rules,
+  };
+}
+
+function evaluateRule(record: RunRecord, policy: GatePolicy, rule: GateRule): GateRuleResult[] {
+  const variants = selectVariants(record, rule);
+  const suiteTarget = { suiteId: rule.suite, metric: rule.metric };
+  if ('none' in variants) return [ruleResult(rule, variants.pattern, suiteTarget, failClosed(parameterBound(rule), variants.none))];
+  if (rule.kind === 'latency' || rule.kind === 'memory') {
+    return variants.ids.flatMap((id) => measuredRule(record, policy, rule, id));
+  }
+  const suites = selectSuites(record, rule);
+  if ('none' in suites) {
+    return variants.ids.map((id) => ruleResult(rule, id, suiteTarget, failClosed(parameterBound(rule), suites.none)));
+  }
+  return variants.ids.flatMap((id) => suites.ids.flatMap((suiteId) => suiteRule(record, policy, rule, id, suiteId)));
+}
+
+function suiteRule(record: RunRecord, policy: GatePolicy, rule: GateRule, variantId: string, suiteId: string): GateRuleResult[] {
+  const metric = rule.metric!;
+  const fail = (reason: string): GateRuleResult[] => [
+    ruleResult(rule, variantId, { suiteId, metric, ...(rule.slice ? { slice: sliceName(rule.slice.tag, rule.slice.value ?? '*') } : {}) }, failClosed(parameterBound(rule), reason)),
+  ];
+  const cell = okCell(record, variantId, suiteId);
+  if (!cell.ok) return fail(cell.reason);
+  const view = metricView(cell.value, metric);
+  if (!view.ok) return fail(view.reason);
+  let baseView: MetricView | undefined;
+  if (NEEDS_BASELINE_SUMMARY.has(rule.kind)) {
+    const baseCell = okCell(record, record.baseline, suiteId);
+    if (!baseCell.ok) return fail(`baseline: ${baseCell.reason}`);
+    const base = metricView(baseCell.value, metric);
+    if (!base.ok) return fail(`baseline: ${base.reason}`);
+    baseView = base.value;
+  }
+  const slices = sliceValues(view.value, baseView, rule);
+  if ('none' in slices) return fail(slices.none);
+  return slices.values.map((value) => {
+    const slice = rule.slice && value !== undefined ? { tag: rule.slice.tag, value } : undefined;
+    const target = { suiteId, metric, ...(slice ? { slice: sliceName(slice.tag, slice.value) } : {}) };
+    return ruleResult(rule, variantId, target, checkTarget(record, policy, rule, cell.value, view.value, baseView, slice));
+  });
+}
+
+function checkTarget(
+  record: RunRecord,
+  policy: GatePolicy,
+  rule: GateRule,
+  cell: Parameters<typeof comparisonView>[0],
+  view: MetricView,
+  baseView: MetricView | undefined,
+  slice: { tag: string; value: string } | undefined,
+): Check {
+  const minN = rule.minN ?? policy.minN ?? 0;
+  const bound = rule.kind === 'noninferiority' && !view.higherIsBetter ? rule.margin! : parameterBound(rule);
+  const variant = summaryOf(view, slice);
+  const badVariant = unusableSummary(variant, `variant ${cell.variantId}`, minN);
+  if (badVariant) return failClosed(bound, badVariant);
+  const v = variant!.value!;
+  const baseline = baseView ? summaryOf(baseView, slice) : undefined;
+  if (baseView) {
+    const badBase = unusableSummary(baseline, `baseline ${record.baseline}`, minN);
+    if (badBase) return failClosed(bound, badBase);
+  }
+  const b = baseline?.value ?? NaN;
+  const hib = view.higherIsBetter;
+  switch (rule.kind) {
+    case 'floor':
+      return checkFloor(v, rule.min!);
+    case 'ceiling':
+      return checkCeiling(v, rule.max!);
+    case 'relative_drop':
+      return checkRelativeDrop(v, b, rule.tolerance!, hib);
+    case 'absolute_drop':
+      return checkAbsoluteDrop(v, b, rule.tolerance!, hib);
+    case 'recovery':
+      return checkRecovery(v, b, rule.ratio ?? DEFAULT_RECOVERY_RATIO, hib);
+    case 'noninferiority': {
+      if (slice) return checkNoninferiorityUnpaired(variant!, baseline!, rule.margin!, hib);
+      const cmp = comparisonView(cell, rule.metric!);
+      if (!cmp.ok) return failClosed(bound, cmp.reason);
+      if (cmp.value.delta.n < minN) return failClosed(bound, `paired n=${cmp.value.delta.n} is below the policy's minN ${minN}`);
+      return checkNoninferiorityPaired(cmp.value.delta, rule.margin!, hib);
+    }
+    case 'max_flip_rate': {
+      const cmp = comparisonView(cell, rule.metric!);
+      if (!cmp.ok) return failClosed(bound, cmp.reason);
+      const flips = cmp.value.flips;
+      if (!flips) return failClosed(bound, `metric '${rule.metric}' has no flip statistics (flips need a 0/1 metric)`);
+      if (flips.n < minN) return failClosed(bound, `paired n=${flips.n} is below the policy's minN ${minN}`);
+      return checkFlipRate(flips, rule.max!, rule.flips ?? 'right_to_wrong');
+    }
+    default:
+      return failClosed(bound, `rule kind '${rule.kind}' does not read a suite`);
+  }
+}
+
+/** The slice values a rule checks: none (overall), the one it names, or every value of its tag in either cell. */
+function sliceValues(
+  view: MetricView,
+  baseView: MetricView | undefined,
+  rule: GateRule,
+): { readonly values: readonly (string | undefined)[] } | { readonly none: string } {
+  if (!rule.slice) return { values: [undefined] };
+  const { tag, value } = rule.slice;
+  const breakdown = view.slices.find((b) => b.tag === tag);
+  if (!breakdown) {
+    const tags = view.slices.map((b) => b.tag);
+    const near = closestNames(tag, tags);
+    return { none: `the aggregate has no slice tag '${tag}'.${near.length ? ` Did you mean: ${near.join(', ')}?` : ''} Tags: ${tags.join(', ') || '(none)'}` };
+  }
+  if (value !== undefined) return { values: [value] };
+  const all = new Set(breakdown.slices.map((s) => s.slice));
+  for (const s of baseView?.slices.find((b) => b.tag === tag)?.slices ?? []) all.add(s.slice);
+  if (all.size === 0) return { none: `tag '${tag}' has no slices in the aggregate` };
+  return { values: [...all].sort() };
+}
+
+function sliceName(tag: string, value: string): string {
+  return `${tag}=${value}`;
+}

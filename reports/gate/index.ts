@@ -1,0 +1,18 @@
+export { gateCommand, gateRun, GATE_USAGE, type GateRun } from './command.js';
+export { evaluateGate } from './evaluate.js';
+export { verdictLines, targetOf } from './format.js';
+export {
+  loadPolicy,
+  parsePolicyText,
+  DEFAULT_POLICY_FILE,
+  GATE_POLICY_SCHEMA_FILE,
+  RULE_KINDS,
+  type GatePolicy,
+  type GateRule,
+  type LoadedPolicy,
+  type PolicySource,
+  type RuleKind,
+  type SimulatedHandling,
+} from './policy.js';
+export { DEFAULT_RECOVERY_RATIO } from './result.js';
+export { readRunRecord, writeGateVerdict, runFileOf } from './run-file.js';

@@ -1,0 +1,134 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { InputError, messageOf } from '../../core/errors.js';
+import { packagePath } from '../../core/paths.js';
+import { jsonPointerLines } from '../../core/schemas/json-lines.js';
+import { compileSchema, formatProblem, type SchemaCheck } from '../../core/schemas/validate.js';
+
+/** Absolute path of the gate policy JSON Schema. */
+export const GATE_POLICY_SCHEMA_FILE = packagePath('core', 'schemas', 'gate-policy.schema.json');
+
+/** The policy used when `--policy` is not given: non-inferiority on each bundled suite's main metric. */
+export const DEFAULT_POLICY_FILE = packagePath('reports', 'gate', 'default-policy.json');
+
+/** Rule kinds (DESIGN.md §7); the schema's `kind` enum lists the same names. */
+export const RULE_KINDS = [
+  'floor',
+  'ceiling',
+  'relative_drop',
+  'absolute_drop',
+  'recovery',
+  'noninferiority',
+  'max_flip_rate',
+  'latency',
+  'memory',
+] as const;
+
+/** One rule kind. */
+export type RuleKind = (typeof RULE_KINDS)[number];
+
+/** What a latency or memory rule does for a simulated variant (no speed or memory figure). */
+export type SimulatedHandling = 'skip' | 'fail';
+
+/** One gate rule, as validated by `core/schemas/gate-policy.schema.json` (field meanings live there). */
+export interface GateRule {
+  readonly id: string;
+  readonly kind: RuleKind;
+  readonly description?: string;
+  /** Suite id or `*` (suite rules only). */
+  readonly suite?: string;
+  readonly metric?: string;
+  /** `{tag}`: every slice of the tag; `{tag, value}`: one slice. */
+  readonly slice?: { readonly tag: string; readonly value?: string };
+  /** Variant id or glob, or a list; default every variant except the baseline. */
+  readonly variants?: string | readonly string[];
+  readonly min?: number;
+  readonly max?: number;
+  readonly tolerance?: number;
+  readonly ratio?: number;
+  readonly margin?: number;
+  readonly flips?: 'right_to_wrong' | 'any';
+  readonly decodeP99Ms?: number;
+  readonly prefillP99Ms?: number;
+  readonly maxPeakRssBytes?: number;
+  readonly minN?: number;
+  readonly simulated?: SimulatedHandling;
+}
+
+/** A gate policy (`--policy FILE`). */
+export interface GatePolicy {
+  readonly description?: string;
+  /** Minimum n of every summary or comparison a rule reads (default 0). */
+  readonly minN?: number;
+  /** Default `skip`. */
+  readonly simulated?: SimulatedHandling;
+  readonly rules: readonly GateRule[];
+}
+
+/** Where a policy came from: the file as given (or `default`) and the sha256 of its bytes. */
+export interface PolicySource {
+  readonly source: string;
+  readonly sha256: string;
+}
+
+/** A checked policy with its provenance. */
+export interface LoadedPolicy {
+  readonly policy: GatePolicy;
+  readonly source: PolicySource;
+}
+
+let compiled: SchemaCheck | undefined;
+
+/**
+ * Reads and checks a gate policy: JSON syntax, the schema (unknown kinds and metrics get
+ * "did you mean"), then unique rule ids. Without `file`, the bundled default policy
+ * (source `default`). Throws an {@link InputError} naming the file, line and JSON path.
+ */
+export function loadPolicy(file?: string): LoadedPolicy {
+  const path = file ?? DEFAULT_POLICY_FILE;
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(path);
+  } catch (e) {
+    throw new InputError(`--policy ${path}: cannot read the gate policy (${messageOf(e)}); give a JSON file`);
+  }
+  const policy = parsePolicyText(bytes.toString('utf8'), path);
+  return { policy, source: { source: file ?? 'default', sha256: createHash('sha256').update(bytes).digest('hex') } };
+}
+
+/** Checks a policy's JSON text (see {@link loadPolicy}); `file` names it in messages. */
+export function parsePolicyText(text: string, file: string): GatePolicy {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    const reason = messageOf(e);
+    const pos = /position (\d+)/.exec(reason);
+    const line = pos ? `:${text.slice(0, Number(pos[1])).split('\n').length}` : '';
+    throw new InputError(`invalid gate policy ${file}${line}: malformed JSON (${reason}) — fix the syntax`);
+  }
+  compiled ??= compileSchema(JSON.parse(readFileSync(GATE_POLICY_SCHEMA_FILE, 'utf8')) as object);
+  const problems = compiled(value, { file, text }).map(formatProblem);
+  const policy = value as GatePolicy;
+  if (problems.length === 0) problems.push(...duplicateIds(policy, text, file));
+  if (problems.length > 0) {
+    const more = problems.length > 3 ? ` (and ${problems.length - 3} more)` : '';
+    throw new InputError(`invalid gate policy: ${problems.slice(0, 3).join('; ')}${more}`);
+  }
+  return policy;
+}
+
+function duplicateIds(policy: GatePolicy, text: string, file: string): string[] {
+  const lines = jsonPointerLines(text);
+  const seen = new Map<string, number>();
+  const problems: string[] = [];
+  policy.rules.forEach((rule, i) => {
+    const first = seen.get(rule.id);
+    if (first === undefined) seen.set(rule.id, i);
+    else {
+      const line = lines.get(`/rules/${i}/id`);
+      problems.push(`${file}${line ? `:${line}` : ''}: $.rules[${i}].id: duplicate rule id '${rule.id}' (also $.rules[${first}].id) — give each rule its own id`);
+    }
+  });
+  return problems;
+}

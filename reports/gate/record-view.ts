@@ -1,0 +1,89 @@
+import type { CellRecord, MeasurementRecord, RunRecord } from '../../core/run-record.js';
+import type { FlipStats, PairedDelta, SliceBreakdown, Summary } from '../../core/stats/index.js';
+
+/**
+ * The parts of a cell's aggregate the gate reads (`MetricAggregate` of suites/aggregate.ts,
+ * kept structural: reports import only `core`).
+ */
+export interface MetricView {
+  readonly higherIsBetter: boolean;
+  readonly overall: Summary;
+  readonly slices: readonly SliceBreakdown[];
+}
+
+/** The parts of a cell's comparison the gate reads (`MetricComparison` of suites/compare.ts). */
+export interface ComparisonView {
+  readonly delta: PairedDelta;
+  readonly flips: FlipStats | null;
+}
+
+/** A value the gate could read, or why it could not (fail-closed: the reason becomes the rule's). */
+export type Lookup<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly reason: string };
+
+const found = <T>(value: T): Lookup<T> => ({ ok: true, value });
+const missing = <T>(reason: string): Lookup<T> => ({ ok: false, reason });
+
+/** The cell of `variantId` × `suiteId`, failing when it is missing or errored. */
+export function okCell(record: RunRecord, variantId: string, suiteId: string): Lookup<Extract<CellRecord, { state: 'ok' }>> {
+  const cell = record.cells.find((c) => c.variantId === variantId && c.suiteId === suiteId);
+  if (!cell) return missing(`no cell for ${variantId} × ${suiteId} in the run (not evaluated)`);
+  if (cell.state === 'errored') return missing(`cell ${variantId} × ${suiteId} errored: ${cell.error}`);
+  return found(cell);
+}
+
+/** A metric's aggregate in an ok cell. */
+export function metricView(cell: Extract<CellRecord, { state: 'ok' }>, metric: string): Lookup<MetricView> {
+  const metrics = (cell.aggregate as { metrics?: Record<string, unknown> }).metrics;
+  const m = metrics?.[metric] as Partial<MetricView> | undefined;
+  if (!m || typeof m.higherIsBetter !== 'boolean' || !m.overall || !Array.isArray(m.slices)) {
+    return missing(`cell ${cell.variantId} × ${cell.suiteId} has no aggregate for metric '${metric}'`);
+  }
+  return found(m as MetricView);
+}
+
+/** A metric's comparison against the baseline in an ok cell. */
+export function comparisonView(cell: Extract<CellRecord, { state: 'ok' }>, metric: string): Lookup<ComparisonView> {
+  if (!cell.vsBaseline) return missing(`cell ${cell.variantId} × ${cell.suiteId} has no comparison against the baseline`);
+  const metrics = (cell.vsBaseline as { metrics?: Record<string, unknown> }).metrics;
+  const c = metrics?.[metric] as Partial<ComparisonView> | undefined;
+  if (!c || !c.delta) {
+    const paired = (cell.vsBaseline as { paired?: number }).paired;
+    return missing(`cell ${cell.variantId} × ${cell.suiteId} has no comparison for '${metric}' (paired instances: ${paired ?? 'unknown'})`);
+  }
+  return found({ delta: c.delta, flips: c.flips ?? null });
+}
+
+/** The summary of one slice (`tag=value`) or, without a slice, the overall summary. */
+export function summaryOf(view: MetricView, slice?: { tag: string; value: string }): Summary | undefined {
+  if (!slice) return view.overall;
+  return view.slices.find((b) => b.tag === slice.tag)?.slices.find((s) => s.slice === slice.value);
+}
+
+/**
+ * Why a summary cannot be gated on, or null when it can: absent, no value, flagged
+ * `tooFew` by the aggregate, or n below the policy's minN. `what` names it in the reason.
+ */
+export function unusableSummary(summary: Summary | undefined, what: string, minN: number): string | null {
+  if (!summary) return `${what}: not in the aggregate`;
+  if (summary.value === null || !Number.isFinite(summary.value)) return `${what}: no value (n=${summary.n})`;
+  if (summary.tooFew) {
+    return `${what}: too few instances to trust (tooFew: n=${summary.n}, 95% CI [${fmt(summary.low)}, ${fmt(summary.high)}])`;
+  }
+  if (summary.n < minN) return `${what}: n=${summary.n} is below the policy's minN ${minN}`;
+  return null;
+}
+
+/** A variant's measurement, or why there is none. */
+export function measurementOf(record: RunRecord, variantId: string): Lookup<MeasurementRecord> {
+  if (!record.measurements) return missing('the run has no measurements (it was run without measuring speed and memory)');
+  const m = record.measurements.find((x) => x.variantId === variantId);
+  if (!m) return missing(`no measurement for variant ${variantId} in the run`);
+  return found(m);
+}
+
+/** A number for people: 4 significant digits, integers as they are, `n/a` for null. */
+export function fmt(x: number | null | undefined): string {
+  if (x === null || x === undefined) return 'n/a';
+  if (Number.isInteger(x) || !Number.isFinite(x)) return String(x);
+  return String(Number(x.toPrecision(4)));
+}

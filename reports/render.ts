@@ -1,0 +1,107 @@
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import type { ChartSpec } from './charts.js';
+import { defaultChangeLogDir } from './change/change-log.js';
+import { writeChangeRecords } from './change/write.js';
+import { resultsCsv } from './csv.js';
+import type { Section } from './document.js';
+import { readHistory } from './history-reader.js';
+import { pageHtml } from './html/page.js';
+import { loadRun, type LoadedRun } from './load-run.js';
+import { writeChartPngs } from './png.js';
+import type { BuiltSection, ReportInput } from './sections/built.js';
+import { distillSection } from './sections/distill.js';
+import { flipsSection } from './sections/flips.js';
+import { gateSection } from './sections/gate.js';
+import { heatmapSection } from './sections/heatmap.js';
+import { historySection, type HistoryResult } from './sections/history.js';
+import { knowledgeSection } from './sections/knowledge.js';
+import { measurementsSection } from './sections/measurements.js';
+import { paretoSection } from './sections/pareto.js';
+import { perplexitySection } from './sections/perplexity.js';
+import { previousRunSection } from './sections/previous-run.js';
+import { provenanceSection } from './sections/provenance.js';
+import { fairnessSection, rareWordsSection } from './sections/slices.js';
+
+/** Settings of {@link renderReport}. */
+export interface RenderOptions {
+  /** Where the report goes (default `<runDir>/report`). */
+  readonly outDir?: string;
+  /** An earlier run of the same models: shown beside this one, and its change-log folder is continued. */
+  readonly baselineRunDir?: string;
+  /** Folder of the append-only change logs (default: `changes-log/` beside the run folder, or beside the baseline run). */
+  readonly changeLogDir?: string;
+  /** History database (default: `history.sqlite` beside the run folder, e.g. `runs/history.sqlite`). */
+  readonly historyDb?: string;
+  /** Write charts/*.png (default true). */
+  readonly pngs?: boolean;
+  /** Clock for the generated date (tests pin it). */
+  readonly now?: () => Date;
+}
+
+/** What {@link renderReport} wrote. */
+export interface RenderResult {
+  readonly outDir: string;
+  /** Every file written, absolute paths. */
+  readonly files: readonly string[];
+  readonly durationMs: number;
+}
+
+/** Section ids of report.html, in page order (the browser test checks each is present). */
+export const REPORT_SECTION_IDS = [
+  'gate', 'heatmap', 'pareto', 'knowledge', 'rare-words', 'fairness', 'flips', 'perplexity', 'distill', 'measurements', 'provenance', 'history',
+] as const;
+
+/** The report's sections and charts, in page order. */
+export function buildSections(input: ReportInput, history: HistoryResult, previous?: LoadedRun): BuiltSection[] {
+  const built = [
+    gateSection(input),
+    heatmapSection(input),
+    paretoSection(input),
+    knowledgeSection(input),
+    rareWordsSection(input),
+    fairnessSection(input),
+    flipsSection(input),
+    perplexitySection(input),
+    distillSection(input),
+    measurementsSection(input),
+    provenanceSection(input),
+    historySection(history),
+  ];
+  if (previous) built.splice(2, 0, previousRunSection(input.record, previous.record, previous.dir));
+  return built;
+}
+
+/**
+ * Renders a run folder into `report.html` (one self-contained file), `charts/*.png`,
+ * `results.csv` and `changes/<variant>.md|html`, reading only run.json and
+ * instances.jsonl. A run record this version cannot read fails with an InputError.
+ */
+export async function renderReport(runDir: string, options: RenderOptions = {}): Promise<RenderResult> {
+  const start = performance.now();
+  const run = loadRun(runDir);
+  const previous = options.baselineRunDir === undefined ? undefined : loadRun(options.baselineRunDir);
+  const outDir = resolve(options.outDir ?? join(runDir, 'report'));
+  const generatedAt = (options.now?.() ?? new Date()).toISOString();
+  mkdirSync(join(outDir, 'charts'), { recursive: true });
+  const historyDb = options.historyDb ?? join(dirname(resolve(runDir)), 'history.sqlite');
+  const history = await readHistory(existsSync(historyDb) ? historyDb : undefined);
+  const built = buildSections({ record: run.record, instances: run.instances }, history, previous);
+  const sections: Section[] = built.map((b) => b.section);
+  const charts: ChartSpec[] = built.flatMap((b) => b.charts);
+  const { record } = run;
+  const files: string[] = [];
+  const html = join(outDir, 'report.html');
+  const subtitle = `Run ${record.runId}, created ${record.createdAt}; baseline ${record.baseline}; ${record.variants.length} variants × ${record.suites.length} suites; report generated ${generatedAt} from run.json and instances.jsonl only.`;
+  writeFileSync(html, pageHtml(`compbench report: ${record.runId}`, subtitle, sections, charts));
+  files.push(html);
+  if (options.pngs ?? true) files.push(...(await writeChartPngs(charts, join(outDir, 'charts'))));
+  const csv = join(outDir, 'results.csv');
+  writeFileSync(csv, resultsCsv(record));
+  files.push(csv);
+  const runJsonSha256 = createHash('sha256').update(readFileSync(join(runDir, 'run.json'))).digest('hex');
+  const logDir = options.changeLogDir ?? defaultChangeLogDir(options.baselineRunDir ?? runDir);
+  files.push(...writeChangeRecords(run, outDir, logDir, runJsonSha256, generatedAt));
+  return { outDir, files, durationMs: performance.now() - start };
+}

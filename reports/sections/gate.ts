@@ -1,0 +1,38 @@
+import { numCell, para, table } from '../document.js';
+import { formatNumber } from '../format.js';
+import type { BuiltSection, ReportInput } from './built.js';
+
+/** The gate verdict with the failing rules first, then every rule (DESIGN.md §7). */
+export function gateSection({ record }: ReportInput): BuiltSection {
+  const gate = record.gate;
+  if (!gate) {
+    return { section: { id: 'gate', title: 'Gate verdict', blocks: [para('No gate verdict in this run record (the run did not apply a gate policy).', 'warn')] }, charts: [] };
+  }
+  const failing = gate.rules.filter((r) => r.verdict === 'fail');
+  const ordered = [...failing, ...gate.rules.filter((r) => r.verdict === 'pass')];
+  const rows = ordered.map((r) => [
+    r.verdict === 'fail' ? { text: 'FAIL', sort: 0, tone: '#f4b6b6' } : { text: 'pass', sort: 1, tone: '#c8ecc8' },
+    r.rule,
+    r.kind,
+    r.variantId,
+    [r.suiteId, r.metric, r.slice].filter(Boolean).join(' / ') || '—',
+    numCell(r.value === null ? 'missing (fail-closed)' : formatNumber(r.value), r.value),
+    numCell(formatNumber(r.bound), r.bound),
+    r.reason,
+  ]);
+  const headline = gate.verdict === 'pass'
+    ? para(`Gate: PASS (${gate.rules.length} rules, policy ${gate.policySource}, sha256 ${gate.policySha256}).`, 'ok')
+    : para(`Gate: FAIL: ${failing.length} of ${gate.rules.length} rules failed (policy ${gate.policySource}, sha256 ${gate.policySha256}).`, 'bad');
+  return {
+    section: {
+      id: 'gate',
+      title: 'Gate verdict',
+      blocks: [
+        headline,
+        ...failing.map((r) => para(`Failing: ${r.rule} on ${r.variantId}${r.suiteId ? ` × ${r.suiteId}` : ''}: ${r.reason}`, 'bad')),
+        table({ id: 'gate-rules', columns: ['verdict', 'rule', 'kind', 'variant', 'suite / metric / slice', 'value', 'bound', 'reason'], rows }),
+      ],
+    },
+    charts: [],
+  };
+}

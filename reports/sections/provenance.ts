@@ -1,0 +1,43 @@
+import { list, para, table, type Block } from '../document.js';
+import { formatBytes } from '../format.js';
+import type { BuiltSection, ReportInput } from './built.js';
+
+/** Seeds the config names (any key ending in `seed`, searched one level deep). */
+export function configSeeds(config: Readonly<Record<string, unknown>>): string[] {
+  const seeds: string[] = [];
+  for (const [key, value] of Object.entries(config)) {
+    if (/seed$/iu.test(key) && (typeof value === 'number' || typeof value === 'string')) seeds.push(`${key}=${value}`);
+    else if (value && typeof value === 'object' && !Array.isArray(value)) {
+      for (const [k, v] of Object.entries(value)) if (/seed$/iu.test(k) && (typeof v === 'number' || typeof v === 'string')) seeds.push(`${key}.${k}=${v}`);
+    }
+  }
+  return seeds;
+}
+
+/** Hardware fingerprint, versions, hashes and seeds: what it takes to reproduce the run. */
+export function provenanceSection({ record }: ReportInput): BuiltSection {
+  const h = record.hardware;
+  const blocks: Block[] = [
+    list([
+      `run id: ${record.runId}, created ${record.createdAt}, complete: ${record.complete ? 'yes' : 'no (some cells errored)'}`,
+      `compbench ${record.harness.version}, git ${record.harness.gitSha ?? 'unknown'}, run record schema v${record.schemaVersion}`,
+      `CPU: ${h.cpuModel}, ${h.logicalCores} logical cores, flags ${h.cpuFlags.join(' ') || 'none recorded'}`,
+      `memory ${formatBytes(h.memoryBytes)}, OS ${h.os}, Node ${h.node}, onnxruntime ${h.onnxruntime} (${h.executionProvider})`,
+      `seeds: ${configSeeds(record.config).join(', ') || 'none recorded'}`,
+      ...(record.gate ? [`gate policy: ${record.gate.policySource}, sha256 ${record.gate.policySha256}`] : []),
+    ]),
+    table({
+      id: 'variant-hashes',
+      columns: ['variant', 'model', 'method', 'params', 'form', 'size', 'model sha256', 'folder'],
+      rows: record.variants.map((v) => [v.id, v.model, v.method, JSON.stringify(v.params), v.executionForm, { text: formatBytes(v.sizeBytes), sort: v.sizeBytes }, v.modelSha256, v.dir]),
+    }),
+    table({
+      id: 'suite-hashes',
+      columns: ['suite', 'version', 'kind', 'n', 'metrics', 'sha256'],
+      rows: record.suites.map((s) => [s.id, s.version, s.kind, { text: String(s.n), sort: s.n }, s.metrics.join(', '), s.hash]),
+    }),
+    para('Resolved configuration:'),
+    { kind: 'code', text: JSON.stringify(record.config, null, 2) },
+  ];
+  return { section: { id: 'provenance', title: 'Hardware, versions, hashes and seeds', blocks }, charts: [] };
+}

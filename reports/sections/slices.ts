@@ -1,0 +1,119 @@
+import type { RunRecord } from '../../core/run-record.js';
+import { barChart, lineChart, type ChartSpec } from '../charts.js';
+import { numCell, para, table, type Block } from '../document.js';
+import { formatDifference, formatSummary, isShare } from '../format.js';
+import { cellOf, metricOf, orderedVariants, primaryMetric, type BreakdownView } from '../record-view.js';
+import type { BuiltSection, ReportInput } from './built.js';
+
+/** Frequency buckets from rarest to most frequent (`1-4` < `5-19` < `20-99` < `100+`). */
+export function bucketOrder(a: string, b: string): number {
+  return (parseInt(a, 10) || 0) - (parseInt(b, 10) || 0) || a.localeCompare(b);
+}
+
+function breakdown(record: RunRecord, variantId: string, suiteId: string, metric: string, tag: string): BreakdownView | undefined {
+  return metricOf(cellOf(record, variantId, suiteId), metric)?.slices.find((s) => s.tag === tag);
+}
+
+/** Rare-word accuracy by training-frequency bucket, per variant. */
+export function rareWordsSection({ record }: ReportInput): BuiltSection {
+  const suiteId = 'rare-words';
+  const title = 'Rare words by frequency bucket';
+  const suite = record.suites.find((s) => s.id === suiteId);
+  if (!suite) return { section: { id: 'rare-words', title, blocks: [para(`This run has no ${suiteId} suite.`, 'warn')] }, charts: [] };
+  const metric = suite.metrics.includes('word_acc') ? 'word_acc' : suite.metrics[0];
+  const variants = orderedVariants(record);
+  const buckets = [...new Set(variants.flatMap((v) => breakdown(record, v.id, suiteId, metric, 'freq_bucket')?.slices.map((s) => s.slice) ?? []))].sort(bucketOrder);
+  const unit = variants.map((v) => metricOf(cellOf(record, v.id, suiteId), metric)?.unit).find((u) => u !== undefined) ?? '';
+  const baseRow = breakdown(record, record.baseline, suiteId, metric, 'freq_bucket');
+  const rows = variants.map((v) => {
+    const b = breakdown(record, v.id, suiteId, metric, 'freq_bucket');
+    return [
+      v.id,
+      ...buckets.map((bucket) => {
+        const s = b?.slices.find((x) => x.slice === bucket);
+        const base = baseRow?.slices.find((x) => x.slice === bucket)?.value;
+        const diff = v.id !== record.baseline && s?.value != null && base != null ? ` (${formatDifference(s.value - base, unit)} vs baseline)` : '';
+        return numCell(cellOf(record, v.id, suiteId)?.state === 'errored' ? 'errored' : `${formatSummary(s, unit)}${diff}`, s?.value);
+      }),
+    ];
+  });
+  const blocks: Block[] = [
+    para(`${metric} by the target word's exact count in the training corpus (buckets from rarest). Differences vs baseline per bucket are unpaired differences of the slice values; the paired Δ is in the heatmap.`),
+    table({ id: 'rare-words-table', columns: ['variant', ...buckets.map((b) => `count ${b}`)], rows }),
+  ];
+  const scale = isShare(unit) ? 100 : 1;
+  const chart = lineChart(
+    'chart-rare-words',
+    `${metric} by frequency bucket`,
+    buckets,
+    variants.map((v) => ({
+      label: v.id,
+      values: buckets.map((bucket) => {
+        const value = breakdown(record, v.id, suiteId, metric, 'freq_bucket')?.slices.find((s) => s.slice === bucket)?.value;
+        return value == null ? null : value * scale;
+      }),
+    })),
+    `${metric}${isShare(unit) ? ' (%)' : ` (${unit})`}`,
+    'training count bucket',
+  );
+  blocks.push({ kind: 'chart', chartId: chart.id, title: chart.title });
+  return { section: { id: 'rare-words', title, blocks }, charts: [chart] };
+}
+
+const FAIRNESS_TAGS = ['dialect', 'group'];
+
+/** Fairness per slice (dialect or group): per-slice values, worst slice, max gap and HELM's worst case. */
+export function fairnessSection({ record }: ReportInput): BuiltSection {
+  const blocks: Block[] = [];
+  const charts: ChartSpec[] = [];
+  const variants = orderedVariants(record);
+  const suites = record.suites.filter((s) => s.id.startsWith('fairness'));
+  if (suites.length === 0) blocks.push(para('This run has no fairness suite.', 'warn'));
+  for (const suite of suites) {
+    const metric = primaryMetric(record, suite.id)!;
+    const views = variants.map((v) => metricOf(cellOf(record, v.id, suite.id), metric));
+    const tag = FAIRNESS_TAGS.find((t) => views.some((m) => m?.slices.some((s) => s.tag === t)));
+    if (!tag) {
+      blocks.push(para(`${suite.id}: no ${FAIRNESS_TAGS.join('/')} slices recorded.`, 'warn'));
+      continue;
+    }
+    const unit = views.find(Boolean)?.unit ?? '';
+    const sliceNames = [...new Set(views.flatMap((m) => m?.slices.find((s) => s.tag === tag)?.slices.map((s) => s.slice) ?? []))].sort();
+    const rows = variants.map((v, i) => {
+      const m = views[i];
+      const b = m?.slices.find((s) => s.tag === tag);
+      if (cellOf(record, v.id, suite.id)?.state === 'errored') return [v.id, ...sliceNames.map(() => 'errored'), 'errored', 'n/a', 'n/a'];
+      return [
+        v.id,
+        ...sliceNames.map((name) => {
+          const s = b?.slices.find((x) => x.slice === name);
+          return numCell(formatSummary(s, unit), s?.value);
+        }),
+        b?.worst ? `${b.worst.slice}: ${formatSummary(b.worst, unit)}` : 'n/a',
+        numCell(b?.maxGap == null ? 'n/a' : formatDifference(b.maxGap, unit).replace(/^\+/u, ''), b?.maxGap),
+        numCell(m?.worstCase ? formatSummary(m.worstCase, unit) : 'n/a', m?.worstCase?.value),
+      ];
+    });
+    const direction = views.find(Boolean)?.higherIsBetter === false ? 'lower is better' : 'higher is better';
+    blocks.push(para(`${suite.id}: ${metric} per ${tag} (${direction}); worst slice, the gap between best and worst slice, and the worst case over each item's counterfactual variants (HELM).`));
+    blocks.push(table({ id: `fairness-${suite.id}`, columns: ['variant', ...sliceNames.map((s) => `${tag}=${s}`), 'worst slice', 'max gap', 'worst case (HELM)'], rows }));
+    const scale = isShare(unit) ? 100 : 1;
+    const chart = barChart(
+      `chart-${suite.id}`,
+      `${suite.id}: ${metric} per ${tag}`,
+      sliceNames,
+      variants.map((v, i) => ({
+        label: v.id,
+        values: sliceNames.map((name) => {
+          const value = views[i]?.slices.find((s) => s.tag === tag)?.slices.find((s) => s.slice === name)?.value;
+          return value == null ? null : value * scale;
+        }),
+      })),
+      `${metric}${isShare(unit) ? ' (%)' : ` (${unit})`}`,
+      tag,
+    );
+    charts.push(chart);
+    blocks.push({ kind: 'chart', chartId: chart.id, title: chart.title });
+  }
+  return { section: { id: 'fairness', title: 'Fairness per slice', blocks }, charts };
+}

@@ -1,0 +1,201 @@
+/**
+ * The run config (`compbench run --config FILE`): JSON checked by
+ * `core/schemas/run-config.schema.json`; absent fields take the bundled default
+ * (`runners/matrix/default-config.json`). Paths are relative to the config file.
+ */
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { InputError, messageOf } from '../../core/errors.js';
+import { packagePath } from '../../core/paths.js';
+import { compileSchema, formatProblem, jsonPointerLines, unknownNameMessage, type SchemaCheck } from '../../core/schemas/index.js';
+import type { MethodId } from '../../kernels/index.js';
+
+/** A model evaluated as it is. */
+export interface ModelEntry {
+  readonly id: string;
+  readonly dir: string;
+  readonly distilledFrom?: string;
+}
+
+/** One methods[] entry: the method, where it applies, and params (a list sweeps). */
+export interface MethodEntry {
+  readonly method: MethodId;
+  readonly models?: readonly string[];
+  readonly form?: 'packed' | 'simulated';
+  readonly accuracyLevel?: number;
+  readonly includeHead?: boolean;
+  readonly id?: string;
+  readonly [param: string]: unknown;
+}
+
+/** Keys of a methods[] entry that are not method params. */
+export const METHOD_ENTRY_KEYS = ['method', 'models', 'form', 'accuracyLevel', 'includeHead', 'id'] as const;
+
+/** How cells run. */
+export interface ExecutionSettings {
+  readonly workers: number;
+  readonly intraOpNumThreads: number;
+  readonly shardSize: number;
+  readonly cellTimeoutS: number;
+}
+
+/** The config with defaults filled in and paths made absolute. */
+export interface ResolvedRunConfig {
+  /** The config file, or `default` for the bundled one. */
+  readonly source: string;
+  readonly models: readonly ModelEntry[];
+  readonly baseline: string;
+  readonly methods: readonly MethodEntry[];
+  /** Suite folders (absolute), in config order. */
+  readonly suites: readonly string[];
+  readonly seed: number;
+  readonly limit: number | null;
+  readonly calibration: { readonly textFile?: string; readonly nSequences?: number; readonly seqLen?: number; readonly seed?: number };
+  readonly measurement: { readonly enabled: boolean; readonly reuse: boolean; readonly settings: Readonly<Record<string, unknown>> };
+  readonly execution: ExecutionSettings;
+  readonly cacheDir: string;
+  readonly changeEnvelope: Readonly<Record<string, unknown>>;
+  readonly gatePolicy: string | Readonly<Record<string, unknown>>;
+}
+
+/** Overrides from command-line flags. */
+export interface ConfigOverrides {
+  readonly limit?: number;
+  readonly workers?: number;
+  readonly cacheDir?: string;
+}
+
+/** The bundled default config file. */
+export const DEFAULT_CONFIG_FILE = packagePath('runners', 'matrix', 'default-config.json');
+
+let schemaCheck: SchemaCheck | undefined;
+function runConfigSchema(): SchemaCheck {
+  schemaCheck ??= compileSchema(JSON.parse(readFileSync(packagePath('core', 'schemas', 'run-config.schema.json'), 'utf8')) as object);
+  return schemaCheck;
+}
+
+/** Reads and checks a config file (every problem is an InputError naming file, line and JSON path). */
+export function readConfigFile(file: string): { raw: Record<string, unknown>; text: string } {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new InputError(`--config ${file}: cannot read it (${messageOf(e)}); give a readable JSON file`);
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    throw new InputError(`${file}: malformed JSON (${messageOf(e)}) — fix the syntax`);
+  }
+  const problems = runConfigSchema()(raw, { file, text });
+  if (problems.length > 0) {
+    const more = problems.length > 1 ? ` (+${problems.length - 1} more)` : '';
+    throw new InputError(`${formatProblem(problems[0])}${more}`);
+  }
+  return { raw: raw as Record<string, unknown>, text };
+}
+
+/**
+ * Loads the config (the bundled default when `file` is undefined), fills defaults from
+ * the bundled one, applies flag overrides, and checks models, suites and references.
+ */
+export function loadRunConfig(file: string | undefined, overrides: ConfigOverrides = {}): ResolvedRunConfig {
+  const defaults = readConfigFile(DEFAULT_CONFIG_FILE).raw;
+  const source = file === undefined ? DEFAULT_CONFIG_FILE : resolve(file);
+  const user = file === undefined ? { raw: defaults, text: '' } : readConfigFile(source);
+  const base = dirname(source);
+  const defaultBase = dirname(DEFAULT_CONFIG_FILE);
+  const pick = <T>(key: string): { value: T; dir: string } =>
+    key in user.raw ? { value: user.raw[key] as T, dir: base } : { value: defaults[key] as T, dir: defaultBase };
+  const where = (pointer: string): string => {
+    const line = user.text ? jsonPointerLines(user.text).get(pointer) : undefined;
+    return line === undefined ? source : `${source}:${line}`;
+  };
+
+  const modelsPick = pick<ModelEntry[]>('models');
+  const models = modelsPick.value.map((m, i) => ({ ...m, dir: checkModelDir(resolve(modelsPick.dir, m.dir), `${where(`/models/${i}/dir`)}: $.models[${i}].dir`) }));
+  const ids = models.map((m) => m.id);
+  const dup = ids.find((id, i) => ids.indexOf(id) !== i);
+  if (dup) throw new InputError(`${source}: $.models: model id '${dup}' appears twice — give each model its own id`);
+  const baseline = 'baseline' in user.raw ? (user.raw.baseline as string) : 'models' in user.raw ? ids[0] : (defaults.baseline as string);
+  if (!ids.includes(baseline)) throw new InputError(`${where('/baseline')}: $.baseline: ${unknownNameMessage('model', baseline, ids)}`);
+  const methods = pick<MethodEntry[]>('methods').value;
+  methods.forEach((m, i) => {
+    (m.models ?? []).forEach((id, j) => {
+      if (!ids.includes(id)) throw new InputError(`${where(`/methods/${i}/models/${j}`)}: $.methods[${i}].models[${j}]: ${unknownNameMessage('model', id, ids)}`);
+    });
+  });
+  const suitesPick = pick<string[]>('suites');
+  const suites = suitesPick.value.map((ref, i) => resolveSuite(ref, suitesPick.dir, `${where(`/suites/${i}`)}: $.suites[${i}]`));
+  const calibrationPick = pick<ResolvedRunConfig['calibration']>('calibration');
+  const calibration = calibrationPick.value.textFile
+    ? { ...calibrationPick.value, textFile: resolve(calibrationPick.dir, calibrationPick.value.textFile) }
+    : calibrationPick.value;
+  const cachePick = pick<string | undefined>('cacheDir');
+  const cacheDir = overrides.cacheDir ?? (cachePick.value ? resolve(cachePick.dir, cachePick.value) : packagePath('.cache', 'compbench'));
+  const gate = pick<ResolvedRunConfig['gatePolicy']>('gatePolicy').value;
+  return {
+    source: file === undefined ? 'default' : source,
+    models,
+    baseline,
+    methods,
+    suites,
+    seed: pick<number>('seed').value,
+    limit: overrides.limit ?? pick<number | null>('limit').value ?? null,
+    calibration,
+    measurement: { settings: {}, reuse: true, ...pick<Partial<ResolvedRunConfig['measurement']>>('measurement').value, enabled: pick<{ enabled: boolean }>('measurement').value.enabled },
+    execution: resolveExecution({ ...(defaults.execution as object), ...((user.raw.execution as object | undefined) ?? {}) }, overrides.workers),
+    cacheDir,
+    changeEnvelope: pick<Record<string, unknown>>('changeEnvelope').value ?? {},
+    gatePolicy: typeof gate === 'string' && gate !== 'default' ? resolve(pick<string>('gatePolicy').dir, gate) : gate ?? 'default',
+  };
+}
+
+/** Workers × intra-op threads = cores by default (DESIGN.md §10). */
+function resolveExecution(e: Partial<ExecutionSettings>, workersFlag: number | undefined): ExecutionSettings {
+  const cores = availableParallelism();
+  const workers = workersFlag ?? e.workers ?? cores;
+  if (!Number.isInteger(workers) || workers < 1) throw new InputError(`--workers must be a positive integer (got ${workers})`);
+  return {
+    workers,
+    intraOpNumThreads: e.intraOpNumThreads ?? Math.max(1, Math.floor(cores / workers)),
+    shardSize: e.shardSize ?? 100,
+    cellTimeoutS: e.cellTimeoutS ?? 1800,
+  };
+}
+
+function checkModelDir(dir: string, where: string): string {
+  const onnx = join(dir, 'onnx', 'model.onnx');
+  try {
+    readFileSync(join(dir, 'config.json'), 'utf8');
+    if (!statSync(onnx).isFile()) throw new Error(`${onnx} is not a file`);
+  } catch (e) {
+    throw new InputError(`${where}: model folder ${dir} is not readable (${messageOf(e)}) — give a folder with config.json, tokenizer.json and onnx/model.onnx`);
+  }
+  return dir;
+}
+
+/** Bundled suite ids: the folders of `suites/` holding a suite.json. */
+export function bundledSuiteIds(): string[] {
+  const root = packagePath('suites');
+  return listDirs(root).filter((d) => existsSync(join(root, d, 'suite.json')));
+}
+
+function listDirs(root: string): string[] {
+  try {
+    return readdirSync(root).filter((n) => statSync(join(root, n)).isDirectory()).sort();
+  } catch {
+    return [];
+  }
+}
+
+
+function resolveSuite(ref: string, base: string, where: string): string {
+  const bundled = packagePath('suites', ref);
+  if (/^[A-Za-z0-9._-]+$/u.test(ref) && existsSync(join(bundled, 'suite.json'))) return bundled;
+  const path = resolve(base, ref);
+  if (existsSync(path) && (statSync(path).isFile() || existsSync(join(path, 'suite.json')))) return path;
+  throw new InputError(`${where}: ${unknownNameMessage('suite', ref, bundledSuiteIds())} (or give a folder holding suite.json, relative to the config file)`);
+}

@@ -1,0 +1,121 @@
+/**
+ * Runs shards on the worker pool hosted by a child process (host.ts) and survives its
+ * crashes: when the child dies, the shards in flight are retried alone in a fresh
+ * child; a shard that crashes a child again becomes a failed value with the reason.
+ * At most `workers` shards are in flight, so the parent always knows which ones were.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { InfraError } from '../../core/errors.js';
+import type { HostReply, HostRequest } from './host.js';
+import type { ShardResult, ShardTask } from './shard.js';
+
+/** A shard to run and its key for the caller. */
+export interface ShardJob<K> {
+  readonly key: K;
+  readonly task: ShardTask;
+}
+
+/** Options of {@link executeShards}. */
+export interface ExecutorOptions {
+  readonly workers: number;
+  /** Crashes of the hosting child a shard may be involved in before it is failed (default 2). */
+  readonly maxCrashes?: number;
+}
+
+interface Pending<K> {
+  readonly job: ShardJob<K>;
+  crashes: number;
+}
+
+/**
+ * Runs every job and calls `onDone` once per job (in completion order). Resolves when
+ * all are done and the child has exited; `onDone` may throw (e.g. disk full) to stop.
+ */
+export function executeShards<K>(jobs: readonly ShardJob<K>[], options: ExecutorOptions, onDone: (job: ShardJob<K>, result: ShardResult) => void): Promise<void> {
+  const maxCrashes = options.maxCrashes ?? 2;
+  const queue: Pending<K>[] = jobs.map((job) => ({ job, crashes: 0 }));
+  const inFlight = new Map<number, Pending<K>>();
+  let nextId = 0;
+  let child: ChildProcess | undefined;
+  let ready = false;
+  let failure: unknown;
+
+  return new Promise<void>((resolveAll, rejectAll) => {
+    if (queue.length === 0) return resolveAll();
+    let finished = false;
+    const finish = (): void => {
+      if (finished) return;
+      finished = true;
+      if (!child) return failure === undefined ? resolveAll() : rejectAll(failure);
+      const c = child;
+      c.once('exit', () => (failure === undefined ? resolveAll() : rejectAll(failure)));
+      if (c.connected) c.send({ type: 'close' } satisfies HostRequest);
+      else c.kill();
+    };
+    const dispatch = (): void => {
+      if (!child) return start();
+      if (!ready) return;
+      while (queue.length > 0 && inFlight.size < options.workers) {
+        const head = queue[0];
+        // A shard that was in flight during a crash runs alone, so a second crash names it.
+        const anySuspect = [...inFlight.values()].some((p) => p.crashes > 0);
+        if (anySuspect || (head.crashes > 0 && inFlight.size > 0)) break;
+        queue.shift();
+        const id = nextId++;
+        inFlight.set(id, head);
+        child.send({ type: 'task', id, task: head.job.task } satisfies HostRequest);
+      }
+      if (queue.length === 0 && inFlight.size === 0) finish();
+    };
+    const complete = (p: Pending<K>, result: ShardResult): void => {
+      try {
+        onDone(p.job, result);
+      } catch (e) {
+        failure ??= e;
+        queue.length = 0;
+      }
+    };
+    const start = (): void => {
+      const c = fork(fileURLToPath(new URL('./host.js', import.meta.url)), [], {
+        env: { ...process.env, COMPBENCH_WORKERS: String(options.workers) },
+        stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+      });
+      let stderr = '';
+      c.stderr?.on('data', (d: Buffer) => void (stderr = (stderr + d.toString()).slice(-400)));
+      child = c;
+      ready = false;
+      c.on('message', (m: HostReply) => {
+        if (m.type === 'ready') {
+          ready = true;
+          return dispatch();
+        }
+        const p = inFlight.get(m.id);
+        if (!p) return;
+        inFlight.delete(m.id);
+        complete(p, m.result);
+        dispatch();
+      });
+      c.on('error', (e) => {
+        failure ??= new InfraError(`the worker host process failed: ${e.message}`);
+      });
+      c.on('exit', (code, signal) => {
+        if (child !== c) return;
+        child = undefined;
+        const crashed = [...inFlight.values()];
+        inFlight.clear();
+        if (crashed.length === 0 && queue.length === 0) return;
+        const why = signal ? `signal ${signal}` : `exit code ${code}`;
+        const tail = stderr.trim().split('\n').pop()?.slice(0, 200);
+        for (const p of crashed.reverse()) {
+          p.crashes += 1;
+          if (p.crashes >= maxCrashes) complete(p, { state: 'failed', error: `worker crashed (${why}${tail ? `: ${tail}` : ''})`, records: [], durationMs: 0 });
+          else queue.unshift(p);
+        }
+        if (failure !== undefined) queue.length = 0;
+        dispatch();
+      });
+    };
+    start();
+  });
+}

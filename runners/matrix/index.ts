@@ -1,0 +1,10 @@
+export { runMatrix, type MatrixOptions, type MatrixResult } from './run-matrix.js';
+export { loadRunConfig, readConfigFile, bundledSuiteIds, DEFAULT_CONFIG_FILE, type ResolvedRunConfig, type MethodEntry, type ModelEntry, type ExecutionSettings, type ConfigOverrides } from './config.js';
+export { planVariants, expandParams, variantSlug, type VariantPlan } from './plan.js';
+export { stableView, VOLATILE_FIELDS, assembleCells, type CellOutcome, type InstanceLine } from './assemble.js';
+export { executeShards, type ShardJob, type ExecutorOptions } from './executor.js';
+export { splitShards, testFaultFor, type ShardTask, type ShardResult, type TestFault } from './shard.js';
+export { progressLine, formatDuration, ProgressReporter, type ProgressCounts } from './progress.js';
+export { readResults, appendResults, resultFile } from './result-cache.js';
+export { prepareVariant, variantHash, calibrationKey, type PreparedVariant } from './variant-cache.js';
+export { ensureOutDir, writeAtomically, readRunState, startRunState, type RunState } from './output.js';

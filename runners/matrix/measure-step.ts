@@ -1,0 +1,55 @@
+/**
+ * The measurement stage: after every accuracy cell, with no worker busy, each variant
+ * is measured alone (runners/measure runs it in its own child process), one at a time.
+ * A measurement is reused from the cache when the variant bytes, the settings and the
+ * machine are the same (config `measurement.reuse`, default on).
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { messageOf } from '../../core/errors.js';
+import type { HardwareFingerprint, MeasurementRecord } from '../../core/run-record.js';
+import { measureVariant, type MeasureSettings } from '../measure/index.js';
+import { writeAtomically } from './output.js';
+import type { PreparedVariant } from './variant-cache.js';
+
+/** Measures every variant (errored variants get an errored record); returns them in variant order. */
+export async function measureVariants(
+  variants: readonly PreparedVariant[],
+  settings: MeasureSettings,
+  options: { readonly cacheDir: string; readonly reuse: boolean; readonly hardware: HardwareFingerprint },
+  log: (line: string) => void,
+): Promise<MeasurementRecord[]> {
+  const out: MeasurementRecord[] = [];
+  for (const v of variants) {
+    if (v.state === 'errored') {
+      out.push({ state: 'errored', variantId: v.record.id, error: v.error });
+      continue;
+    }
+    const key = createHash('sha256').update(JSON.stringify({ variant: v.record.modelSha256, form: v.record.executionForm, settings, hardware: options.hardware })).digest('hex');
+    const file = join(options.cacheDir, 'measurements', `${key}.json`);
+    if (options.reuse && existsSync(file)) {
+      try {
+        const cached = JSON.parse(readFileSync(file, 'utf8')) as MeasurementRecord;
+        out.push({ ...cached, variantId: v.record.id });
+        continue;
+      } catch {
+        // a torn cache file is measured again
+      }
+    }
+    const start = performance.now();
+    let m: MeasurementRecord;
+    try {
+      m = await measureVariant({ variantId: v.record.id, modelDir: v.dir, executionForm: v.record.executionForm, sizeBytes: v.record.sizeBytes }, settings);
+    } catch (e) {
+      m = { state: 'errored', variantId: v.record.id, error: messageOf(e) };
+    }
+    if (m.state === 'measured') {
+      mkdirSync(join(options.cacheDir, 'measurements'), { recursive: true });
+      writeAtomically(file, `${JSON.stringify(m)}\n`);
+      log(`measured ${v.record.id} in ${((performance.now() - start) / 1000).toFixed(1)} s`);
+    }
+    out.push(m);
+  }
+  return out;
+}

@@ -1,0 +1,90 @@
+/**
+ * Expands a resolved config into the variants to evaluate: every model as it is, then
+ * each methods[] entry × the cartesian product of its list-valued params × its models.
+ */
+import { InputError, messageOf } from '../../core/errors.js';
+import { validateParams, type MethodId, type ParamValue } from '../../kernels/index.js';
+import type { CompressSpec } from '../compress/spec.js';
+import { METHOD_ENTRY_KEYS, type MethodEntry, type ResolvedRunConfig } from './config.js';
+
+/** One variant of the matrix (plain data). */
+export interface VariantPlan {
+  /** Unique id in the run: `teacher`, `teacher/rtn-w4-g32`. */
+  readonly id: string;
+  /** The base model's id. */
+  readonly model: string;
+  /** The base model's folder. */
+  readonly baseDir: string;
+  readonly distilledFrom?: string;
+  /** Absent: the model evaluated as it is. */
+  readonly compress?: CompressSpec;
+}
+
+/** The variants of a config, models first, in config order; throws InputError on bad params. */
+export function planVariants(config: ResolvedRunConfig): VariantPlan[] {
+  const byId = new Map(config.models.map((m) => [m.id, m]));
+  const out: VariantPlan[] = config.models.map((m) => ({ id: m.id, model: m.id, baseDir: m.dir, ...(m.distilledFrom ? { distilledFrom: m.distilledFrom } : {}) }));
+  config.methods.forEach((entry, i) => {
+    const combos = expandParams(entry);
+    if (entry.id !== undefined && combos.length > 1) {
+      throw new InputError(`${config.source}: $.methods[${i}].id: an entry with list-valued params makes ${combos.length} variants; remove "id" or split the entry`);
+    }
+    for (const modelId of entry.models ?? [config.baseline]) {
+      const model = byId.get(modelId)!;
+      for (const params of combos) {
+        try {
+          validateParams(entry.method, params);
+        } catch (e) {
+          throw new InputError(`${config.source}: $.methods[${i}]: ${messageOf(e)}`);
+        }
+        const spec: CompressSpec = {
+          method: entry.method,
+          params,
+          ...(entry.form ? { form: entry.form } : {}),
+          ...(entry.accuracyLevel !== undefined ? { accuracyLevel: entry.accuracyLevel } : {}),
+          ...(entry.includeHead !== undefined ? { includeHead: entry.includeHead } : {}),
+        };
+        out.push({ id: `${model.id}/${entry.id ?? variantSlug(entry.method, params, entry.form)}`, model: model.id, baseDir: model.dir, compress: spec });
+      }
+    }
+  });
+  const seen = new Set<string>();
+  for (const v of out) {
+    if (seen.has(v.id)) throw new InputError(`${config.source}: $.methods: two variants are both named '${v.id}' — give one of the entries an "id"`);
+    seen.add(v.id);
+  }
+  return out;
+}
+
+/** The param combinations of one entry (list values are swept, in the order written). */
+export function expandParams(entry: MethodEntry): Record<string, ParamValue>[] {
+  const keys = Object.keys(entry).filter((k) => !(METHOD_ENTRY_KEYS as readonly string[]).includes(k));
+  let combos: Record<string, ParamValue>[] = [{}];
+  for (const key of keys) {
+    const value = entry[key];
+    const values = (Array.isArray(value) ? value : [value]) as ParamValue[];
+    combos = combos.flatMap((c) => values.map((v) => ({ ...c, [key]: v })));
+  }
+  return combos;
+}
+
+const SHORT: Readonly<Record<string, (v: ParamValue) => string>> = {
+  bits: (v) => `w${v}`,
+  group: (v) => (v === 'channel' ? 'gch' : v === 'tensor' ? 'gt' : `g${v}`),
+  sparsity: (v) => `${Math.round(Number(v) * 100)}pct`,
+  ratio: (v) => `${Math.round(Number(v) * 100)}pct`,
+  alpha: (v) => `a${v}`,
+};
+
+/** A readable variant name: `rtn-w4-g32`, `nm-2of4`, `magnitude-50pct`, `smoothquant-w8a8-a0.5`. */
+export function variantSlug(method: MethodId, params: Readonly<Record<string, ParamValue>>, form?: string): string {
+  const parts: string[] = [method];
+  if (method === 'smoothquant') parts.push('w8a8');
+  if (method === 'nm') parts.push(`${params.n ?? 2}of${params.m ?? 4}`);
+  for (const [k, v] of Object.entries(params)) {
+    if (method === 'nm' && (k === 'n' || k === 'm')) continue;
+    parts.push(SHORT[k] ? SHORT[k](v) : `${k}${v}`);
+  }
+  if (form) parts.push(form);
+  return parts.join('-').replace(/[^A-Za-z0-9._-]/gu, '_');
+}

@@ -1,0 +1,59 @@
+/**
+ * Per-instance results cached by (variant hash, suite hash, instance hash): an
+ * append-only `<cache>/results/<variant hash>/<suite hash>.jsonl`, fsynced after every
+ * shard, so a crash loses at most the shards in flight and a rerun computes only what
+ * is missing. Only scored records are cached: failures are retried next time.
+ */
+import { closeSync, existsSync, fstatSync, fsyncSync, mkdirSync, openSync, readFileSync, readSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import { InputError, messageOf } from '../../core/errors.js';
+import { parseJsonl } from '../../core/jsonl.js';
+import type { InstanceRecord } from '../../suites/index.js';
+
+/** The cache file of one variant × suite. */
+export function resultFile(cacheDir: string, variantHash: string, suiteHash: string): string {
+  return join(cacheDir, 'results', variantHash, `${suiteHash}.jsonl`);
+}
+
+/**
+ * Cached records by instance id (the last line wins). Lines that do not parse, such as
+ * a line torn by a kill in the middle of a write, are skipped.
+ */
+export function readResults(file: string): Map<string, InstanceRecord> {
+  const out = new Map<string, InstanceRecord>();
+  if (!existsSync(file)) return out;
+  for (const row of parseJsonl(readFileSync(file, 'utf8'), file).rows) {
+    const r = row.value as InstanceRecord;
+    if (r && typeof r === 'object' && r.state === 'scored' && typeof r.instanceId === 'string') out.set(r.instanceId, r);
+  }
+  return out;
+}
+
+/**
+ * Appends scored records and fsyncs. A torn last line (no trailing newline) is closed
+ * first so the new records start on their own line. A full disk is an InputError.
+ */
+export function appendResults(file: string, records: readonly InstanceRecord[]): void {
+  const scored = records.filter((r) => r.state === 'scored');
+  if (scored.length === 0) return;
+  let text = '';
+  for (const r of scored) text += `${JSON.stringify(r)}\n`;
+  try {
+    mkdirSync(join(file, '..'), { recursive: true });
+    const fd = openSync(file, 'a+');
+    try {
+      const size = fstatSync(fd).size;
+      if (size > 0) {
+        const last = Buffer.alloc(1);
+        readSync(fd, last, 0, 1, size - 1);
+        if (last[0] !== 0x0a) text = `\n${text}`;
+      }
+      writeSync(fd, text);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+  } catch (e) {
+    throw new InputError(`cannot write the result cache ${file}: ${messageOf(e)}; free disk space or choose another cache folder (--cache-dir)`);
+  }
+}

@@ -1,0 +1,196 @@
+/**
+ * `compbench run`, as stages: config → variants (compressed once, cached) → cells
+ * (variant × suite) split into shards → results cache (fsynced) → run record →
+ * measurements. Resumable: every finished shard is on disk, so a rerun computes only
+ * what is missing, and `--resume` keeps the interrupted run's id.
+ */
+import { createHash } from 'node:crypto';
+import { join, relative } from 'node:path';
+import { InputError } from '../../core/errors.js';
+import { PACKAGE_ROOT } from '../../core/paths.js';
+import { RUN_RECORD_VERSION, type MeasurementRecord, type RunRecord } from '../../core/run-record.js';
+import { loadSuite, type InstanceRecord } from '../../suites/index.js';
+import { hardwareFingerprint } from '../hardware.js';
+import { resolveMeasureSettings } from '../measure/index.js';
+import { harnessVersion } from '../run/harness-version.js';
+import { assembleCells, limitSuite, suiteRecord, type CellOutcome, type InstanceLine } from './assemble.js';
+import { loadRunConfig, type ResolvedRunConfig } from './config.js';
+import { executeShards, type ShardJob } from './executor.js';
+import { measureVariants } from './measure-step.js';
+import { ensureOutDir, runStateFile, startRunState, writeAtomically } from './output.js';
+import { planVariants } from './plan.js';
+import { ProgressReporter } from './progress.js';
+import { appendResults, readResults, resultFile } from './result-cache.js';
+import { splitShards, testFaultFor } from './shard.js';
+import { prepareVariant, type PreparedVariant } from './variant-cache.js';
+
+/** Options of {@link runMatrix} (the flags of `compbench run`). */
+export interface MatrixOptions {
+  /** Config file; absent: the bundled default. */
+  readonly configFile?: string;
+  readonly outDir: string;
+  /** Finish the interrupted run in `outDir` (same config). */
+  readonly resume?: boolean;
+  readonly workers?: number;
+  readonly limit?: number;
+  readonly cacheDir?: string;
+}
+
+/** What {@link runMatrix} returns; the CLI gates and reports from `record`. */
+export interface MatrixResult {
+  readonly record: RunRecord;
+  readonly outDir: string;
+  /** Instances evaluated in this run. */
+  readonly computedInstances: number;
+  /** Instances taken from the results cache. */
+  readonly cachedInstances: number;
+}
+
+interface CellState {
+  readonly records: Map<string, InstanceRecord>;
+  durationMs: number;
+  error?: string;
+  pendingShards: number;
+}
+
+/** Instances per request batch inside a shard (the granularity of the time budget). */
+const BATCH_SIZE = 20;
+
+/** Runs the matrix and writes `<out>/run.json` and `<out>/instances.jsonl`. */
+export async function runMatrix(options: MatrixOptions, log: (line: string) => void): Promise<MatrixResult> {
+  const outDir = ensureOutDir(options.outDir);
+  const config = loadRunConfig(options.configFile, { limit: options.limit, workers: options.workers, cacheDir: options.cacheDir });
+  const measureSettings = config.measurement.enabled ? resolveMeasureSettings(config.measurement.settings) : undefined;
+  const plans = planVariants(config);
+  const suites = config.suites.map((dir) => limitSuite(loadSuite(dir), config.limit));
+  const suiteIds = suites.map((s) => s.spec.id);
+  const dup = suiteIds.find((id, i) => suiteIds.indexOf(id) !== i);
+  if (dup) throw new InputError(`${config.source}: $.suites: two suites have the id '${dup}' — list each suite once`);
+  const configJson = configRecord(config);
+  const { execution: _e, ...stable } = configJson;
+  const state = startRunState(outDir, sha256(JSON.stringify({ ...stable, shardSize: config.execution.shardSize })), config.cacheDir, options.resume ?? false);
+  const { workers, intraOpNumThreads } = config.execution;
+  log(`run ${state.runId}: ${plans.length} variants × ${suites.length} suites, ${workers} workers × ${intraOpNumThreads} threads, cache ${config.cacheDir}`);
+
+  const variants: PreparedVariant[] = [];
+  for (const plan of plans) variants.push(await prepareVariant(plan, config, log));
+
+  const cells = new Map<string, CellState>();
+  const jobs: ShardJob<{ cell: string; file: string }>[] = [];
+  let cachedInstances = 0;
+  let totalInstances = 0;
+  let cellsDone = 0;
+  for (const v of variants) {
+    for (const suite of suites) {
+      const cell: CellState = { records: new Map(), durationMs: 0, pendingShards: 0 };
+      const key = cellKey(v.record.id, suite.spec.id);
+      cells.set(key, cell);
+      totalInstances += suite.instances.length;
+      if (v.state === 'errored') {
+        cell.error = v.error;
+        cellsDone += 1;
+        continue;
+      }
+      const file = resultFile(config.cacheDir, v.hash, suite.hash);
+      const cached = readResults(file);
+      const missing: string[] = [];
+      for (const inst of suite.instances) {
+        const hit = cached.get(inst.id);
+        if (hit && hit.instanceHash === inst.hash) cell.records.set(inst.id, hit);
+        else missing.push(inst.id);
+      }
+      cachedInstances += cell.records.size;
+      const shards = splitShards(missing, config.execution.shardSize);
+      cell.pendingShards = shards.length;
+      if (shards.length === 0) cellsDone += 1;
+      const testFault = testFaultFor(v.record.id, suite.spec.id);
+      for (const instanceIds of shards) {
+        jobs.push({
+          key: { cell: key, file },
+          task: { variantDir: v.dir, suiteFile: suite.file, instanceIds, intraOpNumThreads, timeoutMs: config.execution.cellTimeoutS * 1000, batchSize: BATCH_SIZE, ...(testFault ? { testFault } : {}) },
+        });
+      }
+    }
+  }
+
+  let computedInstances = 0;
+  const progress = new ProgressReporter({ cells: cells.size, instances: totalInstances, fromCache: cachedInstances, cellsDone }, log);
+  progress.report(true);
+  await executeShards(jobs, { workers }, (job, result) => {
+    appendResults(job.key.file, result.records);
+    const cell = cells.get(job.key.cell)!;
+    for (const r of result.records) cell.records.set(r.instanceId, r);
+    cell.durationMs += result.durationMs;
+    if (result.state === 'failed') cell.error ??= result.error;
+    cell.pendingShards -= 1;
+    computedInstances += result.records.length;
+    progress.add(job.task.instanceIds.length, cell.pendingShards === 0);
+  });
+  progress.end();
+  log(`${computedInstances} instances computed, ${cachedInstances} from cache`);
+
+  const outcome = (variantId: string, suiteId: string): CellOutcome => {
+    const c = cells.get(cellKey(variantId, suiteId))!;
+    return c.error !== undefined ? { state: 'errored', error: c.error, durationMs: c.durationMs } : { state: 'ok', records: c.records, durationMs: c.durationMs };
+  };
+  const { cells: cellRecords, lines } = assembleCells(variants.map((v) => v.record.id), config.baseline, suites, outcome, config.seed);
+  writeAtomically(join(outDir, 'instances.jsonl'), lines.map((l: InstanceLine) => JSON.stringify(l)).join('\n') + (lines.length > 0 ? '\n' : ''));
+
+  const hardware = hardwareFingerprint();
+  let measurements: MeasurementRecord[] | undefined;
+  if (measureSettings) {
+    log(`measuring ${variants.length} variants, one at a time`);
+    measurements = await measureVariants(variants, measureSettings, { cacheDir: config.cacheDir, reuse: config.measurement.reuse, hardware }, log);
+  }
+  const record: RunRecord = {
+    schemaVersion: RUN_RECORD_VERSION,
+    tool: 'compbench',
+    runId: state.runId,
+    createdAt: state.createdAt,
+    harness: harnessVersion(),
+    hardware,
+    config: configJson,
+    baseline: config.baseline,
+    variants: variants.map((v) => ({ ...v.record, dir: displayPath(v.record.dir) })),
+    suites: suites.map(suiteRecord),
+    cells: cellRecords,
+    ...(measurements ? { measurements } : {}),
+    complete: cellRecords.every((c) => c.state === 'ok'),
+  };
+  writeAtomically(join(outDir, 'run.json'), `${JSON.stringify(record, null, 1)}\n`);
+  writeAtomically(runStateFile(outDir), `${JSON.stringify({ ...state, complete: record.complete }, null, 1)}\n`);
+  return { record, outDir, computedInstances, cachedInstances };
+}
+
+function cellKey(variantId: string, suiteId: string): string {
+  return `${variantId}\u0000${suiteId}`;
+}
+
+function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+/** The resolved config as recorded in run.json (paths relative to the package where inside it). */
+function configRecord(config: ResolvedRunConfig): Record<string, unknown> {
+  return {
+    source: displayPath(config.source),
+    models: config.models.map((m) => ({ ...m, dir: displayPath(m.dir) })),
+    baseline: config.baseline,
+    methods: config.methods,
+    suites: config.suites.map(displayPath),
+    seed: config.seed,
+    limit: config.limit,
+    calibration: config.calibration.textFile ? { ...config.calibration, textFile: displayPath(config.calibration.textFile) } : config.calibration,
+    measurement: config.measurement,
+    execution: config.execution,
+    cacheDir: displayPath(config.cacheDir),
+    changeEnvelope: config.changeEnvelope,
+    gatePolicy: typeof config.gatePolicy === 'string' ? displayPath(config.gatePolicy) : config.gatePolicy,
+  };
+}
+
+function displayPath(path: string): string {
+  if (path === 'default' || path === '') return path;
+  const rel = relative(PACKAGE_ROOT, path);
+  return rel.startsWith('..') || rel.startsWith('/') ? path : rel || '.';
+}

@@ -1,0 +1,50 @@
+/**
+ * The plain-JSON task that crosses the worker boundary (STYLE.md principle 3): which
+ * suite file and instance ids, which variant folder, and the settings. The worker loads
+ * the suite and the model itself.
+ */
+import type { InstanceRecord } from '../../suites/index.js';
+
+/** Test-only faults a task can inject (set through COMPBENCH_TEST_FAULTS, never by configs). */
+export type TestFault = 'throw' | 'abort' | 'nan';
+
+/** One shard of one cell (variant × suite). */
+export interface ShardTask {
+  readonly variantDir: string;
+  /** Absolute path of suite.json. */
+  readonly suiteFile: string;
+  readonly instanceIds: readonly string[];
+  readonly intraOpNumThreads: number;
+  /** Time budget of this shard, checked between batches inside the worker. */
+  readonly timeoutMs: number;
+  /** Instances per batch of requests (the granularity of the time check). */
+  readonly batchSize: number;
+  readonly testFault?: TestFault;
+}
+
+/** What a shard produced: failures are values (with the records finished before them). */
+export type ShardResult =
+  | { readonly state: 'ok'; readonly records: InstanceRecord[]; readonly durationMs: number }
+  | { readonly state: 'failed'; readonly error: string; readonly records: InstanceRecord[]; readonly durationMs: number };
+
+/** Splits ids into shards of at most `size`, as evenly as possible. */
+export function splitShards<T>(items: readonly T[], size: number): T[][] {
+  if (items.length === 0) return [];
+  const count = Math.ceil(items.length / size);
+  const per = Math.ceil(items.length / count);
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += per) out.push(items.slice(i, i + per));
+  return out;
+}
+
+/**
+ * Test-only faults from `COMPBENCH_TEST_FAULTS` (`variantId|suiteId|fault`, comma
+ * separated): lets tests crash, throw in or poison one cell of a real run.
+ */
+export function testFaultFor(variantId: string, suiteId: string, env: string | undefined = process.env.COMPBENCH_TEST_FAULTS): TestFault | undefined {
+  for (const item of (env ?? '').split(',')) {
+    const [v, s, f] = item.split('|');
+    if (v === variantId && s === suiteId && (f === 'throw' || f === 'abort' || f === 'nan')) return f;
+  }
+  return undefined;
+}

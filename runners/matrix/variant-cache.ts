@@ -1,0 +1,91 @@
+/**
+ * Variants compressed once and cached by content hash (DESIGN.md §2): base model bytes
+ * + method + params + form + calibration hash + kernel version → `<cache>/variants/<hash>/`.
+ * A folder is built under a temporary name and renamed, so a crash never leaves a
+ * half-written variant that looks finished.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { InputError, messageOf } from '../../core/errors.js';
+import { packagePath } from '../../core/paths.js';
+import type { ExecutionForm, VariantRecord } from '../../core/run-record.js';
+import { METHODS, validateParams } from '../../kernels/index.js';
+import { kernelVersion } from '../compress/manifest.js';
+import { compressModel } from '../compress/variants.js';
+import { hashModelFiles } from '../run/model-hash.js';
+import type { ResolvedRunConfig } from './config.js';
+import type { VariantPlan } from './plan.js';
+
+/** A variant ready to evaluate, or one that could not be built. */
+export type PreparedVariant =
+  | { readonly state: 'ready'; readonly plan: VariantPlan; readonly record: VariantRecord; readonly hash: string; readonly dir: string; readonly fromCache: boolean }
+  | { readonly state: 'errored'; readonly plan: VariantPlan; readonly record: VariantRecord; readonly error: string };
+
+const baseHashes = new Map<string, { sha256: string; sizeBytes: number }>();
+function baseHash(dir: string): { sha256: string; sizeBytes: number } {
+  let h = baseHashes.get(dir);
+  if (!h) baseHashes.set(dir, (h = hashModelFiles(join(dir, 'onnx'))));
+  return h;
+}
+
+/** sha256 of the calibration text and sampling, or null for methods that take none. */
+export function calibrationKey(config: ResolvedRunConfig, method: string): string | null {
+  const info = METHODS[method as keyof typeof METHODS];
+  if (!info.needsCalibration && !info.usesCalibration) return null;
+  const textFile = config.calibration.textFile ?? packagePath('datasets', 'corpus', 'build', 'corpus.txt');
+  const text = existsSync(textFile) ? createHash('sha256').update(readFileSync(textFile)).digest('hex') : 'bundled-corpus-generated';
+  return createHash('sha256').update(JSON.stringify({ ...config.calibration, textFile: undefined, text })).digest('hex');
+}
+
+/** The cache key of a variant: stable JSON of everything that changes its bytes. */
+export function variantHash(plan: VariantPlan, config: ResolvedRunConfig): string {
+  const base = baseHash(plan.baseDir).sha256;
+  if (!plan.compress) return createHash('sha256').update(JSON.stringify({ base, method: 'none' })).digest('hex');
+  const c = plan.compress;
+  const params = validateParams(c.method, c.params ?? {});
+  const sorted = Object.fromEntries(Object.entries(params).sort(([a], [b]) => a.localeCompare(b)));
+  const key = { base, method: c.method, params: sorted, form: c.form ?? null, accuracyLevel: c.accuracyLevel ?? null, includeHead: c.includeHead ?? false, calibration: calibrationKey(config, c.method), kernel: kernelVersion() };
+  return createHash('sha256').update(JSON.stringify(key)).digest('hex');
+}
+
+/**
+ * Builds (or finds in the cache) one variant. A model evaluated as it is needs no build.
+ * Bad params are InputErrors; other build failures make the variant errored.
+ */
+export async function prepareVariant(plan: VariantPlan, config: ResolvedRunConfig, log: (line: string) => void): Promise<PreparedVariant> {
+  const base = baseHash(plan.baseDir);
+  const common = { id: plan.id, model: plan.model, ...(plan.distilledFrom ? { distilledFrom: plan.distilledFrom } : {}) };
+  if (!plan.compress) {
+    const record: VariantRecord = { ...common, method: 'none', params: {}, executionForm: 'reference', dir: plan.baseDir, modelSha256: base.sha256, sizeBytes: base.sizeBytes };
+    return { state: 'ready', plan, record, hash: variantHash(plan, config), dir: plan.baseDir, fromCache: true };
+  }
+  const hash = variantHash(plan, config);
+  const dir = join(config.cacheDir, 'variants', hash);
+  const fromCache = existsSync(join(dir, 'compression.json'));
+  if (!fromCache) {
+    const tmp = `${dir}.tmp-${process.pid}`;
+    rmSync(tmp, { recursive: true, force: true });
+    const start = performance.now();
+    try {
+      await compressModel(plan.baseDir, plan.compress, tmp, { calibration: config.calibration, threads: Math.min(2, config.execution.workers * config.execution.intraOpNumThreads) });
+      rmSync(dir, { recursive: true, force: true });
+      renameSync(tmp, dir);
+      log(`compressed ${plan.id} in ${((performance.now() - start) / 1000).toFixed(1)} s`);
+    } catch (e) {
+      rmSync(tmp, { recursive: true, force: true });
+      if (e instanceof InputError) throw new InputError(`variant ${plan.id}: ${e.message}`);
+      const record: VariantRecord = { ...common, method: plan.compress.method, params: plan.compress.params ?? {}, executionForm: plan.compress.form ?? 'simulated', dir: '', modelSha256: '', sizeBytes: 0 };
+      return { state: 'errored', plan, record, error: `compression failed: ${messageOf(e)}` };
+    }
+  }
+  const manifest = JSON.parse(readFileSync(join(dir, 'compression.json'), 'utf8')) as {
+    method: string;
+    params: Record<string, unknown>;
+    execution: { form: ExecutionForm };
+    sizeBytes: number;
+  };
+  const files = hashModelFiles(join(dir, 'onnx'));
+  const record: VariantRecord = { ...common, method: manifest.method, params: manifest.params, executionForm: manifest.execution.form, dir, modelSha256: files.sha256, sizeBytes: files.sizeBytes };
+  return { state: 'ready', plan, record, hash, dir, fromCache };
+}

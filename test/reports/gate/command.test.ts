@@ -1,0 +1,119 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import type { RunRecord } from '../../../core/run-record.js';
+import { gateRun } from '../../../reports/gate/command.js';
+import { readRunRecord } from '../../../reports/gate/run-file.js';
+import { cell, flipped, ones, runRecord, writeRunDir } from './fixtures.js';
+
+const test = suite('reports/gate/command (CLI)');
+
+// <outDir>/test/reports/gate/command.test.js -> <outDir>/cli.js, whatever the out dir is called
+const CLI = fileURLToPath(new URL('../../../cli.js', import.meta.url));
+
+function cli(...args: string[]): { code: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', env: { ...process.env, COMPBENCH_DEBUG: '' } });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function assertOneLineError(r: ReturnType<typeof cli>, pattern: RegExp): void {
+  assert.is(r.code, 2, r.stderr);
+  assert.is(r.stdout, '');
+  assert.match(r.stderr, /^compbench: [^\n]+\n$/);
+  assert.match(r.stderr, pattern);
+}
+
+const BASE = ones(80, 100);
+function record(): RunRecord {
+  return runRecord('teacher', [
+    cell('teacher', 'qa', [{ metric: 'acc', scores: BASE }]),
+    cell('teacher/w4', 'qa', [{ metric: 'acc', scores: flipped(BASE, 1) }], [{ metric: 'acc', scores: BASE }]),
+  ]);
+}
+
+function policyFile(body: object): string {
+  const file = join(mkdtempSync(join(tmpdir(), 'compbench-gate-policy-')), 'policy.json');
+  writeFileSync(file, JSON.stringify(body, null, 2));
+  return file;
+}
+
+const PASSING = { rules: [{ id: 'qa.ni', kind: 'noninferiority', suite: 'qa', metric: 'acc', margin: 0.05 }] };
+const FAILING = { rules: [...PASSING.rules, { id: 'qa.floor', kind: 'floor', suite: 'qa', metric: 'acc', min: 0.9 }] };
+
+test('exit 0 on pass: one line per rule, a verdict line, and the verdict written into run.json', () => {
+  const dir = writeRunDir(record());
+  const before = JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8')) as RunRecord;
+  const file = policyFile(PASSING);
+  const r = cli('gate', dir, '--policy', file);
+  assert.is(r.code, 0, r.stderr + r.stdout);
+  const lines = r.stdout.trimEnd().split('\n');
+  assert.match(lines[0], /^VERDICT\s+RULE\s+VARIANT\s+TARGET\s+VALUE\s+BOUND\s+REASON$/);
+  assert.match(lines[1], /^PASS\s+qa\.ni\s+teacher\/w4\s+qa\/acc\s+-0\.\d+\s+-0\.05\s+-0\.\d+ > -0\.05 \(paired 95% CI of Δ/);
+  assert.match(lines[2], /^gate: PASS \(0 of 1 checks failed; policy .*policy\.json sha256 [0-9a-f]{12}\)$/);
+  const after = readRunRecord(join(dir, 'run.json'));
+  assert.is(after.gate?.verdict, 'pass');
+  assert.is(after.gate?.policySource, file);
+  assert.match(after.gate!.policySha256, /^[0-9a-f]{64}$/);
+  assert.is(after.gate?.rules.length, 1);
+  const { gate, ...rest } = after;
+  assert.equal(rest, before, 'every other field kept as it was');
+});
+
+test('exit 1 on fail; the verdict replaces an earlier one', () => {
+  const dir = writeRunDir(record());
+  assert.is(cli('gate', dir, '--policy', policyFile(PASSING)).code, 0);
+  const r = cli('gate', dir, '--policy', policyFile(FAILING));
+  assert.is(r.code, 1, r.stderr);
+  assert.match(r.stdout, /\nFAIL\s+qa\.floor\s+teacher\/w4\s+qa\/acc\s+0\.79\s+0\.9\s+0\.79 < 0\.9 \(floor\)\n/);
+  assert.match(r.stdout, /gate: FAIL \(1 of 2 checks failed;/);
+  const after = readRunRecord(join(dir, 'run.json'));
+  assert.is(after.gate?.verdict, 'fail');
+  assert.equal(after.gate?.rules.map((x) => x.verdict), ['pass', 'fail']);
+});
+
+test('the default policy against a run without the bundled suites fails closed, naming each suite', () => {
+  const dir = writeRunDir(record());
+  const r = cli('gate', dir);
+  assert.is(r.code, 1, r.stderr);
+  assert.match(r.stdout, /FAIL\s+knowledge-closed\.noninferiority\s+teacher\/w4\s+knowledge-closed\/contains\s+n\/a\s+-0\.05\s+suite 'knowledge-closed' is not in the run/);
+  assert.match(r.stdout, /policy default sha256/);
+});
+
+test('gateRun returns the verdict it wrote', () => {
+  const dir = writeRunDir(record());
+  const result = gateRun(dir, policyFile(FAILING));
+  assert.is(result.verdict.verdict, 'fail');
+  assert.equal(readRunRecord(result.runFile).gate, result.verdict);
+});
+
+test('exit 2 with one line: missing folder, no run.json, invalid run.json, invalid policy, bad arguments', () => {
+  const empty = mkdtempSync(join(tmpdir(), 'compbench-gate-empty-'));
+  assertOneLineError(cli('gate', join(empty, 'nope')), /nope: run folder not found/);
+  assertOneLineError(cli('gate', empty), /no run\.json in it/);
+  const bad = writeRunDir(record());
+  const text = JSON.parse(readFileSync(join(bad, 'run.json'), 'utf8')) as Record<string, unknown>;
+  delete text.cells;
+  writeFileSync(join(bad, 'run.json'), JSON.stringify(text, null, 1));
+  assertOneLineError(cli('gate', bad), /run\.json is not a valid run record: .*missing required field 'cells'/);
+  writeFileSync(join(bad, 'run.json'), '{"schemaVersion": 1,');
+  assertOneLineError(cli('gate', bad), /run\.json: malformed JSON/);
+  const dir = writeRunDir(record());
+  const policy = policyFile({ rules: [{ id: 'a', kind: 'noninferiority', suite: 'qa', metric: 'acc', margn: 0.05 }] });
+  assertOneLineError(cli('gate', dir, '--policy', policy), /invalid gate policy: .*policy\.json:\d+: \$\.rules\[0\]/);
+  assertOneLineError(cli('gate', dir, '--policy', join(empty, 'none.json')), /cannot read the gate policy/);
+  assertOneLineError(cli('gate'), /missing RUN_DIR/);
+  assertOneLineError(cli('gate', dir, '--polcy', 'x'), /gate: Unknown option '--polcy'/);
+  assert.is(readRunRecord(join(dir, 'run.json')).gate, undefined, 'nothing written on invalid input');
+});
+
+test('--help prints the usage', () => {
+  const r = cli('gate', '--help');
+  assert.is(r.code, 0);
+  assert.match(r.stdout, /^usage: compbench gate RUN_DIR \[--policy FILE\]/);
+});
+
+test.run();
