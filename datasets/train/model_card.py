@@ -51,6 +51,7 @@ def main():
     ap.add_argument("--role", choices=["teacher", "student"], required=True)
     ap.add_argument("--model-dir", default=None)
     ap.add_argument("--checks", default=None, help="JSON written by the ORT/transformers.js check script")
+    ap.add_argument("--note", action="append", default=[], help="a sentence about the training run (e.g. a resumed schedule)")
     args = ap.parse_args()
     role = args.role
     mdir = args.model_dir or os.path.join(ROOT, "datasets/models", role)
@@ -113,6 +114,8 @@ def main():
     w(f"- {s['steps']} steps × batch {s['batch']} × context {s['context']} = {s['train_tokens']} tokens = {s['epochs']:.2f} epochs of the {s['corpus_tokens']}-token corpus. "
       "Windows start at a document's `<s>`, drawn by a seeded generator.")
     w(f"- Exposures: a fact seen `count` times in the corpus is seen about `count × {s['epochs']:.1f}` times in training (e.g. count 1 ≈ {s['epochs']:.1f}, count 40 ≈ {40 * s['epochs']:.0f}).")
+    for note in args.note:
+        w(f"- {note}")
     w(f"- Wall time: {s['wall_s'] / 60:.1f} min. Final loss {s['final_loss']:.4f} (CE {s['final_ce']:.4f}).")
     if role == "student":
         w(f"- Distillation: loss = α·T²·KL(teacher_T ‖ student_T) + (1−α)·CE(student, data) with **T = {a['temperature']}**, **α = {a['alpha']}**. "

@@ -2,6 +2,7 @@ import { numCell, para, table, type Block, type Section } from '../document.js';
 import { formatBytes, formatDelta, formatDifference, formatMs, formatSummary } from '../format.js';
 import { cellOf, comparisonOf, measurementOf, metricOf } from '../record-view.js';
 import { energyProvenance } from '../sections/measurements.js';
+import { answerOf, expectedOf, rightToWrong } from '../sections/flips.js';
 import { bucketOrder } from '../sections/slices.js';
 import type { ChangeContext } from './context.js';
 
@@ -9,8 +10,11 @@ import type { ChangeContext } from './context.js';
 const RESULT_SLICE_TAGS = ['freq_bucket'];
 const FAIRNESS_TAGS = ['dialect', 'group'];
 
-/** §5 results vs baseline with CIs, overall and per slice (Annex IV 3; Art. 15). */
-export function resultsSection({ record, variant }: ChangeContext): Section {
+/** Items lost per suite shown in §5. */
+export const LOST_EXAMPLES = 3;
+
+/** §5 results vs baseline with CIs, overall and per slice (Annex IV 3; Art. 15), with examples of items lost. */
+export function resultsSection({ record, variant, instances }: ChangeContext): Section {
   const overall: (string | ReturnType<typeof numCell>)[][] = [];
   const slices: (string | ReturnType<typeof numCell>)[][] = [];
   for (const suite of record.suites) {
@@ -44,8 +48,23 @@ export function resultsSection({ record, variant }: ChangeContext): Section {
       table({ id: 'results-overall', columns: ['suite', 'metric', 'baseline', 'variant', 'Δ (paired)', 'flips'], rows: overall }),
       para('Knowledge and rare words by training frequency (slice differences are unpaired):'),
       table({ id: 'results-slices', columns: ['suite', 'metric', 'slice', 'baseline', 'variant', 'difference'], rows: slices }),
+      ...lostExamples(record, variant.id, instances),
     ],
   };
+}
+
+function lostExamples(record: ChangeContext['record'], variantId: string, instances: ChangeContext['instances']): Block[] {
+  const rows: string[][] = [];
+  for (const suite of record.suites) {
+    for (const { base, variant } of rightToWrong(instances, record.baseline, variantId, suite.id, suite.metrics[0]).slice(0, LOST_EXAMPLES)) {
+      rows.push([suite.id, variant.instanceId, expectedOf(base), answerOf(base), answerOf(variant)]);
+    }
+  }
+  if (rows.length === 0) return [para('No item was right in the baseline and wrong in this variant (or instances.jsonl is absent).')];
+  return [
+    para(`Examples of items lost (right in the baseline, wrong in this variant), up to ${LOST_EXAMPLES} per suite:`),
+    table({ id: 'results-lost', columns: ['suite', 'item', 'expected', 'baseline answer', 'variant answer'], rows }),
+  ];
 }
 
 /** §6 robustness and fairness: per-slice values, worst slice, gap and worst case, variant beside baseline. */

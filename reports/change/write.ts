@@ -5,9 +5,10 @@ import { pageHtml } from '../html/page.js';
 import type { LoadedRun } from '../load-run.js';
 import { documentMarkdown } from '../markdown.js';
 import { compressedVariants } from '../record-view.js';
-import { appendChangeLog, changeLogFile, type ChangeLogEntry } from './change-log.js';
+import type { VariantRecord } from '../../core/run-record.js';
+import { appendChangeLog, changeLogFile, readChangeLog, type ChangeLogEntry } from './change-log.js';
 import type { ChangeContext } from './context.js';
-import { screenVariant } from './screening.js';
+import { screenVariant, type Screening } from './screening.js';
 import { changeLogSection, instructionsSection, monitoringSection, risksSection, signOffSection } from './sections-governance.js';
 import { identitySection, modificationSection, protocolSection, screeningSection } from './sections-protocol.js';
 import { efficiencySection, fairnessChangeSection, resultsSection } from './sections-results.js';
@@ -47,28 +48,12 @@ export function writeChangeRecords(run: LoadedRun, outDir: string, logDir: strin
   const dir = join(outDir, 'changes');
   mkdirSync(dir, { recursive: true });
   const baseline = record.variants.find((v) => v.id === record.baseline);
+  // Log every variant first, so each record's §12 shows the log including this run's entries.
+  const screenings = new Map(variants.map((v) => [v.id, screenVariant(record, v)]));
+  for (const variant of variants) appendChangeLog(changeLogFile(logDir, variant.model), logEntry(run, variant, screenings.get(variant.id)!, runJsonSha256, generatedAt));
   for (const variant of variants) {
-    const screening = screenVariant(record, variant);
-    const rules = record.gate?.rules.filter((r) => r.variantId === variant.id) ?? [];
-    const entry: ChangeLogEntry = {
-      loggedAt: generatedAt,
-      runId: record.runId,
-      runCreatedAt: record.createdAt,
-      variantId: variant.id,
-      model: variant.model,
-      method: variant.method,
-      params: variant.params,
-      executionForm: variant.executionForm,
-      modelSha256: variant.modelSha256,
-      baselineSha256: baseline?.modelSha256 ?? null,
-      runJsonSha256,
-      gitSha: record.harness.gitSha,
-      screening: screening.state,
-      gate: rules.length === 0 ? 'not-gated' : rules.some((r) => r.verdict === 'fail') ? 'fail' : 'pass',
-    };
     const logFile = changeLogFile(logDir, variant.model);
-    const { entries } = appendChangeLog(logFile, entry);
-    const ctx: ChangeContext = { record, instances: run.instances, variant, baseline, screening, runJsonSha256, log: entries, logFile, generatedAt };
+    const ctx: ChangeContext = { record, instances: run.instances, variant, baseline, screening: screenings.get(variant.id)!, runJsonSha256, log: readChangeLog(logFile), logFile, generatedAt };
     const sections = changeRecordSections(ctx);
     const title = `Change record: ${variant.id}`;
     const subtitle = `Generated ${generatedAt} from run ${record.runId}; every number is taken from the run record.`;
@@ -78,4 +63,25 @@ export function writeChangeRecords(run: LoadedRun, outDir: string, logDir: strin
     files.push(`${base}.md`, `${base}.html`);
   }
   return files;
+}
+
+function logEntry(run: LoadedRun, variant: VariantRecord, screening: Screening, runJsonSha256: string, generatedAt: string): ChangeLogEntry {
+  const { record } = run;
+  const rules = record.gate?.rules.filter((r) => r.variantId === variant.id) ?? [];
+  return {
+    loggedAt: generatedAt,
+    runId: record.runId,
+    runCreatedAt: record.createdAt,
+    variantId: variant.id,
+    model: variant.model,
+    method: variant.method,
+    params: variant.params,
+    executionForm: variant.executionForm,
+    modelSha256: variant.modelSha256,
+    baselineSha256: record.variants.find((v) => v.id === record.baseline)?.modelSha256 ?? null,
+    runJsonSha256,
+    gitSha: record.harness.gitSha,
+    screening: screening.state,
+    gate: rules.length === 0 ? 'not-gated' : rules.some((r) => r.verdict === 'fail') ? 'fail' : 'pass',
+  };
 }

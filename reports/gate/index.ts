@@ -3,6 +3,7 @@ export { evaluateGate } from './evaluate.js';
 export { verdictLines, targetOf } from './format.js';
 export {
   loadPolicy,
+  inlinePolicy,
   parsePolicyText,
   DEFAULT_POLICY_FILE,
   GATE_POLICY_SCHEMA_FILE,

@@ -34,7 +34,7 @@ function checkFigure(measurement: ReturnType<typeof measurementOf>, f: Figure, s
       return failClosed(f.max, `measurement of ${m.variantId} errored: ${m.error}`);
     case 'not-applicable':
       return simulated === 'skip'
-        ? { value: null, bound: f.max, verdict: 'skip', reason: `skip (simulated): ${m.reason}` }
+        ? { value: null, bound: f.max, verdict: 'skip', reason: `skip (simulated): ${m.reason.replace(/^n\/a \(simulated\):\s*/u, '')}` }
         : failClosed(f.max, `simulated variant has no ${f.what} figure (${m.reason}) and the policy says simulated: "fail"`);
     case 'measured':
       return f.check(m);

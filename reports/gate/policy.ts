@@ -96,6 +96,16 @@ export function loadPolicy(file?: string): LoadedPolicy {
   return { policy, source: { source: file ?? 'default', sha256: createHash('sha256').update(bytes).digest('hex') } };
 }
 
+/**
+ * Checks a policy given as a value (e.g. inline in a run config) exactly as a file;
+ * `label` names it in messages and is its source; the sha256 is of its compact JSON.
+ */
+export function inlinePolicy(value: unknown, label: string): LoadedPolicy {
+  const text = JSON.stringify(value, null, 2) ?? 'null';
+  const policy = parsePolicyText(text, label);
+  return { policy, source: { source: label, sha256: createHash('sha256').update(JSON.stringify(value)).digest('hex') } };
+}
+
 /** Checks a policy's JSON text (see {@link loadPolicy}); `file` names it in messages. */
 export function parsePolicyText(text: string, file: string): GatePolicy {
   let value: unknown;

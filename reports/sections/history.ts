@@ -27,8 +27,10 @@ export function historySection(history: HistoryResult): BuiltSection {
   const { trends } = history;
   blocks.push(para(`${trends.runs.length} runs from ${trends.source}, oldest first; main metric of each cell.`));
   const labels = trends.runs.map((r) => `${r.createdAt.slice(0, 16)}${r.verdict ? ` (${r.verdict})` : ''}`);
-  if (trends.series.length > 0) {
-    const chart = lineChart('chart-history', 'History of main metrics', labels, trends.series.slice(0, CHARTED_SERIES).map((s) => ({ label: s.key, values: s.values })), 'value', 'run');
+  // Only shares (every value in [0, 1]) share one axis; perplexity-like series stay in the table.
+  const shares = trends.series.filter((s) => s.values.every((v) => v === null || (v >= 0 && v <= 1)) && s.values.some((v) => v !== null));
+  if (shares.length > 0) {
+    const chart = lineChart('chart-history', 'History of main metrics (shares)', labels, shares.slice(0, CHARTED_SERIES).map((s) => ({ label: s.key, values: s.values.map((v) => (v === null ? null : v * 100)) })), '%', 'run');
     charts.push(chart);
     blocks.push({ kind: 'chart', chartId: chart.id, title: chart.title });
   }

@@ -121,7 +121,10 @@ export function loadRunConfig(file: string | undefined, overrides: ConfigOverrid
   if (dup) throw new InputError(`${source}: $.models: model id '${dup}' appears twice — give each model its own id`);
   const baseline = 'baseline' in user.raw ? (user.raw.baseline as string) : 'models' in user.raw ? ids[0] : (defaults.baseline as string);
   if (!ids.includes(baseline)) throw new InputError(`${where('/baseline')}: $.baseline: ${unknownNameMessage('model', baseline, ids)}`);
-  const methods = pick<MethodEntry[]>('methods').value;
+  // Default methods meant for the bundled student apply only where such a model is configured.
+  const methods = 'methods' in user.raw
+    ? (user.raw.methods as MethodEntry[])
+    : (defaults.methods as MethodEntry[]).filter((m) => m.models === undefined || m.models.every((id) => ids.includes(id)));
   methods.forEach((m, i) => {
     (m.models ?? []).forEach((id, j) => {
       if (!ids.includes(id)) throw new InputError(`${where(`/methods/${i}/models/${j}`)}: $.methods[${i}].models[${j}]: ${unknownNameMessage('model', id, ids)}`);
@@ -135,7 +138,11 @@ export function loadRunConfig(file: string | undefined, overrides: ConfigOverrid
     : calibrationPick.value;
   const cachePick = pick<string | undefined>('cacheDir');
   const cacheDir = overrides.cacheDir ?? (cachePick.value ? resolve(cachePick.dir, cachePick.value) : packagePath('.cache', 'compbench'));
-  const gate = pick<ResolvedRunConfig['gatePolicy']>('gatePolicy').value;
+  const gatePick = pick<ResolvedRunConfig['gatePolicy']>('gatePolicy');
+  const gate = typeof gatePick.value === 'string' && gatePick.value !== 'default' ? resolve(gatePick.dir, gatePick.value) : gatePick.value ?? 'default';
+  if (typeof gate === 'string' && gate !== 'default' && !existsSync(gate)) {
+    throw new InputError(`${where('/gatePolicy')}: $.gatePolicy: policy file ${gate} not found — give a path relative to the config file, an inline policy, or "default"`);
+  }
   return {
     source: file === undefined ? 'default' : source,
     models,
@@ -149,7 +156,7 @@ export function loadRunConfig(file: string | undefined, overrides: ConfigOverrid
     execution: resolveExecution({ ...(defaults.execution as object), ...((user.raw.execution as object | undefined) ?? {}) }, overrides.workers),
     cacheDir,
     changeEnvelope: pick<Record<string, unknown>>('changeEnvelope').value ?? {},
-    gatePolicy: typeof gate === 'string' && gate !== 'default' ? resolve(pick<string>('gatePolicy').dir, gate) : gate ?? 'default',
+    gatePolicy: gate,
   };
 }
 

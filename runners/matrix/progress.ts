@@ -34,6 +34,7 @@ export class ProgressReporter {
   private counts: ProgressCounts;
   private readonly start = performance.now();
   private lastLineMs = -Infinity;
+  private timer: NodeJS.Timeout | undefined;
 
   constructor(
     total: { cells: number; instances: number; fromCache: number; cellsDone: number },
@@ -42,6 +43,12 @@ export class ProgressReporter {
     private readonly everyMs = 10_000,
   ) {
     this.counts = { cellsDone: total.cellsDone, cellsTotal: total.cells, instancesDone: total.fromCache, instancesTotal: total.instances, fromCache: total.fromCache };
+  }
+
+  /** Also reports on a timer (every `everyMs`, or each second on a TTY), for long shards. */
+  startTimer(): void {
+    this.timer ??= setInterval(() => this.report(), this.tty ? 1000 : this.everyMs);
+    this.timer.unref();
   }
 
   /** Adds finished instances (and a finished cell) and reports. */
@@ -67,6 +74,8 @@ export class ProgressReporter {
 
   /** Ends the in-place line on a TTY. */
   end(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
     if (this.tty) process.stderr.write('\n');
   }
 }

@@ -2,7 +2,10 @@
  * Per-instance results cached by (variant hash, suite hash, instance hash): an
  * append-only `<cache>/results/<variant hash>/<suite hash>.jsonl`, fsynced after every
  * shard, so a crash loses at most the shards in flight and a rerun computes only what
- * is missing. Only scored records are cached: failures are retried next time.
+ * is missing. Scored records are cached; an instance that failed on its own (a
+ * non-fatal error, e.g. a prompt longer than the context) is cached only from a shard
+ * that otherwise worked, since the failure is then a property of the instance. Fatal
+ * errors and failed shards are retried next time.
  */
 import { closeSync, existsSync, fstatSync, fsyncSync, mkdirSync, openSync, readFileSync, readSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
@@ -24,17 +27,22 @@ export function readResults(file: string): Map<string, InstanceRecord> {
   if (!existsSync(file)) return out;
   for (const row of parseJsonl(readFileSync(file, 'utf8'), file).rows) {
     const r = row.value as InstanceRecord;
-    if (r && typeof r === 'object' && r.state === 'scored' && typeof r.instanceId === 'string') out.set(r.instanceId, r);
+    if (r && typeof r === 'object' && typeof r.instanceId === 'string' && isCacheable(r)) out.set(r.instanceId, r);
   }
   return out;
 }
 
+function isCacheable(r: InstanceRecord): boolean {
+  return r.state === 'scored' || (r.state === 'errored' && !r.isFatal);
+}
+
 /**
- * Appends scored records and fsyncs. A torn last line (no trailing newline) is closed
+ * Appends records and fsyncs: scored ones, and with `instanceErrors` also non-fatal
+ * errored ones. A torn last line (no trailing newline) is closed
  * first so the new records start on their own line. A full disk is an InputError.
  */
-export function appendResults(file: string, records: readonly InstanceRecord[]): void {
-  const scored = records.filter((r) => r.state === 'scored');
+export function appendResults(file: string, records: readonly InstanceRecord[], instanceErrors = false): void {
+  const scored = records.filter((r) => r.state === 'scored' || (instanceErrors && isCacheable(r)));
   if (scored.length === 0) return;
   let text = '';
   for (const r of scored) text += `${JSON.stringify(r)}\n`;

@@ -116,17 +116,21 @@ export async function runMatrix(options: MatrixOptions, log: (line: string) => v
   let computedInstances = 0;
   const progress = new ProgressReporter({ cells: cells.size, instances: totalInstances, fromCache: cachedInstances, cellsDone }, log);
   progress.report(true);
-  await executeShards(jobs, { workers }, (job, result) => {
-    appendResults(job.key.file, result.records);
-    const cell = cells.get(job.key.cell)!;
-    for (const r of result.records) cell.records.set(r.instanceId, r);
-    cell.durationMs += result.durationMs;
-    if (result.state === 'failed') cell.error ??= result.error;
-    cell.pendingShards -= 1;
-    computedInstances += result.records.length;
-    progress.add(job.task.instanceIds.length, cell.pendingShards === 0);
-  });
-  progress.end();
+  progress.startTimer();
+  try {
+    await executeShards(jobs, { workers }, (job, result) => {
+      appendResults(job.key.file, result.records, result.state === 'ok');
+      const cell = cells.get(job.key.cell)!;
+      for (const r of result.records) cell.records.set(r.instanceId, r);
+      cell.durationMs += result.durationMs;
+      if (result.state === 'failed') cell.error ??= result.error;
+      cell.pendingShards -= 1;
+      computedInstances += result.records.length;
+      progress.add(job.task.instanceIds.length, cell.pendingShards === 0);
+    });
+  } finally {
+    progress.end();
+  }
   log(`${computedInstances} instances computed, ${cachedInstances} from cache`);
 
   const outcome = (variantId: string, suiteId: string): CellOutcome => {

@@ -6,7 +6,7 @@
 import type { InstanceRecord } from '../../suites/index.js';
 
 /** Test-only faults a task can inject (set through COMPBENCH_TEST_FAULTS, never by configs). */
-export type TestFault = 'throw' | 'abort' | 'nan';
+export type TestFault = 'throw' | 'abort' | 'exit' | 'nan';
 
 /** One shard of one cell (variant × suite). */
 export interface ShardTask {
@@ -44,7 +44,7 @@ export function splitShards<T>(items: readonly T[], size: number): T[][] {
 export function testFaultFor(variantId: string, suiteId: string, env: string | undefined = process.env.COMPBENCH_TEST_FAULTS): TestFault | undefined {
   for (const item of (env ?? '').split(',')) {
     const [v, s, f] = item.split('|');
-    if (v === variantId && s === suiteId && (f === 'throw' || f === 'abort' || f === 'nan')) return f;
+    if (v === variantId && s === suiteId && (f === 'throw' || f === 'abort' || f === 'exit' || f === 'nan')) return f;
   }
   return undefined;
 }

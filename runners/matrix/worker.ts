@@ -63,7 +63,10 @@ export default async function runShard(task: ShardTask): Promise<ShardResult> {
   const records: InstanceRecord[] = [];
   const failed = (error: string): ShardResult => ({ state: 'failed', error, records, durationMs: performance.now() - start });
   try {
-    if (task.testFault === 'abort') process.abort();
+    // process.abort() throws inside a worker thread; a signal takes the whole process down,
+    // as a native onnxruntime abort does.
+    if (task.testFault === 'abort') process.kill(process.pid, 'SIGABRT');
+    if (task.testFault === 'exit') process.exit(7);
     if (task.testFault === 'throw') throw new Error('test fault: this cell throws');
     const suite = suiteFor(task.suiteFile);
     const wanted = new Set(task.instanceIds);

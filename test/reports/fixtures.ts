@@ -131,7 +131,7 @@ export function buildFixtureRun(options: { runId?: string; createdAt?: string } 
     let base: InstanceRecord[] | undefined;
     for (const plan of FIXTURE_VARIANTS) {
       if (plan.erroredSuite === suite.spec.id) {
-        cells.push({ state: 'errored', variantId: plan.record.id, suiteId: suite.spec.id, durationMs: 12, error: 'worker crashed: out of memory <oom>' });
+        cells.push({ state: 'errored', variantId: plan.record.id, suiteId: suite.spec.id, durationMs: 12, error: '=HYPERLINK("http://evil.example","oom") <b>worker crashed</b>' });
         continue;
       }
       const records = suiteRecords(suite, plan, shared);

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { InputError } from '../../../core/errors.js';
-import { DEFAULT_POLICY_FILE, GATE_POLICY_SCHEMA_FILE, loadPolicy, parsePolicyText, RULE_KINDS } from '../../../reports/gate/policy.js';
+import { DEFAULT_POLICY_FILE, GATE_POLICY_SCHEMA_FILE, inlinePolicy, loadPolicy, parsePolicyText, RULE_KINDS } from '../../../reports/gate/policy.js';
 import { METRICS } from '../../../suites/metrics/registry.js';
 
 const test = suite('reports/gate/policy');
@@ -51,6 +51,15 @@ test('a policy file given by path keeps its path as the source', () => {
   assert.is(source.source, file);
   assert.is(policy.rules[0].min, 0.5);
   assert.throws(() => loadPolicy(join(file, 'nope.json')), /cannot read the gate policy/);
+});
+
+test('an inline policy (run config) is checked the same way and hashed', () => {
+  const value = { rules: [{ id: 'x', kind: 'memory', maxPeakRssBytes: 1024 }] };
+  const { policy, source } = inlinePolicy(value, 'config.json#gatePolicy');
+  assert.is(policy.rules[0].maxPeakRssBytes, 1024);
+  assert.is(source.source, 'config.json#gatePolicy');
+  assert.is(source.sha256, createHash('sha256').update(JSON.stringify(value)).digest('hex'));
+  assert.throws(() => inlinePolicy({ rules: [{ id: 'x', kind: 'memory' }] }, 'config.json#gatePolicy'), /config\.json#gatePolicy:\d+: \$\.rules\[0\]: missing required field 'maxPeakRssBytes'/);
 });
 
 test('unknown rule kind and metric: file, line, JSON path and did-you-mean', () => {

@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -7,9 +6,9 @@ import * as assert from 'uvu/assert';
 import { compileSchema } from '../../../core/schemas/index.js';
 import { evaluateModels } from '../../../runners/run/evaluate-models.js';
 import { storiesDir, tempDir } from '../fixtures.js';
+// The CLI (`compbench run`) is tested in test/runners/matrix/run-matrix.test.ts.
 
 const test = suite('runners/run/evaluate-models');
-const CLI = fileURLToPath(new URL('../../../cli.js', import.meta.url));
 const SCHEMA_FILE = fileURLToPath(new URL('../../../../core/schemas/run-record.schema.json', import.meta.url));
 
 /** A rolling suite over the TinyStories sample and a 2-option choice suite, outside the repo. */
@@ -51,24 +50,6 @@ test('two models × two suites: schema-valid record, paired comparison, known NL
   const delta = (same.vsBaseline.metrics as Record<string, { delta: { delta: number; n: number } }>).acc.delta;
   assert.is(delta.n, 2);
   assert.is(delta.delta, 0, 'the same model has Δ = 0 against itself');
-});
-
-test('CLI: a suite with a bad metric is exit 2 with one line naming the file', () => {
-  const bad = tempDir('suite-bad');
-  writeFileSync(join(bad, 'data.jsonl'), '{"id":"x","text":"hi"}\n');
-  writeFileSync(join(bad, 'suite.json'), JSON.stringify({ id: 'bad', version: '1', dataset: 'data.jsonl', kind: 'rolling', metrics: ['perplexty'] }));
-  const r = spawnSync(process.execPath, [CLI, 'run', '--suites', bad, '--out', tempDir('out')], { encoding: 'utf8' });
-  assert.is(r.status, 2, r.stderr);
-  assert.match(r.stderr, /^compbench: [^\n]*suite\.json[^\n]*perplexity[^\n]*\n$/);
-});
-
-test('CLI: an unwritable output folder is exit 2', () => {
-  // A regular file where a folder should be: no run can write under it, root or not.
-  const file = join(tempDir('out-file'), 'not-a-folder');
-  writeFileSync(file, '');
-  const r = spawnSync(process.execPath, [CLI, 'run', '--out', join(file, 'run')], { encoding: 'utf8' });
-  assert.is(r.status, 2, r.stderr);
-  assert.match(r.stderr, /^compbench: --out [^\n]*not writable[^\n]*\n$/);
 });
 
 test.run();

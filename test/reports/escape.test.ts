@@ -1,0 +1,54 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { escapeHtml, escapeMarkdown, escapeMarkdownLine, jsonForScript, neutralizeCsvCell } from '../../reports/escape.js';
+
+const test = suite('reports/escape');
+
+// OWASP "CSV Injection": cells starting with = + - @ tab CR are prefixed with a single quote.
+test('neutralizeCsvCell prefixes formula starters with a quote', () => {
+  assert.is(neutralizeCsvCell('=HYPERLINK("http://evil","x")'), `'=HYPERLINK("http://evil","x")`);
+  assert.is(neutralizeCsvCell('+1+1'), "'+1+1");
+  assert.is(neutralizeCsvCell('-1+1'), "'-1+1");
+  assert.is(neutralizeCsvCell('@SUM(A1)'), "'@SUM(A1)");
+  assert.is(neutralizeCsvCell('\tcmd'), "'\tcmd");
+  assert.is(neutralizeCsvCell('\rcmd'), "'\rcmd");
+});
+
+test('neutralizeCsvCell leaves plain strings and numbers alone (negative numbers stay numbers)', () => {
+  assert.is(neutralizeCsvCell('teacher'), 'teacher');
+  assert.is(neutralizeCsvCell('a=b'), 'a=b');
+  assert.is(neutralizeCsvCell(-0.052), -0.052);
+  assert.is(typeof neutralizeCsvCell(-1), 'number');
+  assert.is(neutralizeCsvCell(0), 0);
+  assert.is(neutralizeCsvCell(null), '');
+  assert.is(neutralizeCsvCell(undefined), '');
+  assert.is(neutralizeCsvCell(Number.NaN), '');
+});
+
+test('escapeHtml escapes every markup character', () => {
+  assert.is(escapeHtml(`<script>alert("x")</script>&'\``), '&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&amp;&#39;&#96;');
+  assert.is(escapeHtml(42), '42');
+});
+
+test('jsonForScript cannot close a script element and round-trips', () => {
+  const value = { s: '</script><!-- & \u2028' };
+  const text = jsonForScript(value);
+  assert.not.ok(text.includes('<'));
+  assert.not.ok(text.includes('>'));
+  assert.equal(JSON.parse(text), value);
+});
+
+test('escapeMarkdown neutralizes inline markup, tables and raw HTML', () => {
+  assert.is(escapeMarkdown('*b* _i_ `c` [l](u) a|b \\ ~s~'), '\\*b\\* \\_i\\_ \\`c\\` \\[l\\](u) a\\|b \\\\ \\~s\\~');
+  assert.is(escapeMarkdown('<script>x</script>'), '&lt;script&gt;x&lt;/script&gt;');
+  assert.is(escapeMarkdown('two\nlines'), 'two lines');
+});
+
+test('escapeMarkdownLine also guards line starts', () => {
+  assert.is(escapeMarkdownLine('# not a heading'), '\\# not a heading');
+  assert.is(escapeMarkdownLine('- not a list'), '\\- not a list');
+  assert.is(escapeMarkdownLine('1. not a list'), '1\\. not a list');
+  assert.is(escapeMarkdownLine('mid # stays'), 'mid # stays');
+});
+
+test.run();

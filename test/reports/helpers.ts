@@ -1,0 +1,15 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { renderReport, type RenderResult } from '../../reports/render.js';
+import { writeFixtureRun } from './fixtures.js';
+import type { RunRecord } from '../../core/run-record.js';
+
+/** A fresh temp root with a fixture run in `<root>/runs/run1`, rendered into `<root>/runs/run1/report`. */
+export async function renderFixture(options: { pngs?: boolean } = {}): Promise<{ root: string; runDir: string; record: RunRecord; result: RenderResult }> {
+  const root = mkdtempSync(join(tmpdir(), 'compbench-report-'));
+  const runDir = join(root, 'runs', 'run1');
+  const record = writeFixtureRun(runDir);
+  const result = await renderReport(runDir, { pngs: options.pngs ?? false, now: () => new Date('2026-02-03T04:05:06.000Z') });
+  return { root, runDir, record, result };
+}

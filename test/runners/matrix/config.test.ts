@@ -1,0 +1,81 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { InputError } from '../../../core/errors.js';
+import { packagePath } from '../../../core/paths.js';
+import { METHOD_IDS } from '../../../kernels/registry.js';
+import { DEFAULT_CONFIG_FILE, loadRunConfig, readConfigFile } from '../../../runners/matrix/config.js';
+import { storiesDir } from '../fixtures.js';
+import { writeConfig } from './fixtures.js';
+
+const test = suite('runners/matrix/config');
+
+function inputError(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (e) {
+    assert.instance(e, InputError);
+    return (e as Error).message;
+  }
+  throw new Error('expected an InputError');
+}
+
+test("the schema's method enum equals the registry's keys", () => {
+  const schema = JSON.parse(readFileSync(packagePath('core', 'schemas', 'run-config.schema.json'), 'utf8'));
+  assert.equal(schema.properties.methods.items.properties.method.enum, METHOD_IDS);
+});
+
+test('the bundled default config is valid and names every bundled suite', () => {
+  const { raw } = readConfigFile(DEFAULT_CONFIG_FILE);
+  const bundled = ['fairness', 'fairness-pairs', 'fairness-people', 'knowledge-closed', 'knowledge-open', 'perplexity', 'rare-words', 'reasoning'];
+  assert.equal([...(raw.suites as string[])].sort(), bundled);
+  assert.is((raw.measurement as { enabled: boolean }).enabled, true);
+});
+
+test('an unknown method is one line with file, line, JSON path and did-you-mean', () => {
+  const file = writeConfig({}, '{\n  "methods": [\n    { "method": "rtm", "bits": 4 }\n  ]\n}\n');
+  const msg = inputError(() => readConfigFile(file));
+  assert.match(msg, `${file}:3: $.methods[0].method: Unknown method 'rtm'`);
+  assert.match(msg, 'Did you mean: rtn');
+});
+
+test('a misspelt top-level field suggests the right one', () => {
+  const msg = inputError(() => readConfigFile(writeConfig({ sutes: ['reasoning'] })));
+  assert.match(msg, "$.sutes: unknown field 'sutes' — did you mean: suites?");
+});
+
+test('malformed JSON names the file', () => {
+  const file = writeConfig({}, '{ "seed": 1,, }');
+  assert.match(inputError(() => readConfigFile(file)), `${file}: malformed JSON`);
+});
+
+test('unknown suite: did you mean; unreadable model: names the folder', () => {
+  const stories = storiesDir('config model checks');
+  if (!stories) return;
+  const badSuite = writeConfig({ models: [{ id: 'm', dir: stories }], suites: ['reasonin'] });
+  assert.match(inputError(() => loadRunConfig(badSuite)), "$.suites[0]: Unknown suite 'reasonin'. Did you mean: reasoning?");
+  const badModel = writeConfig({ models: [{ id: 'm', dir: join(stories, 'nope') }], suites: ['reasoning'] });
+  assert.match(inputError(() => loadRunConfig(badModel)), /\$\.models\[0\]\.dir: model folder .*nope is not readable/);
+  const badRef = writeConfig({ models: [{ id: 'm', dir: stories }], suites: ['reasoning'], methods: [{ method: 'rtn', models: ['x'] }] });
+  assert.match(inputError(() => loadRunConfig(badRef)), "$.methods[0].models[0]: Unknown model 'x'");
+  const badGate = writeConfig({ models: [{ id: 'm', dir: stories }], suites: ['reasoning'], gatePolicy: 'policy.json' });
+  assert.match(inputError(() => loadRunConfig(badGate)), /\$\.gatePolicy: policy file .*policy\.json not found/);
+});
+
+test('defaults fill absent fields; flags override; paths are relative to the config file', () => {
+  const stories = storiesDir('config defaults');
+  if (!stories) return;
+  const file = writeConfig({ models: [{ id: 'm', dir: stories }], suites: ['reasoning'], cacheDir: 'cache' });
+  const c = loadRunConfig(file, { limit: 7, workers: 1 });
+  assert.is(c.baseline, 'm');
+  assert.is(c.limit, 7);
+  assert.is(c.seed, 1234);
+  assert.is(c.execution.workers, 1);
+  assert.is(c.execution.shardSize, 100);
+  assert.is(c.cacheDir, join(file, '..', 'cache'));
+  assert.is(c.suites[0], packagePath('suites', 'reasoning'));
+  assert.ok(c.methods.length > 0, 'methods come from the default');
+});
+
+test.run();

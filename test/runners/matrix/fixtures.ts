@@ -1,0 +1,27 @@
+/** Helpers for matrix tests: tiny suites over stories260k and config files in temp dirs. */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { tempDir } from '../fixtures.js';
+
+/** A rolling suite over the TinyStories sample (5 stories) and a 2-item multiple-choice suite. */
+export function writeTinySuites(externalDir: string): { ppl: string; mc: string } {
+  const stories = readFileSync(join(externalDir, 'datasets', 'tinystories_sample.txt'), 'utf8').split('<|endoftext|>').map((s) => s.trim()).filter(Boolean);
+  const ppl = tempDir('suite-ppl');
+  writeFileSync(join(ppl, 'data.jsonl'), stories.map((text, i) => JSON.stringify({ id: `s${i}`, text })).join('\n') + '\n');
+  writeFileSync(join(ppl, 'suite.json'), JSON.stringify({ id: 'stories-ppl', version: '1', description: 'TinyStories sample', dataset: 'data.jsonl', kind: 'rolling', metrics: ['perplexity'] }));
+  const mc = tempDir('suite-mc');
+  const rows = [
+    { id: 'a', question: 'Once upon a', choices: [' time', ' banana'], answer: 0 },
+    { id: 'b', question: 'The little girl was very', choices: [' happy', ' concrete'], answer: 0 },
+  ];
+  writeFileSync(join(mc, 'data.jsonl'), rows.map((r) => JSON.stringify(r)).join('\n') + '\n');
+  writeFileSync(join(mc, 'suite.json'), JSON.stringify({ id: 'stories-mc', version: '1', description: 'two items', dataset: 'data.jsonl', kind: 'multiple_choice', template: '{question}', choicesField: 'choices', answerField: 'answer', metrics: ['acc'] }));
+  return { ppl, mc };
+}
+
+/** Writes a config object as pretty JSON into a new temp dir; returns its path. */
+export function writeConfig(config: object, text?: string): string {
+  const file = join(tempDir('config'), 'config.json');
+  writeFileSync(file, text ?? `${JSON.stringify(config, null, 2)}\n`);
+  return file;
+}

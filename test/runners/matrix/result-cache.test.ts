@@ -1,0 +1,39 @@
+import { appendFileSync, existsSync, readFileSync } from 'node:fs';
+import { InputError } from '../../../core/errors.js';
+import { join } from 'node:path';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { appendResults, readResults, resultFile } from '../../../runners/matrix/result-cache.js';
+import type { InstanceRecord } from '../../../suites/index.js';
+import { tempDir } from '../fixtures.js';
+
+const test = suite('runners/matrix/result-cache');
+
+const rec = (id: string, score: number): InstanceRecord => ({
+  state: 'scored', suiteId: 's', instanceId: id, instanceHash: `h${id}`, tags: {}, outcome: { kind: 'generate', text: 'x', targets: [] } as never, scores: { acc: score }, reasons: {},
+});
+
+test('append, read back, skip errored records of a failed shard and a line torn by a kill', () => {
+  const file = resultFile(tempDir('cache'), 'v', 's');
+  appendResults(file, [rec('a', 1), { state: 'errored', suiteId: 's', instanceId: 'e', instanceHash: 'he', tags: {}, error: 'boom', isFatal: false }]);
+  appendFileSync(file, '{"state":"scored","instanceId":"b","sco'); // kill -9 in the middle of a write
+  appendResults(file, [rec('c', 0)]);
+  const got = readResults(file);
+  assert.equal([...got.keys()], ['a', 'c']);
+  assert.is(readFileSync(file, 'utf8').split('\n').length, 4, 'the torn line was closed, not glued to the next record');
+  assert.is(join(file), file);
+});
+
+test('a full disk is an InputError naming the file', () => {
+  if (!existsSync('/dev/full')) return;
+  assert.throws(() => appendResults('/dev/full', [rec('a', 1)]), (e: Error) => e instanceof InputError && /\/dev\/full: .*ENOSPC/.test(e.message));
+});
+
+test('non-fatal instance errors of a working shard are cached; fatal ones never', () => {
+  const file = resultFile(tempDir('cache'), 'v', 's');
+  const err = (id: string, isFatal: boolean): InstanceRecord => ({ state: 'errored', suiteId: 's', instanceId: id, instanceHash: 'h', tags: {}, error: 'too long', isFatal });
+  appendResults(file, [err('long', false), err('infra', true), rec('a', 1)], true);
+  assert.equal([...readResults(file).keys()], ['long', 'a']);
+});
+
+test.run();
