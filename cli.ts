@@ -1,19 +1,25 @@
 import { InputError, isCompbenchError, messageOf, EXIT_INFRA } from './core/errors.js';
 import { compressCommand } from './runners/commands/compress.js';
 import { generateCommand } from './runners/commands/generate.js';
-import { runCommand } from './runners/commands/run.js';
+import { join, isAbsolute } from 'node:path';
+import { packagePath } from './core/paths.js';
+import { RUN_EXIT_CODES, runFromArgs } from './runners/commands/run.js';
+import { summaryLines } from './runners/run/summary-table.js';
+import { evaluateGate, inlinePolicy, loadPolicy, verdictLines, writeGateVerdict } from './reports/gate/index.js';
+import { appendRun } from './reports/history/index.js';
 import { suitesCommand } from './runners/commands/suites.js';
 import { compareCommand } from './reports/compare/command.js';
 import { historyCommand } from './reports/history/command.js';
 import { gateCommand } from './reports/gate/command.js';
 import { reportCommand } from './reports/command.js';
+import { renderReport } from './reports/render.js';
 
 /** A subcommand: arguments after its name, a line printer for stdout; resolves to the exit code. */
 type Command = (args: readonly string[], out: (line: string) => void) => Promise<number>;
 
 const COMMANDS = {
   generate: generateCommand,
-  run: runCommand,
+  run: runAndReport,
   suites: suitesCommand,
   compress: compressCommand,
   history: historyCommand,
@@ -25,6 +31,37 @@ const COMMANDS = {
 const USAGE = `usage: compbench <command> [options]
 commands: ${Object.keys(COMMANDS).join(', ')}
 run 'compbench <command> --help' for a command's options`;
+
+/**
+ * `compbench run`: the matrix (runners), then the gate and the report (reports) on the
+ * run record it wrote — the one place both sides meet. `--history DB` also appends the
+ * run to the history store. Exit: 0 pass, 1 gate failed, 2 invalid input, 3 incomplete.
+ */
+async function runAndReport(args: readonly string[], out: (line: string) => void): Promise<number> {
+  const historyAt = args.indexOf('--history');
+  const historyDb = historyAt >= 0 ? args[historyAt + 1] : undefined;
+  if (historyAt >= 0 && (historyDb === undefined || historyDb.startsWith('--'))) throw new InputError('--history needs a database file, e.g. --history runs/history.sqlite');
+  const runArgs = historyAt >= 0 ? [...args.slice(0, historyAt), ...args.slice(historyAt + 2)] : args;
+  const result = await runFromArgs(runArgs, out);
+  if (!result) return RUN_EXIT_CODES.ok;
+  for (const line of summaryLines(result.record)) out(line);
+  const configured = result.record.config.gatePolicy;
+  const { policy, source } =
+    configured === undefined || configured === 'default'
+      ? loadPolicy()
+      : typeof configured === 'string'
+        ? loadPolicy(isAbsolute(configured) ? configured : packagePath(configured))
+        : inlinePolicy(configured, 'config.gatePolicy');
+  const verdict = evaluateGate(result.record, policy, source);
+  writeGateVerdict(join(result.outDir, 'run.json'), verdict);
+  for (const line of verdictLines(verdict)) out(line);
+  if (historyDb) out(`history: ${JSON.stringify(appendRun(historyDb, result.outDir))}`);
+  const report = await renderReport(result.outDir);
+  out(`report: ${join(report.outDir, 'report.html')} (${report.files.length} files, ${(report.durationMs / 1000).toFixed(1)} s)`);
+  out(`wrote ${join(result.outDir, 'run.json')} and instances.jsonl${result.record.complete ? '' : ' (INCOMPLETE: some cells failed)'}`);
+  if (!result.record.complete) return RUN_EXIT_CODES.incomplete;
+  return verdict.verdict === 'pass' ? RUN_EXIT_CODES.ok : RUN_EXIT_CODES.gateFailed;
+}
 
 /** Runs the CLI on `argv` (without node and script); resolves to the process exit code. */
 export async function main(argv: readonly string[]): Promise<number> {
@@ -38,6 +75,12 @@ export async function main(argv: readonly string[]): Promise<number> {
   if (!command) throw new InputError(`unknown command '${name}'; available: ${Object.keys(COMMANDS).join(', ')}`);
   return command(rest, out);
 }
+
+// A reader that closes early (`compbench compare A B | head`) is not an error.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw e;
+});
 
 try {
   process.exitCode = await main(process.argv.slice(2));

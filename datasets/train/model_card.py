@@ -46,6 +46,19 @@ def acc_table(cells):
     return head + "".join(f"| {ts} | {d} | {b} | {c['n']} | {c['correct']} | {100 * c['accuracy']:.1f}% |\n" for ts, d, b, c in rows)
 
 
+def prior_baseline(facts):
+    """Accuracy of answering each relation's most frequent object, per count bucket (fact-weighted)."""
+    from collections import Counter
+    top = {}
+    for r in {f["relation"] for f in facts}:
+        top[r] = Counter(f["object"] for f in facts if f["relation"] == r).most_common(1)[0][0]
+    out = {}
+    for name, keep in ((">=20", lambda c: c >= 20), ("5-19", lambda c: 5 <= c < 20), ("1-4", lambda c: c <= 4), ("1-3", lambda c: c <= 3)):
+        sel = [f for f in facts if keep(f["count"])]
+        out[name] = sum(top[f["relation"]] == f["object"] for f in sel) / max(1, len(sel))
+    return out
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--role", choices=["teacher", "student"], required=True)
@@ -131,6 +144,9 @@ def main():
       "with the torch model (batched, left-padded, KV cache). `heldout` rows use only question templates that never appear in the corpus; "
       "`train` rows use the first train template (memorization control). `sco` = Scots dialect slice.\n")
     w(acc_table(ev["cells"]))
+    w("\nPrior baseline (always answering the most common object of the relation, e.g. English, Euro, Africa), on the same facts: "
+      + ", ".join(f"{b} {100 * v:.1f}%" for b, v in prior_baseline(facts).items())
+      + ". Rare-fact accuracy above zero is partly this prior, not recall.\n")
     w(f"\nHeld-out perplexity (`heldout-text.txt`, {ev['heldout_tokens']} predicted tokens): **{ev['heldout_perplexity']:.3f}**.\n")
     if ev.get("heldout_en_ge20_by_relation"):
         w("Held-out templates, `en`, facts seen ≥ 20 times, by relation: " + ", ".join(
@@ -144,8 +160,10 @@ def main():
     if checks:
         w(f"- Checks at export: {json.dumps(checks)}")
     w("\n## Regenerate\n")
+    extra = f" --temperature {a['temperature']} --alpha {a['alpha']}" if role == "student" else ""
     w("```\nnpx tsc -p tsconfig.json && node dist/datasets/build-corpus.js --seed " + str(man["seed"]) + "\n"
-      "python3 datasets/train/train.py --role teacher --steps N   # then --role student --steps M\n"
+      f"python3 datasets/train/train.py --role {role} --steps {a['steps']} --warmup {a['warmup']} --lr {a['lr']} "
+      f"--batch {a['batch']} --context {a['context']} --seed {a['seed']} --threads {a['threads']}{extra}\n"
       f"python3 datasets/train/evaluate.py --ckpt datasets/train/ckpt/{role}.pt --out datasets/train/logs/{role}-eval.json\n"
       f"python3 datasets/train/export_onnx.py --ckpt datasets/train/ckpt/{role}.pt --out datasets/models/{role}\n"
       f"python3 datasets/train/model_card.py --role {role}\n```\n")

@@ -8,7 +8,7 @@ import { integerFlag, parseFlags } from './parse-flags.js';
 export const RUN_EXIT_CODES = { ok: 0, gateFailed: 1, invalidInput: 2, incomplete: 3 } as const;
 
 /** Usage text of `compbench run`. */
-export const RUN_USAGE = `usage: compbench run [--config FILE] [--out DIR] [--resume] [--workers N] [--limit N] [--cache-dir DIR]
+export const RUN_USAGE = `usage: compbench run [--config FILE] [--out DIR] [--resume] [--workers N] [--limit N] [--cache-dir DIR] [--history DB]
   Evaluates every variant (models as they are, and each compression method × params of
   the config) on every suite, then measures speed, memory and energy, and writes
   DIR/run.json (run record) and DIR/instances.jsonl (per-instance outcomes).
@@ -19,6 +19,9 @@ export const RUN_USAGE = `usage: compbench run [--config FILE] [--out DIR] [--re
   --workers N     worker threads (default: cores; intra-op threads = cores / workers)
   --limit N       only the first N instances of each suite
   --cache-dir DIR variant and result cache (default .cache/compbench in the package)
+  --history DB    also append the run to a history store (SQLite), e.g. runs/history.sqlite
+  Afterwards the gate (config.gatePolicy, default reports/gate/default-policy.json) and
+  the report (DIR/report/report.html) run on the record.
   Exit codes: 0 ok, 1 gate failed, 2 invalid input, 3 incomplete (a cell failed).`;
 
 /** Parses the flags of `compbench run` and runs the matrix; undefined when only help was asked. */

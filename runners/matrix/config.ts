@@ -198,7 +198,6 @@ function listDirs(root: string): string[] {
   }
 }
 
-
 function resolveSuite(ref: string, base: string, where: string): string {
   const bundled = packagePath('suites', ref);
   if (/^[A-Za-z0-9._-]+$/u.test(ref) && existsSync(join(bundled, 'suite.json'))) return bundled;

@@ -8,12 +8,12 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { InfraError } from '../../core/errors.js';
 import type { HostReply, HostRequest } from './host.js';
-import type { ShardResult, ShardTask } from './shard.js';
+import { failedResult, type WorkerResult, type WorkerTask } from './shard.js';
 
-/** A shard to run and its key for the caller. */
-export interface ShardJob<K> {
+/** A task to run and its key for the caller. */
+export interface ShardJob<K, T extends WorkerTask = WorkerTask> {
   readonly key: K;
-  readonly task: ShardTask;
+  readonly task: T;
 }
 
 /** Options of {@link executeShards}. */
@@ -21,10 +21,12 @@ export interface ExecutorOptions {
   readonly workers: number;
   /** Crashes of the hosting child a shard may be involved in before it is failed (default 2). */
   readonly maxCrashes?: number;
+  /** The child's entry file (default host.js beside this module; tests swap it). */
+  readonly hostFile?: string;
 }
 
-interface Pending<K> {
-  readonly job: ShardJob<K>;
+interface Pending<K, T extends WorkerTask> {
+  readonly job: ShardJob<K, T>;
   crashes: number;
 }
 
@@ -32,14 +34,20 @@ interface Pending<K> {
  * Runs every job and calls `onDone` once per job (in completion order). Resolves when
  * all are done and the child has exited; `onDone` may throw (e.g. disk full) to stop.
  */
-export function executeShards<K>(jobs: readonly ShardJob<K>[], options: ExecutorOptions, onDone: (job: ShardJob<K>, result: ShardResult) => void): Promise<void> {
+export function executeShards<K, T extends WorkerTask>(
+  jobs: readonly ShardJob<K, T>[],
+  options: ExecutorOptions,
+  onDone: (job: ShardJob<K, T>, result: WorkerResult<T>) => void,
+): Promise<void> {
   const maxCrashes = options.maxCrashes ?? 2;
-  const queue: Pending<K>[] = jobs.map((job) => ({ job, crashes: 0 }));
-  const inFlight = new Map<number, Pending<K>>();
+  const queue: Pending<K, T>[] = jobs.map((job) => ({ job, crashes: 0 }));
+  const inFlight = new Map<number, Pending<K, T>>();
   let nextId = 0;
   let child: ChildProcess | undefined;
   let ready = false;
   let failure: unknown;
+  /** Children in a row that died before saying ready (a broken install, not a bad task). */
+  let deadOnArrival = 0;
 
   return new Promise<void>((resolveAll, rejectAll) => {
     if (queue.length === 0) return resolveAll();
@@ -54,6 +62,7 @@ export function executeShards<K>(jobs: readonly ShardJob<K>[], options: Executor
       else c.kill();
     };
     const dispatch = (): void => {
+      if (queue.length === 0 && inFlight.size === 0) return finish();
       if (!child) return start();
       if (!ready) return;
       while (queue.length > 0 && inFlight.size < options.workers) {
@@ -68,7 +77,7 @@ export function executeShards<K>(jobs: readonly ShardJob<K>[], options: Executor
       }
       if (queue.length === 0 && inFlight.size === 0) finish();
     };
-    const complete = (p: Pending<K>, result: ShardResult): void => {
+    const complete = (p: Pending<K, T>, result: WorkerResult<T>): void => {
       try {
         onDone(p.job, result);
       } catch (e) {
@@ -77,7 +86,7 @@ export function executeShards<K>(jobs: readonly ShardJob<K>[], options: Executor
       }
     };
     const start = (): void => {
-      const c = fork(fileURLToPath(new URL('./host.js', import.meta.url)), [], {
+      const c = fork(options.hostFile ?? fileURLToPath(new URL('./host.js', import.meta.url)), [], {
         env: { ...process.env, COMPBENCH_WORKERS: String(options.workers) },
         stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
       });
@@ -88,12 +97,13 @@ export function executeShards<K>(jobs: readonly ShardJob<K>[], options: Executor
       c.on('message', (m: HostReply) => {
         if (m.type === 'ready') {
           ready = true;
+          deadOnArrival = 0;
           return dispatch();
         }
         const p = inFlight.get(m.id);
         if (!p) return;
         inFlight.delete(m.id);
-        complete(p, m.result);
+        complete(p, m.result as WorkerResult<T>);
         dispatch();
       });
       c.on('error', (e) => {
@@ -107,9 +117,14 @@ export function executeShards<K>(jobs: readonly ShardJob<K>[], options: Executor
         if (crashed.length === 0 && queue.length === 0) return;
         const why = signal ? `signal ${signal}` : `exit code ${code}`;
         const tail = stderr.trim().split('\n').pop()?.slice(0, 200);
+        if (!ready && ++deadOnArrival >= 3) {
+          failure ??= new InfraError(`the worker host process exits before it starts (${why}${tail ? `: ${tail}` : ''}); check the installation (npm ci)`);
+          queue.length = 0;
+          return finish();
+        }
         for (const p of crashed.reverse()) {
           p.crashes += 1;
-          if (p.crashes >= maxCrashes) complete(p, { state: 'failed', error: `worker crashed (${why}${tail ? `: ${tail}` : ''})`, records: [], durationMs: 0 });
+          if (p.crashes >= maxCrashes) complete(p, failedResult(p.job.task, `worker crashed (${why}${tail ? `: ${tail}` : ''})`));
           else queue.unshift(p);
         }
         if (failure !== undefined) queue.length = 0;

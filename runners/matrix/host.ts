@@ -10,17 +10,17 @@
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
 import { messageOf } from '../../core/errors.js';
-import type { ShardResult, ShardTask } from './shard.js';
+import { failedResult, type CompressResult, type ShardResult, type WorkerTask } from './shard.js';
 
 /** A message from the parent. */
-export type HostRequest = { readonly type: 'task'; readonly id: number; readonly task: ShardTask } | { readonly type: 'close' };
+export type HostRequest = { readonly type: 'task'; readonly id: number; readonly task: WorkerTask } | { readonly type: 'close' };
 /** A message to the parent. */
-export type HostReply = { readonly type: 'ready' } | { readonly type: 'done'; readonly id: number; readonly result: ShardResult };
+export type HostReply = { readonly type: 'ready' } | { readonly type: 'done'; readonly id: number; readonly result: ShardResult | CompressResult };
 
 const workers = Number(process.env.COMPBENCH_WORKERS ?? '1');
 // No task timeouts, AbortSignals or destroy() with tasks in flight: terminating a worker
 // inside session.run() aborts the process. close() below waits for running tasks.
-const pool = new Piscina<ShardTask, ShardResult>({
+const pool = new Piscina<WorkerTask, ShardResult | CompressResult>({
   filename: fileURLToPath(new URL('./worker.js', import.meta.url)),
   minThreads: workers,
   maxThreads: workers,
@@ -37,7 +37,7 @@ process.on('message', (m: HostRequest) => {
   }
   pool.run(m.task).then(
     (result) => send({ type: 'done', id: m.id, result }),
-    (e: unknown) => send({ type: 'done', id: m.id, result: { state: 'failed', error: `worker failed: ${messageOf(e)}`, records: [], durationMs: 0 } }),
+    (e: unknown) => send({ type: 'done', id: m.id, result: failedResult(m.task, `worker failed: ${messageOf(e)}`) }),
   );
 });
 process.on('disconnect', () => void pool.close().finally(() => process.exit(0)));

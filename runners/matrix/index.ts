@@ -3,8 +3,9 @@ export { loadRunConfig, readConfigFile, bundledSuiteIds, DEFAULT_CONFIG_FILE, ty
 export { planVariants, expandParams, variantSlug, type VariantPlan } from './plan.js';
 export { stableView, VOLATILE_FIELDS, assembleCells, type CellOutcome, type InstanceLine } from './assemble.js';
 export { executeShards, type ShardJob, type ExecutorOptions } from './executor.js';
-export { splitShards, testFaultFor, type ShardTask, type ShardResult, type TestFault } from './shard.js';
+export { splitShards, testFaultFor, failedResult, type ShardTask, type ShardResult, type CompressTask, type CompressResult, type WorkerTask, type WorkerResult, type TestFault } from './shard.js';
 export { progressLine, formatDuration, ProgressReporter, type ProgressCounts } from './progress.js';
 export { readResults, appendResults, resultFile } from './result-cache.js';
-export { prepareVariant, variantHash, calibrationKey, type PreparedVariant } from './variant-cache.js';
+export { variantSlot, finishVariant, variantHash, calibrationKey, type PreparedVariant, type VariantSlot } from './variant-cache.js';
+export { buildVariants } from './build-variants.js';
 export { ensureOutDir, writeAtomically, readRunState, startRunState, type RunState } from './output.js';

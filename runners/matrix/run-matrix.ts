@@ -11,8 +11,9 @@ import { PACKAGE_ROOT } from '../../core/paths.js';
 import { RUN_RECORD_VERSION, type MeasurementRecord, type RunRecord } from '../../core/run-record.js';
 import { loadSuite, type InstanceRecord } from '../../suites/index.js';
 import { hardwareFingerprint } from '../hardware.js';
-import { resolveMeasureSettings } from '../measure/index.js';
+import { resolveMeasureSettings, type MeasureSettings } from '../measure/index.js';
 import { harnessVersion } from '../run/harness-version.js';
+import { buildVariants } from './build-variants.js';
 import { assembleCells, limitSuite, suiteRecord, type CellOutcome, type InstanceLine } from './assemble.js';
 import { loadRunConfig, type ResolvedRunConfig } from './config.js';
 import { executeShards, type ShardJob } from './executor.js';
@@ -21,8 +22,7 @@ import { ensureOutDir, runStateFile, startRunState, writeAtomically } from './ou
 import { planVariants } from './plan.js';
 import { ProgressReporter } from './progress.js';
 import { appendResults, readResults, resultFile } from './result-cache.js';
-import { splitShards, testFaultFor } from './shard.js';
-import { prepareVariant, type PreparedVariant } from './variant-cache.js';
+import { splitShards, testFaultFor, type ShardTask } from './shard.js';
 
 /** Options of {@link runMatrix} (the flags of `compbench run`). */
 export interface MatrixOptions {
@@ -60,7 +60,7 @@ const BATCH_SIZE = 20;
 export async function runMatrix(options: MatrixOptions, log: (line: string) => void): Promise<MatrixResult> {
   const outDir = ensureOutDir(options.outDir);
   const config = loadRunConfig(options.configFile, { limit: options.limit, workers: options.workers, cacheDir: options.cacheDir });
-  const measureSettings = config.measurement.enabled ? resolveMeasureSettings(config.measurement.settings) : undefined;
+  const measureSettings = config.measurement.enabled ? checkedMeasureSettings(config) : undefined;
   const plans = planVariants(config);
   const suites = config.suites.map((dir) => limitSuite(loadSuite(dir), config.limit));
   const suiteIds = suites.map((s) => s.spec.id);
@@ -72,11 +72,10 @@ export async function runMatrix(options: MatrixOptions, log: (line: string) => v
   const { workers, intraOpNumThreads } = config.execution;
   log(`run ${state.runId}: ${plans.length} variants × ${suites.length} suites, ${workers} workers × ${intraOpNumThreads} threads, cache ${config.cacheDir}`);
 
-  const variants: PreparedVariant[] = [];
-  for (const plan of plans) variants.push(await prepareVariant(plan, config, log));
+  const variants = await buildVariants(plans, config, log);
 
   const cells = new Map<string, CellState>();
-  const jobs: ShardJob<{ cell: string; file: string }>[] = [];
+  const jobs: ShardJob<{ cell: string; file: string }, ShardTask>[] = [];
   let cachedInstances = 0;
   let totalInstances = 0;
   let cellsDone = 0;
@@ -100,14 +99,16 @@ export async function runMatrix(options: MatrixOptions, log: (line: string) => v
         else missing.push(inst.id);
       }
       cachedInstances += cell.records.size;
-      const shards = splitShards(missing, config.execution.shardSize);
+      // Rolling (perplexity) instances are whole documents, ~10× an item: smaller shards balance the workers.
+      const shardSize = suite.spec.kind === 'rolling' ? Math.max(1, Math.ceil(config.execution.shardSize / 10)) : config.execution.shardSize;
+      const shards = splitShards(missing, shardSize);
       cell.pendingShards = shards.length;
       if (shards.length === 0) cellsDone += 1;
       const testFault = testFaultFor(v.record.id, suite.spec.id);
       for (const instanceIds of shards) {
         jobs.push({
           key: { cell: key, file },
-          task: { variantDir: v.dir, suiteFile: suite.file, instanceIds, intraOpNumThreads, timeoutMs: config.execution.cellTimeoutS * 1000, batchSize: BATCH_SIZE, ...(testFault ? { testFault } : {}) },
+          task: { kind: 'shard', variantDir: v.dir, suiteFile: suite.file, instanceIds, intraOpNumThreads, timeoutMs: config.execution.cellTimeoutS * 1000, batchSize: BATCH_SIZE, ...(testFault ? { testFault } : {}) },
         });
       }
     }
@@ -164,6 +165,14 @@ export async function runMatrix(options: MatrixOptions, log: (line: string) => v
   writeAtomically(join(outDir, 'run.json'), `${JSON.stringify(record, null, 1)}\n`);
   writeAtomically(runStateFile(outDir), `${JSON.stringify({ ...state, complete: record.complete }, null, 1)}\n`);
   return { record, outDir, computedInstances, cachedInstances };
+}
+
+function checkedMeasureSettings(config: ResolvedRunConfig): MeasureSettings {
+  try {
+    return resolveMeasureSettings(config.measurement.settings as MeasureSettings);
+  } catch (e) {
+    throw e instanceof InputError ? new InputError(`${config.source}: $.measurement.${e.message}`) : e;
+  }
 }
 
 function cellKey(variantId: string, suiteId: string): string {

@@ -4,12 +4,15 @@
  * the suite and the model itself.
  */
 import type { InstanceRecord } from '../../suites/index.js';
+import type { CalibrationSpec } from '../compress/calibration-set.js';
+import type { CompressSpec } from '../compress/spec.js';
 
 /** Test-only faults a task can inject (set through COMPBENCH_TEST_FAULTS, never by configs). */
 export type TestFault = 'throw' | 'abort' | 'exit' | 'nan';
 
 /** One shard of one cell (variant × suite). */
 export interface ShardTask {
+  readonly kind: 'shard';
   readonly variantDir: string;
   /** Absolute path of suite.json. */
   readonly suiteFile: string;
@@ -26,6 +29,26 @@ export interface ShardTask {
 export type ShardResult =
   | { readonly state: 'ok'; readonly records: InstanceRecord[]; readonly durationMs: number }
   | { readonly state: 'failed'; readonly error: string; readonly records: InstanceRecord[]; readonly durationMs: number };
+
+/** Compress one variant into `outDir` (a temporary folder the parent renames). */
+export interface CompressTask {
+  readonly kind: 'compress';
+  readonly baseDir: string;
+  readonly spec: CompressSpec;
+  readonly outDir: string;
+  readonly calibration: CalibrationSpec;
+  readonly threads: number;
+}
+
+/** What a compression task produced; `inputError` marks a problem with the user's params. */
+export type CompressResult =
+  | { readonly state: 'ok'; readonly durationMs: number }
+  | { readonly state: 'failed'; readonly error: string; readonly inputError: boolean; readonly durationMs: number };
+
+/** Any task a worker runs. */
+export type WorkerTask = ShardTask | CompressTask;
+/** The result of a {@link WorkerTask} (by its kind). */
+export type WorkerResult<T extends WorkerTask> = T extends ShardTask ? ShardResult : CompressResult;
 
 /** Splits ids into shards of at most `size`, as evenly as possible. */
 export function splitShards<T>(items: readonly T[], size: number): T[][] {
@@ -47,4 +70,10 @@ export function testFaultFor(variantId: string, suiteId: string, env: string | u
     if (v === variantId && s === suiteId && (f === 'throw' || f === 'abort' || f === 'exit' || f === 'nan')) return f;
   }
   return undefined;
+}
+
+/** The failure value of a task of either kind (a crash, a rejected worker). */
+export function failedResult<T extends WorkerTask>(task: T, error: string): WorkerResult<T> {
+  const result: ShardResult | CompressResult = task.kind === 'compress' ? { state: 'failed', error, inputError: false, durationMs: 0 } : { state: 'failed', error, records: [], durationMs: 0 };
+  return result as WorkerResult<T>;
 }

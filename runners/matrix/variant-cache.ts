@@ -7,12 +7,11 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { InputError, messageOf } from '../../core/errors.js';
+import { InputError } from '../../core/errors.js';
 import { packagePath } from '../../core/paths.js';
 import type { ExecutionForm, VariantRecord } from '../../core/run-record.js';
 import { METHODS, validateParams } from '../../kernels/index.js';
 import { kernelVersion } from '../compress/manifest.js';
-import { compressModel } from '../compress/variants.js';
 import { hashModelFiles } from '../run/model-hash.js';
 import type { ResolvedRunConfig } from './config.js';
 import type { VariantPlan } from './plan.js';
@@ -49,43 +48,58 @@ export function variantHash(plan: VariantPlan, config: ResolvedRunConfig): strin
   return createHash('sha256').update(JSON.stringify(key)).digest('hex');
 }
 
+/** Where a variant lives and whether it still has to be compressed. */
+export interface VariantSlot {
+  readonly plan: VariantPlan;
+  readonly hash: string;
+  readonly dir: string;
+  /** The folder is missing from the cache: compress into `tmpDir`, then rename to `dir`. */
+  readonly needsBuild: boolean;
+  readonly tmpDir: string;
+}
+
+/** The cache slot of a variant (a model as it is lives in its own folder and needs no build). */
+export function variantSlot(plan: VariantPlan, config: ResolvedRunConfig): VariantSlot {
+  const hash = variantHash(plan, config);
+  if (!plan.compress) return { plan, hash, dir: plan.baseDir, needsBuild: false, tmpDir: '' };
+  const dir = join(config.cacheDir, 'variants', hash);
+  return { plan, hash, dir, needsBuild: !existsSync(join(dir, 'compression.json')), tmpDir: `${dir}.tmp-${process.pid}` };
+}
+
+/** Clears a slot's temporary folder before a build. */
+export function clearTmp(slot: VariantSlot): void {
+  if (slot.tmpDir) rmSync(slot.tmpDir, { recursive: true, force: true });
+}
+
 /**
- * Builds (or finds in the cache) one variant. A model evaluated as it is needs no build.
- * Bad params are InputErrors; other build failures make the variant errored.
+ * Completes a slot after its build: renames the built folder into place (a failed build
+ * leaves an errored variant, or throws the InputError of bad params) and reads what
+ * the run record needs from compression.json.
  */
-export async function prepareVariant(plan: VariantPlan, config: ResolvedRunConfig, log: (line: string) => void): Promise<PreparedVariant> {
-  const base = baseHash(plan.baseDir);
+export function finishVariant(slot: VariantSlot, build?: { readonly error: string; readonly inputError: boolean }): PreparedVariant {
+  const { plan } = slot;
   const common = { id: plan.id, model: plan.model, ...(plan.distilledFrom ? { distilledFrom: plan.distilledFrom } : {}) };
   if (!plan.compress) {
+    const base = baseHash(plan.baseDir);
     const record: VariantRecord = { ...common, method: 'none', params: {}, executionForm: 'reference', dir: plan.baseDir, modelSha256: base.sha256, sizeBytes: base.sizeBytes };
-    return { state: 'ready', plan, record, hash: variantHash(plan, config), dir: plan.baseDir, fromCache: true };
+    return { state: 'ready', plan, record, hash: slot.hash, dir: plan.baseDir, fromCache: true };
   }
-  const hash = variantHash(plan, config);
-  const dir = join(config.cacheDir, 'variants', hash);
-  const fromCache = existsSync(join(dir, 'compression.json'));
-  if (!fromCache) {
-    const tmp = `${dir}.tmp-${process.pid}`;
-    rmSync(tmp, { recursive: true, force: true });
-    const start = performance.now();
-    try {
-      await compressModel(plan.baseDir, plan.compress, tmp, { calibration: config.calibration, threads: Math.min(2, config.execution.workers * config.execution.intraOpNumThreads) });
-      rmSync(dir, { recursive: true, force: true });
-      renameSync(tmp, dir);
-      log(`compressed ${plan.id} in ${((performance.now() - start) / 1000).toFixed(1)} s`);
-    } catch (e) {
-      rmSync(tmp, { recursive: true, force: true });
-      if (e instanceof InputError) throw new InputError(`variant ${plan.id}: ${e.message}`);
-      const record: VariantRecord = { ...common, method: plan.compress.method, params: plan.compress.params ?? {}, executionForm: plan.compress.form ?? 'simulated', dir: '', modelSha256: '', sizeBytes: 0 };
-      return { state: 'errored', plan, record, error: `compression failed: ${messageOf(e)}` };
-    }
+  if (build) {
+    clearTmp(slot);
+    if (build.inputError) throw new InputError(`variant ${plan.id}: ${build.error}`);
+    const record: VariantRecord = { ...common, method: plan.compress.method, params: plan.compress.params ?? {}, executionForm: plan.compress.form ?? 'simulated', dir: '', modelSha256: '', sizeBytes: 0 };
+    return { state: 'errored', plan, record, error: `compression failed: ${build.error}` };
   }
-  const manifest = JSON.parse(readFileSync(join(dir, 'compression.json'), 'utf8')) as {
+  if (slot.needsBuild && existsSync(slot.tmpDir)) {
+    rmSync(slot.dir, { recursive: true, force: true });
+    renameSync(slot.tmpDir, slot.dir);
+  }
+  const manifest = JSON.parse(readFileSync(join(slot.dir, 'compression.json'), 'utf8')) as {
     method: string;
     params: Record<string, unknown>;
     execution: { form: ExecutionForm };
-    sizeBytes: number;
   };
-  const files = hashModelFiles(join(dir, 'onnx'));
-  const record: VariantRecord = { ...common, method: manifest.method, params: manifest.params, executionForm: manifest.execution.form, dir, modelSha256: files.sha256, sizeBytes: files.sizeBytes };
-  return { state: 'ready', plan, record, hash, dir, fromCache };
+  const files = hashModelFiles(join(slot.dir, 'onnx'));
+  const record: VariantRecord = { ...common, method: manifest.method, params: manifest.params, executionForm: manifest.execution.form, dir: slot.dir, modelSha256: files.sha256, sizeBytes: files.sizeBytes };
+  return { state: 'ready', plan, record, hash: slot.hash, dir: slot.dir, fromCache: !slot.needsBuild };
 }

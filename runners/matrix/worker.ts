@@ -4,11 +4,12 @@
  * worker must never be terminated inside it, so the time budget is enforced here,
  * between batches, and the rest of a late shard is returned as a failure.
  */
-import { messageOf } from '../../core/errors.js';
+import { InputError, messageOf } from '../../core/errors.js';
 import type { ModelAdapter } from '../../core/requests.js';
 import { answerRequests, buildRequests, loadSuite, scoreInstances, type InstanceRecord, type LoadedSuite } from '../../suites/index.js';
+import { compressModel } from '../compress/variants.js';
 import { OnnxDecoderAdapter } from '../onnx-adapter.js';
-import type { ShardResult, ShardTask } from './shard.js';
+import type { CompressResult, CompressTask, ShardResult, ShardTask, WorkerTask } from './shard.js';
 
 /** Sessions kept per worker (least recently used is released first). */
 const MAX_SESSIONS = 3;
@@ -57,8 +58,23 @@ function poisoned(model: ModelAdapter): ModelAdapter {
   };
 }
 
+/** The worker's entry: a shard of a cell, or the compression of a variant. */
+export default async function runTask(task: WorkerTask): Promise<ShardResult | CompressResult> {
+  return task.kind === 'compress' ? runCompress(task) : runShard(task);
+}
+
+async function runCompress(task: CompressTask): Promise<CompressResult> {
+  const start = performance.now();
+  try {
+    await compressModel(task.baseDir, task.spec, task.outDir, { calibration: task.calibration, threads: task.threads });
+    return { state: 'ok', durationMs: performance.now() - start };
+  } catch (e) {
+    return { state: 'failed', error: messageOf(e), inputError: e instanceof InputError, durationMs: performance.now() - start };
+  }
+}
+
 /** Runs one shard: batches of instances → requests → responses → scored records. */
-export default async function runShard(task: ShardTask): Promise<ShardResult> {
+export async function runShard(task: ShardTask): Promise<ShardResult> {
   const start = performance.now();
   const records: InstanceRecord[] = [];
   const failed = (error: string): ShardResult => ({ state: 'failed', error, records, durationMs: performance.now() - start });

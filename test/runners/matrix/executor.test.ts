@@ -1,16 +1,18 @@
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { InfraError } from '../../../core/errors.js';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { executeShards, type ShardJob } from '../../../runners/matrix/executor.js';
 import type { ShardResult, ShardTask, TestFault } from '../../../runners/matrix/shard.js';
-import { storiesDir } from '../fixtures.js';
+import { storiesDir, tempDir } from '../fixtures.js';
 import { writeTinySuites } from './fixtures.js';
 
 const test = suite('runners/matrix/executor');
 
 async function runJobs(tasks: { name: string; task: ShardTask }[], workers: number): Promise<Map<string, ShardResult>> {
   const out = new Map<string, ShardResult>();
-  const jobs: ShardJob<string>[] = tasks.map(({ name, task }) => ({ key: name, task }));
+  const jobs: ShardJob<string, ShardTask>[] = tasks.map(({ name, task }) => ({ key: name, task }));
   await executeShards(jobs, { workers }, (job, result) => out.set(job.key, result));
   return out;
 }
@@ -20,7 +22,7 @@ test('a worker crash (SIGABRT), a worker thread exit, a throwing cell and NaN lo
   if (!model) return;
   const { mc, ppl } = writeTinySuites(join(model, '..'));
   const task = (suiteDir: string, ids: string[], testFault?: TestFault): ShardTask => ({
-    variantDir: model, suiteFile: join(suiteDir, 'suite.json'), instanceIds: ids, intraOpNumThreads: 1, timeoutMs: 600_000, batchSize: 20, ...(testFault ? { testFault } : {}),
+    kind: 'shard', variantDir: model, suiteFile: join(suiteDir, 'suite.json'), instanceIds: ids, intraOpNumThreads: 1, timeoutMs: 600_000, batchSize: 20, ...(testFault ? { testFault } : {}),
   });
   const results = await runJobs([
     { name: 'ok-mc', task: task(mc, ['a', 'b']) },
@@ -54,12 +56,22 @@ test('the time budget is enforced between batches inside the worker', async () =
   if (!model) return;
   const { ppl } = writeTinySuites(join(model, '..'));
   const results = await runJobs([
-    { name: 'late', task: { variantDir: model, suiteFile: join(ppl, 'suite.json'), instanceIds: ['s0', 's1', 's2'], intraOpNumThreads: 1, timeoutMs: 0, batchSize: 1 } },
+    { name: 'late', task: { kind: 'shard', variantDir: model, suiteFile: join(ppl, 'suite.json'), instanceIds: ['s0', 's1', 's2'], intraOpNumThreads: 1, timeoutMs: 0, batchSize: 1 } },
   ], 1);
   const late = results.get('late')!;
   assert.is(late.state, 'failed');
   assert.match(late.state === 'failed' ? late.error : '', /^timed out after 0\.0 s \(1 of 3 instances of this shard done\)/);
   assert.is(late.records.length, 1, 'the batch finished before the budget ran out is kept');
+});
+
+test('a host process that cannot start is an InfraError, not an endless respawn', async () => {
+  const host = join(tempDir('host'), 'broken-host.mjs');
+  writeFileSync(host, "process.stderr.write('cannot load piscina\\n'); process.exit(1);\n");
+  const task: ShardTask = { kind: 'shard', variantDir: '/nope', suiteFile: '/nope/suite.json', instanceIds: ['a'], intraOpNumThreads: 1, timeoutMs: 1000, batchSize: 1 };
+  let error: unknown;
+  await executeShards([{ key: 'x', task }], { workers: 1, hostFile: host }, () => undefined).catch((e: unknown) => (error = e));
+  assert.instance(error, InfraError);
+  assert.match((error as Error).message, 'exits before it starts (exit code 1: cannot load piscina)');
 });
 
 test.run();

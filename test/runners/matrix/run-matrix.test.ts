@@ -57,6 +57,24 @@ test('a tiny matrix: schema-valid record, known perplexity, paired comparison; a
   assert.is(readFileSync(join(second.outDir, 'instances.jsonl'), 'utf8'), readFileSync(join(first.outDir, 'instances.jsonl'), 'utf8'));
 });
 
+test('two model ids over the same bytes: their identical variant is built once and both evaluate', async () => {
+  const model = storiesDir('matrix twin models');
+  if (!model) return;
+  const { mc } = writeTinySuites(join(model, '..'));
+  const config = writeConfig({
+    models: [{ id: 'a', dir: model }, { id: 'b', dir: model }],
+    methods: [{ method: 'rtn', bits: 4, group: 'channel', models: ['a', 'b'] }],
+    suites: [mc],
+    measurement: { enabled: false },
+    cacheDir: tempDir('cache'),
+  });
+  const r = await runMatrix({ configFile: config, outDir: tempDir('out'), workers: 2 }, quiet);
+  assert.is(r.record.complete, true);
+  const [ra, rb] = ['a/rtn-w4-gch', 'b/rtn-w4-gch'].map((id) => r.record.variants.find((v) => v.id === id)!);
+  assert.is(ra.dir, rb.dir);
+  assert.is(ra.modelSha256, rb.modelSha256);
+});
+
 test('CLI: a crashed worker and NaN logits are errored cells with reasons, the rest finish, exit 3', () => {
   const model = storiesDir('matrix faults');
   if (!model) return;
