@@ -89,6 +89,29 @@ test('CLI: a crashed worker and NaN logits are errored cells with reasons, the r
   assert.match(r.stdout, 'INCOMPLETE');
 });
 
+test('CLI run → gate → report: exit 1 when the policy fails, 0 when it passes, report and verdict written', () => {
+  const model = storiesDir('run, gate and report wiring');
+  if (!model) return;
+  const cache = tempDir('cache');
+  // Five stories give a wide interval: this suite accepts it (maxCiWidth is relative for perplexity), so the
+  // gate judges the value instead of failing closed on "too few".
+  const { ppl } = writeTinySuites(join(model, '..'));
+  const spec = JSON.parse(readFileSync(join(ppl, 'suite.json'), 'utf8')) as object;
+  writeFileSync(join(ppl, 'suite.json'), JSON.stringify({ ...spec, maxCiWidth: 5 }));
+  // stories260k's perplexity on the sample is e^1.2664 ≈ 3.55 (its README); rtn w8 stays close to it.
+  const policy = (max: number) => ({ minN: 1, rules: [{ id: 'ppl', kind: 'ceiling', suite: 'stories-ppl', metric: 'perplexity', max, minN: 1 }] });
+  for (const [max, code] of [[100, 0], [2, 1]] as const) {
+    const out = tempDir('gated');
+    const config = writeConfig({ models: [{ id: 'base', dir: model }], methods: [{ method: 'rtn', bits: 8, group: 'channel' }], suites: [ppl], seed: 1, measurement: { enabled: false }, cacheDir: cache, gatePolicy: policy(max) });
+    const r = spawnSync(process.execPath, [CLI, 'run', '--config', config, '--out', out], { encoding: 'utf8' });
+    assert.is(r.status, code, r.stderr + r.stdout);
+    const record = JSON.parse(readFileSync(join(out, 'run.json'), 'utf8')) as RunRecord;
+    assert.is(record.gate?.verdict, code === 0 ? 'pass' : 'fail');
+    assert.ok(existsSync(join(out, 'report', 'report.html')), 'report rendered');
+    assert.match(r.stdout, code === 0 ? /gate: PASS/ : /gate: FAIL/);
+  }
+});
+
 function resultLines(cacheDir: string): number {
   const root = join(cacheDir, 'results');
   if (!existsSync(root)) return 0;
@@ -113,7 +136,8 @@ test('CLI: kill -9 in the middle, then --resume gives the record of an uninterru
   });
   const clean = tempDir('clean');
   const c = spawnSync(process.execPath, [CLI, 'run', '--config', config, '--out', clean], { encoding: 'utf8' });
-  assert.is(c.status, 0, c.stderr);
+  // 0 or 1: the run is complete; the default gate may fail a 30-instance cell as too small (fail-closed).
+  assert.ok(c.status === 0 || c.status === 1, c.stderr);
   rmSync(join(cache, 'results'), { recursive: true }); // keep the compressed variants, recompute every result
 
   const out = tempDir('killed');
@@ -127,7 +151,7 @@ test('CLI: kill -9 in the middle, then --resume gives the record of an uninterru
   assert.not.ok(existsSync(join(out, 'run.json')), 'the killed run wrote no record');
 
   const r = spawnSync(process.execPath, [CLI, 'run', '--config', config, '--out', out, '--resume'], { encoding: 'utf8' });
-  assert.is(r.status, 0, r.stderr);
+  assert.is(r.status, c.status, r.stderr);
   const m = /(\d+) instances computed, (\d+) from cache/.exec(r.stdout);
   assert.ok(m && Number(m[1]) > 0 && Number(m[2]) > 0 && Number(m[1]) + Number(m[2]) === total, r.stdout.split('\n').find((l) => l.includes('computed')));
   const a = JSON.parse(readFileSync(join(clean, 'run.json'), 'utf8')) as Record<string, unknown>;
