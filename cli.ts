@@ -1,6 +1,7 @@
 import { InputError, isCompbenchError, messageOf, EXIT_INFRA } from './core/errors.js';
 import { compressCommand } from './runners/commands/compress.js';
 import { generateCommand } from './runners/commands/generate.js';
+import { synthCommand } from './runners/commands/synth.js';
 import { join, isAbsolute } from 'node:path';
 import { packagePath } from './core/paths.js';
 import { RUN_EXIT_CODES, runFromArgs } from './runners/commands/run.js';
@@ -26,6 +27,7 @@ const COMMANDS = {
   compare: compareCommand,
   gate: gateCommand,
   report: reportCommand,
+  synth: synthCommand,
 } as const satisfies Record<string, Command>;
 
 const USAGE = `usage: compbench <command> [options]

@@ -1,4 +1,5 @@
 import { REQUEST_KINDS } from './kinds/registry.js';
+import { renderTemplate } from './template.js';
 import { METRICS, type MetricId } from './metrics/registry.js';
 import type { Outcome, ScoreResult } from './metrics/types.js';
 import type { Instance, LoadedSuite, SuiteResponse } from './spec.js';
@@ -10,6 +11,8 @@ interface RecordBase {
   readonly instanceHash: string;
   readonly tags: Readonly<Record<string, string>>;
   readonly groupId?: string;
+  /** The instance's rendered prompt template (few-shot examples left out), for reports' example tables. */
+  readonly prompt?: string;
 }
 
 /** An instance the model answered: what it produced and its score per metric. */
@@ -62,6 +65,7 @@ function scoreInstance(suite: LoadedSuite, instance: Instance, responses: readon
     instanceHash: instance.hash,
     tags: instance.tags,
     ...(instance.groupId === undefined ? {} : { groupId: instance.groupId }),
+    ...(suite.template.length > 0 ? { prompt: renderTemplate(suite.template, instance.fields) } : {}),
   };
   const outcome = REQUEST_KINDS[suite.spec.kind].readOutcome(suite.spec, instance, responses);
   if (typeof outcome === 'string') {

@@ -1,0 +1,73 @@
+/**
+ * `npm run bench`: scoring throughput, harness overhead, worker scaling, memory bandwidth and
+ * quantization kernels, measured in one run; writes bench/results.json and bench/results.md.
+ *
+ *   node dist/bench/index.js [--quick] [--out DIR]
+ *
+ * --quick: a 2048×2048 kernel layer instead of 4096×4096 and fewer scoring requests.
+ */
+import { hardwareFingerprint } from '../runners/hardware.js';
+import { packagePath } from '../core/paths.js';
+import { join } from 'node:path';
+import { fastestOf, timeInProcess, timeMatrix } from './harness.js';
+import { bundledSuiteIds } from '../runners/matrix/index.js';
+import { kernelSpeed } from './kernel-speed.js';
+import { CHOICES_PER_QUESTION, multipleChoiceRequests } from './mc-requests.js';
+import { copyBandwidthGBPerS } from './memory-bandwidth.js';
+import { decodeBenchmark } from './decode.js';
+import { resultsMarkdown, writeResults, type BenchResults } from './report.js';
+import { scoringBenchmark } from './scoring.js';
+
+const argv = process.argv.slice(2);
+const quick = argv.includes('--quick');
+const outAt = argv.indexOf('--out');
+const outDir = outAt >= 0 && argv[outAt + 1] ? argv[outAt + 1] : packagePath('bench');
+const teacher = packagePath('datasets', 'models', 'teacher');
+const startedAt = new Date().toISOString();
+const t0 = performance.now();
+const log = (line: string): void => console.log(`[bench ${((performance.now() - t0) / 1000).toFixed(0).padStart(4)} s] ${line}`);
+
+const questions = quick ? 100 : 300;
+log(`scoring: ${questions} questions × ${CHOICES_PER_QUESTION} choices`);
+const scores = await scoringBenchmark(teacher, multipleChoiceRequests(questions));
+for (const s of scores) log(`  ${s.name}: ${s.requestsPerS.toFixed(1)} requests/s`);
+
+// every bundled suite on the teacher (8 cells): big enough that fixed costs (worker start,
+// session load) do not decide the ratios; one small cell as well, where they do
+const allSuites = bundledSuiteIds();
+const cell = ['fairness-people'];
+const repeats = 2;
+log(`harness + scaling: teacher × ${allSuites.length} suites, fastest of ${repeats}`);
+const one = await fastestOf(repeats, () => timeMatrix('matrix 1 worker × 1 thread', teacher, allSuites, 1, 1, 100));
+const two = await fastestOf(repeats, () => timeMatrix('matrix 2 workers × 1 thread', teacher, allSuites, 2, 1, 100));
+const twoThreads = await fastestOf(repeats, () => timeMatrix('matrix 1 worker × 2 threads', teacher, allSuites, 1, 2, 100));
+const inProcess = await fastestOf(repeats, () => timeInProcess('in-process adapter, answerRequests', teacher, allSuites, 1));
+const oneCell = await fastestOf(repeats, () => timeMatrix('matrix 1 worker × 1 thread, one cell', teacher, cell, 1, 1, 100));
+const inProcessCell = await fastestOf(repeats, () => timeInProcess('in-process adapter, one cell', teacher, cell, 1));
+for (const r of [one, two, twoThreads, inProcess, oneCell, inProcessCell]) log(`  ${r.name}: ${r.instances} instances, ${r.instancesPerS.toFixed(1)} instances/s`);
+
+log('memory bandwidth');
+const bandwidth = copyBandwidthGBPerS();
+const stack = quick ? { hidden: 1024, layers: 4, intermediate: 2816, seed: 0 } : { hidden: 2048, layers: 8, intermediate: 5632, seed: 0 };
+log(`decode: MatMul stack h ${stack.hidden} × ${stack.layers} layers (I ${stack.intermediate}), batch 1, 1 thread`);
+const decode = decodeBenchmark(stack, quick ? 30 : 20, bandwidth.copyGBPerS, log);
+
+const size = quick ? 2048 : 4096;
+log(`kernels: ${size}×${size}`);
+const kernels = kernelSpeed(size, 512);
+
+const results: BenchResults = {
+  startedAt,
+  durationS: (performance.now() - t0) / 1000,
+  quick,
+  hardware: hardwareFingerprint(),
+  scoring: { model: 'datasets/models/teacher', requestSet: `knowledge-closed facts as ${CHOICES_PER_QUESTION}-way multiple choice (${questions} questions)`, results: scores, speedupVsTransformers: scores[0].requestsPerS / scores[2].requestsPerS, target: 3 },
+  harness: { matrix: one, inProcess, fractionOfInProcess: one.instancesPerS / inProcess.instancesPerS, oneCell: { matrix: oneCell, inProcess: inProcessCell, fractionOfInProcess: oneCell.instancesPerS / inProcessCell.instancesPerS }, target: 0.9 },
+  scaling: { results: [one, two, twoThreads], twoWorkersSpeedup: two.instancesPerS / one.instancesPerS, twoThreadsSpeedup: twoThreads.instancesPerS / one.instancesPerS, target: 1.7 },
+  memoryBandwidth: bandwidth,
+  kernels: { header: kernels.header, results: kernels.kernels },
+  decode: { model: 'MatMul stack (runners/synth), not a full model: no attention arithmetic, KV cache or LM head', shape: stack, intraOpNumThreads: 1, results: decode },
+  notReached: ['decode on a full synthetic Llama (attention + KV cache): `compbench synth` writes a MatMul stack only'],
+};
+writeResults(results, join(outDir, 'results.json'), join(outDir, 'results.md'));
+console.log(resultsMarkdown(results));

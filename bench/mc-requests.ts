@@ -1,0 +1,37 @@
+/**
+ * The multiple-choice request set the scoring benchmark uses: every knowledge-closed fact as a
+ * 4-way choice (the true answer and 3 answers of other facts of the same relation), so the
+ * shared-prefix path has a context to share, like a real MC suite.
+ */
+import { readJsonl } from '../core/jsonl.js';
+import { packagePath } from '../core/paths.js';
+import type { LoglikelihoodRequest } from '../core/requests.js';
+
+/** Choices per question. */
+export const CHOICES_PER_QUESTION = 4;
+
+interface Fact {
+  readonly question: string;
+  readonly answer: string;
+  readonly relation: string;
+}
+
+/** `questions` facts × {@link CHOICES_PER_QUESTION} requests, deterministic (distractors by position). */
+export function multipleChoiceRequests(questions: number): LoglikelihoodRequest[] {
+  const facts: Fact[] = readJsonl(packagePath('suites', 'knowledge-closed', 'data.jsonl')).map(({ value }) => {
+    const v = value as { question: string; answer: string[]; tags: { relation: string } };
+    return { question: v.question, answer: v.answer[0], relation: v.tags.relation };
+  });
+  const requests: LoglikelihoodRequest[] = [];
+  for (const [i, fact] of facts.slice(0, questions).entries()) {
+    const sameRelation = [...new Set(facts.filter((f) => f.relation === fact.relation && f.answer !== fact.answer).map((f) => f.answer))];
+    const pool = sameRelation.length >= CHOICES_PER_QUESTION - 1 ? sameRelation : [...new Set(facts.map((f) => f.answer))].filter((a) => a !== fact.answer);
+    const choices = [fact.answer];
+    for (let k = 0; choices.length < CHOICES_PER_QUESTION && k < 4 * pool.length; k++) {
+      const candidate = pool[(i * 7 + k * 13) % pool.length];
+      if (!choices.includes(candidate)) choices.push(candidate);
+    }
+    for (const choice of choices) requests.push({ context: `Q: ${fact.question}\nA:`, continuation: ` ${choice}` });
+  }
+  return requests;
+}

@@ -1,0 +1,70 @@
+/**
+ * The benchmark's outputs: `bench/results.json` (every figure plus the machine) and
+ * `bench/results.md` (the same as Markdown tables).
+ */
+import { writeFileSync } from 'node:fs';
+import type { HardwareFingerprint } from '../core/run-record.js';
+import type { HarnessResult } from './harness.js';
+import type { KernelResult } from './kernel-speed.js';
+import type { DecodeResult } from './decode.js';
+import type { MatMulStackShape } from '../runners/synth/matmul-stack.js';
+import type { ScorerResult } from './scoring.js';
+
+/** Everything one `npm run bench` measured. */
+export interface BenchResults {
+  readonly startedAt: string;
+  readonly durationS: number;
+  readonly quick: boolean;
+  readonly hardware: HardwareFingerprint;
+  readonly scoring?: { readonly model: string; readonly requestSet: string; readonly results: readonly ScorerResult[]; readonly speedupVsTransformers: number; readonly target: number };
+  readonly harness?: { readonly matrix: HarnessResult; readonly inProcess: HarnessResult; readonly fractionOfInProcess: number; readonly oneCell: { readonly matrix: HarnessResult; readonly inProcess: HarnessResult; readonly fractionOfInProcess: number }; readonly target: number };
+  readonly scaling?: { readonly results: readonly HarnessResult[]; readonly twoWorkersSpeedup: number; readonly twoThreadsSpeedup: number; readonly target: number };
+  readonly memoryBandwidth?: { readonly copyGBPerS: number; readonly readWriteGBPerS: number };
+  readonly decode?: { readonly model: string; readonly shape: MatMulStackShape; readonly intraOpNumThreads: number; readonly results: readonly DecodeResult[] };
+  readonly kernels?: { readonly header: string; readonly results: readonly KernelResult[] };
+  readonly notReached: readonly string[];
+}
+
+const f = (x: number, digits = 2): string => x.toFixed(digits);
+
+function harnessRows(rows: readonly HarnessResult[]): string[] {
+  return rows.map((r) => `| ${r.name} | ${r.suites.join(', ')} | ${r.workers} × ${r.intraOpNumThreads} | ${r.instances} | ${f(r.durationS)} | ${f(r.instancesPerS, 1)} |`);
+}
+
+/** Markdown for `results`. */
+export function resultsMarkdown(r: BenchResults): string {
+  const lines = [`# compbench benchmark`, '', `${r.startedAt}, ${f(r.durationS, 0)} s${r.quick ? ' (--quick)' : ''}. ${r.hardware.cpuModel}, ${r.hardware.logicalCores} logical cores, ${(r.hardware.memoryBytes / 2 ** 30).toFixed(1)} GiB, node ${r.hardware.node}, onnxruntime ${r.hardware.onnxruntime}.`, ''];
+  if (r.scoring) {
+    const s = r.scoring;
+    lines.push('## Loglikelihood scoring (1 intra-op thread)', '', `${s.model}, ${s.requestSet}. compbench shared-prefix vs transformers.js: **${f(s.speedupVsTransformers)}×** (target ≥ ${s.target}×).`, '', '| scorer | requests | s | requests/s | max abs logprob diff vs compbench |', '|---|---:|---:|---:|---:|');
+    for (const x of s.results) lines.push(`| ${x.name} | ${x.requests} | ${f(x.durationS)} | ${f(x.requestsPerS, 1)} | ${x.maxAbsLogprobDiff.toExponential(1)} |`);
+    lines.push('');
+  }
+  const head = ['| run | suites | workers × threads | instances | s | instances/s |', '|---|---|---|---:|---:|---:|'];
+  if (r.harness) {
+    lines.push('## Harness overhead', '', `runMatrix (workers, shards, caches, run record; load included) reaches **${f(100 * r.harness.fractionOfInProcess, 0)}%** of the in-process adapter loop (target ≥ ${100 * r.harness.target}%); on the single cell ${r.harness.oneCell.matrix.suites.join(', ')}, where fixed costs dominate: ${f(100 * r.harness.oneCell.fractionOfInProcess, 0)}%.`, '', ...head, ...harnessRows([r.harness.inProcess, r.harness.matrix, r.harness.oneCell.inProcess, r.harness.oneCell.matrix]), '');
+  }
+  if (r.scaling) {
+    lines.push('## Worker scaling', '', `2 workers × 1 thread: **${f(r.scaling.twoWorkersSpeedup)}×** of 1 × 1 (target ≥ ${r.scaling.target}×); 1 worker × 2 threads: ${f(r.scaling.twoThreadsSpeedup)}×.`, '', ...head, ...harnessRows(r.scaling.results), '');
+  }
+  if (r.memoryBandwidth) lines.push('## Memory bandwidth', '', `Float64Array.set of 256 MiB: ${f(r.memoryBandwidth.copyGBPerS)} GB/s copied (${f(r.memoryBandwidth.readWriteGBPerS)} GB/s read + write).`, '');
+  if (r.decode) {
+    const d = r.decode;
+    lines.push('## Batch-1 decode (roofline)', '', `${d.model}; hidden ${d.shape.hidden}, ${d.shape.layers} layers, intermediate ${d.shape.intermediate}; ${d.intraOpNumThreads} intra-op thread; median of the timed calls; peak RSS of the child process. Roofline: weight bytes × calls/s over the copy bandwidth above.`, '', '| format | weights MB | ms/call | calls/s | weight GB/s | of copy bandwidth | peak RSS MB |', '|---|---:|---:|---:|---:|---:|---:|');
+    for (const x of d.results) lines.push(`| ${x.format} | ${f(x.weightBytes / 1e6, 0)} | ${f(x.medianMs)} | ${f(x.callsPerS, 1)} | ${f(x.weightGBPerS)} | ${f(100 * x.fractionOfCopyBandwidth, 0)}% | ${x.peakRssBytes === null ? 'n/a' : f(x.peakRssBytes / 1e6, 0)} |`);
+    lines.push('');
+  }
+  if (r.kernels) {
+    lines.push('## Quantization kernels', '', r.kernels.header, '', '| kernel | s | MB of fp32 weights/s |', '|---|---:|---:|');
+    for (const k of r.kernels.results) lines.push(`| ${k.name} | ${f(k.durationS)} | ${f(k.weightMBPerS)} |`);
+    lines.push('');
+  }
+  if (r.notReached.length > 0) lines.push('## Not measured', '', ...r.notReached.map((n) => `- ${n}`), '');
+  return lines.join('\n');
+}
+
+/** Writes `results.json` and `results.md` into the given files. */
+export function writeResults(r: BenchResults, jsonFile: string, mdFile: string): void {
+  writeFileSync(jsonFile, `${JSON.stringify(r, null, 2)}\n`);
+  writeFileSync(mdFile, `${resultsMarkdown(r)}\n`);
+}

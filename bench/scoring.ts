@@ -1,0 +1,99 @@
+/**
+ * Item 1: loglikelihood throughput on the bundled teacher, one intra-op thread each —
+ * compbench's shared-prefix batched path, the same adapter one full forward per request
+ * (batch 1), and transformers.js (a forward over context+continuation per request, summing
+ * the continuation's log-softmax). Same requests; requests/s and the log-prob agreement.
+ */
+import { basename, dirname } from 'node:path';
+import { AutoModelForCausalLM, env, Tensor } from '@huggingface/transformers';
+import type { LoglikelihoodRequest } from '../core/requests.js';
+import { OnnxDecoderAdapter } from '../runners/onnx-adapter.js';
+import { tokenizePairs } from '../runners/request-tokens.js';
+
+/** One scorer's figures. */
+export interface ScorerResult {
+  readonly name: string;
+  readonly requests: number;
+  readonly durationS: number;
+  readonly requestsPerS: number;
+  /** Largest |Δ logprob| against the compbench shared-prefix answers (nats). */
+  readonly maxAbsLogprobDiff: number;
+}
+
+async function timed(name: string, requests: readonly LoglikelihoodRequest[], score: () => Promise<number[]>, reference?: readonly number[]): Promise<{ result: ScorerResult; logprobs: number[] }> {
+  const t0 = performance.now();
+  const logprobs = await score();
+  const durationS = (performance.now() - t0) / 1000;
+  const maxAbsLogprobDiff = reference ? Math.max(...logprobs.map((l, i) => Math.abs(l - reference[i]))) : 0;
+  return { result: { name, requests: requests.length, durationS, requestsPerS: requests.length / durationS, maxAbsLogprobDiff }, logprobs };
+}
+
+async function adapterScores(dir: string, requests: readonly LoglikelihoodRequest[], path: 'shared-prefix' | 'full-forward'): Promise<() => Promise<number[]>> {
+  const adapter = await OnnxDecoderAdapter.load(dir, { intraOpNumThreads: 1, loglikelihoodPath: path });
+  // warm-up outside the timed region, as for every scorer
+  await adapter.loglikelihood(requests.slice(0, 4));
+  return async () => {
+    try {
+      if (path === 'shared-prefix') return (await adapter.loglikelihood(requests)).map((r) => r.logprob);
+      const out: number[] = [];
+      for (const r of requests) out.push((await adapter.loglikelihood([r]))[0].logprob);
+      return out;
+    } finally {
+      await adapter.dispose();
+    }
+  };
+}
+
+async function transformersScores(dir: string, requests: readonly LoglikelihoodRequest[]): Promise<() => Promise<number[]>> {
+  env.allowRemoteModels = false;
+  env.allowLocalModels = true;
+  env.localModelPath = dirname(dir);
+  const model = await AutoModelForCausalLM.from_pretrained(basename(dir), { local_files_only: true, dtype: 'fp32', device: 'cpu', session_options: { intraOpNumThreads: 1, interOpNumThreads: 1 } });
+  const adapter = await OnnxDecoderAdapter.load(dir, { intraOpNumThreads: 1 });
+  const tokenizer = adapter.folder.tokenizer;
+  const maxLength = adapter.maxLength;
+  await adapter.dispose();
+  const score = async (batch: readonly LoglikelihoodRequest[]): Promise<number[]> => {
+    // the same token ids as ours (tokenizing is part of the timed work on both sides)
+    const pairs = tokenizePairs(tokenizer, batch, maxLength);
+    const out: number[] = [];
+    for (const { contextIds, continuationIds } of pairs) {
+      const ids = [...contextIds, ...continuationIds];
+      const n = ids.length;
+      const logits = (await model({
+        input_ids: new Tensor('int64', BigInt64Array.from(ids, BigInt), [1, n]),
+        attention_mask: new Tensor('int64', new BigInt64Array(n).fill(1n), [1, n]),
+      })).logits as Tensor;
+      const data = logits.data as Float32Array;
+      const vocab = logits.dims[2];
+      let sum = 0;
+      for (let j = 0; j < continuationIds.length; j++) {
+        // logits (1, n, vocab): position p predicts token p+1
+        const row = (contextIds.length - 1 + j) * vocab;
+        let max = -Infinity;
+        for (let v = 0; v < vocab; v++) max = Math.max(max, data[row + v]);
+        let z = 0;
+        for (let v = 0; v < vocab; v++) z += Math.exp(data[row + v] - max);
+        sum += data[row + continuationIds[j]] - max - Math.log(z);
+      }
+      out.push(sum);
+    }
+    return out;
+  };
+  await score(requests.slice(0, 4));
+  return async () => {
+    try {
+      return await score(requests);
+    } finally {
+      await model.dispose();
+    }
+  };
+}
+
+/** Scores `requests` three ways on the model in `dir`; the first result is the reference. */
+export async function scoringBenchmark(dir: string, requests: readonly LoglikelihoodRequest[]): Promise<ScorerResult[]> {
+  const shared = await timed('compbench shared-prefix (batched)', requests, await adapterScores(dir, requests, 'shared-prefix'));
+  const naive = await timed('compbench full-forward, batch 1', requests, await adapterScores(dir, requests, 'full-forward'), shared.logprobs);
+  const tjs = await timed('transformers.js forward per request', requests, await transformersScores(dir, requests), shared.logprobs);
+  return [shared.result, naive.result, tjs.result];
+}
