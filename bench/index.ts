@@ -14,7 +14,8 @@ import { bundledSuiteIds } from '../runners/matrix/index.js';
 import { kernelSpeed } from './kernel-speed.js';
 import { CHOICES_PER_QUESTION, multipleChoiceRequests } from './mc-requests.js';
 import { copyBandwidthGBPerS } from './memory-bandwidth.js';
-import { decodeBenchmark } from './decode.js';
+import { decodeBenchmark, type DecodeResult } from './decode.js';
+import { messageOf } from '../core/errors.js';
 import { resultsMarkdown, writeResults, type BenchResults } from './report.js';
 import { scoringBenchmark } from './scoring.js';
 
@@ -50,7 +51,15 @@ log('memory bandwidth');
 const bandwidth = copyBandwidthGBPerS();
 const stack = quick ? { hidden: 1024, layers: 4, intermediate: 2816, seed: 0 } : { hidden: 2048, layers: 8, intermediate: 5632, seed: 0 };
 log(`decode: MatMul stack h ${stack.hidden} × ${stack.layers} layers (I ${stack.intermediate}), batch 1, 1 thread`);
-const decode = decodeBenchmark(stack, quick ? 30 : 20, bandwidth.copyGBPerS, log);
+const notReached = ['decode on a full synthetic Llama (attention + KV cache): `compbench synth` writes a MatMul stack only'];
+// a failure here (e.g. out of memory at a large --hidden) must not lose the figures above
+let decode: DecodeResult[] | undefined;
+try {
+  decode = decodeBenchmark(stack, quick ? 30 : 20, bandwidth.copyGBPerS, log);
+} catch (e) {
+  log(`decode failed: ${messageOf(e)}`);
+  notReached.push(`decode benchmark failed: ${messageOf(e)}`);
+}
 
 const size = quick ? 2048 : 4096;
 log(`kernels: ${size}×${size}`);
@@ -66,8 +75,8 @@ const results: BenchResults = {
   scaling: { results: [one, two, twoThreads], twoWorkersSpeedup: two.instancesPerS / one.instancesPerS, twoThreadsSpeedup: twoThreads.instancesPerS / one.instancesPerS, target: 1.7 },
   memoryBandwidth: bandwidth,
   kernels: { header: kernels.header, results: kernels.kernels },
-  decode: { model: 'MatMul stack (runners/synth), not a full model: no attention arithmetic, KV cache or LM head', shape: stack, intraOpNumThreads: 1, results: decode },
-  notReached: ['decode on a full synthetic Llama (attention + KV cache): `compbench synth` writes a MatMul stack only'],
+  ...(decode ? { decode: { model: 'MatMul stack (runners/synth), not a full model: no attention arithmetic, KV cache or LM head', shape: stack, intraOpNumThreads: 1, results: decode } } : {}),
+  notReached,
 };
 writeResults(results, join(outDir, 'results.json'), join(outDir, 'results.md'));
 console.log(resultsMarkdown(results));

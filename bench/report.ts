@@ -50,7 +50,7 @@ export function resultsMarkdown(r: BenchResults): string {
   if (r.memoryBandwidth) lines.push('## Memory bandwidth', '', `Float64Array.set of 256 MiB: ${f(r.memoryBandwidth.copyGBPerS)} GB/s copied (${f(r.memoryBandwidth.readWriteGBPerS)} GB/s read + write).`, '');
   if (r.decode) {
     const d = r.decode;
-    lines.push('## Batch-1 decode (roofline)', '', `${d.model}; hidden ${d.shape.hidden}, ${d.shape.layers} layers, intermediate ${d.shape.intermediate}; ${d.intraOpNumThreads} intra-op thread; median of the timed calls; peak RSS of the child process. Roofline: weight bytes × calls/s over the copy bandwidth above.`, '', '| format | weights MB | ms/call | calls/s | weight GB/s | of copy bandwidth | peak RSS MB |', '|---|---:|---:|---:|---:|---:|---:|');
+    lines.push('## Batch-1 decode (roofline)', '', `${d.model}; hidden ${d.shape.hidden}, ${d.shape.layers} layers, intermediate ${d.shape.intermediate}; ${d.intraOpNumThreads} intra-op thread; median of the timed calls; peak RSS of the child process. Roofline: weight bytes × calls/s over the copy bandwidth above; a copy reads and writes every byte, so a pure read stream can pass 100%.`, '', '| format | weights MB | ms/call | calls/s | weight GB/s | of copy bandwidth | peak RSS MB |', '|---|---:|---:|---:|---:|---:|---:|');
     for (const x of d.results) lines.push(`| ${x.format} | ${f(x.weightBytes / 1e6, 0)} | ${f(x.medianMs)} | ${f(x.callsPerS, 1)} | ${f(x.weightGBPerS)} | ${f(100 * x.fractionOfCopyBandwidth, 0)}% | ${x.peakRssBytes === null ? 'n/a' : f(x.peakRssBytes / 1e6, 0)} |`);
     lines.push('');
   }

@@ -3,7 +3,7 @@
  * MatMulNBits (RTN, asymmetric, block 32) at 8/4/2 bits and an accuracy level, or the W8A8
  * chain (int8 per-column weights, dynamic uint8 activations). Every eligible MatMul changes.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { matMulIntegerWeights, packMatMulNBits, quantizeRtn, quantizeWeightInt8 } from '../../kernels/index.js';
 import { encodeModel, type OnnxModel } from '../onnx/index.js';
@@ -47,11 +47,32 @@ export function weightBytes(model: OnnxModel): number {
   return (model.graph?.initializer ?? []).reduce((sum, t) => sum + (t.raw_data?.byteLength ?? 0), 0);
 }
 
-/** Writes `model` as `dir/onnx/model.onnx`; returns the file. */
+/**
+ * Writes `model` as `dir/onnx/model.onnx` with every initializer's bytes in
+ * `model.onnx.data` (ONNX external data, 4 KiB-aligned offsets): encoding gigabytes
+ * inline through protobufjs is far too slow, and one protobuf cannot pass 2 GB.
+ * Returns the model file; `model` is not changed.
+ */
 export function writeStackFolder(model: OnnxModel, dir: string, description: Record<string, unknown>): string {
   mkdirSync(join(dir, 'onnx'), { recursive: true });
   const file = join(dir, 'onnx', 'model.onnx');
-  writeFileSync(file, encodeModel(model));
+  const dataName = 'model.onnx.data';
+  const fd = openSync(join(dir, 'onnx', dataName), 'w');
+  let offset = 0;
+  try {
+    const initializer = (model.graph?.initializer ?? []).map((t) => {
+      const bytes = t.raw_data ?? new Uint8Array(0);
+      const aligned = Math.ceil(offset / 4096) * 4096;
+      writeSync(fd, bytes, 0, bytes.byteLength, aligned);
+      offset = aligned + bytes.byteLength;
+      const { raw_data: _inline, ...rest } = t;
+      const entries = [['location', dataName], ['offset', String(aligned)], ['length', String(bytes.byteLength)]];
+      return { ...rest, data_location: 1, external_data: entries.map(([key, value]) => ({ key, value })) };
+    });
+    writeFileSync(file, encodeModel({ ...model, graph: { ...model.graph, initializer } }));
+  } finally {
+    closeSync(fd);
+  }
   writeFileSync(join(dir, 'synth.json'), `${JSON.stringify({ kind: 'matmul-stack (not a full model)', ...description }, null, 2)}\n`);
   return file;
 }
