@@ -1,28 +1,12 @@
-import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { RunComparison } from '../../../reports/compare/compare-runs.js';
 import { tempDir, writeRunDir, type SyntheticRun } from './synthetic-run.js';
+import { cli, assertOneLineError } from '../../cli-helpers.js';
 
 const test = suite('reports/compare/command (CLI)');
-
-// <outDir>/test/reports/compare/command.test.js -> <outDir>/cli.js, whatever the out dir is called
-const CLI = fileURLToPath(new URL('../../../cli.js', import.meta.url));
-
-function cli(...args: string[]): { code: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', env: { ...process.env, COMPBENCH_DEBUG: '' } });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-function assertOneLineError(r: ReturnType<typeof cli>, pattern: RegExp): void {
-  assert.is(r.code, 2, r.stderr);
-  assert.is(r.stdout, '');
-  assert.match(r.stderr, /^compbench: [^\n]+\n$/);
-  assert.match(r.stderr, pattern);
-}
 
 const run = (runId: string, acc: number): SyntheticRun => ({ runId, cells: { base: { qa: { acc: { value: acc } } } } });
 const lines = (scores: number[]) => scores.map((acc, i) => ({ variantId: 'base', suiteId: 'qa', instanceId: `q${i}`, scores: { acc } }));

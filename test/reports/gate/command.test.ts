@@ -1,31 +1,15 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { RunRecord } from '../../../core/run-record.js';
 import { gateRun } from '../../../reports/gate/command.js';
 import { readRunRecord } from '../../../reports/gate/run-file.js';
 import { cell, flipped, ones, runRecord, writeRunDir } from './fixtures.js';
+import { cli, assertOneLineError } from '../../cli-helpers.js';
 
 const test = suite('reports/gate/command (CLI)');
-
-// <outDir>/test/reports/gate/command.test.js -> <outDir>/cli.js, whatever the out dir is called
-const CLI = fileURLToPath(new URL('../../../cli.js', import.meta.url));
-
-function cli(...args: string[]): { code: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', env: { ...process.env, COMPBENCH_DEBUG: '' } });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-function assertOneLineError(r: ReturnType<typeof cli>, pattern: RegExp): void {
-  assert.is(r.code, 2, r.stderr);
-  assert.is(r.stdout, '');
-  assert.match(r.stderr, /^compbench: [^\n]+\n$/);
-  assert.match(r.stderr, pattern);
-}
 
 const BASE = ones(80, 100);
 function record(): RunRecord {

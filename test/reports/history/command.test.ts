@@ -1,20 +1,11 @@
-import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { historyCommand, parseCell } from '../../../reports/history/command.js';
 import { tempDir, writeRunDir } from '../compare/synthetic-run.js';
+import { cli } from '../../cli-helpers.js';
 
 const test = suite('reports/history/command');
-
-// <outDir>/test/reports/history/command.test.js -> <outDir>/cli.js
-const CLI = fileURLToPath(new URL('../../../cli.js', import.meta.url));
-
-function cli(...args: string[]): { code: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', env: { ...process.env, COMPBENCH_DEBUG: '' } });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
 
 // Seven nights: accuracy wiggles around 0.70, then drops to 0.60 on the last night;
 // perplexity (lower is better) of the 4-bit variant stays put; 'late' exists for 3 nights only.

@@ -1,28 +1,13 @@
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { PACKAGE_ROOT, packagePath } from '../../../core/paths.js';
 import { storiesDir, tempDir } from '../fixtures.js';
+import { cli, assertOneLineError } from '../../cli-helpers.js';
 
 const test = suite('runners/commands/generate (CLI)');
-
-// <outDir>/test/runners/commands/generate.test.js -> <outDir>/cli.js, whatever the out dir is called
-const CLI = fileURLToPath(new URL('../../../cli.js', import.meta.url));
-
-function cli(...args: string[]): { code: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', env: { ...process.env, COMPBENCH_DEBUG: '' } });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-function assertOneLineError(r: ReturnType<typeof cli>, code: number, pattern: RegExp): void {
-  assert.is(r.code, code, r.stderr);
-  assert.is(r.stdout, '');
-  assert.match(r.stderr, /^compbench: [^\n]+\n$/);
-  assert.match(r.stderr, pattern);
-}
 
 test('--json on stories260k: BOS prompt, oracle tokens, exact keys', () => {
   const dir = storiesDir('CLI generate --json');
@@ -48,10 +33,10 @@ test('plain output is the continuation of the prompt', () => {
 });
 
 test('unknown flag, unknown command, bad number, missing folder: one line, exit 2', () => {
-  assertOneLineError(cli('generate', '--bogus'), 2, /Unknown option '--bogus'/);
-  assertOneLineError(cli('frobnicate'), 2, /unknown command 'frobnicate'; available: generate/);
-  assertOneLineError(cli('generate', '--max-new-tokens', 'ten'), 2, /--max-new-tokens must be a non-negative integer/);
-  assertOneLineError(cli('generate', '--model', join(tempDir('cli'), 'absent')), 2, /absent not found/);
+  assertOneLineError(cli('generate', '--bogus'), /Unknown option '--bogus'/, 2);
+  assertOneLineError(cli('frobnicate'), /unknown command 'frobnicate'; available: generate/, 2);
+  assertOneLineError(cli('generate', '--max-new-tokens', 'ten'), /--max-new-tokens must be a non-negative integer/, 2);
+  assertOneLineError(cli('generate', '--model', join(tempDir('cli'), 'absent')), /absent not found/, 2);
   const noCommand = cli();
   assert.is(noCommand.code, 2);
   assert.match(noCommand.stdout, /usage: compbench <command>/);
@@ -60,7 +45,7 @@ test('unknown flag, unknown command, bad number, missing folder: one line, exit 
 test('a broken model folder is exit 2 through the CLI', () => {
   const dir = tempDir('cli-broken');
   const r = cli('generate', '--model', dir);
-  assertOneLineError(r, 2, /config\.json not found/);
+  assertOneLineError(r, /config\.json not found/, 2);
 });
 
 test('--model defaults to the bundled teacher', () => {
@@ -71,7 +56,7 @@ test('--model defaults to the bundled teacher', () => {
     assert.is((JSON.parse(r.stdout) as { generated_ids: number[] }).generated_ids.length <= 3, true);
   } else {
     console.log('SKIP CLI default model run: datasets/models/teacher not found (checking the error instead)');
-    assertOneLineError(r, 2, /models\/teacher/);
+    assertOneLineError(r, /models\/teacher/, 2);
   }
 });
 

@@ -1,29 +1,13 @@
-import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { floatTensor } from '../../../runners/compress/model-graph.js';
 import { encodeModel } from '../../../runners/onnx/read-model.js';
 import { storiesDir, tempDir } from '../fixtures.js';
+import { cli, assertOneLineError } from '../../cli-helpers.js';
 
 const test = suite('runners/commands/compress (CLI)');
-
-// <outDir>/test/runners/compress/compress-cli.test.js -> <outDir>/cli.js
-const CLI = fileURLToPath(new URL('../../../cli.js', import.meta.url));
-
-function cli(...args: string[]): { code: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', env: { ...process.env, COMPBENCH_DEBUG: '' } });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-function assertOneLineError(r: ReturnType<typeof cli>, pattern: RegExp): void {
-  assert.is(r.code, 2, r.stderr);
-  assert.is(r.stdout, '');
-  assert.match(r.stderr, /^compbench: [^\n]+\n$/);
-  assert.match(r.stderr, pattern);
-}
 
 test('bad input: one line, exit 2', () => {
   const dir = storiesDir('compress CLI bad input');

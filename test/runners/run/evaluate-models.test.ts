@@ -1,36 +1,22 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { compileSchema } from '../../../core/schemas/index.js';
 import { evaluateModels } from '../../../runners/run/evaluate-models.js';
-import { storiesDir, tempDir } from '../fixtures.js';
+import { storiesDir } from '../fixtures.js';
+import { writeTinySuites } from '../matrix/fixtures.js';
 // The CLI (`compbench run`) is tested in test/runners/matrix/run-matrix.test.ts.
 
 const test = suite('runners/run/evaluate-models');
 const SCHEMA_FILE = fileURLToPath(new URL('../../../../core/schemas/run-record.schema.json', import.meta.url));
 
-/** A rolling suite over the TinyStories sample and a 2-option choice suite, outside the repo. */
-function writeSuites(ext: string): string[] {
-  const stories = readFileSync(join(ext, 'datasets', 'tinystories_sample.txt'), 'utf8').split('<|endoftext|>').map((s) => s.trim()).filter(Boolean);
-  const ppl = tempDir('suite-ppl');
-  writeFileSync(join(ppl, 'data.jsonl'), stories.map((text, i) => JSON.stringify({ id: `s${i}`, text })).join('\n') + '\n');
-  writeFileSync(join(ppl, 'suite.json'), JSON.stringify({ id: 'stories-ppl', version: '1', description: 'TinyStories sample', dataset: 'data.jsonl', kind: 'rolling', metrics: ['perplexity'] }));
-  const mc = tempDir('suite-mc');
-  const rows = [
-    { id: 'a', question: 'Once upon a', choices: [' time', ' banana'], answer: 0 },
-    { id: 'b', question: 'The little girl was very', choices: [' happy', ' concrete'], answer: 0 },
-  ];
-  writeFileSync(join(mc, 'data.jsonl'), rows.map((r) => JSON.stringify(r)).join('\n') + '\n');
-  writeFileSync(join(mc, 'suite.json'), JSON.stringify({ id: 'stories-mc', version: '1', description: 'two items', dataset: 'data.jsonl', kind: 'multiple_choice', template: '{question}', choicesField: 'choices', answerField: 'answer', metrics: ['acc'] }));
-  return [ppl, mc];
-}
-
 test('two models × two suites: schema-valid record, paired comparison, known NLL', async () => {
   const dir = storiesDir('run record on stories260k');
   if (!dir) return;
-  const suiteDirs = writeSuites(join(dir, '..'));
+  const tiny = writeTinySuites(join(dir, '..'));
+  const suiteDirs = [tiny.ppl, tiny.mc];
   const { record, instances } = await evaluateModels(
     { models: [{ id: 'base', dir }, { id: 'same', dir }], suiteDirs, seed: 1, intraOpNumThreads: 1 },
     () => {},
