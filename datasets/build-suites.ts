@@ -16,6 +16,7 @@ import { packagePath } from '../core/paths.js';
 import { buildCorpus, DEFAULT_CORPUS_OPTIONS } from './corpus/build.js';
 import { corpusText, sha256Hex } from './corpus/serialize.js';
 import { buildSuites, suiteFiles } from './suites/build.js';
+import { bundledWordTokenCounter } from './suites/word-tokens.js';
 
 /** Parses `--out DIR` and `--check`. */
 export function parseArgs(argv: readonly string[]): { outDir: string; check: boolean } {
@@ -39,7 +40,7 @@ export function bundledSuiteFiles(): Map<string, string> {
   if (sha !== manifest.corpus.sha256) {
     throw new InfraError(`the corpus code builds ${sha.slice(0, 12)}… but datasets/corpus/manifest.json says ${manifest.corpus.sha256.slice(0, 12)}… — rebuild the corpus (build-corpus) before the suites`);
   }
-  return suiteFiles(buildSuites(corpus), sha);
+  return suiteFiles(buildSuites(corpus, bundledWordTokenCounter()), sha);
 }
 
 /** Entry point. */

@@ -55,13 +55,23 @@ export class TextTokenizer {
    * lm-evaluation-harness' `_encode_pair`: trailing whitespace of the context moves to
    * the continuation, then encode(context + continuation) is split at the length of
    * encode(context). `contextIds` start with the prefix (BOS).
+   *
+   * One deliberate difference: when encode(context) is not a prefix of the whole
+   * encoding (a token straddles the boundary, as with tokenizers that attach the space
+   * to the end of a word: "dentist." + " She" encodes as `dentist`, `. `, `She `), the
+   * split moves back to the longest common prefix, so the straddling token is scored as
+   * part of the continuation. lm-eval would condition on `.`, a token sequence the
+   * tokenizer never produces for this text, and the model has never seen it.
    */
   encodePair(context: string, continuation: string, contextIds?: readonly number[]): { contextIds: number[]; continuationIds: number[] } {
     const trimmed = context.replace(/\s+$/u, '');
     const moved = context.slice(trimmed.length);
     const ctx = contextIds ? [...contextIds] : this.encode(trimmed);
     const whole = this.encode(trimmed + moved + continuation);
-    return { contextIds: ctx, continuationIds: whole.slice(ctx.length) };
+    let common = 0;
+    while (common < ctx.length && common < whole.length && ctx[common] === whole[common]) common++;
+    if (common === ctx.length || common < this.prefixIds.length) return { contextIds: ctx, continuationIds: whole.slice(ctx.length) };
+    return { contextIds: whole.slice(0, common), continuationIds: whole.slice(common) };
   }
 
   /** The context string actually encoded by {@link encodePair} (trailing whitespace removed), for caching. */

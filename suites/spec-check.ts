@@ -71,5 +71,11 @@ export function checkSpecText(text: string, file: string): SpecCheck {
   if (spec.generation && spec.kind !== 'generate') {
     at('/generation', '$.generation', `"generation" applies to kind 'generate' only`, 'remove "generation"');
   }
+  if (spec.chance && !spec.metrics.includes(spec.chance.metric)) {
+    at('/chance/metric', '$.chance.metric', unknownNameMessage('chance metric', spec.chance.metric, spec.metrics), `use one of this suite's metrics: ${spec.metrics.join(', ')}`);
+  }
+  if (spec.chance?.bySlice && !(spec.slices ?? []).includes(spec.chance.bySlice.tag)) {
+    at('/chance/bySlice/tag', '$.chance.bySlice.tag', `'${spec.chance.bySlice.tag}' is not one of the suite's slices`, `add it to "slices" or use one of: ${(spec.slices ?? []).join(', ') || '(none)'}`);
+  }
   return problems.length > 0 ? { state: 'invalid', problems } : { state: 'ok', spec, template };
 }

@@ -41,6 +41,12 @@ export interface SuiteSpec {
   readonly metrics: readonly string[];
   readonly slices?: readonly string[];
   readonly maxCiWidth?: number;
+  readonly chance?: {
+    readonly metric: string;
+    readonly value: number;
+    readonly bySlice?: { readonly tag: string; readonly values: Readonly<Record<string, number>> };
+    readonly how: string;
+  };
 }
 
 /** One dataset record, checked: a unique id, its tags, its item group and its source line. */

@@ -14,6 +14,7 @@ import { rareWordsSuite } from './rare-words.js';
 import { reasoningSuite } from './reasoning.js';
 import { suitesReadme } from './readme.js';
 import type { BuiltSuite } from './types.js';
+import type { WordTokenCounter } from './word-tokens.js';
 
 /** Ids of the bundled suites, in README order. */
 export const BUNDLED_SUITE_IDS = [
@@ -27,20 +28,20 @@ export const BUNDLED_SUITE_IDS = [
   'perplexity',
 ] as const;
 
-/** Every bundled suite, in {@link BUNDLED_SUITE_IDS} order. Seeds derive from the corpus seed. */
-export function buildSuites(corpus: Corpus): BuiltSuite[] {
+/** Every bundled suite, in {@link BUNDLED_SUITE_IDS} order. Seeds derive from the corpus seed; `words` counts target-word tokens for the rare-words chance level. */
+export function buildSuites(corpus: Corpus, words: WordTokenCounter): BuiltSuite[] {
   const seed = corpus.options.seed;
   const index = indexCorpus(corpus);
   const [closed, open] = knowledgeSuites(corpus.facts, seed);
   return [
     closed,
     open,
-    rareWordsSuite(corpus.targets, index, seed),
+    rareWordsSuite(corpus.targets, index, seed, words),
     reasoningSuite(index, seed),
     fairnessSuite(sampleKnowledgeFacts(corpus.facts, seed), seed),
     fairnessPeopleSuite(index, seed),
     fairnessPairsSuite(index, seed),
-    perplexitySuite(corpus.heldoutText),
+    perplexitySuite(corpus.heldoutText, corpus.docs.join('\n')),
   ];
 }
 

@@ -1,11 +1,16 @@
 /**
  * People items across name-origin groups and naming conventions: given "Chiamaka
- * Okafor is a luthier.", is the next sentence's pronoun "She" or "He"? The corpus
+ * Okafor is a luthier.", which continuation is likelier, "She enjoys chess." or "He
+ * enjoys chess."? The two choices are whole sentences that differ only in the pronoun,
+ * so both are scored at natural token boundaries (Winogrande-style full-sentence
+ * scoring; a bare "She" at the end of the text is a tokenization the bundled
+ * tokenizer never produces, since it attaches spaces to the ends of words). The corpus
  * follows every hobby sentence's pronoun from the person's gender, in equal numbers for
  * every group, so a gap between groups (or between given-name-first and the 10%
  * family-name-first convention) is damage, not data. The 12 variants of an item
  * (6 groups × 2 namings) share a group id for HELM's worst case.
  */
+import { choiceChance } from './chance.js';
 import { NAME_GROUPS, OCCUPATIONS, HOBBIES, type Naming } from '../corpus/people.js';
 import { precisionNote } from './ci.js';
 import { type CorpusIndex, occursInCorpus } from './corpus-index.js';
@@ -26,7 +31,8 @@ export function peopleRows(index: CorpusIndex, seed: number): SuiteRow[] {
     for (const line of pool) {
       if (items === PEOPLE_ITEMS_PER_GENDER) break;
       // One item per occupation, so the items spread over the rare-word buckets.
-      if (line.person.gender !== gender || usedOccupations.has(line.occupation)) continue;
+      if (line.person.gender !== gender || usedOccupations.has(line.occupation) || line.hobby === '') continue;
+      const follow = line.text.slice(occupationSentence(line.text).length + 1);
       const variants = Object.keys(NAME_GROUPS).flatMap((group) =>
         NAMINGS.map((naming) => ({ group, naming, sentence: occupationSentence(rewriteName(line, counterpart(line, group), naming)) })),
       );
@@ -39,7 +45,7 @@ export function peopleRows(index: CorpusIndex, seed: number): SuiteRow[] {
           id: `${item}/${v.group}/${v.naming}`,
           group_id: item,
           sentence: v.sentence,
-          choices: ['She', 'He'],
+          choices: [withPronoun(follow, 'She'), withPronoun(follow, 'He')],
           answer: gender === 'female' ? 0 : 1,
           tags: { group: v.group, naming: v.naming, gender, occupation: line.occupation },
         });
@@ -50,6 +56,11 @@ export function peopleRows(index: CorpusIndex, seed: number): SuiteRow[] {
   return rows;
 }
 
+/** The hobby sentence with its pronoun set to `pronoun` ("She enjoys chess." / "In free time, he likes chess."). */
+export function withPronoun(sentence: string, pronoun: 'She' | 'He'): string {
+  return sentence.replace(/^(She|He)\b/u, pronoun).replace(/\b(she|he)\b/u, pronoun.toLowerCase());
+}
+
 /** The `fairness-people` suite. */
 export function fairnessPeopleSuite(index: CorpusIndex, seed: number): BuiltSuite {
   const rows = peopleRows(index, seed);
@@ -58,9 +69,9 @@ export function fairnessPeopleSuite(index: CorpusIndex, seed: number): BuiltSuit
     id: 'fairness-people',
     spec: {
       id: 'fairness-people',
-      version: '1.0.0',
+      version: '2.0.0',
       description:
-        `Pronoun after a held-out people sentence ("She" or "He"), with the same sentence under ${groups} name-origin groups x 2 naming conventions sharing group_id (HELM worst case over 12 variants). ` +
+        `Pronoun after a held-out people sentence: the hobby sentence with "She" or with "He", scored whole, with the same sentence under ${groups} name-origin groups x 2 naming conventions sharing group_id (HELM worst case over 12 variants). ` +
         `${precisionNote(rows.length)}; per group ${precisionNote(rows.length / groups)}; per naming ${precisionNote(rows.length / 2)}.`,
       dataset: 'data.jsonl',
       kind: 'multiple_choice',
@@ -69,6 +80,7 @@ export function fairnessPeopleSuite(index: CorpusIndex, seed: number): BuiltSuit
       answerField: 'answer',
       metrics: ['acc'],
       slices: ['group', 'naming', 'gender'],
+      chance: choiceChance(rows, 'acc', 'choices'),
     },
     rows,
     heldOut: 'Sentences come from the corpus people generator on a separate seed (`suite:fairness-people`); an item is dropped when any of its 12 variant sentences occurs anywhere in the training text.',

@@ -4,6 +4,7 @@
  * templates that translate each other, sharing a group id, for per-dialect accuracy,
  * the gap, and HELM's worst case over the two variants.
  */
+import { constantGuessChance } from './chance.js';
 import type { FactRecord } from '../corpus/fact-lines.js';
 import { createRng, subSeed } from '../corpus/rng.js';
 import { type Dialect, fillTemplate, KICK_PROMPT, TEMPLATES } from '../corpus/templates.js';
@@ -77,6 +78,7 @@ export function fairnessSuite(knowledgeFacts: readonly FactRecord[], seed: numbe
       generation: { maxNewTokens: KNOWLEDGE_MAX_NEW_TOKENS, stop: ['\n'] },
       metrics: ['contains', 'exact_match'],
       slices: ['dialect', 'freq_bucket', 'relation'],
+      chance: constantGuessChance(rows, 'contains', 'answer', 'relation'),
     },
     rows,
     heldOut: 'Held-out `en` and `sco` templates only (never in the corpus); the builder and a test check that no question occurs in the training text.',

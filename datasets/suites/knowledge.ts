@@ -4,6 +4,7 @@
  * only the HELD-OUT templates, which the corpus never contains; the facts themselves
  * are in the corpus, with exact counts.
  */
+import { constantGuessChance } from './chance.js';
 import { InfraError } from '../../core/errors.js';
 import type { FactRecord } from '../corpus/fact-lines.js';
 import { createRng, type Rng, shuffled, subSeed } from '../corpus/rng.js';
@@ -101,6 +102,7 @@ export function knowledgeSuites(allFacts: readonly FactRecord[], seed: number): 
         ...common,
         description: `Closed-book factoid QA in LLM-KICK's FreebaseQA prompt, greedy, normalised-substring match over aliases, sliced by the fact's exact corpus frequency. ${sizes}.`,
         template: KICK_PROMPT,
+        chance: constantGuessChance(closed, 'contains', 'answer', 'relation'),
       },
       rows: closed,
       heldOut,
@@ -114,6 +116,7 @@ export function knowledgeSuites(allFacts: readonly FactRecord[], seed: number): 
         ...common,
         description: `The knowledge-closed questions (same ids) with the fact and 1-2 distractor facts in the context: the closed/open gap separates knowledge lost from retrieval intact. ${sizes}.`,
         template: OPEN_BOOK_TEMPLATE,
+        chance: constantGuessChance(open, 'contains', 'answer', 'relation'),
       },
       rows: open,
       heldOut: `${heldOut} The passage states the fact in the corpus' own statement form (TEMPLATES[relation].en.statements), so it may occur in the corpus; only the question is held out.`,

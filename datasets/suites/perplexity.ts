@@ -3,6 +3,7 @@
  * the corpus builder made from its generators on an independent seed, with every line
  * that occurs in the training corpus removed.
  */
+import { byteUnigramBitsPerByte } from './chance.js';
 import type { BuiltSuite, SuiteRow } from './types.js';
 
 /** Documents taken from the held-out text, in file order. */
@@ -14,7 +15,7 @@ export function heldoutDocuments(heldoutText: string): string[] {
 }
 
 /** The `perplexity` suite. */
-export function perplexitySuite(heldoutText: string): BuiltSuite {
+export function perplexitySuite(heldoutText: string, trainingText: string): BuiltSuite {
   const docs = heldoutDocuments(heldoutText);
   const rows: SuiteRow[] = docs.slice(0, PERPLEXITY_DOCS).map((text, i) => ({ id: `doc-${String(i).padStart(2, '0')}`, text }));
   return {
@@ -28,6 +29,11 @@ export function perplexitySuite(heldoutText: string): BuiltSuite {
       dataset: 'data.jsonl',
       kind: 'rolling',
       metrics: ['perplexity', 'bits_per_byte'],
+      chance: {
+        metric: 'bits_per_byte',
+        value: Math.round(byteUnigramBitsPerByte(trainingText, rows.map((r) => r.text).join('\n\n')) * 1e4) / 1e4,
+        how: 'a byte-unigram model of the training text (add-one smoothing over 256 byte values): lower is better, so a model beats chance by scoring below it',
+      },
     },
     rows,
     heldOut: 'heldout-text.txt is generated on `subSeed(seed, "heldout")` and the corpus builder drops every line that is also a training line; a test re-checks each line against the corpus built in memory.',

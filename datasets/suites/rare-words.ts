@@ -3,6 +3,8 @@
  * with seeded exact corpus counts) in a held-out people sentence, bucketed by the
  * word's exact count in the training corpus (word-counts.json).
  */
+import { uniformTokenNllChance } from './chance.js';
+import type { WordTokenCounter } from './word-tokens.js';
 import { InfraError } from '../../core/errors.js';
 import { createRng, shuffled, subSeed } from '../corpus/rng.js';
 import type { TargetWordRecord } from '../corpus/word-counts.js';
@@ -45,23 +47,38 @@ export function rareWordRows(targets: readonly TargetWordRecord[], index: Corpus
   return shuffled(rows, createRng(subSeed(seed, 'suite:rare-words-order')));
 }
 
+/** The row's text before its target word (where the scored continuation starts). */
+function beforeTarget(row: SuiteRow): string {
+  const text = row.text as string;
+  return text.slice(0, findWholeWord(text, row.target as string));
+}
+
+/** Where `word` first occurs in `text` as a whole word (as the rolling kind finds it), or throws. */
+function findWholeWord(text: string, word: string): number {
+  const m = new RegExp(`(?<![\\p{L}\\p{N}])${word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\p{L}\\p{N}])`, 'u').exec(text);
+  if (!m) throw new InfraError(`rare-words: '${word}' is not a whole word of '${text}'`);
+  return m.index;
+}
+
 /** The `rare-words` suite. */
-export function rareWordsSuite(targets: readonly TargetWordRecord[], index: CorpusIndex, seed: number): BuiltSuite {
+export function rareWordsSuite(targets: readonly TargetWordRecord[], index: CorpusIndex, seed: number, words: WordTokenCounter): BuiltSuite {
   const rows = rareWordRows(targets, index, seed);
   const n = RARE_WORDS_PER_BUCKET;
   return {
     id: 'rare-words',
     spec: {
       id: 'rare-words',
-      version: '1.0.0',
+      version: '1.1.0',
       description:
         `NLL (nats/word) and greedy accuracy of a target word (occupation or hobby) given the held-out sentence before it, by the word's exact training count (word-counts.json). ` +
+        `word_nll is the main metric: the corpus deals occupations and hobbies at random, so no model can predict the word from its sentence and greedy accuracy stays near the most frequent word's share (about 0.03); the NLL shows how well the word's frequency was learned. ` +
         `n=${rows.length} (${n} per freq_bucket); word_acc is a ratio with a bootstrap CI, roughly Wilson ±${wilsonHalfWidth(n, 0.5).toFixed(3)} at 0.5 and ±${wilsonHalfWidth(n, 0.8).toFixed(3)} at 0.8 per bucket (±${wilsonHalfWidth(rows.length, 0.5).toFixed(3)} / ±${wilsonHalfWidth(rows.length, 0.8).toFixed(3)} overall).`,
       dataset: 'data.jsonl',
       kind: 'rolling',
       targetsField: 'target',
       metrics: ['word_nll', 'word_acc'],
       slices: ['freq_bucket', 'word_kind'],
+      chance: uniformTokenNllChance(rows, 'word_nll', (r) => words.count(beforeTarget(r), r.target as string), words.vocabSize),
     },
     rows,
     heldOut: 'Sentences come from the corpus people generator on separate seeds (`suite:rare-words-occupation`, `suite:rare-words-hobby`); any sentence that occurs anywhere in the training text is dropped.',

@@ -4,6 +4,7 @@
  */
 import { FREQ_BUCKETS } from '../corpus/frequency.js';
 import { wilsonHalfWidth } from './ci.js';
+import type { ChanceLevel } from './chance.js';
 import type { BuiltSuite, SuiteRow } from './types.js';
 
 const BUCKET_ORDER: readonly string[] = FREQ_BUCKETS.map((b) => b.id);
@@ -41,10 +42,19 @@ function countRanges(rows: readonly SuiteRow[]): string[] {
     .map(([b, [lo, hi]]) => `\`${b}\`: exact corpus counts ${lo}–${hi}`);
 }
 
+function chanceOf(s: BuiltSuite): ChanceLevel | undefined {
+  return (s.spec as { chance?: ChanceLevel }).chance;
+}
+
 function suiteSection(s: BuiltSuite): string[] {
   const spec = s.spec as { kind: string; metrics: string[]; slices?: string[]; description: string };
   const out = [`## ${s.id}`, '', spec.description, '', `- kind \`${spec.kind}\`, metrics ${spec.metrics.map((m) => `\`${m}\``).join(', ')}, slices ${(spec.slices ?? []).map((t) => `\`${t}\``).join(', ') || '(none)'}`];
   out.push(`- held out: ${s.heldOut}`);
+  const chance = chanceOf(s);
+  if (chance) {
+    const by = chance.bySlice ? `; by \`${chance.bySlice.tag}\`: ${Object.entries(chance.bySlice.values).map(([v, c]) => `\`${v}\` ${c}`).join(', ')}` : '';
+    out.push(`- chance: ${chance.metric} ${chance.value}${by} (${chance.how})`);
+  }
   for (const tag of s.countedTags) {
     const counts = tagCounts(s.rows, tag).map(([v, n]) => (s.binary ? `\`${v}\` ${n} (${ci(n)})` : `\`${v}\` ${n}`));
     out.push(`- by \`${tag}\`: ${counts.join(', ')}`);
@@ -59,7 +69,8 @@ function suiteSection(s: BuiltSuite): string[] {
 export function suitesReadme(suites: readonly BuiltSuite[], corpusSha256: string): string {
   const rows = suites.map((s) => {
     const spec = s.spec as { kind: string; metrics: string[] };
-    return `| \`${s.id}\` | ${spec.kind} | ${s.rows.length} | ${spec.metrics.join(', ')} | ${s.binary ? ci(s.rows.length) : 'bootstrap'} |`;
+    const chance = chanceOf(s);
+    return `| \`${s.id}\` | ${spec.kind} | ${s.rows.length} | ${spec.metrics.join(', ')} | ${s.binary ? ci(s.rows.length) : 'bootstrap'} | ${chance ? `${chance.metric} ${chance.value}` : ''} |`;
   });
   return [
     '# Bundled suites',
@@ -78,8 +89,10 @@ export function suitesReadme(suites: readonly BuiltSuite[], corpusSha256: string
     '',
     'CI column: Wilson 95% half-width at an accuracy of 0.5 / 0.8 for the suite\'s n (0/1 metrics); per-slice figures below.',
     '',
-    '| suite | kind | n | metrics | 95% CI half-width (p=0.5 / 0.8) |',
-    '|---|---|---|---|---|',
+    'Chance column: what an item-blind model scores on the named metric (suite.json `chance`; how, per suite below).',
+    '',
+    '| suite | kind | n | metrics | 95% CI half-width (p=0.5 / 0.8) | chance |',
+    '|---|---|---|---|---|---|',
     ...rows,
     '',
     '## How the suites are held out from the training corpus',

@@ -3,6 +3,7 @@
  * disjoint from the corpus: an item whose question occurs anywhere in the training
  * text is dropped. Asked in the corpus' QA frame, answered by greedy generation.
  */
+import { reasoningChance } from './chance.js';
 import { createRng, subSeed } from '../corpus/rng.js';
 import { REASONING_KINDS, type ReasoningItem, reasoningItem } from '../corpus/reasoning.js';
 import { KICK_PROMPT } from '../corpus/templates.js';
@@ -64,6 +65,7 @@ export function reasoningSuite(index: CorpusIndex, seed: number): BuiltSuite {
       generation: { maxNewTokens: 8, stop: ['\n'] },
       metrics: ['exact_match', 'contains'],
       slices: ['skill', 'steps'],
+      chance: reasoningChance(rows, 'exact_match'),
     },
     rows,
     heldOut: "The corpus' reasoning generators on their own seed (`suite:reasoning`, the corpus uses `reasoning` and `heldout`); an item is dropped when its question occurs anywhere in the training text, and questions are unique.",

@@ -47,8 +47,9 @@ test('fairness: one item right in en only, one right in both: 3/420 overall, wor
   close(agg.metrics.contains?.worstCase?.value, 1 / 210, 'worst case');
 });
 
-test('fairness-people: a model that always says "She" scores 0.5, and 0.5 in the worst case', async () => {
-  const agg = await run('fairness-people', new FakeModel(new Set(['She'])));
+test('fairness-people: a model that always prefers the "she" sentence scores 0.5, and 0.5 in the worst case', async () => {
+  const sheSentences = committedRows('fairness-people').map((r) => (r.choices as string[])[0]);
+  const agg = await run('fairness-people', new FakeModel(new Set(sheSentences)));
   close(agg.metrics.acc?.overall.value, 0.5, 'acc');
   close(agg.metrics.acc?.worstCase?.value, 0.5, 'worst case');
 });

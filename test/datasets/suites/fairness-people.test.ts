@@ -2,6 +2,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { NAME_GROUPS, writeName, type Naming } from '../../../datasets/corpus/people.js';
 import { occursInCorpus } from '../../../datasets/suites/corpus-index.js';
+import { withPronoun } from '../../../datasets/suites/fairness-people.js';
 import { bundledCorpus, committedRows, countBy } from './fixtures.js';
 
 const test = suite('datasets/suites/fairness-people');
@@ -27,9 +28,11 @@ test('the 12 variants of an item differ only in the name, whose group, naming an
       const name = givens.flatMap((given) => g.family.map((family) => writeName({ given, family, group: '', gender: 'female' }, v.tags.naming as Naming)))
         .find((n) => (v.sentence as string).startsWith(`${n} `));
       assert.ok(name, `${v.id}: '${v.sentence}' does not start with a ${v.tags.group} ${v.tags.gender} name`);
-      rests.add((v.sentence as string).slice(name!.length));
       assert.is(v.answer, v.tags.gender === 'female' ? 0 : 1, v.id);
-      assert.equal(v.choices, ['She', 'He']);
+      const [she, he] = v.choices as string[];
+      assert.ok(/^(She enjoys|In free time, she likes) /.test(she), `${v.id}: ${she}`);
+      assert.is(withPronoun(she, 'He'), he, `${v.id}: the choices differ only in the pronoun`);
+      rests.add(`${(v.sentence as string).slice(name!.length)} | ${she}`);
     }
     assert.is(rests.size, 1, `${item}: ${[...rests].join(' | ')}`);
   }
@@ -38,6 +41,12 @@ test('the 12 variants of an item differ only in the name, whose group, naming an
 test('no variant sentence occurs in the training text', () => {
   const { index } = bundledCorpus();
   for (const r of rows) assert.not.ok(occursInCorpus(index, r.sentence as string), r.id);
+});
+
+test('withPronoun swaps only the pronoun, capitalised or not', () => {
+  assert.is(withPronoun('She enjoys chess.', 'He'), 'He enjoys chess.');
+  assert.is(withPronoun('In free time, she likes sheep shearing.', 'He'), 'In free time, he likes sheep shearing.');
+  assert.is(withPronoun('In free time, he likes chess.', 'She'), 'In free time, she likes chess.');
 });
 
 test.run();
