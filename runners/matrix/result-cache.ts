@@ -13,9 +13,17 @@ import { InputError, messageOf } from '../../core/errors.js';
 import { parseJsonl } from '../../core/jsonl.js';
 import type { InstanceRecord } from '../../suites/index.js';
 
-/** The cache file of one variant × suite. */
+/**
+ * Version of how requests are built, tokenized and scored. The cache key hashes the
+ * variant, the suite and the instance, not this code, so bump it whenever a change
+ * would alter a cached record (2: loglikelihood pairs split at the longest common
+ * token prefix).
+ */
+export const SCORING_VERSION = 2;
+
+/** The cache file of one variant × suite under the current {@link SCORING_VERSION}. */
 export function resultFile(cacheDir: string, variantHash: string, suiteHash: string): string {
-  return join(cacheDir, 'results', variantHash, `${suiteHash}.jsonl`);
+  return join(cacheDir, 'results', `scoring-v${SCORING_VERSION}`, variantHash, `${suiteHash}.jsonl`);
 }
 
 /**

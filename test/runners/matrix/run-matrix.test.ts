@@ -1,4 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
+import { SCORING_VERSION } from '../../../runners/matrix/result-cache.js';
 import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -113,7 +114,7 @@ test('CLI run → gate → report: exit 1 when the policy fails, 0 when it passe
 });
 
 function resultLines(cacheDir: string): number {
-  const root = join(cacheDir, 'results');
+  const root = join(cacheDir, 'results', `scoring-v${SCORING_VERSION}`);
   if (!existsSync(root)) return 0;
   let n = 0;
   for (const v of readdirSync(root)) for (const f of readdirSync(join(root, v))) n += readFileSync(join(root, v, f), 'utf8').split('\n').length - 1;
