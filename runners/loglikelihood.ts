@@ -31,6 +31,8 @@ class Totals {
 interface Group {
   readonly contextIds: readonly number[];
   readonly members: number[];
+  /** Leading continuation tokens every member shares, all but each member's last token: prefilled with the context. */
+  shared: number;
 }
 
 function groupByContext(pairs: readonly TokenizedPair[]): Group[] {
@@ -39,42 +41,56 @@ function groupByContext(pairs: readonly TokenizedPair[]): Group[] {
     const key = p.contextIds.join(',');
     const g = groups.get(key);
     if (g) g.members.push(i);
-    else groups.set(key, { contextIds: p.contextIds, members: [i] });
+    else groups.set(key, { contextIds: p.contextIds, members: [i], shared: 0 });
   });
-  return [...groups.values()].sort((a, b) => b.contextIds.length - a.contextIds.length);
+  for (const g of groups.values()) g.shared = sharedLead(g.members.map((i) => pairs[i].continuationIds));
+  return [...groups.values()].sort((a, b) => b.contextIds.length + b.shared - (a.contextIds.length + a.shared));
+}
+
+/** Length of the common prefix of `conts`, at most min(length) − 1 (each keeps its last token to score). */
+function sharedLead(conts: readonly (readonly number[])[]): number {
+  const limit = Math.min(...conts.map((c) => c.length)) - 1;
+  let k = 0;
+  while (k < limit && conts.every((c) => c[k] === conts[0][k])) k++;
+  return Math.max(0, k);
 }
 
 /**
- * Scores with a KV cache: each distinct context is prefilled once (left-padded batches);
- * its last logits score every continuation's first token; the context's cache is then
- * tiled to its continuations, which run together (right-padded) to score the rest.
- * Single-token continuations (most multiple-choice letters) cost no second pass at all.
+ * Scores with a KV cache: each distinct context is prefilled once (left-padded batches),
+ * together with the leading continuation tokens all its requests share (the space or
+ * punctuation token that starts every choice, or a whole request when it is alone);
+ * the prefill's logits score those shared tokens and every continuation's next token;
+ * the cache is then tiled to the continuations, which run together (right-padded) to
+ * score the rest. Continuations with one token left after the shared lead cost no
+ * second pass.
  */
 export async function scoreSharedPrefix(session: DecoderSession, pairs: readonly TokenizedPair[], limits: BatchLimits): Promise<LoglikelihoodResponse[]> {
   const totals = new Totals(pairs.length);
-  for (const chunk of chunkByCost(groupByContext(pairs), (g) => g.contextIds.length, limits)) {
-    const prefill = await session.forward(chunk.map((g) => g.contextIds));
-    // rows of the continuation pass: [pair index, context row in `prefill`]
-    const tails: [number, number][] = [];
+  const prefixOf = (g: Group): readonly number[] => (g.shared === 0 ? g.contextIds : [...g.contextIds, ...pairs[g.members[0]].continuationIds.slice(0, g.shared)]);
+  for (const chunk of chunkByCost(groupByContext(pairs), (g) => g.contextIds.length + g.shared, limits)) {
+    const prefill = await session.forward(chunk.map(prefixOf));
+    // rows of the continuation pass: [pair index, context row in `prefill`, tokens already scored]
+    const tails: [number, number, number][] = [];
     chunk.forEach((g, row) => {
-      const last = prefill.offset(row, g.contextIds.length - 1);
       for (const i of g.members) {
         const cont = pairs[i].continuationIds;
         if (cont.length === 0) continue;
-        totals.add(i, prefill.logits, last, prefill.vocab, cont[0]);
-        if (cont.length > 1) tails.push([i, row]);
+        // logits at context end + j score cont[j], for the shared tokens and the one after them
+        for (let j = 0; j <= g.shared; j++) totals.add(i, prefill.logits, prefill.offset(row, g.contextIds.length - 1 + j), prefill.vocab, cont[j]);
+        if (cont.length > g.shared + 1) tails.push([i, row, g.shared + 1]);
       }
     });
     if (tails.length === 0) continue;
-    tails.sort((a, b) => pairs[b[0]].continuationIds.length - pairs[a[0]].continuationIds.length);
+    const rest = ([i, , done]: [number, number, number]): number => pairs[i].continuationIds.length - done;
+    tails.sort((a, b) => rest(b) - rest(a));
     const pastLen = prefill.cache!.length;
-    for (const part of chunkByCost(tails, ([i]) => pastLen + pairs[i].continuationIds.length - 1, limits)) {
+    for (const part of chunkByCost(tails, (t) => pastLen + rest(t), limits)) {
       const past = selectKvRows(prefill.cache!, part.map(([, row]) => row));
-      // feed cont[0 .. m-2]; the logits after cont[j] score cont[j+1]
-      const step = await session.forward(part.map(([i]) => pairs[i].continuationIds.slice(0, -1)), past);
-      part.forEach(([i], row) => {
+      // feed cont[done-1 .. m-2]; the logits after cont[j] score cont[j+1]
+      const step = await session.forward(part.map(([i, , done]) => pairs[i].continuationIds.slice(done - 1, -1)), past);
+      part.forEach(([i, , done], row) => {
         const cont = pairs[i].continuationIds;
-        for (let j = 0; j + 1 < cont.length; j++) totals.add(i, step.logits, step.offset(row, j), step.vocab, cont[j + 1]);
+        for (let j = done - 1; j + 1 < cont.length; j++) totals.add(i, step.logits, step.offset(row, j - done + 1), step.vocab, cont[j + 1]);
       });
     }
   }

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { sharedExternalDir } from '../../core/paths.js';
+import { packagePath, sharedExternalDir } from '../../core/paths.js';
 import type { LoglikelihoodRequest, LoglikelihoodResponse } from '../../core/requests.js';
 import { OnnxDecoderAdapter, type OnnxAdapterOptions } from '../../runners/onnx-adapter.js';
 import { storiesDir } from './fixtures.js';
@@ -57,6 +57,23 @@ test('shared-prefix path equals one independent full forward per request', async
   assert.ok(naive.some((r) => r.isGreedy) && naive.some((r) => !r.isGreedy), 'both greedy outcomes occur');
   // "Once upon a time" right after BOS is what the model generates greedily (see the oracle)
   assert.ok(naive[48].isGreedy);
+});
+
+test('teacher: continuations that share leading tokens (prefilled with the context) equal full forwards', async () => {
+  const dir = packagePath('datasets', 'models', 'teacher');
+  // every choice starts with the straddling `. ` token; the first pair also shares `In free time, `
+  const reqs: LoglikelihoodRequest[] = [
+    { context: 'Amaka Eze is a tailor.', continuation: ' In free time, she likes chess.' },
+    { context: 'Amaka Eze is a tailor.', continuation: ' In free time, he likes chess.' },
+    { context: 'Tao Yang works as a geologist.', continuation: ' She enjoys sailing.' },
+    { context: 'Tao Yang works as a geologist.', continuation: ' He enjoys sailing.' },
+    { context: 'Tao Yang works as a geologist.', continuation: ' He' },
+    { context: 'Please give answer to this question: What is the capital of Finland?\nThe answer is', continuation: ' Helsinki.' },
+  ];
+  const naive = await score(dir, { loglikelihoodPath: 'full-forward', batch: { maxRows: 1, maxTokens: 1 << 20 } }, reqs);
+  assertClose(await score(dir, { loglikelihoodPath: 'shared-prefix' }, reqs), naive, 'teacher shared vs naive');
+  assertClose(await score(dir, { loglikelihoodPath: 'shared-prefix', batch: { maxRows: 2, maxTokens: 64 } }, reqs), naive, 'teacher, small batches');
+  assert.ok(naive[0].tokenCount > 6, 'the pair shares several tokens');
 });
 
 test('batched full forwards (left padding) equal unbatched ones', async () => {
