@@ -1,35 +1,62 @@
 /**
- * Child process of the decode benchmark: loads one ONNX file with onnxruntime-node
- * (1 intra-op thread), runs up to CALLS batch-1 calls of input x (1, hidden) and prints one JSON
- * line: the calls timed, median and best per-call latency and this process's peak RSS (VmHWM).
+ * Child process of the decode benchmark: opens one synthetic Llama folder through the
+ * runtime (loadModelFolder + DecoderSession, as `compbench run` does), prefills a
+ * PROMPT-token prompt, then decodes batch-1 with the KV cache — each step feeds back the
+ * argmax token and the present keys/values — for up to STEPS timed steps (fewer when they
+ * pass BUDGET_MS, at least 3), after one untimed warm-up step. Prints one JSON line.
  *
- *   node dist/bench/decode-child.js MODEL.onnx HIDDEN CALLS
+ *   node dist/bench/decode-child.js MODEL_DIR STEPS BUDGET_MS THREADS PROMPT
  */
 import { readFileSync } from 'node:fs';
-import * as ort from 'onnxruntime-node';
+import { DecoderSession, type ForwardResult } from '../runners/decoder-session.js';
+import { loadModelFolder } from '../runners/model-folder.js';
 
-const [file, hiddenArg, callsArg] = process.argv.slice(2);
-const hidden = Number(hiddenArg);
-const calls = Number(callsArg);
-const session = await ort.InferenceSession.create(file, { intraOpNumThreads: 1, interOpNumThreads: 1, graphOptimizationLevel: 'all' });
-const x = new Float32Array(hidden);
-for (let i = 0; i < hidden; i++) x[i] = Math.sin(i);
-const feeds = { x: new ort.Tensor('float32', x, [1, hidden]) };
-let warmMs = Infinity;
-for (let i = 0; i < 3; i++) {
-  const t0 = performance.now();
-  await session.run(feeds);
-  warmMs = Math.min(warmMs, performance.now() - t0);
+/** What the child prints. */
+export interface DecodeChildResult {
+  readonly loadMs: number;
+  readonly promptTokens: number;
+  readonly prefillMs: number;
+  readonly steps: number;
+  readonly medianMs: number;
+  readonly bestMs: number;
+  readonly peakRssBytes: number | null;
+  /** The greedy tokens, warm-up step first (same weights and prompt: same tokens across runs). */
+  readonly generatedIds: readonly number[];
 }
-// slow formats get fewer calls (about 5 s each, at least 5) so the whole bench stays bounded
-const timedCalls = Math.max(5, Math.min(calls, Math.floor(5000 / warmMs)));
-const latenciesMs: number[] = [];
-for (let i = 0; i < timedCalls; i++) {
-  const t0 = performance.now();
-  await session.run(feeds);
-  latenciesMs.push(performance.now() - t0);
+
+const MIN_STEPS = 3;
+
+function argmaxLast(r: ForwardResult, tokens: number): number {
+  const at = r.offset(0, tokens - 1);
+  let best = 0;
+  for (let v = 1; v < r.vocab; v++) if (r.logits[at + v] > r.logits[at + best]) best = v;
+  return best;
 }
-latenciesMs.sort((a, b) => a - b);
+
+const [dir, stepsArg, budgetArg, threadsArg, promptArg] = process.argv.slice(2);
+const maxSteps = Number(stepsArg), budgetMs = Number(budgetArg), promptTokens = Number(promptArg);
+const t0 = performance.now();
+const session = await DecoderSession.create(loadModelFolder(dir), { intraOpNumThreads: Number(threadsArg) });
+const loadMs = performance.now() - t0;
+// BOS, then fixed ids inside the 2048-token tokenizer's range
+const prompt = Array.from({ length: promptTokens }, (_, i) => (i === 0 ? 1 : 3 + ((i * 977) % 2000)));
+const t1 = performance.now();
+let r = await session.forward([prompt]);
+const prefillMs = performance.now() - t1;
+const generatedIds = [argmaxLast(r, prompt.length)];
+const stepMs: number[] = [];
+const started = performance.now();
+for (let i = 0; i <= maxSteps && (stepMs.length < MIN_STEPS || performance.now() - started < budgetMs); i++) {
+  const t = performance.now();
+  r = await session.forward([[generatedIds[generatedIds.length - 1]]], r.cache);
+  if (i > 0) stepMs.push(performance.now() - t); // step 0 warms up
+  generatedIds.push(argmaxLast(r, 1));
+}
+stepMs.sort((a, b) => a - b);
 const hwm = /^VmHWM:\s+(\d+) kB/m.exec(readFileSync('/proc/self/status', 'utf8'));
-console.log(JSON.stringify({ calls: timedCalls, medianMs: latenciesMs[Math.floor(timedCalls / 2)], bestMs: latenciesMs[0], peakRssBytes: hwm ? Number(hwm[1]) * 1024 : null }));
+const result: DecodeChildResult = {
+  loadMs, promptTokens, prefillMs, steps: stepMs.length, medianMs: stepMs[Math.floor(stepMs.length / 2)], bestMs: stepMs[0],
+  peakRssBytes: hwm ? Number(hwm[1]) * 1024 : null, generatedIds,
+};
+console.log(JSON.stringify(result));
 await session.release();

@@ -1,8 +1,9 @@
 /**
- * Item 4: batch-1 decode on a random-weight MatMul stack (not a full model; runners/synth)
- * in fp32, MatMulNBits 8/4/2 at accuracy_level 0 and 4, and W8A8: per-call latency,
- * calls/s, peak RSS of a child process, and achieved weight bytes/s against the machine's
- * copy bandwidth (the batch-1 roofline: every weight byte is read once per token).
+ * Item 4: batch-1 decode with the KV cache on a random-weight Llama (runners/synth) in
+ * fp32, MatMulNBits 8/4/2 at accuracy_level 0 and 4, and W8A8: per-token latency,
+ * tokens/s, peak RSS of a child process per format, and the weight bytes read per token ×
+ * tokens/s against the machine's copy bandwidth (the batch-1 roofline: every weight byte
+ * but the embedding table is read once per token; the embedding contributes one row).
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -10,60 +11,86 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InfraError } from '../core/errors.js';
-import { buildMatMulStack, type MatMulStackShape } from '../runners/synth/matmul-stack.js';
-import { convertStack, formatLabel, weightBytes, withAccuracyLevel, writeStackFolder, type StackFormat } from '../runners/synth/stack-variants.js';
+import { buildSynthLlama } from '../runners/synth/llama-graph.js';
+import type { LlamaShape } from '../runners/synth/llama-shape.js';
+import { convertModel, formatLabel, LM_HEAD_POLICY, SYNTH_FORMATS, weightBytes, withAccuracyLevel } from '../runners/synth/model-formats.js';
+import { writeSynthLlamaFolder } from '../runners/synth/synth-folder.js';
+import type { DecodeChildResult } from './decode-child.js';
+import type { OnnxModel } from '../runners/onnx/index.js';
 
 /** One format's figures. */
 export interface DecodeResult {
   readonly format: string;
+  /** All initializer bytes (≈ the folder's size). */
   readonly weightBytes: number;
-  readonly calls: number;
+  /** Bytes one decode step must read: weightBytes less the embedding table plus one row of it. */
+  readonly weightBytesPerToken: number;
+  /** Session creation in the child (reads the weights from disk or the page cache). */
+  readonly loadMs: number;
+  readonly promptTokens: number;
+  readonly prefillMs: number;
+  /** Timed decode steps (after one warm-up step). */
+  readonly steps: number;
   readonly medianMs: number;
   readonly bestMs: number;
-  readonly callsPerS: number;
+  /** 1000 / medianMs. */
+  readonly tokensPerS: number;
   readonly peakRssBytes: number | null;
+  /** weightBytesPerToken × tokensPerS / 1e9. */
   readonly weightGBPerS: number;
   /** weightGBPerS / copy bandwidth (GB/s). */
   readonly fractionOfCopyBandwidth: number;
+  /** The first greedy tokens (equal across formats only where quantization changes no argmax). */
+  readonly firstTokens: readonly number[];
 }
 
-/** The formats measured. */
-export const DECODE_FORMATS: readonly StackFormat[] = [
-  { kind: 'fp32' },
-  ...[8, 4, 2].flatMap((bits) => [0, 4].map((accuracyLevel) => ({ kind: 'nbits' as const, bits, accuracyLevel }))),
-  { kind: 'w8a8' },
-];
+/** Knobs of {@link decodeBenchmark}. */
+export interface DecodeOptions {
+  /** ORT intra-op threads of each child (default 1: measured faster than 2 here when the other core is busy). */
+  readonly intraOpNumThreads?: number;
+  /** Prompt length before decoding (default 16). */
+  readonly promptTokens?: number;
+  /** Timed-step budget per format in ms (default 8000; slow formats stop there, after at least 3 steps). */
+  readonly budgetMs?: number;
+}
 
-/** Builds the stack once, then times every format in its own child process. */
-export function decodeBenchmark(shape: MatMulStackShape, calls: number, copyGBPerS: number, log: (line: string) => void): DecodeResult[] {
+/** The model, as the benchmark report names it. */
+export const DECODE_MODEL = `random-weight Llama (runners/synth, KV cache), lm_head ${LM_HEAD_POLICY}`;
+
+/** Builds the fp32 Llama once, then times every format in its own child process, one at a time. */
+export function decodeBenchmark(shape: LlamaShape, steps: number, copyGBPerS: number, log: (line: string) => void, options: DecodeOptions = {}): DecodeResult[] {
+  const threads = options.intraOpNumThreads ?? 1;
+  const promptTokens = options.promptTokens ?? 16;
+  const budgetMs = options.budgetMs ?? 8000;
   const dir = mkdtempSync(join(tmpdir(), 'compbench-synth-'));
   const child = join(dirname(fileURLToPath(import.meta.url)), 'decode-child.js');
+  const embeddingBytes = 4 * shape.vocab * shape.hidden;
   try {
-    const base = buildMatMulStack(shape);
+    const t0 = performance.now();
+    const base = buildSynthLlama(shape);
+    log(`  built fp32 weights in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     const results: DecodeResult[] = [];
-    // MatMulNBits at another accuracy level reuses the packed weights of the same bit width
-    const packed = new Map<number, ReturnType<typeof convertStack>>();
-    for (const format of DECODE_FORMATS) {
+    // another accuracy level reuses the packed weights of the same bit width
+    let packed: { bits: number; model: OnnxModel } | undefined;
+    for (const format of SYNTH_FORMATS) {
       const label = formatLabel(format);
-      let model: ReturnType<typeof convertStack>;
-      if (format.kind === 'nbits') {
-        const same = packed.get(format.bits);
-        model = same ? withAccuracyLevel(same, format.accuracyLevel) : convertStack(base, format);
-        if (!same) packed.clear();
-        packed.set(format.bits, model);
-      } else {
-        model = convertStack(base, format);
-      }
+      let model: OnnxModel;
+      if (format.kind === 'nbits' && packed?.bits === format.bits) model = withAccuracyLevel(packed.model, format.accuracyLevel);
+      else model = convertModel(base, format);
+      if (format.kind === 'nbits') packed = { bits: format.bits, model };
       const bytes = weightBytes(model);
-      const file = writeStackFolder(model, join(dir, label), { ...shape, format: label });
-      const run = spawnSync(process.execPath, [child, file, String(shape.hidden), String(calls)], { encoding: 'utf8' });
-      rmSync(join(dir, label), { recursive: true, force: true });
+      const folder = join(dir, label);
+      writeSynthLlamaFolder(model, folder, shape, { format: label, lmHead: LM_HEAD_POLICY, weightBytes: bytes });
+      const run = spawnSync(process.execPath, [child, folder, String(steps), String(budgetMs), String(threads), String(promptTokens)], { encoding: 'utf8' });
+      rmSync(folder, { recursive: true, force: true });
       if (run.status !== 0) throw new InfraError(`decode child for ${label} exited ${run.status}: ${run.stderr.trim().split('\n').slice(-3).join(' | ')}`);
-      const m = JSON.parse(run.stdout.trim().split('\n').pop()!) as { calls: number; medianMs: number; bestMs: number; peakRssBytes: number | null };
-      const callsPerS = 1000 / m.medianMs;
-      const weightGBPerS = (bytes * callsPerS) / 1e9;
-      results.push({ format: label, weightBytes: bytes, ...m, callsPerS, weightGBPerS, fractionOfCopyBandwidth: weightGBPerS / copyGBPerS });
-      log(`  ${label}: ${(bytes / 1e6).toFixed(0)} MB, ${m.medianMs.toFixed(2)} ms/call, ${weightGBPerS.toFixed(2)} GB/s of weights`);
+      const m = JSON.parse(run.stdout.trim().split('\n').pop()!) as DecodeChildResult;
+      const perToken = bytes - embeddingBytes + 4 * shape.hidden;
+      const tokensPerS = 1000 / m.medianMs;
+      const weightGBPerS = (perToken * tokensPerS) / 1e9;
+      const { generatedIds, ...timing } = m;
+      results.push({ format: label, weightBytes: bytes, weightBytesPerToken: perToken, ...timing, tokensPerS, weightGBPerS, fractionOfCopyBandwidth: weightGBPerS / copyGBPerS, firstTokens: generatedIds.slice(0, 4) });
+      log(`  ${label}: ${(perToken / 1e6).toFixed(0)} MB/token, prefill ${m.promptTokens} in ${m.prefillMs.toFixed(0)} ms, ${m.medianMs.toFixed(1)} ms/token over ${m.steps} steps, ${weightGBPerS.toFixed(2)} GB/s of weights, peak RSS ${((m.peakRssBytes ?? 0) / 1e6).toFixed(0)} MB`);
     }
     return results;
   } finally {

@@ -2,7 +2,8 @@
  * Items 2 and 3: `compbench run` (runMatrix: worker pool, shards, result cache, run record)
  * on one model × suites with measurement off, timed end to end, against the same suites
  * answered in-process by one adapter (the forwards with no matrix around them); and the
- * matrix at 1 worker × 1 thread, 2 workers × 1 thread, 1 worker × 2 threads.
+ * matrix at 1 worker × 1 thread, 2 workers × 1 thread, 1 worker × 2 threads. The
+ * in-process run also records the time inside onnxruntime's run(): the raw-loop floor.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,6 +12,7 @@ import { packagePath } from '../core/paths.js';
 import { runMatrix } from '../runners/matrix/index.js';
 import { OnnxDecoderAdapter } from '../runners/onnx-adapter.js';
 import { answerRequests, buildRequests, loadSuite } from '../suites/index.js';
+import { installOrtRunTimer, ortRunTime, resetOrtRunTime } from './ort-run-time.js';
 
 /** One timed configuration. */
 export interface HarnessResult {
@@ -21,6 +23,8 @@ export interface HarnessResult {
   readonly instances: number;
   readonly durationS: number;
   readonly instancesPerS: number;
+  /** In-process runs only: seconds inside onnxruntime's run() and the number of calls. */
+  readonly ortRun?: { readonly seconds: number; readonly calls: number };
 }
 
 /** The fastest of `repeats` runs of `run` (the others absorb noise from other load on the machine). */
@@ -59,6 +63,8 @@ export async function timeMatrix(name: string, modelDir: string, suiteIds: reado
 
 /** The same suites answered in-process by one adapter (load included, like the matrix's workers). */
 export async function timeInProcess(name: string, modelDir: string, suiteIds: readonly string[], threads: number): Promise<HarnessResult> {
+  await installOrtRunTimer(join(modelDir, 'onnx', 'model.onnx'));
+  resetOrtRunTime();
   const t0 = performance.now();
   const adapter = await OnnxDecoderAdapter.load(modelDir, { intraOpNumThreads: threads });
   let instances = 0;
@@ -72,5 +78,5 @@ export async function timeInProcess(name: string, modelDir: string, suiteIds: re
     await adapter.dispose();
   }
   const durationS = (performance.now() - t0) / 1000;
-  return { name, suites: suiteIds, workers: 1, intraOpNumThreads: threads, instances, durationS, instancesPerS: instances / durationS };
+  return { name, suites: suiteIds, workers: 1, intraOpNumThreads: threads, instances, durationS, instancesPerS: instances / durationS, ortRun: ortRunTime() };
 }

@@ -5,9 +5,10 @@
 import { writeFileSync } from 'node:fs';
 import type { HardwareFingerprint } from '../core/run-record.js';
 import type { HarnessResult } from './harness.js';
+import type { ParallelCeiling } from './parallel-ceiling.js';
 import type { KernelResult } from './kernel-speed.js';
 import type { DecodeResult } from './decode.js';
-import type { MatMulStackShape } from '../runners/synth/matmul-stack.js';
+import type { LlamaShape } from '../runners/synth/llama-shape.js';
 import type { ScorerResult } from './scoring.js';
 
 /** Everything one `npm run bench` measured. */
@@ -17,10 +18,10 @@ export interface BenchResults {
   readonly quick: boolean;
   readonly hardware: HardwareFingerprint;
   readonly scoring?: { readonly model: string; readonly requestSet: string; readonly results: readonly ScorerResult[]; readonly speedupVsTransformers: number; readonly target: number };
-  readonly harness?: { readonly matrix: HarnessResult; readonly inProcess: HarnessResult; readonly fractionOfInProcess: number; readonly oneCell: { readonly matrix: HarnessResult; readonly inProcess: HarnessResult; readonly fractionOfInProcess: number }; readonly target: number };
-  readonly scaling?: { readonly results: readonly HarnessResult[]; readonly twoWorkersSpeedup: number; readonly twoThreadsSpeedup: number; readonly target: number };
+  readonly harness?: { readonly matrix: HarnessResult; readonly inProcess: HarnessResult; readonly fractionOfInProcess: number; readonly fractionOfOrtFloor: number; readonly oneCell: { readonly matrix: HarnessResult; readonly inProcess: HarnessResult; readonly fractionOfInProcess: number }; readonly target: number };
+  readonly scaling?: { readonly results: readonly HarnessResult[]; readonly twoWorkersSpeedup: number; readonly twoThreadsSpeedup: number; readonly target: number; readonly ceiling?: ParallelCeiling };
   readonly memoryBandwidth?: { readonly copyGBPerS: number; readonly readWriteGBPerS: number };
-  readonly decode?: { readonly model: string; readonly shape: MatMulStackShape; readonly intraOpNumThreads: number; readonly results: readonly DecodeResult[] };
+  readonly decode?: { readonly model: string; readonly shape: LlamaShape; readonly intraOpNumThreads: number; readonly results: readonly DecodeResult[] };
   readonly kernels?: { readonly header: string; readonly results: readonly KernelResult[] };
   readonly notReached: readonly string[];
 }
@@ -42,16 +43,25 @@ export function resultsMarkdown(r: BenchResults): string {
   }
   const head = ['| run | suites | workers × threads | instances | s | instances/s |', '|---|---|---|---:|---:|---:|'];
   if (r.harness) {
-    lines.push('## Harness overhead', '', `runMatrix (workers, shards, caches, run record; load included) reaches **${f(100 * r.harness.fractionOfInProcess, 0)}%** of the in-process adapter loop (target ≥ ${100 * r.harness.target}%); on the single cell ${r.harness.oneCell.matrix.suites.join(', ')}, where fixed costs dominate: ${f(100 * r.harness.oneCell.fractionOfInProcess, 0)}%.`, '', ...head, ...harnessRows([r.harness.inProcess, r.harness.matrix, r.harness.oneCell.inProcess, r.harness.oneCell.matrix]), '');
+    lines.push('## Harness overhead', '', `runMatrix (workers, shards, caches, run record; load included) reaches **${f(100 * r.harness.fractionOfInProcess, 0)}%** of the in-process adapter loop (target ≥ ${100 * r.harness.target}%); on the single cell ${r.harness.oneCell.matrix.suites.join(', ')}, where fixed costs dominate: ${f(100 * r.harness.oneCell.fractionOfInProcess, 0)}%. ` +
+      `Raw onnxruntime floor: the in-process run spent ${f(r.harness.inProcess.ortRun?.seconds ?? 0)} s inside session.run() (${r.harness.inProcess.ortRun?.calls ?? 0} calls), so a raw loop doing the same forwards takes at least that; runMatrix's wall time is ${f(100 * r.harness.fractionOfOrtFloor, 0)}% efficient against it (floor s / matrix s).`, '', ...head, ...harnessRows([r.harness.inProcess, r.harness.matrix, r.harness.oneCell.inProcess, r.harness.oneCell.matrix]), '');
   }
   if (r.scaling) {
-    lines.push('## Worker scaling', '', `2 workers × 1 thread: **${f(r.scaling.twoWorkersSpeedup)}×** of 1 × 1 (target ≥ ${r.scaling.target}×); 1 worker × 2 threads: ${f(r.scaling.twoThreadsSpeedup)}×.`, '', ...head, ...harnessRows(r.scaling.results), '');
+    lines.push('## Worker scaling', '', `2 workers × 1 thread: **${f(r.scaling.twoWorkersSpeedup)}×** of 1 × 1 (target ≥ ${r.scaling.target}×); 1 worker × 2 threads: ${f(r.scaling.twoThreadsSpeedup)}×.` +
+      (r.scaling.ceiling ? ` Hardware ceiling: the same scoring alone in one process took ${f(r.scaling.ceiling.aloneS)} s, two copies at once in two processes ${f(r.scaling.ceiling.togetherS)} s, so two cores give at most **${f(r.scaling.ceiling.speedup)}×** here; the matrix reaches ${f((100 * r.scaling.twoWorkersSpeedup) / r.scaling.ceiling.speedup, 0)}% of that.` : ''), '', ...head, ...harnessRows(r.scaling.results), '');
   }
   if (r.memoryBandwidth) lines.push('## Memory bandwidth', '', `Float64Array.set of 256 MiB: ${f(r.memoryBandwidth.copyGBPerS)} GB/s copied (${f(r.memoryBandwidth.readWriteGBPerS)} GB/s read + write).`, '');
   if (r.decode) {
     const d = r.decode;
-    lines.push('## Batch-1 decode (roofline)', '', `${d.model}; hidden ${d.shape.hidden}, ${d.shape.layers} layers, intermediate ${d.shape.intermediate}; ${d.intraOpNumThreads} intra-op thread; median of the timed calls; peak RSS of the child process. Roofline: weight bytes × calls/s over the copy bandwidth above; a copy reads and writes every byte, so a pure read stream can pass 100%.`, '', '| format | weights MB | ms/call | calls/s | weight GB/s | of copy bandwidth | peak RSS MB |', '|---|---:|---:|---:|---:|---:|---:|');
-    for (const x of d.results) lines.push(`| ${x.format} | ${f(x.weightBytes / 1e6, 0)} | ${f(x.medianMs)} | ${f(x.callsPerS, 1)} | ${f(x.weightGBPerS)} | ${f(100 * x.fractionOfCopyBandwidth, 0)}% | ${x.peakRssBytes === null ? 'n/a' : f(x.peakRssBytes / 1e6, 0)} |`);
+    lines.push(
+      '## Batch-1 decode with the KV cache (roofline)', '',
+      `${d.model}; hidden ${d.shape.hidden}, ${d.shape.layers} layers, intermediate ${d.shape.intermediate}, ${d.shape.heads} heads (${d.shape.kvHeads} KV), vocab ${d.shape.vocab}; ${d.intraOpNumThreads} intra-op thread, one child process per format. Each child prefills a prompt, then decodes greedily feeding back the present keys/values; ms/token is the median of the timed steps, peak RSS the child's VmHWM. Roofline: weight bytes read per token (all weights but the embedding table) × tokens/s over the copy bandwidth above; a copy reads and writes every byte, so a pure read stream can pass 100%.`, '',
+      '| format | weights MB | read/token MB | prefill ms (tokens) | ms/token | best ms | steps | tokens/s | weight GB/s | of copy bandwidth | peak RSS MB |',
+      '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    );
+    for (const x of d.results) {
+      lines.push(`| ${x.format} | ${f(x.weightBytes / 1e6, 0)} | ${f(x.weightBytesPerToken / 1e6, 0)} | ${f(x.prefillMs, 0)} (${x.promptTokens}) | ${f(x.medianMs, 1)} | ${f(x.bestMs, 1)} | ${x.steps} | ${f(x.tokensPerS, 2)} | ${f(x.weightGBPerS)} | ${f(100 * x.fractionOfCopyBandwidth, 0)}% | ${x.peakRssBytes === null ? 'n/a' : f(x.peakRssBytes / 1e6, 0)} |`);
+    }
     lines.push('');
   }
   if (r.kernels) {
