@@ -53,6 +53,8 @@ export interface SuiteRecord {
   /** Instances evaluated (after --limit). */
   readonly n: number;
   readonly metrics: readonly string[];
+  /** The suite's stated chance level (suite.json `chance`), when it has one. */
+  readonly chance?: { readonly metric: string; readonly value: number; readonly how: string };
 }
 
 /** One variant × suite cell; failures are values. */

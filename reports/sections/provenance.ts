@@ -33,8 +33,8 @@ export function provenanceSection({ record }: ReportInput): BuiltSection {
     }),
     table({
       id: 'suite-hashes',
-      columns: ['suite', 'version', 'kind', 'n', 'metrics', 'sha256'],
-      rows: record.suites.map((s) => [s.id, s.version, s.kind, { text: String(s.n), sort: s.n }, s.metrics.join(', '), s.hash]),
+      columns: ['suite', 'version', 'kind', 'n', 'metrics', 'chance level', 'sha256'],
+      rows: record.suites.map((s) => [s.id, s.version, s.kind, { text: String(s.n), sort: s.n }, s.metrics.join(', '), s.chance ? `${s.chance.metric} ${s.chance.value} (${s.chance.how})` : 'not stated', s.hash]),
     }),
     para('Resolved configuration:'),
     { kind: 'code', text: JSON.stringify(record.config, null, 2) },

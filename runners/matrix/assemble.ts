@@ -62,7 +62,16 @@ export function assembleCells(
 
 /** The run record's entry for a suite. */
 export function suiteRecord(suite: LoadedSuite): SuiteRecord {
-  return { id: suite.spec.id, version: suite.spec.version, kind: suite.spec.kind, hash: suite.hash, n: suite.instances.length, metrics: [...suite.spec.metrics] };
+  const chance = suite.spec.chance;
+  return {
+    id: suite.spec.id,
+    version: suite.spec.version,
+    kind: suite.spec.kind,
+    hash: suite.hash,
+    n: suite.instances.length,
+    metrics: [...suite.spec.metrics],
+    ...(chance ? { chance: { metric: chance.metric, value: chance.value, how: chance.how } } : {}),
+  };
 }
 
 /** Cuts a suite to its first `limit` instances. */
