@@ -1,18 +1,19 @@
 /**
- * Child of the parallel-ceiling benchmark: scores the multiple-choice request set
- * `repeats` times on the teacher with one intra-op thread and prints one JSON line with
- * the seconds it took (load and warm-up excluded).
+ * Child of the parallel-ceiling benchmark: answers every request of the given bundled
+ * suites on one model with one intra-op thread (the in-process loop of the harness
+ * benchmark, no matrix around it) and prints one JSON line with the seconds it took
+ * (model load and request building excluded).
  *
- *   node dist/bench/ceiling-child.js MODEL_DIR QUESTIONS REPEATS
+ *   node dist/bench/ceiling-child.js MODEL_DIR SUITE_ID...
  */
+import { packagePath } from '../core/paths.js';
 import { OnnxDecoderAdapter } from '../runners/onnx-adapter.js';
-import { multipleChoiceRequests } from './mc-requests.js';
+import { answerRequests, buildRequests, loadSuite } from '../suites/index.js';
 
-const [dir, questionsArg, repeatsArg] = process.argv.slice(2);
-const requests = multipleChoiceRequests(Number(questionsArg));
+const [dir, ...suiteIds] = process.argv.slice(2);
 const adapter = await OnnxDecoderAdapter.load(dir, { intraOpNumThreads: 1 });
-await adapter.loglikelihood(requests.slice(0, 8));
+const items = suiteIds.map((id) => buildRequests(loadSuite(packagePath('suites', id))));
 const t0 = performance.now();
-for (let i = 0; i < Number(repeatsArg); i++) await adapter.loglikelihood(requests);
+for (const it of items) await answerRequests(adapter, it);
 console.log(JSON.stringify({ seconds: (performance.now() - t0) / 1000 }));
 await adapter.dispose();

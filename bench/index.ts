@@ -48,8 +48,8 @@ const oneCell = await fastestOf(repeats, () => timeMatrix('matrix 1 worker × 1 
 const inProcessCell = await fastestOf(repeats, () => timeInProcess('in-process adapter, one cell', teacher, cell, 1));
 for (const r of [one, two, twoThreads, inProcess, oneCell, inProcessCell]) log(`  ${r.name}: ${r.instances} instances, ${r.instancesPerS.toFixed(1)} instances/s`);
 
-log('parallel ceiling: the same scoring in 1 process, then in 2 processes at once');
-const ceiling = await parallelCeiling(teacher, quick ? 100 : 300, 3, 2);
+log('parallel ceiling: the in-process loop over every suite in 1 process, then in 2 processes at once');
+const ceiling = await parallelCeiling(teacher, allSuites, 2);
 log(`  alone ${ceiling.aloneS.toFixed(2)} s, two at once ${ceiling.togetherS.toFixed(2)} s: ${ceiling.speedup.toFixed(2)}×`);
 
 log('memory bandwidth');

@@ -48,7 +48,7 @@ export function resultsMarkdown(r: BenchResults): string {
   }
   if (r.scaling) {
     lines.push('## Worker scaling', '', `2 workers × 1 thread: **${f(r.scaling.twoWorkersSpeedup)}×** of 1 × 1 (target ≥ ${r.scaling.target}×); 1 worker × 2 threads: ${f(r.scaling.twoThreadsSpeedup)}×.` +
-      (r.scaling.ceiling ? ` Hardware ceiling: the same scoring alone in one process took ${f(r.scaling.ceiling.aloneS)} s, two copies at once in two processes ${f(r.scaling.ceiling.togetherS)} s, so two cores give at most **${f(r.scaling.ceiling.speedup)}×** here; the matrix reaches ${f((100 * r.scaling.twoWorkersSpeedup) / r.scaling.ceiling.speedup, 0)}% of that.` : ''), '', ...head, ...harnessRows(r.scaling.results), '');
+      (r.scaling.ceiling ? ` Hardware ceiling on this workload: the bare in-process loop over the same suites alone in one process took ${f(r.scaling.ceiling.aloneS)} s, two copies at once in two processes ${f(r.scaling.ceiling.togetherS)} s, so two cores give at most **${f(r.scaling.ceiling.speedup)}×** here; the matrix reaches ${f((100 * r.scaling.twoWorkersSpeedup) / r.scaling.ceiling.speedup, 0)}% of that.` : ''), '', ...head, ...harnessRows(r.scaling.results), '');
   }
   if (r.memoryBandwidth) lines.push('## Memory bandwidth', '', `Float64Array.set of 256 MiB: ${f(r.memoryBandwidth.copyGBPerS)} GB/s copied (${f(r.memoryBandwidth.readWriteGBPerS)} GB/s read + write).`, '');
   if (r.decode) {
