@@ -40,11 +40,11 @@ const allSuites = bundledSuiteIds();
 const cell = ['fairness-people'];
 const repeats = 2;
 log(`harness + scaling: teacher × ${allSuites.length} suites, fastest of ${repeats}`);
-const one = await fastestOf(repeats, () => timeMatrix('matrix 1 worker × 1 thread', teacher, allSuites, 1, 1, 100));
-const two = await fastestOf(repeats, () => timeMatrix('matrix 2 workers × 1 thread', teacher, allSuites, 2, 1, 100));
-const twoThreads = await fastestOf(repeats, () => timeMatrix('matrix 1 worker × 2 threads', teacher, allSuites, 1, 2, 100));
+const one = await fastestOf(repeats, () => timeMatrix('matrix 1 worker × 1 thread', teacher, allSuites, 1, 1, 128));
+const two = await fastestOf(repeats, () => timeMatrix('matrix 2 workers × 1 thread', teacher, allSuites, 2, 1, 128));
+const twoThreads = await fastestOf(repeats, () => timeMatrix('matrix 1 worker × 2 threads', teacher, allSuites, 1, 2, 128));
 const inProcess = await fastestOf(repeats, () => timeInProcess('in-process adapter, answerRequests', teacher, allSuites, 1));
-const oneCell = await fastestOf(repeats, () => timeMatrix('matrix 1 worker × 1 thread, one cell', teacher, cell, 1, 1, 100));
+const oneCell = await fastestOf(repeats, () => timeMatrix('matrix 1 worker × 1 thread, one cell', teacher, cell, 1, 1, 128));
 const inProcessCell = await fastestOf(repeats, () => timeInProcess('in-process adapter, one cell', teacher, cell, 1));
 for (const r of [one, two, twoThreads, inProcess, oneCell, inProcessCell]) log(`  ${r.name}: ${r.instances} instances, ${r.instancesPerS.toFixed(1)} instances/s`);
 

@@ -168,7 +168,7 @@ function resolveExecution(e: Partial<ExecutionSettings>, workersFlag: number | u
   return {
     workers,
     intraOpNumThreads: e.intraOpNumThreads ?? Math.max(1, Math.floor(cores / workers)),
-    shardSize: e.shardSize ?? 100,
+    shardSize: e.shardSize ?? 128,
     cellTimeoutS: e.cellTimeoutS ?? 1800,
   };
 }

@@ -72,7 +72,7 @@ test('defaults fill absent fields; flags override; paths are relative to the con
   assert.is(c.limit, 7);
   assert.is(c.seed, 1234);
   assert.is(c.execution.workers, 1);
-  assert.is(c.execution.shardSize, 100);
+  assert.is(c.execution.shardSize, 128);
   assert.is(c.cacheDir, join(file, '..', 'cache'));
   assert.is(c.suites[0], packagePath('suites', 'reasoning'));
   assert.ok(c.methods.length > 0, 'methods come from the default');
