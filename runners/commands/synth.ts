@@ -12,7 +12,8 @@ import { integerFlag, parseFlags } from './parse-flags.js';
 export const SYNTH_USAGE = `usage: compbench synth --out DIR --hidden H --layers L [options]
   Writes DIR: a random-weight Llama (LlamaForCausalLM config.json, the bundled 2048-token
   tokenizer, onnx/model.onnx + model.onnx.data with a KV cache, synth.json). It loads like
-  any exported model (compbench run --model x=DIR) but its text is noise: it is for timing.
+  any exported model (a run config's "models" entry, compbench generate --model DIR), but
+  its text is noise: it is for timing.
   --hidden H        model width, 32..16384, a multiple of 32
   --layers L        decoder layers, 1..256
   --intermediate I  MLP width, a multiple of 32 (default 8H/3 rounded up to 256: 5632 at H 2048)
