@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { packagePath, sharedExternalDir } from '../../core/paths.js';
-import { evaluateModels } from '../../runners/run/evaluate-models.js';
+import { runMatrix } from '../../runners/matrix/index.js';
 import { chartJsSource } from '../../reports/html/assets.js';
 import { REPORT_SECTION_IDS, renderReport } from '../../reports/render.js';
 import { INJECTIONS, writeFixtureRun } from './fixtures.js';
@@ -91,10 +91,10 @@ test('render time of the example report (stories260k × 2, --limit 5; printed, n
   const suiteDirs = readdirSync(packagePath('suites'), { withFileTypes: true })
     .filter((d) => d.isDirectory() && existsSync(packagePath('suites', d.name, 'suite.json')))
     .map((d) => packagePath('suites', d.name));
-  const { record, instances } = await evaluateModels({ models: [{ id: 'a', dir: model }, { id: 'b', dir: model }], suiteDirs, limit: 5, seed: 1234, intraOpNumThreads: 2 }, () => {});
   mkdirSync(runDir, { recursive: true });
-  writeFileSync(join(runDir, 'run.json'), JSON.stringify(record, null, 2));
-  writeFileSync(join(runDir, 'instances.jsonl'), instances.map((l) => JSON.stringify(l)).join('\n') + '\n');
+  const configFile = join(root, 'config.json');
+  writeFileSync(configFile, JSON.stringify({ models: [{ id: 'a', dir: model }, { id: 'b', dir: model }], baseline: 'a', methods: [], suites: suiteDirs, limit: 5, seed: 1234, measurement: { enabled: false }, execution: { workers: 1 } }));
+  const { record } = await runMatrix({ configFile, outDir: runDir, resume: false, cacheDir: join(root, 'cache') }, () => {});
   const result = await renderReport(runDir);
   console.log(`render time of the example report (stories260k ×2, ${record.suites.length} suites, --limit 5): ${result.durationMs.toFixed(0)} ms, ${result.files.length} files`);
   assert.ok(existsSync(join(runDir, 'report', 'report.html')));
