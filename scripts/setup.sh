@@ -6,7 +6,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need_apt=()
-if ! pkg-config --exists cairo pangocairo libjpeg librsvg-2.0 pixman-1 2>/dev/null; then
+# libgif ships no pkg-config file: check its header.
+if ! pkg-config --exists cairo pangocairo libjpeg librsvg-2.0 pixman-1 2>/dev/null || [ ! -f /usr/include/gif_lib.h ]; then
   need_apt+=(libcairo2-dev libpango1.0-dev libjpeg-dev libgif-dev librsvg2-dev libpixman-1-dev pkg-config)
 fi
 if [ ! -x /usr/bin/chromium ] && [ "${COMPBENCH_SKIP_CHROMIUM:-0}" != "1" ]; then
