@@ -6,3 +6,4 @@ export * from './stats/index.js';
 export * from './jsonl.js';
 export * from './schemas/index.js';
 export * from './run-record.js';
+export * from './text.js';

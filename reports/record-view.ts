@@ -1,4 +1,5 @@
 import type { CellRecord, MeasurementRecord, RunRecord, VariantRecord } from '../core/run-record.js';
+import type { PairedDelta } from '../core/stats/paired.js';
 
 /**
  * Typed views of the plain-JSON aggregates a run record carries (written by suites/,
@@ -39,15 +40,8 @@ export interface MetricView {
   readonly worstCase: SummaryView | null;
 }
 
-/** Δ = variant − baseline with its paired 95% interval. */
-export interface DeltaView {
-  readonly n: number;
-  readonly baselineMean: number;
-  readonly variantMean: number;
-  readonly delta: number;
-  readonly low: number;
-  readonly high: number;
-}
+/** Δ = variant − baseline with its paired 95% interval (core/stats' PairedDelta, as stored). */
+export type DeltaView = PairedDelta;
 
 /** Right→wrong / wrong→right flips and McNemar's p. */
 export interface FlipView {

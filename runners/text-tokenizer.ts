@@ -1,5 +1,6 @@
 import { Tokenizer } from '@huggingface/tokenizers';
 import { InputError, messageOf } from '../core/errors.js';
+import { commonPrefixLength } from '../core/text.js';
 
 /** Prompt tokens re-decoded before the generated ones, so the decoder sees the right left context (leading spaces). */
 const DECODE_ANCHOR_TOKENS = 8;
@@ -68,8 +69,7 @@ export class TextTokenizer {
     const moved = context.slice(trimmed.length);
     const ctx = contextIds ? [...contextIds] : this.encode(trimmed);
     const whole = this.encode(trimmed + moved + continuation);
-    let common = 0;
-    while (common < ctx.length && common < whole.length && ctx[common] === whole[common]) common++;
+    const common = commonPrefixLength(ctx, whole);
     if (common === ctx.length || common < this.prefixIds.length) return { contextIds: ctx, continuationIds: whole.slice(ctx.length) };
     return { contextIds: whole.slice(0, common), continuationIds: whole.slice(common) };
   }

@@ -2,6 +2,7 @@
  * A seeded pseudo-random generator (mulberry32) and helpers built on it. Every random
  * choice in the corpus goes through one of these, so a seed fixes the corpus bytes.
  */
+import { createRng as createCoreRng } from '../../core/rng.js';
 
 /** A deterministic random source: `next()` returns a float in [0, 1). */
 export interface Rng {
@@ -13,16 +14,9 @@ export interface Rng {
   pick<T>(items: readonly T[]): T;
 }
 
-/** Creates a mulberry32 generator from a 32-bit integer seed. */
+/** Creates a mulberry32 generator (core/rng.ts's stream) from a 32-bit integer seed. */
 export function createRng(seed: number): Rng {
-  let state = seed >>> 0;
-  const next = (): number => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = createCoreRng(seed).next;
   return {
     next,
     int: (lo, hi) => lo + Math.floor(next() * (hi - lo + 1)),

@@ -8,6 +8,7 @@
  *   yes/no, multiple-choice options): one over the number of options;
  * - text (perplexity): a byte-unigram model fitted to the training text, in bits per byte.
  */
+import { normalizeAnswer } from '../../core/text.js';
 import type { SuiteRow } from './types.js';
 
 /** A suite's chance level on one metric, stored in suite.json as `chance`. */
@@ -18,11 +19,6 @@ export interface ChanceLevel {
   readonly bySlice?: { readonly tag: string; readonly values: Readonly<Record<string, number>> };
   /** How the value was computed, one sentence. */
   readonly how: string;
-}
-
-/** Lower case, punctuation removed, spaces collapsed: enough to compare gold answers with each other. */
-function normalizeAnswer(text: string): string {
-  return text.toLowerCase().replace(/[^\p{L}\p{N}\s]/gu, '').replace(/\s+/gu, ' ').trim();
 }
 
 function round4(x: number): number {

@@ -6,6 +6,7 @@
 import { uniformTokenNllChance } from './chance.js';
 import type { WordTokenCounter } from './word-tokens.js';
 import { InfraError } from '../../core/errors.js';
+import { findWord } from '../../core/text.js';
 import { createRng, shuffled, subSeed } from '../corpus/rng.js';
 import type { TargetWordRecord } from '../corpus/word-counts.js';
 import { wilsonHalfWidth } from './ci.js';
@@ -55,9 +56,9 @@ function beforeTarget(row: SuiteRow): string {
 
 /** Where `word` first occurs in `text` as a whole word (as the rolling kind finds it), or throws. */
 function findWholeWord(text: string, word: string): number {
-  const m = new RegExp(`(?<![\\p{L}\\p{N}])${word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\p{L}\\p{N}])`, 'u').exec(text);
-  if (!m) throw new InfraError(`rare-words: '${word}' is not a whole word of '${text}'`);
-  return m.index;
+  const at = findWord(text, word);
+  if (at < 0) throw new InfraError(`rare-words: '${word}' is not a whole word of '${text}'`);
+  return at;
 }
 
 /** The `rare-words` suite. */

@@ -6,6 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { packagePath } from '../../core/paths.js';
+import { commonPrefixLength } from '../../core/text.js';
 import { runtimeTokenizer } from '../tokenizer/encode-corpus.js';
 
 /** Token counts of target words, and the vocabulary they are drawn from. */
@@ -26,11 +27,8 @@ export function bundledWordTokenCounter(): WordTokenCounter {
   return {
     vocabSize,
     count(before, word) {
-      const ctx = encode(before.trimEnd());
       const whole = encode(before + word);
-      let common = 0;
-      while (common < ctx.length && ctx[common] === whole[common]) common++;
-      return whole.length - common;
+      return whole.length - commonPrefixLength(encode(before.trimEnd()), whole);
     },
   };
 }

@@ -50,7 +50,7 @@ export async function synthCommand(args: readonly string[], out: (line: string) 
     out(SYNTH_USAGE);
     return 0;
   }
-  if (!values.out) throw new InputError('synth needs --out DIR (a new or empty folder outside the repository), e.g. --out /tmp/synth-llama');
+  if (!values.out) throw new InputError('synth needs --out DIR (a new or empty folder outside the repository), e.g. --out ../synth-llama');
   if (values.hidden === undefined || values.layers === undefined) throw new InputError('synth needs --hidden H and --layers L, e.g. --hidden 2048 --layers 8');
   const format = parseSynthFormat(values.format ?? 'fp32');
   const hidden = integerFlag('hidden', values.hidden, 0);

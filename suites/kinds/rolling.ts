@@ -1,18 +1,11 @@
+import { findWord } from '../../core/text.js';
 import type { RollingOutcome } from '../metrics/types.js';
 import type { SuiteRequest } from '../spec.js';
 import { renderTemplate } from '../template.js';
 import { answerAliases } from './answers.js';
 import { expectResponses, fieldPath, type FieldProblem, type KindDef } from './common.js';
 
-/**
- * Where `word` first occurs in `text` as a whole word (not inside a longer word), or -1.
- * Exported for tests.
- */
-export function findWord(text: string, word: string): number {
-  const escaped = word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  const m = new RegExp(`(?<![\\p{L}\\p{N}])${escaped}(?![\\p{L}\\p{N}])`, 'u').exec(text);
-  return m ? m.index : -1;
-}
+export { findWord };
 
 function targetsOf(fields: Readonly<Record<string, unknown>>, field: string | undefined): string[] {
   return field === undefined ? [] : (answerAliases(fields[field]) ?? []);
