@@ -5,6 +5,7 @@
  * loglikelihood pair. Feeds the rare-words chance level.
  */
 import { readFileSync } from 'node:fs';
+import { InfraError, messageOf } from '../../core/errors.js';
 import { packagePath } from '../../core/paths.js';
 import { commonPrefixLength } from '../../core/text.js';
 import { runtimeTokenizer } from '../tokenizer/encode-corpus.js';
@@ -19,8 +20,14 @@ export interface WordTokenCounter {
 /** The counter of the bundled tokenizer (`datasets/corpus/tokenizer/`). */
 export function bundledWordTokenCounter(): WordTokenCounter {
   const dir = packagePath('datasets', 'corpus', 'tokenizer');
-  const json = JSON.parse(readFileSync(`${dir}/tokenizer.json`, 'utf8')) as { model: { vocab: Record<string, number> }; added_tokens?: unknown[] };
-  const config = JSON.parse(readFileSync(`${dir}/tokenizer_config.json`, 'utf8')) as object;
+  let json: object;
+  let config: object;
+  try {
+    json = JSON.parse(readFileSync(`${dir}/tokenizer.json`, 'utf8')) as object;
+    config = JSON.parse(readFileSync(`${dir}/tokenizer_config.json`, 'utf8')) as object;
+  } catch (e) {
+    throw new InfraError(`cannot read the bundled tokenizer in ${dir} (${messageOf(e)}); rebuild it with build-corpus`);
+  }
   const tok = runtimeTokenizer(json, config);
   const encode = (text: string): number[] => (text === '' ? [] : tok.encode(text, { add_special_tokens: false }).ids);
   const vocabSize = Math.max(...tok.get_vocab(true).values()) + 1;
