@@ -41,6 +41,45 @@ export interface VariantRecord {
   readonly sizeBytes: number;
   /** Teacher-student lineage: the variant this one was distilled from, if any. */
   readonly distilledFrom?: string;
+  /** Packed kernels and their settings, from compression.json (absent for reference/simulated). */
+  readonly kernels?: KernelSummary;
+  /** The packed variant checked against its simulated twin on this machine (absent: nothing packed to check). */
+  readonly selfCheck?: SelfCheckRecord;
+}
+
+/** What executes a packed variant's weights. */
+export interface KernelSummary {
+  /** ORT ops, e.g. `com.microsoft.MatMulNBits`, `DynamicQuantizeLinear+MatMulInteger+Cast+Mul`. */
+  readonly ops: readonly string[];
+  readonly accuracyLevel?: number;
+  /** W8A8: MatMulInteger operand types (`u8s8`, `u8u8`) and why this form was chosen. */
+  readonly int8Operands?: string;
+  readonly int8Reason?: string;
+}
+
+/**
+ * A packed variant's logits on a fixed probe against its simulated twin, on the machine
+ * that ran it. `invalid`: the kernel computes something else here; the variant's cells
+ * are not scored and the gate fails it.
+ */
+export interface SelfCheckRecord {
+  readonly version: number;
+  readonly state: 'passed' | 'invalid';
+  /** The packed form whose bound applies (e.g. `MatMulNBits accuracy_level 4`). */
+  readonly form: string;
+  /** What the twin computes. */
+  readonly twin: string;
+  /** ‖packed − twin‖₂ / ‖twin‖₂ over the probe's logits. */
+  readonly relRmsError: number;
+  readonly maxAbsLogitDiff: number;
+  /** The form's bound on relRmsError. */
+  readonly bound: number;
+  readonly probe: { readonly rows: number; readonly tokens: number; readonly seed: number };
+  readonly machine: { readonly key: string; readonly cpuModel: string; readonly cpuFlags: readonly string[]; readonly onnxruntime: string };
+  readonly checkedAt: string;
+  readonly durationMs: number;
+  /** True when this machine's stored result was reused instead of re-running the probe. */
+  readonly reused?: boolean;
 }
 
 /** A suite evaluated in the run. */

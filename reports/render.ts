@@ -16,6 +16,7 @@ import { flipsSection } from './sections/flips.js';
 import { gateSection } from './sections/gate.js';
 import { heatmapSection } from './sections/heatmap.js';
 import { historySection, type HistoryResult } from './sections/history.js';
+import { kernelsSection } from './sections/kernels.js';
 import { knowledgeSection } from './sections/knowledge.js';
 import { measurementsSection } from './sections/measurements.js';
 import { paretoSection } from './sections/pareto.js';
@@ -50,7 +51,7 @@ export interface RenderResult {
 
 /** Section ids of report.html, in page order (the browser test checks each is present). */
 export const REPORT_SECTION_IDS = [
-  'gate', 'heatmap', 'pareto', 'knowledge', 'rare-words', 'fairness', 'flips', 'perplexity', 'distill', 'measurements', 'provenance', 'history',
+  'gate', 'heatmap', 'pareto', 'knowledge', 'rare-words', 'fairness', 'flips', 'perplexity', 'distill', 'measurements', 'kernels', 'provenance', 'history',
 ] as const;
 
 /** The report's sections and charts, in page order. */
@@ -66,6 +67,7 @@ export function buildSections(input: ReportInput, history: HistoryResult, previo
     perplexitySection(input),
     distillSection(input),
     measurementsSection(input),
+    kernelsSection(input),
     provenanceSection(input),
     historySection(history),
   ];

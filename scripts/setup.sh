@@ -13,6 +13,11 @@ fi
 if [ ! -x /usr/bin/chromium ] && [ "${COMPBENCH_SKIP_CHROMIUM:-0}" != "1" ]; then
   need_apt+=(chromium)
 fi
+# QEMU user mode emulates an AVX2-only CPU (no VNNI) so the tests exercise the saturating
+# uint8×int8 kernel the W8A8 self-check must refuse (test/runners/compress/self-check).
+if [ "$(uname -m)" = "x86_64" ] && ! command -v qemu-x86_64 >/dev/null; then
+  need_apt+=(qemu-user)
+fi
 if ((${#need_apt[@]})); then
   SUDO=""
   if [ "$(id -u)" != "0" ]; then SUDO="sudo"; fi

@@ -1,5 +1,6 @@
 import { list, para, table, type Section } from '../document.js';
 import { formatBytes } from '../format.js';
+import { selfCheckLine } from '../sections/kernels.js';
 import { configSeeds } from '../sections/provenance.js';
 import type { ChangeContext } from './context.js';
 import { screeningSentence } from './screening.js';
@@ -30,6 +31,8 @@ export function modificationSection({ record, variant }: ChangeContext): Section
     blocks: [
       list([
         `method: ${variant.method}; execution form: ${variant.executionForm}`,
+        ...(variant.kernels ? [`packed kernels: ${variant.kernels.ops.join(', ')}${variant.kernels.accuracyLevel !== undefined ? `, accuracy_level ${variant.kernels.accuracyLevel}` : ''}${variant.kernels.int8Operands ? `; W8A8 operands ${variant.kernels.int8Operands} (${variant.kernels.int8Reason ?? ''})` : ''}`] : []),
+        `kernel self-check on the evaluating machine: ${selfCheckLine(variant)}`,
         `parameters: ${JSON.stringify(variant.params)}`,
         `bits: ${p.bits ?? 'n/a'}; group size: ${p.groupSize ?? p.group ?? 'n/a'}; sparsity: ${p.sparsity ?? 'n/a'}`,
         `calibration data: ${calibration.length > 0 ? calibration.map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`).join(', ') : 'none recorded (the method uses no calibration, or the run did not record it)'}`,

@@ -29,13 +29,28 @@ const NEEDS_BASELINE_SUMMARY: ReadonlySet<string> = new Set(['relative_drop', 'a
  * memory rule on a simulated variant under `simulated: "skip"`) do not fail the gate.
  */
 export function evaluateGate(record: RunRecord, policy: GatePolicy, policySource: PolicySource): GateVerdict {
-  const rules = policy.rules.flatMap((rule) => evaluateRule(record, policy, rule));
+  const rules = [...hardwareRules(record), ...policy.rules.flatMap((rule) => evaluateRule(record, policy, rule))];
   return {
     verdict: rules.some((r) => r.verdict === 'fail') ? 'fail' : 'pass',
     policySource: policySource.source,
     policySha256: policySource.sha256,
     rules,
   };
+}
+
+/**
+ * Built in, whatever the policy says: a packed variant whose kernel disagreed with its
+ * simulated twin on the machine that ran it fails (its figures describe a broken kernel).
+ */
+function hardwareRules(record: RunRecord): GateRuleResult[] {
+  return record.variants.flatMap((v) => {
+    const c = v.selfCheck;
+    if (!c || c.state !== 'invalid') return [];
+    return [{
+      rule: 'builtin.self-check', kind: 'self-check', variantId: v.id, value: c.relRmsError, bound: c.bound, verdict: 'fail',
+      reason: `invalid on this hardware: ${c.form} vs its simulated twin, relative logit error ${c.relRmsError.toExponential(2)} > ${c.bound} on ${c.machine.cpuModel}`,
+    } satisfies GateRuleResult];
+  });
 }
 
 function evaluateRule(record: RunRecord, policy: GatePolicy, rule: GateRule): GateRuleResult[] {

@@ -2,6 +2,7 @@ import { InputError } from '../../core/errors.js';
 import { packagePath } from '../../core/paths.js';
 import { assertMethodId, type ParamValue } from '../../kernels/index.js';
 import type { CompressSpec, ExecutionForm } from '../compress/spec.js';
+import { describeSelfCheck, selfCheckVariant } from '../compress/self-check.js';
 import { compressModel } from '../compress/variants.js';
 import { integerFlag, parseFlags } from './parse-flags.js';
 
@@ -95,5 +96,9 @@ export async function compressCommand(args: readonly string[], out: (line: strin
     threads: Math.max(1, integerFlag('threads', values.threads, 1)),
   });
   out(`${outDir}: ${record.method} ${JSON.stringify(record.params)} form ${record.execution.form}, ${record.compressed.weights} weights, ${record.sizeBytes} bytes (base ${record.baseSizeBytes}), ${(record.timingsMs.total / 1000).toFixed(1)} s`);
-  return 0;
+  if (record.execution.int8Operands) out(`${outDir}: W8A8 operands ${record.execution.int8Operands.form}: ${record.execution.int8Operands.reason}`);
+  // A packed kernel is checked on the machine that built it; exit 1 when it is wrong here.
+  const check = record.execution.form === 'packed' ? await selfCheckVariant(outDir, { threads: Math.max(1, integerFlag('threads', values.threads, 1)), reuse: false }) : undefined;
+  if (check) out(`${outDir}: ${describeSelfCheck(check)}`);
+  return check?.state === 'invalid' ? 1 : 0;
 }

@@ -5,6 +5,7 @@
  */
 import type { MatMulIntegerWeights, MatMulNBitsTensors } from '../../kernels/index.js';
 import type { OnnxAttribute, OnnxModel, OnnxNode } from '../onnx/onnx-types.js';
+import type { Int8Form, Int8FormChoice } from './int8-form.js';
 import { byteTensor, floatTensor, putInitializer, type TargetMatMul } from './model-graph.js';
 
 /** ONNX AttributeProto.AttributeType codes used here. */
@@ -61,6 +62,10 @@ export function emitMatMulNBits(model: OnnxModel, target: TargetMatMul, t: MatMu
 export interface W8A8OpRecord {
   readonly op: 'DynamicQuantizeLinear+MatMulInteger+Cast+Mul';
   readonly weight: 'int8 symmetric';
+  /** How the int8 codes are stored for MatMulInteger: int8 (U8S8) or shifted by 128 into uint8 (U8U8). */
+  readonly operands: Int8Form;
+  /** Why this CPU got that form (int8-form.ts). */
+  readonly operandsReason: string;
   readonly weightScales: 'per-column' | 'per-tensor';
   readonly activation: 'uint8 asymmetric per tensor, dynamic';
 }
@@ -72,11 +77,13 @@ export interface W8A8OpRecord {
  *   acc = MatMulInteger(x_q, B int8 (K,N), x_zp, b_zp)          // int32 (…,N)
  *   y = Cast(acc → float) · (x_s · b_scale)                      // b_scale (N,) or (1,)
  */
-export function emitW8A8(model: OnnxModel, target: TargetMatMul, w: MatMulIntegerWeights): { nodes: OnnxNode[]; record: W8A8OpRecord } {
+export function emitW8A8(model: OnnxModel, target: TargetMatMul, w: MatMulIntegerWeights, int8: Int8FormChoice): { nodes: OnnxNode[]; record: W8A8OpRecord } {
   const base = target.weight;
   const p = (s: string): string => `${base}.w8a8.${s}`;
-  putInitializer(model, byteTensor(p('B'), [w.K, w.N], w.B, true));
-  putInitializer(model, byteTensor(p('b_zero_point'), [w.bZeroPoint.length], w.bZeroPoint, true));
+  const signed = int8.form === 'u8s8';
+  // U8U8: b + 128 and zp + 128 keep every difference b − zp, so the products are the same integers.
+  putInitializer(model, byteTensor(p('B'), [w.K, w.N], signed ? w.B : shiftToUint8(w.B), signed));
+  putInitializer(model, byteTensor(p('b_zero_point'), [w.bZeroPoint.length], signed ? w.bZeroPoint : shiftToUint8(w.bZeroPoint), signed));
   putInitializer(model, floatTensor(p('b_scale'), [w.bScale.length], w.bScale));
   const out = target.node.output![0];
   const name = target.node.name ?? base;
@@ -88,10 +95,15 @@ export function emitW8A8(model: OnnxModel, target: TargetMatMul, w: MatMulIntege
     { name: `${name}/Rescale`, op_type: 'Mul', input: [p('acc_float'), p('scale')], output: [out] },
   ];
   const record: W8A8OpRecord = {
-    op: 'DynamicQuantizeLinear+MatMulInteger+Cast+Mul', weight: 'int8 symmetric',
+    op: 'DynamicQuantizeLinear+MatMulInteger+Cast+Mul', weight: 'int8 symmetric', operands: int8.form, operandsReason: int8.reason,
     weightScales: w.bScale.length === w.N && w.N > 1 ? 'per-column' : 'per-tensor', activation: 'uint8 asymmetric per tensor, dynamic',
   };
   return { nodes, record };
+}
+
+/** int8 codes + 128 as uint8 bytes (−128 → 0, 127 → 255). */
+export function shiftToUint8(v: Int8Array): Uint8Array {
+  return Uint8Array.from(v, (x) => x + 128);
 }
 
 /** Replaces node `old` in the graph's node list by `nodes` (same position: keeps topological order). */

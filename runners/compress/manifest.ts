@@ -14,6 +14,7 @@ import type { OnnxModel } from '../onnx/onnx-types.js';
 import { int64ToNumber } from '../onnx/tensor-data.js';
 import type { LayerStats } from './apply-method.js';
 import type { CalibrationProvenance } from './calibration-set.js';
+import type { Int8FormChoice } from './int8-form.js';
 import type { ExecutionForm } from './spec.js';
 import type { StructuredLayerRecord } from './structured-surgery.js';
 import type { OpRecord, ScalingRecord } from './surgery.js';
@@ -40,6 +41,8 @@ export interface CompressionRecord {
     readonly ops: readonly OpRecord[];
     /** MatMulNBits accuracy_level when MatMulNBits is used. */
     readonly accuracyLevel?: number;
+    /** W8A8 only: MatMulInteger operand types chosen for the CPU that built it, and why. */
+    readonly int8Operands?: Int8FormChoice;
     /** How AWQ/SmoothQuant input scales were folded. */
     readonly inputScalings: readonly ScalingRecord[];
     readonly note: string;
@@ -74,9 +77,11 @@ export function countParameters(model: OnnxModel): ParameterCounts {
         const v = new Float32Array(Uint8Array.from(raw).buffer);
         for (const x of v) if (x !== 0) nonZero++;
       } else nonZero += count;
-    } else if (t.data_type === OnnxDataType.INT8 && /\.w8a8\.B$/u.test(t.name ?? '')) {
+    } else if ((t.data_type === OnnxDataType.INT8 || t.data_type === OnnxDataType.UINT8) && /\.w8a8\.B$/u.test(t.name ?? '')) {
       total += count;
-      if (raw) for (const x of raw) if (x !== 0) nonZero++;
+      // U8U8 stores code + 128: zero is 128 there.
+      const zero = t.data_type === OnnxDataType.UINT8 ? 128 : 0;
+      if (raw) for (const x of raw) if (x !== zero) nonZero++;
     }
   }
   for (const n of model.graph?.node ?? []) {

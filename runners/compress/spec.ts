@@ -5,6 +5,7 @@
  */
 import { InputError } from '../../core/errors.js';
 import type { MethodId, ParamValue } from '../../kernels/index.js';
+import type { Int8FormChoice } from './int8-form.js';
 import type { TargetMatMul } from './model-graph.js';
 
 /** How a variant runs. */
@@ -19,6 +20,8 @@ export interface CompressSpec {
   readonly form?: ExecutionForm;
   /** MatMulNBits accuracy_level (0 = fp32 compute, 4 = int8 activations); default 4. */
   readonly accuracyLevel?: number;
+  /** W8A8 MatMulInteger operands; default: chosen from this CPU's flags (int8-form.ts). Part of the variant's cache key. */
+  readonly int8?: Int8FormChoice;
   /** Also compress the output head (lm_head). Default false. */
   readonly includeHead?: boolean;
 }

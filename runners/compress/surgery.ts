@@ -6,6 +6,7 @@
 import { packMatMulNBits } from '../../kernels/index.js';
 import type { OnnxModel, OnnxNode } from '../onnx/onnx-types.js';
 import type { InputScaling, WeightOutcome } from './apply-method.js';
+import type { Int8FormChoice } from './int8-form.js';
 import { emitMatMulNBits, emitW8A8, insertBefore, replaceNode, type NBitsOpRecord, type W8A8OpRecord } from './emit-ops.js';
 import { consumers, dimsOf, dropUnusedInitializers, floatTensor, initializerMap, producers, putInitializer, weightValues, type SurgeryModel } from './model-graph.js';
 import { nbitsBlockSize } from './spec.js';
@@ -27,7 +28,9 @@ export type OpRecord = NBitsOpRecord | W8A8OpRecord;
  * Applies scalings, then outcomes, to `m.model` in place (scalings first: they rewire the
  * MatMuls' inputs, which the packed ops then read); returns what was used.
  */
-export function applySurgery(m: SurgeryModel, outcomes: readonly WeightOutcome[], scalings: readonly InputScaling[], accuracyLevel: number): { ops: OpRecord[]; scalings: ScalingRecord[] } {
+export function applySurgery(
+  m: SurgeryModel, outcomes: readonly WeightOutcome[], scalings: readonly InputScaling[], accuracyLevel: number, int8: Int8FormChoice,
+): { ops: OpRecord[]; scalings: ScalingRecord[] } {
   const model = m.model;
   const records = scalings.map((s) => applyInputScaling(model, s, (name) => weightValues(m, name)));
   const ops: OpRecord[] = [];
@@ -38,7 +41,7 @@ export function applySurgery(m: SurgeryModel, outcomes: readonly WeightOutcome[]
     } else if (o.kind === 'nbits') {
       ops.push(emitMatMulNBits(model, t, packMatMulNBits(o.quantized, nbitsBlockSize(o.quantized.granularity, t.K) ?? o.quantized.groupSize), accuracyLevel));
     } else {
-      const { nodes, record } = emitW8A8(model, t, o.weights);
+      const { nodes, record } = emitW8A8(model, t, o.weights, int8);
       replaceNode(model, t.node, nodes);
       ops.push(record);
     }

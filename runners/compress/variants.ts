@@ -12,6 +12,7 @@ import { buildCalibrationSet, type CalibrationSet, type CalibrationSpec } from '
 import { captureActivations, type Activations } from './capture.js';
 import { countParameters, COMPRESSION_RECORD_VERSION, kernelVersion, type CompressionRecord } from './manifest.js';
 import { findTargets, inlineExternalData, openSurgeryModel, requireTargets, weightValues } from './model-graph.js';
+import { chooseInt8Form } from './int8-form.js';
 import { checkAccuracyLevel, DEFAULT_ACCURACY_LEVEL, packedUnavailable, resolveForm, type CompressSpec, type ExecutionForm } from './spec.js';
 import { applyStructured, type HeadConfig, type StructuredResult } from './structured-surgery.js';
 import { applySurgery, type OpRecord, type ScalingRecord } from './surgery.js';
@@ -56,6 +57,7 @@ export async function compressModel(modelDir: string, spec: CompressSpec, outDir
   }
   const form = resolveForm(spec, packedUnavailable(spec.method, params, targets));
   const accuracyLevel = checkAccuracyLevel(spec.accuracyLevel ?? DEFAULT_ACCURACY_LEVEL);
+  const int8 = spec.int8 ?? chooseInt8Form();
   const weights = new Map(targets.map((t) => [t.weight, weightValues(m, t.weight)]));
   const calStart = performance.now();
   let activations: Activations | undefined;
@@ -74,18 +76,19 @@ export async function compressModel(modelDir: string, spec: CompressSpec, outDir
     layers = structured.layers;
   } else {
     const result: MethodResult = applyMethod(spec.method, params, form, { targets, weights, activations });
-    ({ ops, scalings } = applySurgery(m, result.outcomes, result.scalings, accuracyLevel));
+    ({ ops, scalings } = applySurgery(m, result.outcomes, result.scalings, accuracyLevel, int8));
     layers = result.layers;
   }
   const { onnxBytes } = writeVariant(m.dir, out, m.model, { externalData: options.externalData ?? m.hadExternalData, configPatch: structured?.configPatch });
   const compressionMs = performance.now() - kStart;
   const usesNBits = ops.some((o) => o.op === 'com.microsoft.MatMulNBits');
+  const usesW8A8 = ops.some((o) => o.op !== 'com.microsoft.MatMulNBits');
   const record: CompressionRecord = {
     schemaVersion: COMPRESSION_RECORD_VERSION,
     method: spec.method,
     params,
     execution: {
-      form, ops, ...(usesNBits ? { accuracyLevel } : {}), inputScalings: scalings,
+      form, ops, ...(usesNBits ? { accuracyLevel } : {}), ...(usesW8A8 ? { int8Operands: int8 } : {}), inputScalings: scalings,
       note: formNote(spec.method, form),
     },
     calibration: calib?.provenance ?? null,

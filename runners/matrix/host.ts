@@ -10,17 +10,17 @@
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
 import { messageOf } from '../../core/errors.js';
-import { failedResult, type CompressResult, type ShardResult, type WorkerTask } from './shard.js';
+import { failedResult, type AnyWorkerResult, type WorkerTask } from './shard.js';
 
 /** A message from the parent. */
 export type HostRequest = { readonly type: 'task'; readonly id: number; readonly task: WorkerTask } | { readonly type: 'close' };
 /** A message to the parent. */
-export type HostReply = { readonly type: 'ready' } | { readonly type: 'done'; readonly id: number; readonly result: ShardResult | CompressResult };
+export type HostReply = { readonly type: 'ready' } | { readonly type: 'done'; readonly id: number; readonly result: AnyWorkerResult };
 
 const workers = Number(process.env.COMPBENCH_WORKERS ?? '1');
 // No task timeouts, AbortSignals or destroy() with tasks in flight: terminating a worker
 // inside session.run() aborts the process. close() below waits for running tasks.
-const pool = new Piscina<WorkerTask, ShardResult | CompressResult>({
+const pool = new Piscina<WorkerTask, AnyWorkerResult>({
   filename: fileURLToPath(new URL('./worker.js', import.meta.url)),
   minThreads: workers,
   maxThreads: workers,

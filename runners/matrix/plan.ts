@@ -4,6 +4,7 @@
  */
 import { InputError, messageOf } from '../../core/errors.js';
 import { validateParams, type MethodId, type ParamValue } from '../../kernels/index.js';
+import { chooseInt8Form } from '../compress/int8-form.js';
 import type { CompressSpec } from '../compress/spec.js';
 import { METHOD_ENTRY_KEYS, type MethodEntry, type ResolvedRunConfig } from './config.js';
 
@@ -43,6 +44,8 @@ export function planVariants(config: ResolvedRunConfig): VariantPlan[] {
           ...(entry.form ? { form: entry.form } : {}),
           ...(entry.accuracyLevel !== undefined ? { accuracyLevel: entry.accuracyLevel } : {}),
           ...(entry.includeHead !== undefined ? { includeHead: entry.includeHead } : {}),
+          // W8A8 operands depend on this CPU; resolved here so the form is in the variant's cache key.
+          ...(entry.method === 'smoothquant' ? { int8: chooseInt8Form() } : {}),
         };
         out.push({ id: `${model.id}/${entry.id ?? variantSlug(entry.method, params, entry.form)}`, model: model.id, baseDir: model.dir, compress: spec });
       }

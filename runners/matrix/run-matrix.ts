@@ -14,6 +14,7 @@ import { hardwareFingerprint } from '../hardware.js';
 import { resolveMeasureSettings, type MeasureSettings } from '../measure/index.js';
 import { harnessVersion } from '../run/harness-version.js';
 import { buildVariants } from './build-variants.js';
+import { selfCheckVariants } from './self-check-step.js';
 import { assembleCells, limitSuite, suiteRecord, type CellOutcome, type InstanceLine } from './assemble.js';
 import { loadRunConfig, type ResolvedRunConfig } from './config.js';
 import { executeShards, type ShardJob } from './executor.js';
@@ -77,7 +78,7 @@ export async function runMatrix(options: MatrixOptions, log: (line: string) => v
   const { workers, intraOpNumThreads } = config.execution;
   log(`run ${state.runId}: ${plans.length} variants × ${suites.length} suites, ${workers} workers × ${intraOpNumThreads} threads, cache ${config.cacheDir}`);
 
-  const variants = await buildVariants(plans, config, log);
+  const variants = await selfCheckVariants(await buildVariants(plans, config, log), config, log);
 
   const cells = new Map<string, CellState>();
   const jobs: ShardJob<{ cell: string; file: string }, ShardTask>[] = [];

@@ -3,6 +3,7 @@
  * suite file and instance ids, which variant folder, and the settings. The worker loads
  * the suite and the model itself.
  */
+import type { SelfCheckRecord } from '../../core/run-record.js';
 import type { InstanceRecord } from '../../suites/index.js';
 import type { CalibrationSpec } from '../compress/calibration-set.js';
 import type { CompressSpec } from '../compress/spec.js';
@@ -45,10 +46,24 @@ export type CompressResult =
   | { readonly state: 'ok'; readonly durationMs: number }
   | { readonly state: 'failed'; readonly error: string; readonly inputError: boolean; readonly durationMs: number };
 
+/** Check a packed variant against its simulated twin on this machine (compress/self-check.ts). */
+export interface SelfCheckTask {
+  readonly kind: 'selfcheck';
+  readonly variantDir: string;
+  readonly threads: number;
+}
+
+/** What a self-check produced (`record` absent: nothing packed to check). */
+export type SelfCheckResult =
+  | { readonly state: 'ok'; readonly record?: SelfCheckRecord; readonly durationMs: number }
+  | { readonly state: 'failed'; readonly error: string; readonly durationMs: number };
+
 /** Any task a worker runs. */
-export type WorkerTask = ShardTask | CompressTask;
+export type WorkerTask = ShardTask | CompressTask | SelfCheckTask;
 /** The result of a {@link WorkerTask} (by its kind). */
-export type WorkerResult<T extends WorkerTask> = T extends ShardTask ? ShardResult : CompressResult;
+export type WorkerResult<T extends WorkerTask> = T extends ShardTask ? ShardResult : T extends CompressTask ? CompressResult : SelfCheckResult;
+/** Any worker result. */
+export type AnyWorkerResult = ShardResult | CompressResult | SelfCheckResult;
 
 /** Splits ids into shards of at most `size`, as evenly as possible. */
 export function splitShards<T>(items: readonly T[], size: number): T[][] {
@@ -74,6 +89,8 @@ export function testFaultFor(variantId: string, suiteId: string, env: string | u
 
 /** The failure value of a task of either kind (a crash, a rejected worker). */
 export function failedResult<T extends WorkerTask>(task: T, error: string): WorkerResult<T> {
-  const result: ShardResult | CompressResult = task.kind === 'compress' ? { state: 'failed', error, inputError: false, durationMs: 0 } : { state: 'failed', error, records: [], durationMs: 0 };
+  const result: AnyWorkerResult = task.kind === 'compress'
+    ? { state: 'failed', error, inputError: false, durationMs: 0 }
+    : task.kind === 'selfcheck' ? { state: 'failed', error, durationMs: 0 } : { state: 'failed', error, records: [], durationMs: 0 };
   return result as WorkerResult<T>;
 }

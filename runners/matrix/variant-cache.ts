@@ -9,7 +9,7 @@ import { existsSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from '../../core/errors.js';
 import { packagePath } from '../../core/paths.js';
-import type { ExecutionForm, VariantRecord } from '../../core/run-record.js';
+import type { ExecutionForm, KernelSummary, VariantRecord } from '../../core/run-record.js';
 import { METHODS, validateParams } from '../../kernels/index.js';
 import { kernelVersion } from '../compress/manifest.js';
 import { hashModelFiles } from '../run/model-hash.js';
@@ -44,7 +44,7 @@ export function variantHash(plan: VariantPlan, config: ResolvedRunConfig): strin
   const c = plan.compress;
   const params = validateParams(c.method, c.params ?? {});
   const sorted = Object.fromEntries(Object.entries(params).sort(([a], [b]) => a.localeCompare(b)));
-  const key = { base, method: c.method, params: sorted, form: c.form ?? null, accuracyLevel: c.accuracyLevel ?? null, includeHead: c.includeHead ?? false, calibration: calibrationKey(config, c.method), kernel: kernelVersion() };
+  const key = { base, method: c.method, params: sorted, form: c.form ?? null, accuracyLevel: c.accuracyLevel ?? null, includeHead: c.includeHead ?? false, int8: c.int8?.form ?? null, calibration: calibrationKey(config, c.method), kernel: kernelVersion() };
   return createHash('sha256').update(JSON.stringify(key)).digest('hex');
 }
 
@@ -97,9 +97,22 @@ export function finishVariant(slot: VariantSlot, build?: { readonly error: strin
   const manifest = JSON.parse(readFileSync(join(slot.dir, 'compression.json'), 'utf8')) as {
     method: string;
     params: Record<string, unknown>;
-    execution: { form: ExecutionForm };
+    execution: { form: ExecutionForm; ops?: { op: string }[]; accuracyLevel?: number; int8Operands?: { form: string; reason: string } };
   };
   const files = hashModelFiles(join(slot.dir, 'onnx'));
-  const record: VariantRecord = { ...common, method: manifest.method, params: manifest.params, executionForm: manifest.execution.form, dir: slot.dir, modelSha256: files.sha256, sizeBytes: files.sizeBytes };
+  const record: VariantRecord = {
+    ...common, method: manifest.method, params: manifest.params, executionForm: manifest.execution.form, dir: slot.dir, modelSha256: files.sha256, sizeBytes: files.sizeBytes,
+    ...(manifest.execution.form === 'packed' ? { kernels: kernelSummary(manifest.execution) } : {}),
+  };
   return { state: 'ready', plan, record, hash: slot.hash, dir: slot.dir, fromCache: !slot.needsBuild };
+}
+
+/** The packed kernels of a variant, for the run record. */
+function kernelSummary(e: { ops?: { op: string }[]; accuracyLevel?: number; int8Operands?: { form: string; reason: string } }): KernelSummary {
+  const ops = [...new Set((e.ops ?? []).map((o) => o.op))];
+  return {
+    ops: ops.length > 0 ? ops : ['fp32 MatMul (smaller matrices)'],
+    ...(e.accuracyLevel !== undefined ? { accuracyLevel: e.accuracyLevel } : {}),
+    ...(e.int8Operands ? { int8Operands: e.int8Operands.form, int8Reason: e.int8Operands.reason } : {}),
+  };
 }

@@ -7,9 +7,10 @@
 import { InputError, messageOf } from '../../core/errors.js';
 import type { ModelAdapter } from '../../core/requests.js';
 import { answerRequests, buildRequests, loadSuite, scoreInstances, type InstanceRecord, type LoadedSuite } from '../../suites/index.js';
+import { selfCheckVariant } from '../compress/self-check.js';
 import { compressModel } from '../compress/variants.js';
 import { OnnxDecoderAdapter } from '../onnx-adapter.js';
-import type { CompressResult, CompressTask, ShardResult, ShardTask, WorkerTask } from './shard.js';
+import type { AnyWorkerResult, CompressResult, CompressTask, SelfCheckResult, SelfCheckTask, ShardResult, ShardTask, WorkerTask } from './shard.js';
 
 /** Sessions kept per worker (least recently used is released first). */
 const MAX_SESSIONS = 3;
@@ -59,8 +60,20 @@ function poisoned(model: ModelAdapter): ModelAdapter {
 }
 
 /** The worker's entry: a shard of a cell, or the compression of a variant. */
-export default async function runTask(task: WorkerTask): Promise<ShardResult | CompressResult> {
-  return task.kind === 'compress' ? runCompress(task) : runShard(task);
+export default async function runTask(task: WorkerTask): Promise<AnyWorkerResult> {
+  if (task.kind === 'compress') return runCompress(task);
+  if (task.kind === 'selfcheck') return runSelfCheck(task);
+  return runShard(task);
+}
+
+async function runSelfCheck(task: SelfCheckTask): Promise<SelfCheckResult> {
+  const start = performance.now();
+  try {
+    const record = await selfCheckVariant(task.variantDir, { threads: task.threads });
+    return { state: 'ok', ...(record ? { record } : {}), durationMs: performance.now() - start };
+  } catch (e) {
+    return { state: 'failed', error: messageOf(e), durationMs: performance.now() - start };
+  }
 }
 
 async function runCompress(task: CompressTask): Promise<CompressResult> {

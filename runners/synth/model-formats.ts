@@ -7,6 +7,7 @@
 import { matMulIntegerWeights, packMatMulNBits, quantizeRtn, quantizeWeightInt8 } from '../../kernels/index.js';
 import type { OnnxModel } from '../onnx/index.js';
 import { emitMatMulNBits, emitW8A8, replaceNode } from '../compress/emit-ops.js';
+import { chooseInt8Form } from '../compress/int8-form.js';
 import { dropUnusedInitializers, findTargets, initializerMap } from '../compress/model-graph.js';
 
 /** A weight format. */
@@ -46,6 +47,7 @@ export function convertModel(base: OnnxModel, f: SynthFormat): OnnxModel {
   const model = cloneSharingWeights(base);
   if (f.kind === 'fp32') return model;
   const inits = initializerMap(model);
+  const int8 = chooseInt8Form();
   for (const t of findTargets(model, { includeHead: true })) {
     const raw = inits.get(t.weight)!.raw_data!;
     // W (K,N) row-major; a view when aligned (no gigabyte copies), else a copy
@@ -55,7 +57,7 @@ export function convertModel(base: OnnxModel, f: SynthFormat): OnnxModel {
       emitMatMulNBits(model, t, packMatMulNBits(q, NBITS_BLOCK), f.accuracyLevel);
     } else {
       const q = quantizeWeightInt8(W, t.K, t.N, 'channel');
-      const { nodes } = emitW8A8(model, t, matMulIntegerWeights({ K: t.K, N: t.N, ...q, weightZeroPoints: new Int8Array(t.N) }));
+      const { nodes } = emitW8A8(model, t, matMulIntegerWeights({ K: t.K, N: t.N, ...q, weightZeroPoints: new Int8Array(t.N) }), int8);
       replaceNode(model, t.node, nodes);
     }
   }

@@ -1,5 +1,5 @@
 /** Helpers for runner tests: locating the shared models and building small fixtures in temp dirs. */
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { packagePath, sharedExternalDir } from '../../core/paths.js';
@@ -25,6 +25,14 @@ export function teacherDir(what: string): string | undefined {
     // absent until the teacher is trained
   }
   console.log(`SKIP ${what}: datasets/models/teacher not found (not trained yet)`);
+  return undefined;
+}
+
+/** The bundled student's folder (0.95 M parameters: the cheapest real model for checks). */
+export function studentDir(what: string): string | undefined {
+  const dir = packagePath('datasets', 'models', 'student');
+  if (existsSync(join(dir, 'onnx', 'model.onnx'))) return dir;
+  console.log(`SKIP ${what}: datasets/models/student not found`);
   return undefined;
 }
 

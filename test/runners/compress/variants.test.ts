@@ -31,8 +31,10 @@ function maxAbsDiff(a: Float32Array, b: Float32Array): number {
   return d;
 }
 
-function calibration(): { textFile: string; nSequences: number; seqLen: number } {
-  return { textFile: join(sharedExternalDir()!, 'datasets', 'tinystories_sample.txt'), nSequences: 4, seqLen: 64 };
+/** TinyStories text for stories260k; the bundled corpus (the default) when ../shared is absent. */
+function calibration(): { textFile?: string; nSequences: number; seqLen: number } {
+  const ext = sharedExternalDir();
+  return { ...(ext ? { textFile: join(ext, 'datasets', 'tinystories_sample.txt') } : {}), nSequences: 4, seqLen: 64 };
 }
 
 /** Compresses `spec` packed and simulated; returns the max |Δ logit| between the two and the records. */

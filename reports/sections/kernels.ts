@@ -1,0 +1,42 @@
+import type { VariantRecord } from '../../core/run-record.js';
+import { numCell, para, table, type Block } from '../document.js';
+import type { BuiltSection, ReportInput } from './built.js';
+
+/** One line about a variant's packed kernel check, for the report and the change record. */
+export function selfCheckLine(v: VariantRecord): string {
+  const c = v.selfCheck;
+  if (!c) return v.executionForm === 'packed' ? 'no quantized kernel to check (fp32 matrices)' : 'not applicable (no packed kernel)';
+  const fig = `relative logit error ${c.relRmsError.toExponential(2)} vs bound ${c.bound}, max |Δlogit| ${c.maxAbsLogitDiff.toExponential(2)}`;
+  const where = `on ${c.machine.cpuModel}, onnxruntime ${c.machine.onnxruntime}${c.reused ? ', stored result of this machine' : ''}`;
+  return `${c.state === 'passed' ? 'passed' : 'INVALID ON THIS HARDWARE'}: ${c.form} vs ${c.twin}: ${fig} ${where}`;
+}
+
+/** The packed kernels each variant ran and their check against the simulated twin on this machine. */
+export function kernelsSection({ record }: ReportInput): BuiltSection {
+  const packed = record.variants.filter((v) => v.executionForm === 'packed');
+  const invalid = packed.filter((v) => v.selfCheck?.state === 'invalid');
+  const blocks: Block[] = [];
+  if (packed.length === 0) blocks.push(para('No packed variant in this run: every figure comes from fp32 or simulated (dequantized) weights.'));
+  else if (invalid.length > 0) {
+    blocks.push(para(`${invalid.length} packed variant(s) computed something else than their simulated twin on this machine and were refused, not scored: ${invalid.map((v) => v.id).join(', ')}. The gate fails them.`, 'bad'));
+  } else blocks.push(para('Every packed variant agreed with its simulated twin on this machine within its form\'s bound.', 'ok'));
+  blocks.push(para('Each packed variant runs a fixed probe (2 rows × 32 seeded token ids) and its simulated twin: MatMulNBits against the dequantized fp32 weights, the W8A8 chain against an fp32 emulation that computes the same integer products exactly (so a saturating uint8×int8 kernel is caught). The bound belongs to the form: accuracy_level 0 is the same fp32 GEMM (≈ exact), level 4 quantizes activations to int8 per block (measured bound).'));
+  if (packed.length > 0) {
+    blocks.push(table({
+      id: 'kernel-checks',
+      columns: ['variant', 'ops', 'accuracy level', 'W8A8 operands', 'self-check', 'relative logit error', 'bound', 'max |Δlogit|'],
+      rows: packed.map((v) => {
+        const k = v.kernels;
+        const c = v.selfCheck;
+        return [
+          v.id, k?.ops.join(', ') ?? 'unknown', k?.accuracyLevel === undefined ? '-' : String(k.accuracyLevel),
+          k?.int8Operands ? `${k.int8Operands} (${k.int8Reason ?? ''})` : '-',
+          c ? (c.state === 'passed' ? 'passed' : 'INVALID ON THIS HARDWARE') : 'not applicable',
+          c ? numCell(c.relRmsError.toExponential(2), c.relRmsError) : '-', c ? String(c.bound) : '-',
+          c ? numCell(c.maxAbsLogitDiff.toExponential(2), c.maxAbsLogitDiff) : '-',
+        ];
+      }),
+    }));
+  }
+  return { section: { id: 'kernels', title: 'Packed kernels on this hardware', blocks }, charts: [] };
+}
