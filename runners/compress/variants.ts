@@ -5,7 +5,7 @@
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from '../../core/errors.js';
-import { METHODS, assertMethodId, validateParams, type ParamValue } from '../../kernels/index.js';
+import { assertMethodId, calibrationNeeded, validateParams, type ParamValue } from '../../kernels/index.js';
 import { loadModelFolder } from '../model-folder.js';
 import { applyMethod, AWQ_SEARCH_SAMPLE, type LayerStats, type MethodResult } from './apply-method.js';
 import { buildCalibrationSet, type CalibrationSet, type CalibrationSpec } from './calibration-set.js';
@@ -45,15 +45,12 @@ export async function compressModel(modelDir: string, spec: CompressSpec, outDir
   inlineExternalData(m);
   const targets = findTargets(m.model, { includeHead: spec.includeHead });
   requireTargets(targets, m);
-  const info = METHODS[spec.method];
-  const calib: CalibrationSet | undefined = info.needsCalibration || info.usesCalibration
+  const raw = spec.params ?? {};
+  const params = validateParams(spec.method, raw) as Record<string, ParamValue>;
+  const calib: CalibrationSet | undefined = calibrationNeeded(spec.method, params)
     ? buildCalibrationSet(options.calibration ?? {}, folder.tokenizer)
     : undefined;
-  const raw = spec.params ?? {};
-  let params: Record<string, ParamValue> = {};
-  for (const K of new Set(targets.map((t) => t.K))) {
-    params = validateParams(spec.method, raw, { K, ...(calib ? { calibrationTokens: calib.provenance.tokens } : {}) }) as Record<string, ParamValue>;
-  }
+  if (calib) validateParams(spec.method, raw, { calibrationTokens: calib.provenance.tokens });
   const form = resolveForm(spec, packedUnavailable(spec.method, params, targets));
   const accuracyLevel = checkAccuracyLevel(spec.accuracyLevel ?? DEFAULT_ACCURACY_LEVEL);
   const weights = new Map(targets.map((t) => [t.weight, weightValues(m, t.weight)]));

@@ -20,7 +20,8 @@ test('bad input: one line, exit 2', () => {
   writeFileSync(notDir, 'x');
   assertOneLineError(cli('compress', '--model', dir, '--method', 'rtn', '--bits', '9', '--out', out), /bits must be an integer from 2 to 8, got 9/);
   assertOneLineError(cli('compress', '--model', dir, '--method', 'rtn', '--bits', '1', '--out', out), /from 2 to 8, got 1/);
-  assertOneLineError(cli('compress', '--model', dir, '--method', 'rtn', '--group', '48', '--out', out), /group 48 does not divide K = 64/);
+  assertOneLineError(cli('compress', '--model', dir, '--method', 'rtn', '--group', '0', '--out', out), /rtn: group must be 'channel' or 'tensor' or a positive integer group size, got 0/);
+  assertOneLineError(cli('compress', '--model', dir, '--method', 'rtn', '--group', '48', '--form', 'packed', '--out', out), /no packed form: MatMulNBits needs a group that is a power of 2 ≥ 16/);
   assertOneLineError(cli('compress', '--model', dir, '--method', 'magnitude', '--sparsity', '1', '--out', out), /sparsity must be a number in \[0, 1\), got 1/);
   assertOneLineError(cli('compress', '--model', dir, '--method', 'nm', '--pattern', '4:4', '--out', out), /pattern 4:4 is invalid; N must be smaller than M/);
   assertOneLineError(cli('compress', '--model', dir, '--method', 'gptq', '--calib', empty, '--out', out), /calibration set is empty/);
@@ -57,7 +58,7 @@ test('compresses stories260k: summary line, exit 0, compression.json written', (
   const out = join(tempDir('cli-ok'), 'rtn4');
   const r = cli('compress', '--model', dir, '--method', 'rtn', '--bits', '4', '--sym', '--out', out);
   assert.is(r.code, 0, r.stderr);
-  assert.match(r.stdout, /rtn \{"bits":4,"symmetric":true,"group":"channel"\} form packed, 35 weights/);
+  assert.match(r.stdout, /rtn \{"bits":4,"symmetric":true,"symGrid":"full","group":"channel"\} form packed, 35 weights/);
   assert.ok(statSync(join(out, 'compression.json')).isFile());
 });
 

@@ -91,7 +91,7 @@ test('compression.json records method, ops, calibration, sizes, counts, hashes',
   await compressModel(dir, { method: 'gptq', params: { bits: 4 } }, out, { calibration: calibration() });
   const r = JSON.parse(readFileSync(join(out, 'compression.json'), 'utf8')) as CompressionRecord;
   assert.is(r.method, 'gptq');
-  assert.equal(r.params, { bits: 4, symmetric: false, group: 'channel', damp: 0.01, blockSize: 128, actOrder: false, staticGroups: false });
+  assert.equal(r.params, { bits: 4, symmetric: false, symGrid: 'full', group: 'channel', damp: 0.01, blockSize: 128, actOrder: false, staticGroups: false });
   assert.is(r.execution.form, 'packed');
   assert.is(r.execution.accuracyLevel, 4);
   // stories260k: K = 64 → block 64; K = 172 (down_proj) → block 128, two blocks, the last padded.
