@@ -11,6 +11,7 @@ import { applyMethod, AWQ_SEARCH_SAMPLE, type LayerStats, type MethodResult } fr
 import { buildCalibrationSet, type CalibrationSet, type CalibrationSpec } from './calibration-set.js';
 import { captureActivations, type Activations } from './capture.js';
 import { countParameters, COMPRESSION_RECORD_VERSION, kernelVersion, type CompressionRecord } from './manifest.js';
+import { groupingRecord, quantGridRecord } from './grid-record.js';
 import { findTargets, inlineExternalData, openSurgeryModel, requireTargets, weightValues } from './model-graph.js';
 import { checkAccuracyLevel, DEFAULT_ACCURACY_LEVEL, packedUnavailable, resolveForm, type CompressSpec, type ExecutionForm } from './spec.js';
 import { applyStructured, type HeadConfig, type StructuredResult } from './structured-surgery.js';
@@ -86,6 +87,8 @@ export async function compressModel(modelDir: string, spec: CompressSpec, outDir
       note: formNote(spec.method, form),
     },
     calibration: calib?.provenance ?? null,
+    ...optional('quantGrid', quantGridRecord(spec.method, params)),
+    ...optional('grouping', groupingRecord(spec.method, params, targets.map((t) => t.K))),
     ...(spec.method === 'awq' ? { kernelOptions: AWQ_SEARCH_SAMPLE } : {}),
     compressed: { weights: targets.length, includeHead: spec.includeHead ?? false, embeddings: 'fp32' },
     layers,
@@ -100,6 +103,10 @@ export async function compressModel(modelDir: string, spec: CompressSpec, outDir
   };
   writeFileSync(join(out, 'compression.json'), `${JSON.stringify(record, null, 2)}\n`);
   return { outDir: out, record };
+}
+
+function optional<K extends string, V>(key: K, v: V | undefined): { [P in K]?: V } {
+  return (v === undefined ? {} : { [key]: v }) as { [P in K]?: V };
 }
 
 function round(ms: number): number {
