@@ -60,11 +60,12 @@ function maxRelDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
 }
 
 type Case = readonly [bits: number, K: number, group: number | 'channel', level: number, grid?: 'asym' | 'full' | 'narrow'];
-// K = 172 (stories260k's down_proj) with groups 16/32/64: the last group holds 12, 12 and 44 rows.
+// K = 172 (stories260k's down_proj) with groups 16/32/64: the last group holds 12, 12 and 44 rows;
+// group 256 > K: one partial group (and one padded block of 256) per column.
 const CASES: readonly Case[] = [
   [4, 64, 32, 0], [4, 172, 'channel', 0], [2, 64, 16, 0], [8, 128, 64, 0], [4, 64, 32, 4], [2, 64, 32, 4], [8, 64, 32, 4],
   [4, 172, 32, 0], [4, 172, 64, 0], [2, 172, 32, 0], [8, 172, 16, 0], [4, 172, 32, 0, 'full'], [4, 172, 32, 0, 'narrow'],
-  [2, 172, 64, 0, 'narrow'], [4, 172, 32, 4], [4, 172, 64, 4, 'narrow'],
+  [2, 172, 64, 0, 'narrow'], [4, 172, 32, 4], [4, 172, 64, 4, 'narrow'], [4, 172, 256, 0], [4, 172, 256, 4],
 ];
 
 for (const [bits, K, group, level, grid = 'asym'] of CASES) {
