@@ -12,6 +12,7 @@
 import { InputError } from '../core/errors.js';
 import { outputErrorRatio, weightErrorStats } from './error-stats.js';
 import { columnAbsStats } from './matmul.js';
+import { gridKind, type GridKind, type SymGrid } from './quant-grid.js';
 import { checkBits, quantizeGroups } from './rtn.js';
 import { calibrationTokens, checkGroupSize, checkShape } from './shapes.js';
 import type { ErrorStats, QuantizedMatrix } from './types.js';
@@ -21,7 +22,9 @@ export interface AwqOptions {
   readonly bits: number;
   /** Default false (the reference uses zero points). */
   readonly symmetric?: boolean;
-  /** 'channel' or a group size dividing K; default 128 when it divides K, else 'channel'. */
+  /** Which symmetric grid: 'full' (default) or 'narrow' (quant-grid.ts). */
+  readonly symGrid?: SymGrid;
+  /** 'channel' or a group size (the last group may be partial); default 128 when it divides K, else 'channel'. */
   readonly group?: 'channel' | number;
   /** Number of α values tried, α = i/gridPoints; default 20. */
   readonly gridPoints?: number;
@@ -54,9 +57,9 @@ export function quantizeAwq(W: Float32Array, K: number, N: number, X: Float32Arr
   checkShape('awq: W', W, K, N);
   checkBits(options.bits);
   const T = calibrationTokens('awq', X, K);
-  const symmetric = options.symmetric ?? false;
+  const kind = gridKind(options.symmetric ?? false, options.symGrid);
   const groupSize = options.group === 'channel' ? K : options.group ?? (K % 128 === 0 ? 128 : K);
-  checkGroupSize(groupSize, K);
+  checkGroupSize(groupSize);
   const gridPoints = options.gridPoints ?? 20;
   if (!Number.isInteger(gridPoints) || gridPoints < 1) throw new InputError(`awq: gridPoints must be a positive integer, got ${gridPoints}`);
 
@@ -72,13 +75,13 @@ export function quantizeAwq(W: Float32Array, K: number, N: number, X: Float32Arr
   for (let i = 0; i < gridPoints; i++) {
     const alpha = i / gridPoints;
     const s = awqScales(meanAbs, alpha);
-    const eff = effectiveWeight(scaleRows(Ws, K, Ns, s), K, Ns, s, options.bits, symmetric, groupSize).effective;
+    const eff = effectiveWeight(scaleRows(Ws, K, Ns, s), K, Ns, s, options.bits, kind, groupSize).effective;
     const error = outputErrorRatio(Xs, tokens.length, K, Ws, eff, Ns);
     searchErrors.push(error);
     if (error < best.error) best = { alpha, error, s };
   }
 
-  const { q, effective } = effectiveWeight(scaleRows(W, K, N, best.s), K, N, best.s, options.bits, symmetric, groupSize);
+  const { q, effective } = effectiveWeight(scaleRows(W, K, N, best.s), K, N, best.s, options.bits, kind, groupSize);
   const stats: ErrorStats = { ...weightErrorStats(W, effective), outputError: outputErrorRatio(X, T, K, W, effective, N) };
   return { ...q, channelScales: best.s, alpha: best.alpha, searchErrors, effectiveWeight: effective, stats };
 }
@@ -115,9 +118,9 @@ export function scaleRows(W: Float32Array, K: number, N: number, s: Float32Array
 
 /** Q(s·W) and diag(1/s)·Q(s·W). */
 function effectiveWeight(
-  sW: Float32Array, K: number, N: number, s: Float32Array, bits: number, symmetric: boolean, groupSize: number,
+  sW: Float32Array, K: number, N: number, s: Float32Array, bits: number, kind: GridKind, groupSize: number,
 ): { q: QuantizedMatrix; effective: Float32Array } {
-  const q = quantizeGroups(sW, K, N, bits, symmetric, groupSize);
+  const q = quantizeGroups(sW, K, N, bits, kind, groupSize);
   const effective = new Float32Array(K * N);
   for (let k = 0; k < K; k++) {
     for (let n = 0; n < N; n++) effective[k * N + n] = q.dequantized[k * N + n] / s[k];

@@ -4,7 +4,8 @@
  * (the reference's `W[:, i2:] -= Err1.matmul(Hinv[i1:i2, i2:])`).
  */
 import { setGroupGrids } from './group-grids.js';
-import { dequantizeCode, maxCode, quantizeToCode } from './quant-grid.js';
+import { dequantizeCode, maxCode, minCode, quantizeToCode, type GridKind } from './quant-grid.js';
+import { groupCount } from './shapes.js';
 
 /** Inputs of the sweep; Wp is updated in place. */
 export interface SweepInput {
@@ -15,7 +16,7 @@ export interface SweepInput {
   readonly K: number;
   readonly N: number;
   readonly bits: number;
-  readonly symmetric: boolean;
+  readonly kind: GridKind;
   readonly groupSize: number;
   readonly blockSize: number;
   /** Precomputed grids on the original order (static groups). */
@@ -28,7 +29,7 @@ export interface SweepInput {
 export interface SweepOutput {
   readonly codes: Uint8Array;
   readonly dequantized: Float32Array;
-  /** (N, nGroups), group = position in quantization order / groupSize. */
+  /** (N, ceil(K/groupSize)), group = floor(position in quantization order / groupSize). */
   readonly scales: Float32Array;
   readonly zeros: Uint8Array;
 }
@@ -38,14 +39,15 @@ export interface SweepOutput {
  * // Wp (K,N), U (K,K) -> codes (K,N), Ŵ (K,N)
  */
 export function gptqSweep(input: SweepInput): SweepOutput {
-  const { Wp, U, K, N, bits, symmetric, groupSize, blockSize, staticGrids, perm } = input;
+  const { Wp, U, K, N, bits, kind, groupSize, blockSize, staticGrids, perm } = input;
   const maxq = maxCode(bits);
-  const nGroups = K / groupSize;
+  const minq = minCode(kind);
+  const nGroups = groupCount(K, groupSize);
   const codes = new Uint8Array(K * N);
   const dequantized = new Float32Array(K * N);
   const scales = new Float32Array(N * nGroups);
   const zeros = new Uint8Array(N * nGroups);
-  if (!staticGrids && groupSize === K) setGroupGrids(Wp, N, 0, K, bits, symmetric, scales, zeros, 1, 0);
+  if (!staticGrids && groupSize >= K) setGroupGrids(Wp, N, 0, K, bits, kind, scales, zeros, 1, 0);
   const rowScale = new Float32Array(N);
   const rowZero = new Uint8Array(N);
   const E = new Float32Array(blockSize * N); // scaled errors of the current block
@@ -63,7 +65,7 @@ export function gptqSweep(input: SweepInput): SweepOutput {
       } else {
         const g = Math.floor(r / groupSize);
         if (groupSize < K && r % groupSize === 0) {
-          setGroupGrids(Wp, N, r, r + groupSize, bits, symmetric, scales, zeros, nGroups, g);
+          setGroupGrids(Wp, N, r, Math.min(K, r + groupSize), bits, kind, scales, zeros, nGroups, g);
         }
         for (let n = 0; n < N; n++) {
           rowScale[n] = scales[n * nGroups + g];
@@ -75,7 +77,7 @@ export function gptqSweep(input: SweepInput): SweepOutput {
       const d = U[r * K + r];
       for (let n = 0; n < N; n++) {
         const w = Wp[ro + n];
-        const c = quantizeToCode(w, rowScale[n], rowZero[n], maxq);
+        const c = quantizeToCode(w, rowScale[n], rowZero[n], maxq, minq);
         const q = dequantizeCode(c, rowScale[n], rowZero[n]);
         codes[ro + n] = c;
         dequantized[ro + n] = q;

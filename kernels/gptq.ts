@@ -10,6 +10,8 @@
  * optional act-order (descending diag H) and groups whose grid is recomputed at each group
  * boundary on the permuted order ("static groups" off), or on the original order before
  * permuting when `staticGroups` is on (which keeps groups contiguous, hence packable).
+ * When the group size does not divide K the last group is partial (the reference slices
+ * `W[:, i:i+groupsize]`, which stops at K), and its grid covers only its rows.
  * One deviation: a group's grid is computed from the row values updated so far inside the
  * current block (the reference reads the block's stale copy when groupSize < blockSize).
  *
@@ -22,6 +24,7 @@ import { outputErrorRatio, weightErrorStats } from './error-stats.js';
 import { gptqSweep } from './gptq-sweep.js';
 import { layerHessian } from './hessian.js';
 import { groupGrids } from './group-grids.js';
+import { gridKind, type SymGrid } from './quant-grid.js';
 import { checkBits } from './rtn.js';
 import { calibrationTokens, checkGroupSize, checkShape } from './shapes.js';
 import type { ErrorStats, QuantizedMatrix } from './types.js';
@@ -32,7 +35,9 @@ export interface GptqOptions {
   readonly bits: number;
   /** Symmetric grid (zero = 2^(bits−1)); default false. */
   readonly symmetric?: boolean;
-  /** 'channel' (default) or a group size dividing K. */
+  /** Which symmetric grid: 'full' (default) or 'narrow' (quant-grid.ts). */
+  readonly symGrid?: SymGrid;
+  /** 'channel' (default) or a group size (rows of K; the last group may be partial). */
   readonly group?: 'channel' | number;
   /** Dampening as a fraction of mean(diag H); default 0.01. */
   readonly damp?: number;
@@ -55,15 +60,16 @@ export interface GptqResult extends QuantizedMatrix {
 
 /**
  * Quantizes W with GPTQ on calibration inputs X.
- * // W (K,N), X (T,K) -> codes (K,N), scales/zeros (N, K/groupSize)
+ * // W (K,N), X (T,K) -> codes (K,N), scales/zeros (N, ceil(K/groupSize))
  */
 export function quantizeGptq(W: Float32Array, K: number, N: number, X: Float32Array, options: GptqOptions): GptqResult {
   checkShape('gptq: W', W, K, N);
   checkBits(options.bits);
   const T = calibrationTokens('gptq', X, K);
   const symmetric = options.symmetric ?? false;
+  const kind = gridKind(symmetric, options.symGrid);
   const groupSize = options.group === undefined || options.group === 'channel' ? K : options.group;
-  checkGroupSize(groupSize, K);
+  checkGroupSize(groupSize);
   const damp = options.damp ?? 0.01;
   if (!(damp >= 0)) throw new InputError(`gptq: damp must be ≥ 0, got ${damp}`);
   const blockSize = options.blockSize ?? 128;
@@ -81,7 +87,7 @@ export function quantizeGptq(W: Float32Array, K: number, N: number, X: Float32Ar
       deadInputs++;
     }
   }
-  const staticGrids = staticGroups ? groupGrids(Wp, K, N, groupSize, options.bits, symmetric) : undefined;
+  const staticGrids = staticGroups ? groupGrids(Wp, K, N, groupSize, options.bits, kind) : undefined;
   let perm: Int32Array | undefined;
   if (actOrder) {
     perm = descendingDiagOrder(H, K);
@@ -96,7 +102,7 @@ export function quantizeGptq(W: Float32Array, K: number, N: number, X: Float32Ar
   if (!U) throw new InputError(`gptq: the damped Hessian is not positive definite; raise damp above ${damp}`);
 
   const sweep = gptqSweep({
-    Wp, U, K, N, bits: options.bits, symmetric, groupSize, blockSize,
+    Wp, U, K, N, bits: options.bits, kind, groupSize, blockSize,
     ...(staticGrids ? { staticGrids } : {}),
     ...(perm ? { perm } : {}),
   });
@@ -116,7 +122,7 @@ export function quantizeGptq(W: Float32Array, K: number, N: number, X: Float32Ar
   const zeros = staticGrids ? staticGrids.zeros : sweep.zeros;
   const stats: ErrorStats = { ...weightErrorStats(W, dequantized), outputError: outputErrorRatio(X, T, K, W, dequantized, N) };
   return {
-    K, N, bits: options.bits, symmetric, granularity: groupSize === K ? 'channel' : groupSize, groupSize,
+    K, N, bits: options.bits, symmetric, grid: kind, granularity: groupSize === K ? 'channel' : groupSize, groupSize,
     codes, scales, zeros, dequantized, stats, deadInputs,
     ...(groupIndex ? { groupIndex } : {}),
     ...(perm ? { permutation: perm } : {}),

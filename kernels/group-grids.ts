@@ -1,21 +1,26 @@
 /**
  * Grids for groups of rows: one (scale, zero) per output column and group of consecutive
- * rows of K, stored (N, nGroups) as MatMulNBits stores its scales.
+ * rows of K, stored (N, nGroups) as MatMulNBits stores its scales. The last group is
+ * partial when groupSize does not divide K; its grid covers only its real rows.
  */
-import { gridFromRange } from './quant-grid.js';
+import { gridFromRange, type GridKind } from './quant-grid.js';
+import { groupCount } from './shapes.js';
 
-/** Grids for every (column, group) of W in its current row order. */
-export function groupGrids(W: Float32Array, K: number, N: number, groupSize: number, bits: number, symmetric: boolean): { scales: Float32Array; zeros: Uint8Array } {
-  const nGroups = K / groupSize;
+/**
+ * Grids for every (column, group) of W in its current row order.
+ * // W (K,N) -> scales/zeros (N, ceil(K/groupSize))
+ */
+export function groupGrids(W: Float32Array, K: number, N: number, groupSize: number, bits: number, kind: GridKind): { scales: Float32Array; zeros: Uint8Array } {
+  const nGroups = groupCount(K, groupSize);
   const scales = new Float32Array(N * nGroups);
   const zeros = new Uint8Array(N * nGroups);
-  for (let g = 0; g < nGroups; g++) setGroupGrids(W, N, g * groupSize, (g + 1) * groupSize, bits, symmetric, scales, zeros, nGroups, g);
+  for (let g = 0; g < nGroups; g++) setGroupGrids(W, N, g * groupSize, Math.min(K, (g + 1) * groupSize), bits, kind, scales, zeros, nGroups, g);
   return { scales, zeros };
 }
 
 /** Fills scales/zeros[(n, g)] from the min/max of rows [r0, r1) of every column. */
 export function setGroupGrids(
-  W: Float32Array, N: number, r0: number, r1: number, bits: number, symmetric: boolean,
+  W: Float32Array, N: number, r0: number, r1: number, bits: number, kind: GridKind,
   scales: Float32Array, zeros: Uint8Array, nGroups: number, g: number,
 ): void {
   const lo = new Float64Array(N).fill(Infinity);
@@ -29,7 +34,7 @@ export function setGroupGrids(
     }
   }
   for (let n = 0; n < N; n++) {
-    const grid = gridFromRange(lo[n], hi[n], bits, symmetric);
+    const grid = gridFromRange(lo[n], hi[n], bits, kind);
     scales[n * nGroups + g] = grid.scale;
     zeros[n * nGroups + g] = grid.zero;
   }

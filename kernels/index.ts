@@ -2,7 +2,11 @@
 export type { Calibration, ErrorStats, Granularity, Matrix, PrunedMatrix, QuantizedMatrix, WeightErrorStats } from './types.js';
 export { outputErrorRatio, weightErrorStats } from './error-stats.js';
 export { columnAbsStats, columnNorms, matmul, relativeSquaredError } from './matmul.js';
-export { dequantizeCode, gridFromRange, maxCode, quantizeToCode, roundHalfEven, type Grid } from './quant-grid.js';
+export {
+  dequantizeCode, describeGrid, gridFromRange, gridKind, maxCode, minCode, quantizeToCode, roundHalfEven,
+  type Grid, type GridDescription, type GridKind, type SymGrid,
+} from './quant-grid.js';
+export { groupCount } from './shapes.js';
 export { checkBits, dequantizeMatrix, quantizeGroups, quantizeRtn, type RtnOptions, type RtnResult } from './rtn.js';
 export { dequantizeNf4, nearestNf4, NF4_CODEBOOK, quantizeNf4, type Nf4Options, type Nf4Result } from './nf4.js';
 export { doubleQuantizeAbsmax, DYNAMIC_MAP_8BIT, type DoubleQuantizedAbsmax } from './nf4-double-quant.js';
@@ -27,4 +31,4 @@ export {
 export { dequantizeMatMulNBits, packMatMulNBits, packZeroPoints, unpackMatMulNBits, type MatMulNBitsTensors } from './pack-nbits.js';
 export { matMulIntegerReference, matMulIntegerWeights, type MatMulIntegerWeights } from './pack-integer.js';
 export { METHOD_IDS, METHODS, type MethodId, type MethodInfo, type ParamSpec, type ParamValue } from './registry.js';
-export { assertMethodId, validateParams, type ResolvedParams, type ValidationContext } from './validate-params.js';
+export { assertMethodId, calibrationNeeded, validateParams, type ResolvedParams, type ValidationContext } from './validate-params.js';

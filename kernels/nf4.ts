@@ -5,12 +5,15 @@
  *
  * Blocks run along K inside each output column, i.e. over the input features of one
  * output — the same elements bitsandbytes blocks together on a torch weight (out, in)
- * flattened row-major.
+ * flattened row-major when the block size divides K. When it does not, the last block of
+ * each column is partial (K mod blockSize elements, its absmax over those only), as
+ * MatMulNBits and llama.cpp do; bitsandbytes would instead let blocks run on across
+ * rows of the flattened weight.
  */
 import { InputError } from '../core/errors.js';
 import { weightErrorStats } from './error-stats.js';
 import { doubleQuantizeAbsmax, type DoubleQuantizedAbsmax } from './nf4-double-quant.js';
-import { checkShape } from './shapes.js';
+import { checkShape, groupCount } from './shapes.js';
 import type { WeightErrorStats } from './types.js';
 
 /**
@@ -26,7 +29,7 @@ export const NF4_CODEBOOK: readonly number[] = Object.freeze([
 
 /** NF4 options. */
 export interface Nf4Options {
-  /** Elements per absmax block along K; must divide K. Default 64 (QLoRA). */
+  /** Elements per absmax block along K; the last block may be partial. Default 64 (QLoRA). */
   readonly blockSize?: number;
   /** Quantize the absmax scales to 8 bits in blocks of 256 (QLoRA's double quantization). */
   readonly doubleQuant?: boolean;
@@ -39,7 +42,7 @@ export interface Nf4Result {
   readonly blockSize: number;
   /** Codebook indices 0–15, W's layout (K,N). */
   readonly codes: Uint8Array;
-  /** Absmax per block in float32, (N, K/blockSize). */
+  /** Absmax per block in float32, (N, ceil(K/blockSize)). */
   readonly absmax: Float32Array;
   /** The absmax actually used for dequantization (after double quantization when on). */
   readonly absmaxUsed: Float32Array;
@@ -67,15 +70,15 @@ export function nearestNf4(x: number): number {
 
 /**
  * Quantizes W to NF4 with blockwise absmax.
- * // W (K,N) -> codes (K,N), absmax (N, K/blockSize)
+ * // W (K,N) -> codes (K,N), absmax (N, ceil(K/blockSize))
  */
 export function quantizeNf4(W: Float32Array, K: number, N: number, options: Nf4Options = {}): Nf4Result {
   checkShape('nf4: W', W, K, N);
   const blockSize = options.blockSize ?? 64;
-  if (!Number.isInteger(blockSize) || blockSize <= 0 || K % blockSize !== 0) {
-    throw new InputError(`nf4: blockSize ${blockSize} must be a positive divisor of K = ${K}`);
+  if (!Number.isInteger(blockSize) || blockSize <= 0) {
+    throw new InputError(`nf4: blockSize must be a positive integer, got ${blockSize}`);
   }
-  const nBlocks = K / blockSize;
+  const nBlocks = groupCount(K, blockSize);
   const absmax = new Float32Array(N * nBlocks);
   for (let k = 0; k < K; k++) {
     const b = Math.floor(k / blockSize);
@@ -104,10 +107,10 @@ export function quantizeNf4(W: Float32Array, K: number, N: number, options: Nf4O
 
 /**
  * Ŵ = NF4[code]·absmax of the element's block.
- * // codes (K,N), absmax (N, K/blockSize) -> Ŵ (K,N)
+ * // codes (K,N), absmax (N, ceil(K/blockSize)) -> Ŵ (K,N)
  */
 export function dequantizeNf4(codes: Uint8Array, absmax: Float32Array, K: number, N: number, blockSize: number): Float32Array {
-  const nBlocks = K / blockSize;
+  const nBlocks = groupCount(K, blockSize);
   const out = new Float32Array(K * N);
   for (let k = 0; k < K; k++) {
     const b = Math.floor(k / blockSize);

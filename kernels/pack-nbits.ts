@@ -13,9 +13,13 @@
  *   points packed the same way; when absent the zero point is 2^(bits−1);
  * - dequantized weight = (code − zero_point)·scale; Y = A @ dequant(B)ᵀ in [N, K] terms,
  *   i.e. y = x @ W for our W (K,N).
+ * When block_size does not divide K the last block holds K mod block_size real codes and
+ * is padded with its zero point (which dequantizes to exactly 0); its scale is the one
+ * fitted to the real rows of the (partial) last group.
  */
 import { InputError } from '../core/errors.js';
 import { dequantizeCode } from './quant-grid.js';
+import { groupCount } from './shapes.js';
 import type { QuantizedMatrix } from './types.js';
 
 /** The MatMulNBits initializers and attributes for one weight. */
@@ -37,8 +41,9 @@ export interface MatMulNBitsTensors {
 /**
  * Packs a quantized matrix (RTN/GPTQ/AWQ) into MatMulNBits tensors. `blockSize` defaults
  * to the group size; it must be a power of 2 ≥ 16 dividing the group size (or anything
- * when there is one group per column: the last block is padded with the zero point).
- * // codes (K,N), scales/zeros (N, K/groupSize) -> B [N][ceil(K/bs)][bs·bits/8]
+ * when there is one group per column). Every block then lies inside one group, the last
+ * (partial) group included, and the last block is padded with the zero point.
+ * // codes (K,N), scales/zeros (N, ceil(K/groupSize)) -> B [N][ceil(K/bs)][bs·bits/8]
  */
 export function packMatMulNBits(q: QuantizedMatrix, blockSize: number = q.groupSize): MatMulNBitsTensors {
   const { K, N, bits, groupSize } = q;
@@ -47,7 +52,7 @@ export function packMatMulNBits(q: QuantizedMatrix, blockSize: number = q.groupS
     throw new InputError(`MatMulNBits: block_size must be a power of 2 ≥ 16, got ${blockSize}; use a group of 16, 32, 64 or 128`);
   }
   if (q.groupIndex) throw new InputError('MatMulNBits: groups are not contiguous along K (GPTQ act-order); use staticGroups or the simulated form');
-  const nGroups = K / groupSize;
+  const nGroups = groupCount(K, groupSize);
   if (nGroups > 1 && groupSize % blockSize !== 0) {
     throw new InputError(`MatMulNBits: block_size ${blockSize} does not divide the group size ${groupSize}`);
   }

@@ -25,7 +25,7 @@ export interface MethodInfo {
   readonly summary: string;
   /** Calibration activations X are required. */
   readonly needsCalibration: boolean;
-  /** Calibration activations are used when given (nm: Wanda scores). */
+  /** Calibration activations may be used, depending on params (nm: score 'wanda'); see calibrationNeeded. */
   readonly usesCalibration: boolean;
   readonly params: Readonly<Record<string, ParamSpec>>;
   readonly defaults: Readonly<Record<string, ParamValue>>;
@@ -33,20 +33,24 @@ export interface MethodInfo {
 
 const bits = { kind: 'int', min: 2, max: 8, doc: 'bit width of the weight codes' } as const;
 const symmetric = { kind: 'boolean', doc: 'symmetric grid (zero point 2^(bits-1)) instead of a fitted zero point' } as const;
-const group = { kind: 'group', names: ['channel'], doc: "'channel' or a group size (rows of K per scale) dividing K" } as const;
+const symGrid = {
+  kind: 'enum', values: ['full', 'narrow'],
+  doc: "symmetric grid: 'full' = scale 2a/(2^b-1), codes 0..2^b-1 (GPTQ/onnxruntime); 'narrow' = scale a/(2^(b-1)-1), codes 1..2^b-1 (±a exact)",
+} as const;
+const group = { kind: 'group', names: ['channel'], doc: "'channel' or a group size (rows of K per scale; the last group may be partial)" } as const;
 const sparsity = { kind: 'number', min: 0, max: 1, maxExclusive: true, doc: 'fraction of weights removed, in [0, 1)' } as const;
 
 /** The method registry. */
 export const METHODS = {
   rtn: {
     id: 'rtn', summary: 'round-to-nearest', needsCalibration: false, usesCalibration: false,
-    params: { bits, symmetric, group: { kind: 'group', names: ['channel', 'tensor'], doc: "'tensor', 'channel' or a group size dividing K" } },
-    defaults: { bits: 4, symmetric: false, group: 'channel' },
+    params: { bits, symmetric, symGrid, group: { kind: 'group', names: ['channel', 'tensor'], doc: "'tensor', 'channel' or a group size (the last group may be partial)" } },
+    defaults: { bits: 4, symmetric: false, symGrid: 'full', group: 'channel' },
   },
   nf4: {
     id: 'nf4', summary: 'NormalFloat-4 codebook with blockwise absmax (QLoRA)', needsCalibration: false, usesCalibration: false,
     params: {
-      blockSize: { kind: 'int', min: 2, max: 4096, doc: 'elements per absmax block along K' },
+      blockSize: { kind: 'int', min: 2, max: 4096, doc: 'elements per absmax block along K (the last block may be partial)' },
       doubleQuant: { kind: 'boolean', doc: 'quantize the absmax scales to 8 bits in blocks of 256' },
     },
     defaults: { blockSize: 64, doubleQuant: false },
@@ -54,18 +58,18 @@ export const METHODS = {
   gptq: {
     id: 'gptq', summary: 'second-order error compensation (Frantar et al. 2022)', needsCalibration: true, usesCalibration: true,
     params: {
-      bits, symmetric, group,
+      bits, symmetric, symGrid, group,
       damp: { kind: 'number', min: 0, max: 1, doc: 'dampening as a fraction of mean diag(H)' },
       blockSize: { kind: 'int', min: 1, max: 65536, doc: 'rows per lazy-update block' },
       actOrder: { kind: 'boolean', doc: 'quantize inputs by descending diag(H)' },
       staticGroups: { kind: 'boolean', doc: 'group grids from the original order (packable with actOrder)' },
     },
-    defaults: { bits: 4, symmetric: false, group: 'channel', damp: 0.01, blockSize: 128, actOrder: false, staticGroups: false },
+    defaults: { bits: 4, symmetric: false, symGrid: 'full', group: 'channel', damp: 0.01, blockSize: 128, actOrder: false, staticGroups: false },
   },
   awq: {
     id: 'awq', summary: 'activation-aware per-channel scaling (Lin et al. 2023)', needsCalibration: true, usesCalibration: true,
-    params: { bits, symmetric, group, gridPoints: { kind: 'int', min: 1, max: 1000, doc: 'alpha values tried, alpha = i/gridPoints' } },
-    defaults: { bits: 4, symmetric: false, group: 'channel', gridPoints: 20 },
+    params: { bits, symmetric, symGrid, group, gridPoints: { kind: 'int', min: 1, max: 1000, doc: 'alpha values tried, alpha = i/gridPoints' } },
+    defaults: { bits: 4, symmetric: false, symGrid: 'full', group: 'channel', gridPoints: 20 },
   },
   smoothquant: {
     id: 'smoothquant', summary: 'W8A8 with activation smoothing (Xiao et al. 2022)', needsCalibration: true, usesCalibration: true,
@@ -87,9 +91,10 @@ export const METHODS = {
     id: 'nm', summary: 'semi-structured N:M pruning along K', needsCalibration: false, usesCalibration: true,
     params: {
       n: { kind: 'int', min: 1, max: 64, doc: 'weights kept per block' },
-      m: { kind: 'int', min: 2, max: 64, doc: 'block length along K' },
+      m: { kind: 'int', min: 2, max: 64, doc: 'block length along K (a shorter tail keeps min(n, tail))' },
+      score: { kind: 'enum', values: ['wanda', 'magnitude'], doc: "'wanda' = |W|·‖X‖ (needs calibration), 'magnitude' = |W| (none)" },
     },
-    defaults: { n: 2, m: 4 },
+    defaults: { n: 2, m: 4, score: 'wanda' },
   },
   structured: {
     id: 'structured', summary: 'drop whole attention heads / FFN channels by importance', needsCalibration: true, usesCalibration: true,

@@ -23,18 +23,18 @@ export function calibrationTokens(name: string, X: Float32Array, K: number): num
   return X.length / K;
 }
 
-/** Divisors of K usable as a group size (≥ 2), for error messages. */
-export function validGroupSizes(K: number): number[] {
-  const out: number[] = [];
-  for (let g = 2; g <= K; g++) if (K % g === 0) out.push(g);
-  return out;
+/**
+ * Groups of `group` consecutive rows along K in one column: ceil(K/group). When group does
+ * not divide K the last group is partial (K mod group rows), as MatMulNBits, GPTQ and
+ * llama.cpp allow; a group ≥ K is one group per column.
+ */
+export function groupCount(K: number, group: number): number {
+  return Math.ceil(K / group);
 }
 
-/** Throws unless `group` is a positive divisor of K. */
-export function checkGroupSize(group: number, K: number): void {
-  if (!Number.isInteger(group) || group <= 0 || K % group !== 0) {
-    const valid = validGroupSizes(K);
-    const shown = valid.length > 12 ? [...valid.slice(0, 12), '…'] : valid;
-    throw new InputError(`group size ${group} does not divide K = ${K}; valid groups: ${shown.join(', ')} (or 'channel')`);
+/** Throws unless `group` is a positive integer (any size: the last group may be partial). */
+export function checkGroupSize(group: number): void {
+  if (!Number.isInteger(group) || group <= 0) {
+    throw new InputError(`group size must be a positive integer (or 'channel'), got ${group}`);
   }
 }

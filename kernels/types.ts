@@ -10,6 +10,7 @@
  * - Per-group parameters (scales, zero points) are stored (N, nGroups) row-major,
  *   which is MatMulNBits' scales layout.
  */
+import type { GridKind } from './quant-grid.js';
 
 /** A dense weight matrix W (K,N) row-major. */
 export interface Matrix {
@@ -50,15 +51,19 @@ export type Granularity = 'tensor' | 'channel' | number;
  * A uniformly quantized weight: codes q in [0, 2^bits − 1] with Ŵ = scale·(q − zero).
  * Per-tensor and per-channel results use groupSize = K (one group per column); per-tensor
  * repeats its single scale in every column so every result has the same (N, nGroups) layout.
+ * nGroups = ceil(K / groupSize): when groupSize does not divide K the last group of each
+ * column covers the remaining K mod groupSize rows.
  */
 export interface QuantizedMatrix {
   readonly K: number;
   readonly N: number;
   readonly bits: number;
   readonly symmetric: boolean;
+  /** The grid's formulas (kernels/quant-grid.ts): asymmetric, symmetric-full or symmetric-narrow. */
+  readonly grid: GridKind;
   /** What the caller asked for. */
   readonly granularity: Granularity;
-  /** Rows of K sharing one scale inside a column (K for per-tensor and per-channel). */
+  /** Rows of K sharing one scale inside a column (K for per-tensor and per-channel); the last group may be shorter. */
   readonly groupSize: number;
   /**
    * Group of each row k when groups are not contiguous (GPTQ act-order without static

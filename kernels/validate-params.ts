@@ -1,17 +1,15 @@
 /**
- * Checking method params before any work starts: unknown names, types, limits, and the
- * constraints that depend on the layer (a group must divide K) or on the run (calibration
- * needed). Every failure is an InputError with a one-line message naming the limit.
+ * Checking method params before any work starts: unknown names, types, limits, the
+ * constraints between params (a narrow grid is symmetric; N < M) and those that depend on
+ * the run (calibration needed). A group that does not divide K is allowed: the last group
+ * is partial. Every failure is an InputError with a one-line message naming the limit.
  */
 import { InputError } from '../core/errors.js';
 import { unknownNameMessage } from '../core/schemas/suggest.js';
 import { METHODS, METHOD_IDS, type MethodId, type ParamSpec, type ParamValue } from './registry.js';
-import { validGroupSizes } from './shapes.js';
 
 /** What the params are checked against, when known. */
 export interface ValidationContext {
-  /** In-features of the layer the params will be applied to. */
-  readonly K?: number;
   /** Number of calibration tokens available (0 = none). */
   readonly calibrationTokens?: number;
 }
@@ -44,22 +42,24 @@ export function validateParams<M extends MethodId>(id: M, raw: Readonly<Record<s
   for (const name of names) {
     if (raw[name] !== undefined) out[name] = checkValue(id, name, specs[name], raw[name]);
   }
-  if ('group' in out && typeof out.group === 'number' && ctx.K !== undefined && ctx.K % out.group !== 0) {
-    const valid = validGroupSizes(ctx.K).filter((g) => g >= 8);
-    throw new InputError(`${id}: group ${out.group} does not divide K = ${ctx.K}; valid groups for K = ${ctx.K}: ${[...valid, 'channel'].join(', ')}`);
-  }
-  if (id === 'nf4' && ctx.K !== undefined && ctx.K % (out.blockSize as number) !== 0) {
-    throw new InputError(`nf4: blockSize ${out.blockSize} does not divide K = ${ctx.K}; valid: ${validGroupSizes(ctx.K).join(', ')}`);
+  if (raw.symGrid === 'narrow' && out.symmetric !== true) {
+    throw new InputError(`${id}: symGrid 'narrow' is a symmetric grid; also set symmetric: true (--sym) or drop symGrid`);
   }
   if (id === 'nm') {
     const { n, m } = out as { n: number; m: number };
     if (n >= m) throw new InputError(`nm: pattern ${n}:${m} is invalid; N must be smaller than M (e.g. 2:4)`);
-    if (ctx.K !== undefined && ctx.K % m !== 0) throw new InputError(`nm: M = ${m} does not divide K = ${ctx.K}`);
   }
-  if (info.needsCalibration && ctx.calibrationTokens !== undefined && ctx.calibrationTokens <= 0) {
-    throw new InputError(`${id} needs calibration input, but the calibration set is empty; give calibration text (at least one token)`);
+  if (calibrationNeeded(id, out) && ctx.calibrationTokens !== undefined && ctx.calibrationTokens <= 0) {
+    const what = id === 'nm' ? "nm with score 'wanda'" : id;
+    throw new InputError(`${what} needs calibration input, but the calibration set is empty; give calibration text (at least one token)`);
   }
   return out as ResolvedParams<M>;
+}
+
+/** Whether method `id` with these resolved params reads calibration activations (nm: only with score 'wanda'). */
+export function calibrationNeeded(id: MethodId, params: Readonly<Record<string, ParamValue>>): boolean {
+  if (id === 'nm') return params.score !== 'magnitude';
+  return METHODS[id].needsCalibration;
 }
 
 function checkValue(id: string, name: string, spec: ParamSpec, v: unknown): ParamValue {

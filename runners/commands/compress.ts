@@ -1,6 +1,7 @@
 import { InputError } from '../../core/errors.js';
 import { packagePath } from '../../core/paths.js';
 import { assertMethodId, type ParamValue } from '../../kernels/index.js';
+import { CALIBRATION_MODES, type CalibrationMode } from '../compress/calibration-set.js';
 import type { CompressSpec, ExecutionForm } from '../compress/spec.js';
 import { describeSelfCheck, selfCheckVariant } from '../compress/self-check.js';
 import { compressModel } from '../compress/variants.js';
@@ -11,11 +12,13 @@ export const COMPRESS_USAGE = `usage: compbench compress --method ID --out DIR [
   Compresses every eligible MatMul weight of the model folder DIR (default: the bundled
   datasets/models/teacher) and writes a new folder with compression.json.
   --method rtn|nf4|gptq|awq|smoothquant|magnitude|wanda|nm|structured
-  --bits N (2–8)  --group G (channel, tensor or a size dividing K)  --sym | --asym
-  --sparsity S ([0,1))  --pattern N:M  --alpha A (smoothquant)  --ratio R  --target heads|ffn|both (structured)
+  --bits N (2–8)  --group G (channel, tensor or a size; the last group of K may be partial)  --sym | --asym
+  --sym-grid full|narrow (with --sym: scale 2a/(2^b-1), codes 0..2^b-1 | scale a/(2^(b-1)-1), codes 1..2^b-1)
+  --sparsity S ([0,1))  --pattern N:M  --score wanda|magnitude (nm)  --alpha A (smoothquant)  --ratio R  --target heads|ffn|both (structured)
   --act-order (gptq)  --block-size N (nf4)  --double-quant (nf4)
   --form packed|simulated (default: packed where onnxruntime runs it)  --accuracy-level L (MatMulNBits, default 4)
   --calib FILE (default: the bundled training corpus)  --calib-n N (16)  --calib-len L (128)  --seed N (0)
+  --calib-mode stream|documents (stream: packed across documents; documents: one BOS-started sequence each)
   --include-head  --external-data  --threads N`;
 
 function numberFlag(name: string, v: string | undefined): number | undefined {
@@ -31,12 +34,19 @@ function groupFlag(v: string | undefined): ParamValue | undefined {
   return Number(v);
 }
 
+function calibModeFlag(v: string): CalibrationMode {
+  if (!(CALIBRATION_MODES as readonly string[]).includes(v)) throw new InputError(`--calib-mode must be ${CALIBRATION_MODES.join(' or ')} (got '${v}')`);
+  return v as CalibrationMode;
+}
+
 /** The method params given on the command line (absent flags stay absent: registry defaults apply). */
 function paramsFrom(values: Record<string, string | boolean | undefined>): Record<string, ParamValue> {
   const p: Record<string, ParamValue | undefined> = {
     bits: values.bits === undefined ? undefined : integerFlag('bits', values.bits as string, 0),
     group: groupFlag(values.group as string | undefined),
     symmetric: values.sym ? true : values.asym ? false : undefined,
+    symGrid: values['sym-grid'] as string | undefined,
+    score: values.score as string | undefined,
     sparsity: numberFlag('sparsity', values.sparsity as string | undefined),
     alpha: numberFlag('alpha', values.alpha as string | undefined),
     ratio: numberFlag('ratio', values.ratio as string | undefined),
@@ -59,11 +69,11 @@ function paramsFrom(values: Record<string, string | boolean | undefined>): Recor
 export async function compressCommand(args: readonly string[], out: (line: string) => void): Promise<number> {
   const { values } = parseFlags('compress', args, {
     model: { type: 'string' }, method: { type: 'string' }, out: { type: 'string' },
-    bits: { type: 'string' }, group: { type: 'string' }, sym: { type: 'boolean' }, asym: { type: 'boolean' },
-    sparsity: { type: 'string' }, pattern: { type: 'string' }, alpha: { type: 'string' }, ratio: { type: 'string' }, target: { type: 'string' },
+    bits: { type: 'string' }, group: { type: 'string' }, sym: { type: 'boolean' }, asym: { type: 'boolean' }, 'sym-grid': { type: 'string' },
+    sparsity: { type: 'string' }, pattern: { type: 'string' }, score: { type: 'string' }, alpha: { type: 'string' }, ratio: { type: 'string' }, target: { type: 'string' },
     'act-order': { type: 'boolean' }, 'block-size': { type: 'string' }, 'double-quant': { type: 'boolean' },
     'accuracy-level': { type: 'string' }, form: { type: 'string' },
-    calib: { type: 'string' }, 'calib-n': { type: 'string' }, 'calib-len': { type: 'string' }, seed: { type: 'string' },
+    calib: { type: 'string' }, 'calib-n': { type: 'string' }, 'calib-len': { type: 'string' }, 'calib-mode': { type: 'string' }, seed: { type: 'string' },
     'include-head': { type: 'boolean' }, 'external-data': { type: 'boolean' }, threads: { type: 'string' },
     help: { type: 'boolean', default: false },
   });
@@ -89,6 +99,7 @@ export async function compressCommand(args: readonly string[], out: (line: strin
     ...(values['calib-n'] !== undefined ? { nSequences: integerFlag('calib-n', values['calib-n'], 0) } : {}),
     ...(values['calib-len'] !== undefined ? { seqLen: integerFlag('calib-len', values['calib-len'], 0) } : {}),
     ...(values.seed !== undefined ? { seed: integerFlag('seed', values.seed, 0) } : {}),
+    ...(values['calib-mode'] !== undefined ? { mode: calibModeFlag(values['calib-mode']) } : {}),
   };
   const { outDir, record } = await compressModel(values.model ?? packagePath('datasets', 'models', 'teacher'), spec, values.out, {
     calibration,

@@ -7,7 +7,7 @@
 import {
   matMulIntegerWeights, pruneMagnitude, pruneNm, pruneWanda, quantizeAwq, quantizeGptq, quantizeNf4,
   quantizeRtn, smoothQuant, weightErrorStats,
-  type ErrorStats, type MatMulIntegerWeights, type MethodId, type ParamValue, type QuantizedMatrix,
+  type ErrorStats, type MatMulIntegerWeights, type MethodId, type ParamValue, type QuantizedMatrix, type SymGrid,
 } from '../../kernels/index.js';
 import type { Activations } from './capture.js';
 import { concatColumns, sliceColumns, sliceQuantized } from './columns.js';
@@ -87,14 +87,14 @@ export function applyMethod(method: Exclude<MethodId, 'structured'>, params: Par
     const { K, N } = t;
     switch (method) {
       case 'rtn': {
-        const q = quantizeRtn(W, K, N, { bits: params.bits as number, symmetric: params.symmetric as boolean, granularity: params.group as 'tensor' | Granular });
+        const q = quantizeRtn(W, K, N, { bits: params.bits as number, symmetric: params.symmetric as boolean, symGrid: params.symGrid as SymGrid, granularity: params.group as 'tensor' | Granular });
         outcomes.push(form === 'packed' ? { kind: 'nbits', target: t, quantized: q } : { kind: 'dense', target: t, weight: q.dequantized });
         layers.push(stat(t, q.stats));
         break;
       }
       case 'gptq': {
         const q = quantizeGptq(W, K, N, xOf(inputs, t), {
-          bits: params.bits as number, symmetric: params.symmetric as boolean, group: params.group as Granular,
+          bits: params.bits as number, symmetric: params.symmetric as boolean, symGrid: params.symGrid as SymGrid, group: params.group as Granular,
           damp: params.damp as number, blockSize: params.blockSize as number, actOrder: params.actOrder as boolean, staticGroups: params.staticGroups as boolean,
         });
         outcomes.push(form === 'packed' ? { kind: 'nbits', target: t, quantized: q } : { kind: 'dense', target: t, weight: q.dequantized });
@@ -110,10 +110,9 @@ export function applyMethod(method: Exclude<MethodId, 'structured'>, params: Par
       case 'magnitude':
       case 'wanda':
       case 'nm': {
-        const X = inputs.activations?.get(t.input)?.data;
         const r = method === 'magnitude' ? pruneMagnitude(W, K, N, params.sparsity as number)
           : method === 'wanda' ? pruneWanda(W, K, N, xOf(inputs, t), params.sparsity as number)
-            : pruneNm(W, K, N, params.n as number, params.m as number, X);
+            : pruneNm(W, K, N, params.n as number, params.m as number, params.score === 'magnitude' ? undefined : xOf(inputs, t));
         outcomes.push({ kind: 'dense', target: t, weight: r.pruned });
         layers.push(stat(t, r.stats, { sparsity: r.sparsity }));
         break;
@@ -144,7 +143,7 @@ function applyGrouped(method: 'awq' | 'smoothquant', params: Params, form: Execu
     const { W, N, ranges } = concatColumns(group.map((t) => inputs.weights.get(t.weight)!), K, group.map((t) => t.N));
     if (method === 'awq') {
       const r = quantizeAwq(W, K, N, X, {
-        bits: params.bits as number, symmetric: params.symmetric as boolean, group: params.group as Granular, gridPoints: params.gridPoints as number,
+        bits: params.bits as number, symmetric: params.symmetric as boolean, symGrid: params.symGrid as SymGrid, group: params.group as Granular, gridPoints: params.gridPoints as number,
         ...AWQ_SEARCH_SAMPLE,
       });
       group.forEach((t, i) => {

@@ -1,13 +1,18 @@
 /**
- * The calibration token set: `nSequences` sequences of `seqLen` token ids (each starting
- * with the tokenizer's BOS prefix) cut from a text, chosen by a seed, and hashed so the
- * same settings always give the same bytes and the same sha256.
+ * The calibration token set: `nSequences` sequences of at most `seqLen` token ids (each
+ * starting with the tokenizer's BOS prefix) cut from a text, chosen by a seed, and hashed
+ * so the same settings always give the same bytes and the same sha256.
  *
- * Sampling: the text is split into paragraphs (blank lines, else lines); a seeded
- * Fisher–Yates shuffle orders them; paragraphs are tokenized in that order (each followed
- * by a newline) into one stream, and every sequence is the BOS prefix followed by the next
- * seqLen − 1 stream tokens. Only as much text as needed is tokenized; a short text gives
- * fewer sequences (the last one shorter).
+ * Documents: the text's blank-line-separated paragraphs, or its non-empty lines when it
+ * has fewer paragraphs than nSequences (the provenance's `split` says which). A seeded
+ * Fisher–Yates shuffle orders them. Then, by `mode`:
+ * - `stream` (default): documents are tokenized in that order (each followed by a newline)
+ *   into one stream, and every sequence is the BOS prefix followed by the next seqLen − 1
+ *   stream tokens, so sequences run across document boundaries (GPTQ's packed sampling).
+ * - `documents`: one sequence per document, the BOS prefix followed by the document's first
+ *   seqLen − 1 tokens (the rest is dropped; a shorter document gives a shorter sequence),
+ *   so no sequence crosses a document boundary and every one starts where its text starts.
+ * Only as much text as needed is tokenized; a short text gives fewer sequences.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
@@ -27,10 +32,18 @@ export interface CalibrationSpec {
   readonly seqLen?: number;
   /** Shuffle seed (default 0). */
   readonly seed?: number;
+  /** 'stream' (default: packed, crossing documents) or 'documents' (one BOS-started sequence per document). */
+  readonly mode?: CalibrationMode;
 }
 
+/** How sequences are cut: see the module comment. */
+export type CalibrationMode = 'stream' | 'documents';
+
+/** The calibration modes, for flags and schema enums. */
+export const CALIBRATION_MODES: readonly CalibrationMode[] = ['stream', 'documents'];
+
 /** Defaults of {@link CalibrationSpec}. */
-export const CALIBRATION_DEFAULTS = { nSequences: 16, seqLen: 128, seed: 0 } as const;
+export const CALIBRATION_DEFAULTS = { nSequences: 16, seqLen: 128, seed: 0, mode: 'stream' } as const;
 
 /** Where the text came from, as recorded in compression.json. */
 export interface CalibrationProvenance {
@@ -41,6 +54,10 @@ export interface CalibrationProvenance {
   readonly nSequences: number;
   readonly seqLen: number;
   readonly seed: number;
+  /** How sequences were cut: 'stream' or 'documents'. */
+  readonly mode: CalibrationMode;
+  /** What a document was: blank-line-separated 'paragraphs' or 'lines'. */
+  readonly split: 'paragraphs' | 'lines';
   /** Tokens in all sequences. */
   readonly tokens: number;
   /** sha256 of the sequences as little-endian int32: [count, len_0, ids_0…, len_1, ids_1…]. */
@@ -71,6 +88,8 @@ export function buildCalibrationSet(spec: CalibrationSpec, tokenizer: TextTokeni
   const seqLen = positiveInt('seqLen (--calib-len)', spec.seqLen ?? CALIBRATION_DEFAULTS.seqLen);
   const seed = spec.seed ?? CALIBRATION_DEFAULTS.seed;
   if (!Number.isInteger(seed) || seed < 0) throw new InputError(`calibration seed must be a non-negative integer, got ${seed}`);
+  const mode = spec.mode ?? CALIBRATION_DEFAULTS.mode;
+  if (!CALIBRATION_MODES.includes(mode)) throw new InputError(`calibration mode must be one of ${CALIBRATION_MODES.join(', ')}, got '${String(mode)}'`);
   let text: string;
   let source: string;
   if (spec.textFile !== undefined) {
@@ -83,7 +102,7 @@ export function buildCalibrationSet(spec: CalibrationSpec, tokenizer: TextTokeni
   } else {
     ({ text, source } = bundledCorpus());
   }
-  const sequences = sampleSequences(text, tokenizer, nSequences, seqLen, seed);
+  const { sequences, split } = sampleSequences(text, tokenizer, { n: nSequences, seqLen, seed, mode });
   const prefix = tokenizer.encode('').length;
   if (sequences.length === 0 || sequences.every((s) => s.length <= prefix)) {
     throw new InputError(`calibration set is empty: ${source} holds no text to tokenize; give a non-empty --calib file`);
@@ -91,13 +110,20 @@ export function buildCalibrationSet(spec: CalibrationSpec, tokenizer: TextTokeni
   const tokens = sequences.reduce((a, s) => a + s.length, 0);
   return {
     sequences,
-    provenance: { source, textSha256: sha256(text), nSequences: sequences.length, seqLen, seed, tokens, sha256: hashSequences(sequences) },
+    provenance: { source, textSha256: sha256(text), nSequences: sequences.length, seqLen, seed, mode, split, tokens, sha256: hashSequences(sequences) },
   };
 }
 
-function sampleSequences(text: string, tokenizer: TextTokenizer, n: number, seqLen: number, seed: number): number[][] {
+function sampleSequences(
+  text: string, tokenizer: TextTokenizer, o: { n: number; seqLen: number; seed: number; mode: CalibrationMode },
+): { sequences: number[][]; split: 'paragraphs' | 'lines' } {
+  const { n, seqLen, seed } = o;
+  let split: 'paragraphs' | 'lines' = 'paragraphs';
   let paragraphs = text.split(/\n\s*\n/u).map((p) => p.trim()).filter((p) => p !== '');
-  if (paragraphs.length < n) paragraphs = text.split('\n').map((p) => p.trim()).filter((p) => p !== '');
+  if (paragraphs.length < n) {
+    paragraphs = text.split('\n').map((p) => p.trim()).filter((p) => p !== '');
+    split = 'lines';
+  }
   const order = Array.from({ length: paragraphs.length }, (_, i) => i);
   const rng = createRng(seed);
   for (let i = order.length - 1; i > 0; i--) {
@@ -108,6 +134,13 @@ function sampleSequences(text: string, tokenizer: TextTokenizer, n: number, seqL
   const prefix = tokenizer.encode('');
   const body = seqLen - prefix.length;
   const out: number[][] = [];
+  if (o.mode === 'documents') {
+    for (let next = 0; out.length < n && next < order.length && body > 0; next++) {
+      const ids = tokenizer.encodePlain(paragraphs[order[next]]);
+      if (ids.length > 0) out.push([...prefix, ...ids.slice(0, body)]);
+    }
+    return { sequences: out, split };
+  }
   let stream: number[] = [];
   let next = 0;
   while (out.length < n) {
@@ -116,7 +149,7 @@ function sampleSequences(text: string, tokenizer: TextTokenizer, n: number, seqL
     out.push([...prefix, ...stream.slice(0, body)]);
     stream = stream.slice(body);
   }
-  return out;
+  return { sequences: out, split };
 }
 
 /** sha256 of [count, len_0, ids_0…, len_1, ids_1…] as little-endian int32. */

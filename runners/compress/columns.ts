@@ -41,7 +41,7 @@ export function sliceColumns<T extends Float32Array | Uint8Array | Int8Array>(A:
 export function sliceQuantized(q: QuantizedMatrix, c0: number, c1: number): QuantizedMatrix {
   const nGroups = q.scales.length / q.N;
   return {
-    K: q.K, N: c1 - c0, bits: q.bits, symmetric: q.symmetric, granularity: q.granularity, groupSize: q.groupSize,
+    K: q.K, N: c1 - c0, bits: q.bits, symmetric: q.symmetric, grid: q.grid, granularity: q.granularity, groupSize: q.groupSize,
     ...(q.groupIndex ? { groupIndex: q.groupIndex } : {}),
     codes: sliceColumns(q.codes, q.K, q.N, c0, c1),
     scales: q.scales.slice(c0 * nGroups, c1 * nGroups),

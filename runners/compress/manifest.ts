@@ -8,12 +8,13 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { packagePath } from '../../core/paths.js';
-import type { MethodId, ParamValue } from '../../kernels/index.js';
+import type { GridDescription, MethodId, ParamValue } from '../../kernels/index.js';
 import { OnnxDataType } from '../onnx/onnx-proto.js';
 import type { OnnxModel } from '../onnx/onnx-types.js';
 import { int64ToNumber } from '../onnx/tensor-data.js';
 import type { LayerStats } from './apply-method.js';
 import type { CalibrationProvenance } from './calibration-set.js';
+import type { GroupingRecord } from './grid-record.js';
 import type { Int8FormChoice } from './int8-form.js';
 import type { ExecutionForm } from './spec.js';
 import type { StructuredLayerRecord } from './structured-surgery.js';
@@ -48,6 +49,10 @@ export interface CompressionRecord {
     readonly note: string;
   };
   readonly calibration: CalibrationProvenance | null;
+  /** rtn/gptq/awq: the grid (asymmetric, symmetric-full or symmetric-narrow) with its formulas. */
+  readonly quantGrid?: GridDescription;
+  /** rtn/gptq/awq/nf4: the group size and the layers whose last group is partial. */
+  readonly grouping?: GroupingRecord;
   /** Kernel options that are not method params (e.g. AWQ's search sample). */
   readonly kernelOptions?: Readonly<Record<string, number>>;
   readonly compressed: { readonly weights: number; readonly includeHead: boolean; readonly embeddings: 'fp32' };

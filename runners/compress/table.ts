@@ -19,7 +19,7 @@ import type { ParamValue } from '../../kernels/index.js';
 import { loadSuite, type LoadedSuite } from '../../suites/index.js';
 import { evaluateSuite } from '../evaluate-suite.js';
 import { OnnxDecoderAdapter } from '../onnx-adapter.js';
-import { findTargets, openSurgeryModel } from './model-graph.js';
+import { openSurgeryModel } from './model-graph.js';
 import type { CompressSpec } from './spec.js';
 import { compressModel } from './variants.js';
 
@@ -29,11 +29,10 @@ interface Row {
   readonly spec?: CompressSpec;
 }
 
-/** The standard matrix for a model whose compressed weights have in-features `Ks`. */
-export function standardMatrix(Ks: readonly number[]): Row[] {
-  const group: ParamValue = Ks.every((k) => k % 32 === 0) ? 32 : 'channel';
-  let nf4Block = 64;
-  while (nf4Block > 1 && !Ks.every((k) => k % nf4Block === 0)) nf4Block /= 2;
+/** The standard matrix: group 32 and NF4 block 64 on every model (a K they do not divide gets a partial last group). */
+export function standardMatrix(): Row[] {
+  const group: ParamValue = 32;
+  const nf4Block = 64;
   const q = (method: 'rtn' | 'gptq' | 'awq', bits: number): Row => ({ name: `${method} w${bits} g${group}`, spec: { method, params: { bits, group } } });
   return [
     { name: 'fp32' },
@@ -76,8 +75,7 @@ async function main(): Promise<void> {
   const suiteDirs = values.suites ?? [packagePath('suites', 'perplexity'), packagePath('suites', 'knowledge-closed')];
   const suites = suiteDirs.map((d) => loadSuite(d));
   const root = values.out ?? mkdtempSync(join(tmpdir(), 'compbench-table-'));
-  const Ks = findTargets(openSurgeryModel(model).model).map((t) => t.K);
-  const rows = standardMatrix(Ks).filter((r) => !values.only || new RegExp(values.only, 'u').test(r.name));
+  const rows = standardMatrix().filter((r) => !values.only || new RegExp(values.only, 'u').test(r.name));
   const metricNames = suites.map((s) => `${s.spec.id} ${s.spec.metrics[0]} [95% CI]`);
   console.log(`model: ${model}; variants in ${root}`);
   console.log(`| variant | form | size | ${metricNames.join(' | ')} | compress s |`);

@@ -5,12 +5,13 @@
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from '../../core/errors.js';
-import { METHODS, assertMethodId, validateParams, type ParamValue } from '../../kernels/index.js';
+import { assertMethodId, calibrationNeeded, validateParams, type ParamValue } from '../../kernels/index.js';
 import { loadModelFolder } from '../model-folder.js';
 import { applyMethod, AWQ_SEARCH_SAMPLE, type LayerStats, type MethodResult } from './apply-method.js';
 import { buildCalibrationSet, type CalibrationSet, type CalibrationSpec } from './calibration-set.js';
 import { captureActivations, type Activations } from './capture.js';
 import { countParameters, COMPRESSION_RECORD_VERSION, kernelVersion, type CompressionRecord } from './manifest.js';
+import { groupingRecord, quantGridRecord } from './grid-record.js';
 import { findTargets, inlineExternalData, openSurgeryModel, requireTargets, weightValues } from './model-graph.js';
 import { chooseInt8Form } from './int8-form.js';
 import { checkAccuracyLevel, DEFAULT_ACCURACY_LEVEL, packedUnavailable, resolveForm, type CompressSpec, type ExecutionForm } from './spec.js';
@@ -46,15 +47,12 @@ export async function compressModel(modelDir: string, spec: CompressSpec, outDir
   inlineExternalData(m);
   const targets = findTargets(m.model, { includeHead: spec.includeHead });
   requireTargets(targets, m);
-  const info = METHODS[spec.method];
-  const calib: CalibrationSet | undefined = info.needsCalibration || info.usesCalibration
+  const raw = spec.params ?? {};
+  const params = validateParams(spec.method, raw) as Record<string, ParamValue>;
+  const calib: CalibrationSet | undefined = calibrationNeeded(spec.method, params)
     ? buildCalibrationSet(options.calibration ?? {}, folder.tokenizer)
     : undefined;
-  const raw = spec.params ?? {};
-  let params: Record<string, ParamValue> = {};
-  for (const K of new Set(targets.map((t) => t.K))) {
-    params = validateParams(spec.method, raw, { K, ...(calib ? { calibrationTokens: calib.provenance.tokens } : {}) }) as Record<string, ParamValue>;
-  }
+  if (calib) validateParams(spec.method, raw, { calibrationTokens: calib.provenance.tokens });
   const form = resolveForm(spec, packedUnavailable(spec.method, params, targets));
   const accuracyLevel = checkAccuracyLevel(spec.accuracyLevel ?? DEFAULT_ACCURACY_LEVEL);
   const int8 = spec.int8 ?? chooseInt8Form();
@@ -92,6 +90,8 @@ export async function compressModel(modelDir: string, spec: CompressSpec, outDir
       note: formNote(spec.method, form),
     },
     calibration: calib?.provenance ?? null,
+    ...optional('quantGrid', quantGridRecord(spec.method, params)),
+    ...optional('grouping', groupingRecord(spec.method, params, targets.map((t) => t.K))),
     ...(spec.method === 'awq' ? { kernelOptions: AWQ_SEARCH_SAMPLE } : {}),
     compressed: { weights: targets.length, includeHead: spec.includeHead ?? false, embeddings: 'fp32' },
     layers,
@@ -106,6 +106,10 @@ export async function compressModel(modelDir: string, spec: CompressSpec, outDir
   };
   writeFileSync(join(out, 'compression.json'), `${JSON.stringify(record, null, 2)}\n`);
   return { outDir: out, record };
+}
+
+function optional<K extends string, V>(key: K, v: V | undefined): { [P in K]?: V } {
+  return (v === undefined ? {} : { [key]: v }) as { [P in K]?: V };
 }
 
 function round(ms: number): number {

@@ -38,6 +38,25 @@ test('effective weight = Q(s·W)/s, and the codes quantize s·W with RTN', () =>
   for (let i = 0; i < K * N; i++) assert.is(r.effectiveWeight[i], Math.fround(rtn.dequantized[i] / r.channelScales[Math.floor(i / N)]));
 });
 
+test('partial last group (K = 172, groups 32 and 64) and the narrow grid: codes are RTN of s·W', () => {
+  const K = 172;
+  const N = 12;
+  const W = randomWeight(12, K, N);
+  const X = correlatedInputs(12, 64, K, { outliers: 3 });
+  for (const group of [32, 64]) {
+    for (const [symmetric, symGrid] of [[false, 'full'], [true, 'narrow']] as const) {
+      const r = quantizeAwq(W, K, N, X, { bits: 4, group, symmetric, symGrid });
+      const rtn = quantizeRtn(scaleRows(W, K, N, r.channelScales), K, N, { bits: 4, symmetric, symGrid, granularity: group });
+      assert.is(r.scales.length, N * Math.ceil(K / group));
+      assert.is(r.grid, rtn.grid);
+      assert.equal([...r.codes], [...rtn.codes], `group ${group} ${symGrid}`);
+      assert.equal([...r.scales], [...rtn.scales]);
+      // The search sample is all 64 tokens and 12 columns here, so the chosen α is no worse than α = 0 (RTN).
+      assert.ok(r.stats.outputError! <= r.searchErrors[0] * (1 + 1e-9), `group ${group}: awq ${r.stats.outputError} vs rtn ${r.searchErrors[0]}`);
+    }
+  }
+});
+
 test('output error ≤ RTN on inputs with outlier channels (seeds 1–4)', () => {
   const K = 128;
   const N = 32;

@@ -2,6 +2,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { dequantizeNf4, NF4_CODEBOOK, quantizeNf4 } from '../../kernels/nf4.js';
 import { doubleQuantizeAbsmax, DYNAMIC_MAP_8BIT } from '../../kernels/nf4-double-quant.js';
+import { InputError } from '../../core/errors.js';
 import { randomWeight } from './fixtures.js';
 
 const test = suite('kernels/nf4');
@@ -73,6 +74,67 @@ test('double quantization reconstructs the absmax closely and changes Ŵ a littl
   assert.ok(Math.abs(dq.stats.relFrobeniusError - plain.stats.relFrobeniusError) < 0.01);
   const direct = doubleQuantizeAbsmax(plain.absmax);
   assert.equal([...direct.dequantized], [...dq.absmaxUsed]);
+});
+
+/** Naive NF4: absmax over rows [b·bs, min(K, (b+1)·bs)) of a column, then argmin over the codebook. */
+function naiveNf4(W: Float32Array, K: number, N: number, bs: number): { codes: number[]; absmax: number[] } {
+  const nBlocks = Math.ceil(K / bs);
+  const codes = new Array<number>(K * N).fill(0);
+  const absmax: number[] = [];
+  for (let n = 0; n < N; n++) {
+    for (let b = 0; b < nBlocks; b++) {
+      const rows = Array.from({ length: Math.min(bs, K - b * bs) }, (_, i) => b * bs + i);
+      const m = Math.max(...rows.map((k) => Math.abs(W[k * N + n])));
+      absmax.push(m);
+      for (const k of rows) {
+        const x = W[k * N + n] / m;
+        let best = 0;
+        for (let c = 1; c < 16; c++) if (Math.abs(x - NF4_CODEBOOK[c]) < Math.abs(x - NF4_CODEBOOK[best])) best = c;
+        codes[k * N + n] = best;
+      }
+    }
+  }
+  return { codes, absmax };
+}
+
+/** Naive double quantization: subtract the mean, absmax per 256 values (the last block partial), nearest map value. */
+function naiveDoubleQuant(absmax: Float32Array): number[] {
+  const mean = Math.fround(absmax.reduce((a, v) => a + v, 0) / absmax.length);
+  const out: number[] = [];
+  for (let b = 0; b < absmax.length; b += 256) {
+    const block = Array.from(absmax.subarray(b, b + 256), (v) => v - mean);
+    const m = Math.max(...block.map(Math.abs));
+    for (const v of block) {
+      let best = 0;
+      for (let c = 1; c < 256; c++) if (Math.abs(v / m - DYNAMIC_MAP_8BIT[c]) < Math.abs(v / m - DYNAMIC_MAP_8BIT[best])) best = c;
+      out.push(Math.fround(DYNAMIC_MAP_8BIT[best] * m + mean));
+    }
+  }
+  return out;
+}
+
+test('partial last block: K = 172, blocks 64 and 32, match the naive reference; double quant with a partial 256-block', () => {
+  const K = 172;
+  const N = 100;
+  const W = randomWeight(13, K, N);
+  for (const blockSize of [64, 32]) {
+    const r = quantizeNf4(W, K, N, { blockSize, doubleQuant: true });
+    const ref = naiveNf4(W, K, N, blockSize);
+    assert.is(r.absmax.length, N * Math.ceil(K / blockSize));
+    assert.equal([...r.absmax], ref.absmax, `absmax, block ${blockSize}`);
+    assert.equal([...r.codes], ref.codes, `codes, block ${blockSize}`);
+    // N·3 = 300 and N·6 = 600 absmax values: the last 256-block is partial (44 and 88 values).
+    assert.is(r.doubleQuant!.absmax2.length, Math.ceil(r.absmax.length / 256));
+    const dq = naiveDoubleQuant(r.absmax);
+    let worst = 0;
+    for (let i = 0; i < dq.length; i++) worst = Math.max(worst, Math.abs(dq[i] - r.absmaxUsed[i]));
+    assert.ok(worst <= 1e-7, `double quant vs naive: ${worst}`);
+    assert.equal([...dequantizeNf4(r.codes, r.absmaxUsed, K, N, blockSize)], [...r.dequantized]);
+  }
+});
+
+test('bad block sizes are InputErrors', () => {
+  assert.throws(() => quantizeNf4(new Float32Array(8), 8, 1, { blockSize: 0 }), (e: unknown) => e instanceof InputError && /blockSize must be a positive integer, got 0/.test(e.message));
 });
 
 test('deterministic', () => {

@@ -11,7 +11,7 @@ const test = suite('kernels/pack-nbits');
 function column(codes: number[], bits: number): QuantizedMatrix {
   const K = codes.length;
   return {
-    K, N: 1, bits, symmetric: false, granularity: 'channel', groupSize: K, codes: Uint8Array.from(codes),
+    K, N: 1, bits, symmetric: false, grid: 'asymmetric', granularity: 'channel', groupSize: K, codes: Uint8Array.from(codes),
     scales: Float32Array.from([1]), zeros: Uint8Array.from([1]), dequantized: new Float32Array(K),
   };
 }
@@ -67,6 +67,33 @@ test('per-channel with K not a multiple of the block: last block padded', () => 
   const tg = packMatMulNBits(g, 32);
   assert.is(tg.scales[0], tg.scales[1]);
   assert.equal([...dequantizeMatMulNBits(tg)], [...g.dequantized]);
+});
+
+test('partial last group: K = 172, groups 32 and 64, every grid: round trip and padding', () => {
+  const K = 172;
+  const N = 4;
+  const W = randomWeight(29, K, N);
+  for (const bits of [2, 4, 8]) {
+    for (const [symmetric, symGrid] of [[false, 'full'], [true, 'full'], [true, 'narrow']] as const) {
+      for (const group of [32, 64]) {
+        const where = `bits ${bits} sym ${symmetric} ${symGrid} group ${group}`;
+        const q = quantizeRtn(W, K, N, { bits, symmetric, symGrid, granularity: group });
+        for (const blockSize of [16, group]) {
+          const t = packMatMulNBits(q, blockSize);
+          const nBlocks = Math.ceil(K / blockSize);
+          assert.is(t.nBlocksPerCol, nBlocks, where);
+          assert.is(t.B.length, N * nBlocks * ((blockSize * bits) / 8), where);
+          assert.is(t.zeroPoints === undefined, symmetric, `${where}: zero points present iff asymmetric`);
+          assert.equal([...unpackMatMulNBits(t).codes], [...q.codes], where);
+          assert.equal([...dequantizeMatMulNBits(t)], [...q.dequantized], where);
+          // Each block carries the scale of the group holding it, the partial last group included.
+          for (let n = 0; n < N; n++) {
+            for (let b = 0; b < nBlocks; b++) assert.is(t.scales[n * nBlocks + b], q.scales[n * Math.ceil(K / group) + Math.floor((b * blockSize) / group)], where);
+          }
+        }
+      }
+    }
+  }
 });
 
 test('refuses layouts MatMulNBits cannot express', () => {

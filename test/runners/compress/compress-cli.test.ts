@@ -1,7 +1,9 @@
-import { copyFileSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { sharedExternalDir } from '../../../core/paths.js';
+import type { CompressionRecord } from '../../../runners/compress/manifest.js';
 import { floatTensor } from '../../../runners/compress/model-graph.js';
 import { encodeModel } from '../../../runners/onnx/read-model.js';
 import { storiesDir, tempDir } from '../fixtures.js';
@@ -20,7 +22,8 @@ test('bad input: one line, exit 2', () => {
   writeFileSync(notDir, 'x');
   assertOneLineError(cli('compress', '--model', dir, '--method', 'rtn', '--bits', '9', '--out', out), /bits must be an integer from 2 to 8, got 9/);
   assertOneLineError(cli('compress', '--model', dir, '--method', 'rtn', '--bits', '1', '--out', out), /from 2 to 8, got 1/);
-  assertOneLineError(cli('compress', '--model', dir, '--method', 'rtn', '--group', '48', '--out', out), /group 48 does not divide K = 64/);
+  assertOneLineError(cli('compress', '--model', dir, '--method', 'rtn', '--group', '0', '--out', out), /rtn: group must be 'channel' or 'tensor' or a positive integer group size, got 0/);
+  assertOneLineError(cli('compress', '--model', dir, '--method', 'rtn', '--group', '48', '--form', 'packed', '--out', out), /no packed form: MatMulNBits needs a group that is a power of 2 ≥ 16/);
   assertOneLineError(cli('compress', '--model', dir, '--method', 'magnitude', '--sparsity', '1', '--out', out), /sparsity must be a number in \[0, 1\), got 1/);
   assertOneLineError(cli('compress', '--model', dir, '--method', 'nm', '--pattern', '4:4', '--out', out), /pattern 4:4 is invalid; N must be smaller than M/);
   assertOneLineError(cli('compress', '--model', dir, '--method', 'gptq', '--calib', empty, '--out', out), /calibration set is empty/);
@@ -30,6 +33,11 @@ test('bad input: one line, exit 2', () => {
   assertOneLineError(cli('compress', '--model', dir, '--method', 'rtm', '--out', out), /Unknown method 'rtm'/i);
   assertOneLineError(cli('compress', '--model', dir, '--method', 'magnitude', '--bits', '4', '--out', out), /magnitude: .*bits/);
   assertOneLineError(cli('compress', '--model', dir, '--method', 'rtn'), /--out DIR is required/);
+  assertOneLineError(cli('compress', '--model', dir, '--method', 'rtn', '--sym-grid', 'narrow', '--out', out), /rtn: symGrid 'narrow' is a symmetric grid; also set symmetric: true \(--sym\)/);
+  assertOneLineError(cli('compress', '--model', dir, '--method', 'rtn', '--sym', '--sym-grid', 'tight', '--out', out), /symGrid must be one of full, narrow, got "tight"/);
+  assertOneLineError(cli('compress', '--model', dir, '--method', 'nm', '--score', 'norm', '--out', out), /score must be one of wanda, magnitude/);
+  assertOneLineError(cli('compress', '--model', dir, '--method', 'rtn', '--score', 'magnitude', '--out', out), /rtn: Unknown param 'score'/);
+  assertOneLineError(cli('compress', '--model', dir, '--method', 'gptq', '--calib-mode', 'docs', '--out', out), /--calib-mode must be stream or documents \(got 'docs'\)/);
 });
 
 test('a model with no eligible MatMul: one line, exit 2', () => {
@@ -57,8 +65,30 @@ test('compresses stories260k: summary line, exit 0, compression.json written', (
   const out = join(tempDir('cli-ok'), 'rtn4');
   const r = cli('compress', '--model', dir, '--method', 'rtn', '--bits', '4', '--sym', '--out', out);
   assert.is(r.code, 0, r.stderr);
-  assert.match(r.stdout, /rtn \{"bits":4,"symmetric":true,"group":"channel"\} form packed, 35 weights/);
+  assert.match(r.stdout, /rtn \{"bits":4,"symmetric":true,"symGrid":"full","group":"channel"\} form packed, 35 weights/);
   assert.ok(statSync(join(out, 'compression.json')).isFile());
+});
+
+test('group 32 on stories260k (K = 172: partial last group): rtn and gptq 4-bit compress, packed', () => {
+  const dir = storiesDir('compress CLI group 32');
+  const ext = sharedExternalDir();
+  if (!dir || !ext) return;
+  const root = tempDir('cli-g32');
+  const rtn = cli('compress', '--model', dir, '--method', 'rtn', '--bits', '4', '--group', '32', '--out', join(root, 'rtn'));
+  assert.is(rtn.code, 0, rtn.stderr);
+  assert.match(rtn.stdout, /rtn \{"bits":4,"symmetric":false,"symGrid":"full","group":32\} form packed, 35 weights/);
+  const calib = join(ext, 'datasets', 'tinystories_sample.txt');
+  const gptq = cli('compress', '--model', dir, '--method', 'gptq', '--bits', '4', '--group', '32', '--sym', '--sym-grid', 'narrow',
+    '--calib', calib, '--calib-n', '4', '--calib-len', '64', '--calib-mode', 'documents', '--out', join(root, 'gptq'));
+  assert.is(gptq.code, 0, gptq.stderr);
+  const r = JSON.parse(readFileSync(join(root, 'gptq', 'compression.json'), 'utf8')) as CompressionRecord;
+  assert.is(r.execution.form, 'packed');
+  assert.equal(r.grouping, { size: 32, partialLastGroup: [{ K: 172, lastGroupRows: 12 }] });
+  assert.is(r.quantGrid!.kind, 'symmetric-narrow');
+  assert.is(r.calibration!.mode, 'documents');
+  const nm = cli('compress', '--model', dir, '--method', 'nm', '--pattern', '2:4', '--score', 'magnitude', '--out', join(root, 'nm'));
+  assert.is(nm.code, 0, nm.stderr);
+  assert.match(nm.stdout, /nm \{"n":2,"m":4,"score":"magnitude"\} form simulated/);
 });
 
 test.run();

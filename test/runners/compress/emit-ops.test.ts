@@ -60,21 +60,33 @@ function maxRelDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return d / scale;
 }
 
-for (const [bits, K, group, level] of [[4, 64, 32, 0], [4, 172, 'channel', 0], [2, 64, 16, 0], [8, 128, 64, 0], [4, 64, 32, 4], [2, 64, 32, 4], [8, 64, 32, 4]] as const) {
-  test(`MatMulNBits ${bits}-bit K=${K} group=${group} accuracy_level ${level} = X @ dequant(W)`, async () => {
+type Case = readonly [bits: number, K: number, group: number | 'channel', level: number, grid?: 'asym' | 'full' | 'narrow'];
+// K = 172 (stories260k's down_proj) with groups 16/32/64: the last group holds 12, 12 and 44 rows;
+// group 256 > K: one partial group (and one padded block of 256) per column.
+const CASES: readonly Case[] = [
+  [4, 64, 32, 0], [4, 172, 'channel', 0], [2, 64, 16, 0], [8, 128, 64, 0], [4, 64, 32, 4], [2, 64, 32, 4], [8, 64, 32, 4],
+  [4, 172, 32, 0], [4, 172, 64, 0], [2, 172, 32, 0], [8, 172, 16, 0], [4, 172, 32, 0, 'full'], [4, 172, 32, 0, 'narrow'],
+  [2, 172, 64, 0, 'narrow'], [4, 172, 32, 4], [4, 172, 64, 4, 'narrow'], [4, 172, 256, 0], [4, 172, 256, 4],
+];
+
+for (const [bits, K, group, level, grid = 'asym'] of CASES) {
+  test(`MatMulNBits ${bits}-bit K=${K} group=${group} ${grid} accuracy_level ${level} = X @ dequant(W)`, async () => {
     const rng = createRng(7);
     const N = 24;
     const T = 5;
     const W = randomNormalArray(rng, K * N, 0.1);
     const X = randomNormalArray(rng, T * K);
-    const q = quantizeRtn(W, K, N, { bits, granularity: group === 'channel' ? 'channel' : group });
+    const q = quantizeRtn(W, K, N, { bits, symmetric: grid !== 'asym', symGrid: grid === 'narrow' ? 'narrow' : 'full', granularity: group === 'channel' ? 'channel' : group });
     const blockSize = group === 'channel' ? Math.min(128, 2 ** Math.ceil(Math.log2(K))) : group;
     const packed = packMatMulNBits(q, blockSize);
+    assert.is(packed.zeroPoints === undefined, grid !== 'asym', 'symmetric grids use the default zero point 2^(bits−1)');
     const { model, target } = oneMatMul(K, N, T, W);
     emitMatMulNBits(model, target, packed, level);
     model.graph!.initializer = model.graph!.initializer!.filter((t) => t.name !== 'W');
     const Y = await runOrt(model, X, T, K);
-    const d = maxRelDiff(Y, matmulRef(X, T, K, dequantizeMatMulNBits(packed), N));
+    // The packed weight is the kernel's Ŵ exactly, partial last group and narrow grid included.
+    assert.equal([...dequantizeMatMulNBits(packed)], [...q.dequantized]);
+    const d = maxRelDiff(Y, matmulRef(X, T, K, q.dequantized, N));
     // Measured (onnxruntime-node 1.30, CPU): level 0 ≤ 5e-7; level 4 (int8 activations) ≈ 5e-3.
     assert.ok(d < (level === 0 ? 1e-5 : 2e-2), `max |diff| / max |Y| = ${d}`);
     if (level === 4) assert.ok(d > 1e-5, 'level 4 really quantizes the activations');
