@@ -10,6 +10,7 @@ import { InputError, messageOf } from '../../core/errors.js';
 import { packagePath } from '../../core/paths.js';
 import { compileSchema, formatProblem, jsonPointerLines, unknownNameMessage, type SchemaCheck } from '../../core/schemas/index.js';
 import type { MethodId } from '../../kernels/index.js';
+import type { CalibrationSpec } from '../compress/calibration-set.js';
 
 /** A model evaluated as it is. */
 export interface ModelEntry {
@@ -51,7 +52,7 @@ export interface ResolvedRunConfig {
   readonly suites: readonly string[];
   readonly seed: number;
   readonly limit: number | null;
-  readonly calibration: { readonly textFile?: string; readonly nSequences?: number; readonly seqLen?: number; readonly seed?: number };
+  readonly calibration: CalibrationSpec;
   readonly measurement: { readonly enabled: boolean; readonly reuse: boolean; readonly settings: Readonly<Record<string, unknown>> };
   readonly execution: ExecutionSettings;
   readonly cacheDir: string;
