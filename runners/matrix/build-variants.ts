@@ -27,7 +27,7 @@ export async function buildVariants(plans: readonly VariantPlan[], config: Resol
   const failures = new Map<string, { error: string; inputError: boolean }>();
   if (jobs.length > 0) {
     log(`compressing ${jobs.length} of ${plans.length} variants (the others are cached or uncompressed)`);
-    await executeShards(jobs, { workers: config.execution.workers }, (job, result) => {
+    await executeShards(jobs, { workers: config.execution.workers, log }, (job, result) => {
       if (result.state === 'failed') failures.set(job.key.hash, result);
       else log(`compressed ${job.key.plan.id} in ${(result.durationMs / 1000).toFixed(1)} s`);
     });

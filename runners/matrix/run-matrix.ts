@@ -14,6 +14,7 @@ import { hardwareFingerprint } from '../hardware.js';
 import { resolveMeasureSettings, type MeasureSettings } from '../measure/index.js';
 import { harnessVersion } from '../run/harness-version.js';
 import { buildVariants } from './build-variants.js';
+import { removeDeadTemps } from './debris.js';
 import { selfCheckVariants } from './self-check-step.js';
 import { assembleCells, limitSuite, suiteRecord, type CellOutcome, type InstanceLine } from './assemble.js';
 import { loadRunConfig, type ResolvedRunConfig } from './config.js';
@@ -78,6 +79,8 @@ export async function runMatrix(options: MatrixOptions, log: (line: string) => v
   const { workers, intraOpNumThreads } = config.execution;
   log(`run ${state.runId}: ${plans.length} variants × ${suites.length} suites, ${workers} workers × ${intraOpNumThreads} threads, cache ${config.cacheDir}`);
 
+  const debris = removeDeadTemps([outDir, join(config.cacheDir, 'variants')]);
+  if (debris.length > 0) log(`removed ${debris.length} temporary file(s) of dead processes: ${debris.join(', ')}`);
   const variants = await selfCheckVariants(await buildVariants(plans, config, log), config, log);
 
   const cells = new Map<string, CellState>();
@@ -125,7 +128,7 @@ export async function runMatrix(options: MatrixOptions, log: (line: string) => v
   progress.report(true);
   progress.startTimer();
   try {
-    await executeShards(jobs, { workers }, (job, result) => {
+    await executeShards(jobs, { workers, log }, (job, result) => {
       appendResults(job.key.file, result.records, result.state === 'ok');
       const cell = cells.get(job.key.cell)!;
       for (const r of result.records) cell.records.set(r.instanceId, r);
