@@ -1,6 +1,6 @@
 import { join, resolve } from 'node:path';
 import { InputError } from '../../core/errors.js';
-import { runMatrix, type MatrixResult } from '../matrix/index.js';
+import { runMatrix, type MatrixOptions, type MatrixResult } from '../matrix/index.js';
 import { summaryLines } from '../run/summary-table.js';
 import { integerFlag, parseFlags } from './parse-flags.js';
 
@@ -25,7 +25,7 @@ export const RUN_USAGE = `usage: compbench run [--config FILE] [--out DIR] [--re
   Exit codes: 0 ok, 1 gate failed, 2 invalid input, 3 incomplete (a cell failed).`;
 
 /** Parses the flags of `compbench run` and runs the matrix; undefined when only help was asked. */
-export async function runFromArgs(args: readonly string[], out: (line: string) => void): Promise<MatrixResult | undefined> {
+export async function runFromArgs(args: readonly string[], out: (line: string) => void, precheck?: MatrixOptions['precheck']): Promise<MatrixResult | undefined> {
   const { values } = parseFlags('run', args, {
     config: { type: 'string' },
     out: { type: 'string', default: 'runs/latest' },
@@ -51,6 +51,7 @@ export async function runFromArgs(args: readonly string[], out: (line: string) =
       ...(workers ? { workers } : {}),
       ...(limit ? { limit } : {}),
       ...(values['cache-dir'] ? { cacheDir: resolve(values['cache-dir']) } : {}),
+      ...(precheck ? { precheck } : {}),
     },
     out,
   );

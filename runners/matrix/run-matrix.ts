@@ -6,10 +6,10 @@
  */
 import { createHash } from 'node:crypto';
 import { join, relative } from 'node:path';
-import { InputError } from '../../core/errors.js';
+import { InputError, messageOf } from '../../core/errors.js';
 import { PACKAGE_ROOT } from '../../core/paths.js';
 import { RUN_RECORD_VERSION, type MeasurementRecord, type RunRecord } from '../../core/run-record.js';
-import { loadSuite, type InstanceRecord } from '../../suites/index.js';
+import type { InstanceRecord } from '../../suites/index.js';
 import { hardwareFingerprint } from '../hardware.js';
 import { resolveMeasureSettings, type MeasureSettings } from '../measure/index.js';
 import { harnessVersion } from '../run/harness-version.js';
@@ -21,7 +21,8 @@ import { loadRunConfig, type ResolvedRunConfig } from './config.js';
 import { executeShards, type ShardJob } from './executor.js';
 import { measureVariants } from './measure-step.js';
 import { ensureOutDir, runStateFile, startRunState, writeAtomically } from './output.js';
-import { planVariants } from './plan.js';
+import { joinProblems, planVariants, type VariantPlan } from './plan.js';
+import { compressProblems, loadSuites } from './precheck.js';
 import { ProgressReporter } from './progress.js';
 import { appendResults, readResults, resultFile } from './result-cache.js';
 import { splitShards, testFaultFor, type ShardTask } from './shard.js';
@@ -36,6 +37,8 @@ export interface MatrixOptions {
   readonly workers?: number;
   readonly limit?: number;
   readonly cacheDir?: string;
+  /** More checks before anything runs (the CLI checks the gate policy); problems, each one line. */
+  readonly precheck?: (config: ResolvedRunConfig) => string[];
 }
 
 /** What {@link runMatrix} returns; the CLI gates and reports from `record`. */
@@ -68,11 +71,19 @@ export async function runMatrix(options: MatrixOptions, log: (line: string) => v
   const outDir = ensureOutDir(options.outDir);
   const config = loadRunConfig(options.configFile, { limit: options.limit, workers: options.workers, cacheDir: options.cacheDir });
   const measureSettings = config.measurement.enabled ? checkedMeasureSettings(config) : undefined;
-  const plans = planVariants(config);
-  const suites = config.suites.map((dir) => limitSuite(loadSuite(dir), config.limit));
-  const suiteIds = suites.map((s) => s.spec.id);
-  const dup = suiteIds.find((id, i) => suiteIds.indexOf(id) !== i);
-  if (dup) throw new InputError(`${config.source}: $.suites: two suites have the id '${dup}' — list each suite once`);
+  // Everything is checked before anything starts: one message lists every problem.
+  const problems: string[] = [];
+  let plans: VariantPlan[] = [];
+  try {
+    plans = planVariants(config, problems);
+  } catch (e) {
+    problems.push(messageOf(e).replace(`${config.source}: `, ''));
+  }
+  problems.push(...compressProblems(plans, config));
+  const loaded = loadSuites(config, (s) => limitSuite(s, config.limit));
+  problems.push(...loaded.problems, ...(options.precheck?.(config) ?? []));
+  if (problems.length > 0) throw new InputError(`${config.source}: the matrix cannot run (nothing was started): ${joinProblems(problems)}`);
+  const suites = loaded.suites;
   const configJson = configRecord(config);
   const { execution: _e, ...stable } = configJson;
   const state = startRunState(outDir, sha256(JSON.stringify({ ...stable, shardSize: config.execution.shardSize })), config.cacheDir, options.resume ?? false);
