@@ -16,12 +16,19 @@ export interface BatchLimits {
 export const DEFAULT_BATCH_LIMITS: BatchLimits = { maxRows: 16, maxTokens: 2048 };
 
 /**
- * Tokens per tile: every padded width and every one-token decode batch is a multiple of it.
- * onnxruntime's CPU GEMMs give a row the same bits whatever shares its forward, except that
- * a forward with an odd token count runs its last token through a one-row kernel (MatMulNBits
- * accuracy_level 4: up to 0.28 logit, level 0: 2e-5); 8 also covers kernels that tile by 4.
+ * Every padded width is a multiple of this many tokens. onnxruntime's CPU GEMMs give a
+ * token the same bits whatever shares its forward, except that MLAS's n-bit kernels take
+ * tokens two at a time (`NRows2`) and run an odd last one, or a lone one (M = 1), through
+ * other kernels that round differently (MatMulNBits accuracy_level 4: up to 0.28 logit,
+ * level 0: 2e-5). 8 also covers kernels that tile by 4 or 8.
  */
 export const ROW_TILE = 8;
+
+/**
+ * One-token decode steps run an even number of rows (copies fill the last pair), for the
+ * same reason; eight rows instead of one tripled the teacher's single-prompt decode step.
+ */
+export const DECODE_ROW_TILE = 2;
 
 /**
  * How rows are laid out so that every number a row gets depends on that row alone (batch
@@ -44,23 +51,28 @@ export function rowPlan(limits: BatchLimits, rowsInteract: boolean, maxPositions
 }
 
 /**
- * Padded width of a row of `length` tokens: a multiple of {@link ROW_TILE} up to 64, then of
- * a quarter of the power of two below the length (at most 25% padding, 20 widths up to 512).
+ * Padded width of a row of `length` tokens: a multiple of `minStep` (a multiple of
+ * {@link ROW_TILE}) and of a quarter of the power of two below the length (by default at
+ * most 25% padding above 64 tokens, 20 widths up to 512).
  */
-export function paddedWidth(length: number): number {
-  const step = Math.max(ROW_TILE, 2 ** Math.floor(Math.log2(Math.max(1, length - 1))) / 4);
+export function paddedWidth(length: number, minStep = ROW_TILE): number {
+  const step = Math.max(minStep, 2 ** Math.floor(Math.log2(Math.max(1, length - 1))) / 4);
   return Math.ceil(length / step) * step;
 }
 
-/** The columns a row of `length` tokens occupies under `plan`: a function of the length alone. */
-export function rowWidth(plan: RowPlan, length: number): number {
+/**
+ * The columns a row of `length` tokens occupies under `plan`: a function of the length
+ * alone. `minStep` coarsens the widths where fewer, fuller forwards pay (generation
+ * prompts: one prefill, then many decode steps that share the prompt's width).
+ */
+export function rowWidth(plan: RowPlan, length: number, minStep = ROW_TILE): number {
   if (plan.alone) return length;
-  return Math.min(paddedWidth(length), Math.max(length, plan.maxWidth));
+  return Math.min(paddedWidth(length, minStep), Math.max(length, plan.maxWidth));
 }
 
-/** Rows a one-token decode step runs for `rows` live rows: copies of a live row fill the last tile. */
+/** Rows a one-token decode step runs for `rows` live rows (other rows fill the last {@link DECODE_ROW_TILE}). */
 export function decodeRows(plan: RowPlan, rows: number): number {
-  return plan.alone ? rows : Math.ceil(rows / ROW_TILE) * ROW_TILE;
+  return plan.alone ? rows : Math.ceil(rows / DECODE_ROW_TILE) * DECODE_ROW_TILE;
 }
 
 /**
@@ -68,10 +80,16 @@ export function decodeRows(plan: RowPlan, rows: number): number {
  * and splits each group into forwards within the limits; `extra` is added to a row's cost
  * (columns the forward also holds: a cached past, tokens still to generate).
  */
-export function chunkByWidth<T>(plan: RowPlan, items: readonly T[], lengthOf: (item: T) => number, extra: (item: T) => number = () => 0): { width: number; items: T[] }[] {
+export function chunkByWidth<T>(
+  plan: RowPlan,
+  items: readonly T[],
+  lengthOf: (item: T) => number,
+  extra: (item: T) => number = () => 0,
+  minStep = ROW_TILE,
+): { width: number; items: T[] }[] {
   const groups = new Map<number, T[]>();
   for (const item of items) {
-    const width = rowWidth(plan, lengthOf(item));
+    const width = rowWidth(plan, lengthOf(item), minStep);
     const group = groups.get(width);
     if (group) group.push(item);
     else groups.set(width, [item]);
