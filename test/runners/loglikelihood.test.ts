@@ -59,7 +59,7 @@ test('shared-prefix path equals one independent full forward per request', async
   assert.ok(naive[48].isGreedy);
 });
 
-test('teacher: continuations that share leading tokens (prefilled with the context) equal full forwards', async () => {
+test('teacher: continuations that share leading tokens equal full forwards', async () => {
   const dir = packagePath('datasets', 'models', 'teacher');
   // every choice starts with the straddling `. ` token; the first pair also shares `In free time, `
   const reqs: LoglikelihoodRequest[] = [
