@@ -41,6 +41,8 @@ export interface VariantRecord {
   readonly sizeBytes: number;
   /** Teacher-student lineage: the variant this one was distilled from, if any. */
   readonly distilledFrom?: string;
+  /** How its forwards hold rows, and whether a per-instance score is the same in any batch, shard or order. */
+  readonly batching?: BatchingRecord;
   /** Packed kernels and their settings, from compression.json (absent for reference/simulated). */
   readonly kernels?: KernelSummary;
   /** The packed variant checked against its simulated twin on this machine (absent: nothing packed to check). */
@@ -80,6 +82,17 @@ export interface SelfCheckRecord {
   readonly durationMs: number;
   /** True when this machine's stored result was reused instead of re-running the probe. */
   readonly reused?: boolean;
+}
+
+
+/**
+ * `many`: a forward holds many rows, each padded to a width fixed by its own length;
+ * `one`: the graph mixes rows (per-tensor activation quantization, W8A8), so a forward
+ * holds one. A variant that is not `invariant` is kept out of the per-instance cache.
+ */
+export interface BatchingRecord {
+  readonly rowsPerForward: 'many' | 'one';
+  readonly invariant: boolean;
 }
 
 /** A suite evaluated in the run. */

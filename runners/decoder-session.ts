@@ -3,7 +3,7 @@ import { InputError, messageOf } from '../core/errors.js';
 import { emptyKvCache, type KvCache } from './kv-cache.js';
 import type { ModelFolder } from './model-folder.js';
 import { readModelFile } from './onnx/read-model.js';
-import { inspectDecoderIo, type DecoderIo } from './session-io.js';
+import { inspectDecoderIo, rowsInteract, type DecoderIo } from './session-io.js';
 
 /** Options of an ONNX Runtime session. */
 export interface SessionOptions {
@@ -18,15 +18,13 @@ export class ForwardResult {
     readonly logits: Float32Array,
     readonly seqLen: number,
     readonly vocab: number,
-    /** Column of each row's first real token (left padding without a past, 0 with one). */
-    private readonly firstColumn: Int32Array,
     /** Present keys/values with their mask, when the graph has a KV cache. */
     readonly cache: KvCache | undefined,
   ) {}
 
-  /** Offset in `logits` of the distribution after the `j`-th real token of row `row`. */
+  /** Offset in `logits` of the distribution after the `j`-th new token of row `row` (rows are right-padded). */
   offset(row: number, j: number): number {
-    return (row * this.seqLen + this.firstColumn[row] + j) * this.vocab;
+    return (row * this.seqLen + j) * this.vocab;
   }
 }
 
@@ -40,6 +38,8 @@ export class DecoderSession {
     /** Input/output names and checked sizes. */
     readonly io: DecoderIo,
     private readonly folder: ModelFolder,
+    /** True when the graph mixes rows (per-tensor activation quantization): a row's logits then depend on its batch mates. */
+    readonly rowsInteract: boolean,
   ) {}
 
   /**
@@ -49,7 +49,7 @@ export class DecoderSession {
   static async create(folder: ModelFolder, options: SessionOptions = {}): Promise<DecoderSession> {
     const threads = options.intraOpNumThreads ?? 1;
     if (!Number.isInteger(threads) || threads < 1) throw new InputError(`options.intraOpNumThreads must be a positive integer (got ${threads})`);
-    readModelFile(folder.onnxPath);
+    const mixes = rowsInteract(readModelFile(folder.onnxPath));
     let session: ort.InferenceSession;
     try {
       session = await ort.InferenceSession.create(folder.onnxPath, {
@@ -62,7 +62,7 @@ export class DecoderSession {
       throw new InputError(`${folder.onnxPath} could not be loaded by onnxruntime: ${messageOf(e).slice(0, 300)}`);
     }
     try {
-      return new DecoderSession(session, inspectDecoderIo(session, folder), folder);
+      return new DecoderSession(session, inspectDecoderIo(session, folder), folder, mixes);
     } catch (e) {
       await session.release();
       throw e;
@@ -75,35 +75,37 @@ export class DecoderSession {
   }
 
   /**
-   * One forward pass. Without `past`, rows are left-padded (position ids count from each
-   * row's first real token). With `past`, row r continues `past` row r: new tokens are
-   * right-padded after the cached positions and their position ids continue the row's count.
+   * One forward pass. Rows are right-padded to `width` columns (default: the longest row),
+   * so a row's tokens sit in the same columns whatever else is in the batch. Without
+   * `past` position ids count from 0; with `past`, row r continues `past` row r: new
+   * tokens follow the cached columns (padding included) and their position ids continue
+   * the row's count.
    */
-  async forward(rows: readonly (readonly number[])[], past?: KvCache): Promise<ForwardResult> {
+  async forward(rows: readonly (readonly number[])[], past?: KvCache, width?: number): Promise<ForwardResult> {
     const batch = rows.length;
     if (batch === 0) throw new Error('forward: empty batch');
     if (past && past.batch !== batch) throw new Error(`forward: past has ${past.batch} rows, batch has ${batch}`);
     if (past && !this.hasKvCache) throw new Error('forward: this graph has no KV cache');
-    let seqLen = 0;
-    for (const r of rows) seqLen = Math.max(seqLen, r.length);
+    let seqLen = width ?? 0;
+    for (const r of rows) {
+      if (width !== undefined && r.length > width) throw new Error(`forward: a row of ${r.length} tokens is wider than width ${width}`);
+      seqLen = Math.max(seqLen, r.length);
+    }
     const pastLen = past?.length ?? 0;
     const totalLen = pastLen + seqLen;
     const ids = new BigInt64Array(batch * seqLen).fill(PAD_ID);
     const positions = new BigInt64Array(batch * seqLen).fill(1n);
     const mask = new Uint8Array(batch * totalLen);
-    const firstColumn = new Int32Array(batch);
     const realLengths = new Int32Array(batch);
     for (let b = 0; b < batch; b++) {
       const row = rows[b];
-      const start = past ? 0 : seqLen - row.length;
       const base = past ? past.realLengths[b] : 0;
-      firstColumn[b] = start;
       realLengths[b] = base + row.length;
       if (past) mask.set(past.mask.subarray(b * pastLen, (b + 1) * pastLen), b * totalLen);
       for (let j = 0; j < row.length; j++) {
-        ids[b * seqLen + start + j] = BigInt(row[j]);
-        positions[b * seqLen + start + j] = BigInt(base + j);
-        mask[b * totalLen + pastLen + start + j] = 1;
+        ids[b * seqLen + j] = BigInt(row[j]);
+        positions[b * seqLen + j] = BigInt(base + j);
+        mask[b * totalLen + pastLen + j] = 1;
       }
     }
     const feeds: Record<string, ort.Tensor> = {
@@ -134,7 +136,7 @@ export class DecoderSession {
         realLengths,
       };
     }
-    return new ForwardResult(logitsTensor.data as Float32Array, seqLen, vocab, firstColumn, cache);
+    return new ForwardResult(logitsTensor.data as Float32Array, seqLen, vocab, cache);
   }
 
   /** Frees the native session. */

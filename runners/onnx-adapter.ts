@@ -9,7 +9,7 @@ import type {
   RollingRequest,
   RollingResponse,
 } from '../core/requests.js';
-import { checkBatchLimits, DEFAULT_BATCH_LIMITS, type BatchLimits } from './batching.js';
+import { checkBatchLimits, DEFAULT_BATCH_LIMITS, rowPlan, type BatchLimits, type RowPlan } from './batching.js';
 import { DecoderSession } from './decoder-session.js';
 import { generateGreedy } from './generate.js';
 import { scoreFullForward, scoreSharedPrefix } from './loglikelihood.js';
@@ -44,10 +44,19 @@ export class OnnxDecoderAdapter implements ModelAdapter {
     /** Effective context window in tokens. */
     readonly maxLength: number,
     private readonly rollingStride: number,
-    private readonly limits: BatchLimits,
+    private readonly plan: RowPlan,
     private readonly path: 'shared-prefix' | 'full-forward',
   ) {
     this.name = basename(folder.dir);
+  }
+
+  /**
+   * How this adapter batches: `rows` when forwards hold many rows of one padded width, `one-row`
+   * when the graph mixes rows (per-tensor activation quantization) and each forward holds one.
+   * Either way a request's answer does not depend on the other requests (batch invariance).
+   */
+  get batching(): 'rows' | 'one-row' {
+    return this.plan.alone ? 'one-row' : 'rows';
   }
 
   /** Opens a model folder; every problem with the folder or the options is an InputError. */
@@ -67,21 +76,21 @@ export class OnnxDecoderAdapter implements ModelAdapter {
       await session.release();
       throw new InputError(`options.loglikelihoodPath 'shared-prefix' needs a KV cache, and ${folder.onnxPath} has no past_key_values inputs`);
     }
-    return new OnnxDecoderAdapter(folder, session, maxLength, stride, limits, path);
+    return new OnnxDecoderAdapter(folder, session, maxLength, stride, rowPlan(limits, session.rowsInteract, folder.config.maxPositions), path);
   }
 
   /** Sum log p(continuation | context), batched; shared contexts are computed once. */
   async loglikelihood(requests: readonly LoglikelihoodRequest[]): Promise<LoglikelihoodResponse[]> {
     if (requests.length === 0) return [];
     const pairs = tokenizePairs(this.folder.tokenizer, requests, this.maxLength);
-    return this.path === 'shared-prefix' ? scoreSharedPrefix(this.session, pairs, this.limits) : scoreFullForward(this.session, pairs, this.limits);
+    return this.path === 'shared-prefix' ? scoreSharedPrefix(this.session, pairs, this.plan) : scoreFullForward(this.session, pairs, this.plan);
   }
 
   /** Token NLLs of whole texts (BOS first, never scored), over windows of maxLength tokens. */
   async rolling(requests: readonly RollingRequest[]): Promise<RollingResponse[]> {
     if (requests.length === 0) return [];
     const sequences = requests.map((r) => this.folder.tokenizer.encode(r.text));
-    const { nllSum, tokenCount } = await scoreRolling(this.session, sequences, this.maxLength, this.rollingStride, this.limits);
+    const { nllSum, tokenCount } = await scoreRolling(this.session, sequences, this.maxLength, this.rollingStride, this.plan);
     return requests.map((r, i) => ({ nllSum: nllSum[i], tokenCount: tokenCount[i], byteCount: Buffer.byteLength(r.text, 'utf8') }));
   }
 
@@ -89,7 +98,7 @@ export class OnnxDecoderAdapter implements ModelAdapter {
   async generate(requests: readonly GenerateRequest[]): Promise<GenerateResponse[]> {
     if (requests.length === 0) return [];
     const jobs = tokenizePrompts(this.folder.tokenizer, requests, this.maxLength);
-    const results = await generateGreedy(this.session, this.folder.tokenizer, jobs, this.folder.config.eosTokenIds, this.limits);
+    const results = await generateGreedy(this.session, this.folder.tokenizer, jobs, this.folder.config.eosTokenIds, this.plan);
     return results.map((r, i) => ({ text: r.text, promptIds: jobs[i].promptIds, generatedIds: r.generatedIds, finishReason: r.finishReason }));
   }
 

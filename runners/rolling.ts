@@ -1,4 +1,4 @@
-import { chunkByCost, type BatchLimits } from './batching.js';
+import { chunkByWidth, type RowPlan } from './batching.js';
 import type { DecoderSession } from './decoder-session.js';
 import { logProbAt } from './log-probs.js';
 
@@ -40,30 +40,30 @@ export interface RollingTotals {
 
 /**
  * Scores every token after the first of each sequence over context-sized windows, all
- * windows of all sequences batched together (left-padded, longest first).
+ * windows of all sequences batched together in forwards of one width (see {@link RowPlan}:
+ * a window's numbers do not depend on the other windows).
  */
 export async function scoreRolling(
   session: DecoderSession,
   sequences: readonly (readonly number[])[],
   maxLength: number,
   stride: number,
-  limits: BatchLimits,
+  plan: RowPlan,
 ): Promise<RollingTotals> {
   const jobs: { seq: number; w: RollingWindow }[] = [];
   sequences.forEach((s, seq) => {
     for (const w of planRollingWindows(s.length, maxLength, stride)) jobs.push({ seq, w });
   });
-  jobs.sort((a, b) => b.w.end - b.w.start - (a.w.end - a.w.start));
   const nllSum = new Float64Array(sequences.length);
   const tokenCount = new Int32Array(sequences.length);
   const argmax = new Int32Array(1);
-  for (const chunk of chunkByCost(jobs, (j) => j.w.end - j.w.start, limits)) {
-    const out = await session.forward(chunk.map(({ seq, w }) => sequences[seq].slice(w.start, w.end)));
+  for (const { width, items: chunk } of chunkByWidth(plan, jobs, (j) => j.w.end - j.w.start)) {
+    const out = await session.forward(chunk.map(({ seq, w }) => sequences[seq].slice(w.start, w.end)), undefined, width);
     chunk.forEach(({ seq, w }, row) => {
       const tokens = sequences[seq];
-      const width = w.end - w.start;
+      const inputs = w.end - w.start;
       // the logits after input j (0-based in the window) predict tokens[start + j + 1]
-      for (let j = width - w.scored; j < width; j++) {
+      for (let j = inputs - w.scored; j < inputs; j++) {
         nllSum[seq] -= logProbAt(out.logits, out.offset(row, j), out.vocab, tokens[w.start + j + 1], argmax);
       }
       tokenCount[seq] += w.scored;

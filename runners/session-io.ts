@@ -1,6 +1,25 @@
 import type { InferenceSession } from 'onnxruntime-node';
 import { InputError } from '../core/errors.js';
 import type { ModelFolder } from './model-folder.js';
+import type { OnnxGraph, OnnxModel, OnnxNode } from './onnx/index.js';
+
+/**
+ * Ops whose statistics span the whole tensor, so one row's result depends on every other
+ * row and on padding: DynamicQuantizeLinear takes one scale and zero point per tensor (W8A8).
+ */
+const ROW_MIXING_OPS: ReadonlySet<string> = new Set(['DynamicQuantizeLinear', 'DynamicQuantizeMatMul']);
+
+/** True when some node of `model` (subgraphs and functions included) mixes rows of a batch. */
+export function rowsInteract(model: OnnxModel): boolean {
+  const mixes = (nodes: readonly OnnxNode[] | null | undefined): boolean =>
+    (nodes ?? []).some((n) => ROW_MIXING_OPS.has(n.op_type ?? '') || (n.attribute ?? []).some((a) => subgraphs(a.g, a.graphs).some((g) => mixes(g.node))));
+  return mixes(model.graph?.node) || (model.functions ?? []).some((f) => mixes(f.node));
+}
+
+/** An attribute's graphs (protobufjs leaves absent message fields null). */
+function subgraphs(g: OnnxGraph | null | undefined, graphs: readonly OnnxGraph[] | null | undefined): OnnxGraph[] {
+  return [...(g ? [g] : []), ...(graphs ?? [])];
+}
 
 /** Names and sizes of a decoder graph's inputs and outputs, checked against config.json. */
 export interface DecoderIo {

@@ -17,9 +17,10 @@ import type { InstanceRecord } from '../../suites/index.js';
  * Version of how requests are built, tokenized and scored. The cache key hashes the
  * variant, the suite and the instance, not this code, so bump it whenever a change
  * would alter a cached record (2: loglikelihood pairs split at the longest common
- * token prefix).
+ * token prefix; 3: batch-invariant forwards, rows right-padded to widths fixed by their
+ * own length).
  */
-export const SCORING_VERSION = 2;
+export const SCORING_VERSION = 3;
 
 /** The cache file of one variant × suite under the current {@link SCORING_VERSION}. */
 export function resultFile(cacheDir: string, variantHash: string, suiteHash: string): string {

@@ -95,7 +95,7 @@ export async function runMatrix(options: MatrixOptions, log: (line: string) => v
   const variants = await selfCheckVariants(await buildVariants(plans, config, log), config, log);
 
   const cells = new Map<string, CellState>();
-  const jobs: ShardJob<{ cell: string; file: string }, ShardTask>[] = [];
+  const jobs: ShardJob<{ cell: string; file: string | undefined }, ShardTask>[] = [];
   let cachedInstances = 0;
   let totalInstances = 0;
   let cellsDone = 0;
@@ -110,8 +110,9 @@ export async function runMatrix(options: MatrixOptions, log: (line: string) => v
         cellsDone += 1;
         continue;
       }
-      const file = resultFile(config.cacheDir, v.hash, suite.hash);
-      const cached = readResults(file);
+      // A score that depends on its batch mates would freeze whichever batch came first.
+      const file = v.record.batching?.invariant === false ? undefined : resultFile(config.cacheDir, v.hash, suite.hash);
+      const cached = file ? readResults(file) : new Map<string, InstanceRecord>();
       const missing: string[] = [];
       for (const inst of suite.instances) {
         const hit = cached.get(inst.id);
@@ -140,7 +141,7 @@ export async function runMatrix(options: MatrixOptions, log: (line: string) => v
   progress.startTimer();
   try {
     await executeShards(jobs, { workers, log }, (job, result) => {
-      appendResults(job.key.file, result.records, result.state === 'ok');
+      if (job.key.file) appendResults(job.key.file, result.records, result.state === 'ok');
       const cell = cells.get(job.key.cell)!;
       for (const r of result.records) cell.records.set(r.instanceId, r);
       cell.durationMs += result.durationMs;

@@ -9,10 +9,12 @@ import { existsSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from '../../core/errors.js';
 import { packagePath } from '../../core/paths.js';
-import type { ExecutionForm, KernelSummary, VariantRecord } from '../../core/run-record.js';
+import type { BatchingRecord, ExecutionForm, KernelSummary, VariantRecord } from '../../core/run-record.js';
 import { METHODS, validateParams } from '../../kernels/index.js';
 import { kernelVersion } from '../compress/manifest.js';
+import { readModelFile } from '../onnx/index.js';
 import { hashModelFiles } from '../run/model-hash.js';
+import { rowsInteract } from '../session-io.js';
 import type { ResolvedRunConfig } from './config.js';
 import type { VariantPlan } from './plan.js';
 
@@ -35,6 +37,14 @@ export function calibrationKey(config: ResolvedRunConfig, method: string): strin
   const textFile = config.calibration.textFile ?? packagePath('datasets', 'corpus', 'build', 'corpus.txt');
   const text = existsSync(textFile) ? createHash('sha256').update(readFileSync(textFile)).digest('hex') : 'bundled-corpus-generated';
   return createHash('sha256').update(JSON.stringify({ ...config.calibration, textFile: undefined, text })).digest('hex');
+}
+
+/**
+ * How the ONNX adapter batches the model in `dir` (the same graph check it makes when it
+ * opens the model); both ways are batch-invariant (README "Batch invariance").
+ */
+export function batchingOf(dir: string): BatchingRecord {
+  return { rowsPerForward: rowsInteract(readModelFile(join(dir, 'onnx', 'model.onnx'))) ? 'one' : 'many', invariant: true };
 }
 
 /** The cache key of a variant: stable JSON of everything that changes its bytes. */
@@ -92,7 +102,7 @@ export function finishVariant(slot: VariantSlot, build?: { readonly error: strin
   const common = { id: plan.id, model: plan.model, ...(plan.distilledFrom ? { distilledFrom: plan.distilledFrom } : {}) };
   if (!plan.compress) {
     const base = baseHash(plan.baseDir);
-    const record: VariantRecord = { ...common, method: 'none', params: {}, executionForm: 'reference', dir: plan.baseDir, modelSha256: base.sha256, sizeBytes: base.sizeBytes };
+    const record: VariantRecord = { ...common, method: 'none', params: {}, executionForm: 'reference', dir: plan.baseDir, modelSha256: base.sha256, sizeBytes: base.sizeBytes, batching: batchingOf(plan.baseDir) };
     return { state: 'ready', plan, record, hash: slot.hash, dir: plan.baseDir, fromCache: true };
   }
   if (build) {
@@ -109,7 +119,14 @@ export function finishVariant(slot: VariantSlot, build?: { readonly error: strin
   };
   const files = hashModelFiles(join(slot.dir, 'onnx'));
   const record: VariantRecord = {
-    ...common, method: manifest.method, params: manifest.params, executionForm: manifest.execution.form, dir: slot.dir, modelSha256: files.sha256, sizeBytes: files.sizeBytes,
+    ...common,
+    method: manifest.method,
+    params: manifest.params,
+    executionForm: manifest.execution.form,
+    dir: slot.dir,
+    modelSha256: files.sha256,
+    sizeBytes: files.sizeBytes,
+    batching: batchingOf(slot.dir),
     ...(manifest.execution.form === 'packed' ? { kernels: kernelSummary(manifest.execution) } : {}),
   };
   return { state: 'ready', plan, record, hash: slot.hash, dir: slot.dir, fromCache: !slot.needsBuild };

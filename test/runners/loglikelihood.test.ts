@@ -59,7 +59,7 @@ test('shared-prefix path equals one independent full forward per request', async
   assert.ok(naive[48].isGreedy);
 });
 
-test('teacher: continuations that share leading tokens (prefilled with the context) equal full forwards', async () => {
+test('teacher: continuations that share leading tokens equal full forwards', async () => {
   const dir = packagePath('datasets', 'models', 'teacher');
   // every choice starts with the straddling `. ` token; the first pair also shares `In free time, `
   const reqs: LoglikelihoodRequest[] = [
@@ -76,22 +76,25 @@ test('teacher: continuations that share leading tokens (prefilled with the conte
   assert.ok(naive[0].tokenCount > 6, 'the pair shares several tokens');
 });
 
-test('batched full forwards (left padding) equal unbatched ones', async () => {
+test('batched full forwards equal unbatched ones bit for bit', async () => {
   const dir = storiesDir('loglikelihood batched');
   if (!dir) return;
   const reqs = requests();
   const one = await score(dir, { loglikelihoodPath: 'full-forward', batch: { maxRows: 1, maxTokens: 1 << 20 } }, reqs);
   const many = await score(dir, { loglikelihoodPath: 'full-forward', batch: { maxRows: 16, maxTokens: 4096 } }, reqs);
-  assertClose(many, one, 'batched vs unbatched');
+  assert.equal(many, one);
 });
 
-test('a request scores the same alone and inside a batch; context truncation keeps the continuation', async () => {
+test('a request scores bit for bit the same alone, in any batch and order; context truncation keeps the continuation', async () => {
   const dir = storiesDir('loglikelihood alone');
   if (!dir) return;
   const reqs = requests();
   const all = await score(dir, {}, reqs);
   const alone = await score(dir, {}, [reqs[17]]);
-  assertClose(alone, [all[17]], 'alone vs batch');
+  assert.equal(alone, [all[17]], 'alone vs batch');
+  // reversed, and in small forwards: requests that shared a context now share it with others or with none
+  const reversed = await score(dir, { batch: { maxRows: 3, maxTokens: 200 } }, [...reqs].reverse());
+  assert.equal([...reversed].reverse(), all, 'reversed, small forwards');
   // with a 16-token window the context is cut from the left; the continuation is still fully scored
   const short = await score(dir, { maxLength: 16 }, [reqs[47]]);
   assert.is(short[0].tokenCount, all[47].tokenCount);

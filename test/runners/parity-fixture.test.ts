@@ -38,7 +38,7 @@ const folders = existsSync(modelsDir) ? readdirSync(modelsDir).filter((m) => exi
 if (folders.length === 0) console.log('SKIP torch parity: no datasets/models/*/parity-fixture.json yet');
 
 for (const name of folders) {
-  test(`${name}: left-padded prefill and cached continuation match torch`, async () => {
+  test(`${name}: prefill and cached continuation match torch's left-padded ones`, async () => {
     const dir = join(modelsDir, name);
     const fx = JSON.parse(readFileSync(join(dir, 'parity-fixture.json'), 'utf8')) as Fixture;
     const session = await DecoderSession.create(loadModelFolder(dir));

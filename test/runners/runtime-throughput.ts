@@ -31,7 +31,7 @@ async function main(ext: string): Promise<void> {
   }
   const paths: [string, OnnxAdapterOptions][] = [
     ['naive: one full forward per request', { loglikelihoodPath: 'full-forward', batch: { maxRows: 1, maxTokens: 1 << 20 } }],
-    ['batched full forwards (left padding)', { loglikelihoodPath: 'full-forward' }],
+    ['batched full forwards', { loglikelihoodPath: 'full-forward' }],
     ['batched + shared prefix (KV cache)', { loglikelihoodPath: 'shared-prefix' }],
   ];
   const adapters = await Promise.all(paths.map(([, o]) => OnnxDecoderAdapter.load(modelDir, { ...o, intraOpNumThreads: threads })));

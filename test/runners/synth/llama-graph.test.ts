@@ -14,7 +14,7 @@ import { referenceLogits } from './reference-llama.js';
 /**
  * The synthetic Llama is a real Llama: onnxruntime's logits of the written folder equal a
  * naive float64 forward pass over the same initializers (reference-llama.ts), the KV cache
- * reproduces the full forward, and left padding changes nothing. Grouped-query attention
+ * reproduces the full forward, and padding changes nothing. Grouped-query attention
  * (4 query heads on 2 KV heads) is on, so the head grouping is checked too.
  */
 const test = suite('runners/synth/llama-graph');
@@ -89,14 +89,14 @@ test('KV-cached steps equal the full forward (≤ 1e-4)', async () => {
   for (let j = 0; j < 2; j++) assert.ok(maxAbsDiff(logitsAt(step, 0, j), logitsAt(full, 0, 6 + j)) <= 1e-4, `chunk ${j}`);
 });
 
-test('a left-padded batch equals its rows run alone, with and without the cache', async () => {
+test('a padded batch equals its rows run alone, with and without the cache', async () => {
   const short = [1, 250, 9];
   const batch = await session.forward([IDS, short]);
   const alone = await session.forward([short]);
   const longAlone = await session.forward([IDS]);
   for (let j = 0; j < short.length; j++) assert.ok(maxAbsDiff(logitsAt(batch, 1, j), logitsAt(alone, 0, j)) <= 1e-4, `short row ${j}`);
   for (let j = 0; j < IDS.length; j++) assert.ok(maxAbsDiff(logitsAt(batch, 0, j), logitsAt(longAlone, 0, j)) <= 1e-4, `long row ${j}`);
-  // continuing the padded batch: row 1's cache has 5 padding columns in front
+  // continuing the padded batch: row 1's cache has 5 padding columns after its tokens
   const next = await session.forward([[33], [44, 55]], batch.cache);
   const shortNext = await session.forward([[44, 55]], alone.cache);
   const longNext = await session.forward([[33]], longAlone.cache);
