@@ -78,12 +78,15 @@ export function ensureWritableDir(dir: string, origin: WriteOrigin): string {
     if (up === probe) break;
     probe = up;
   }
-  if (!statSync(probe).isDirectory()) throw folderFailure(errnoError('ENOTDIR', 'mkdir', abs), abs, `${probe} is a file`, origin);
+  if (!statSync(probe).isDirectory()) throw folderFailure(errnoError('ENOTDIR', 'mkdir', abs), abs, `${probe} is a file`, probe, origin);
+  // The folder that refused: the parent of the one being created, or the target itself.
+  let blocking = probe;
   try {
     for (const d of missing) {
       const fault = injectedWriteFault(d);
       if (fault) throw errnoError(fault, 'mkdir', d);
       mkdirSync(d);
+      blocking = d;
     }
     const file = join(abs, `.write-test-${process.pid}`);
     const fault = injectedWriteFault(file);
@@ -91,7 +94,8 @@ export function ensureWritableDir(dir: string, origin: WriteOrigin): string {
     closeSync(openSync(file, 'w'));
     rmSync(file);
   } catch (e) {
-    throw folderFailure(e, abs, `${USER_FIXABLE[codeOf(e)] ?? messageOf(e)} in ${probe}`, origin);
+    const why = USER_FIXABLE[codeOf(e)] ?? messageOf(e);
+    throw folderFailure(e, abs, blocking === abs ? why : `${why} in ${blocking}`, blocking, origin);
   }
   return abs;
 }
@@ -109,11 +113,11 @@ export function writeFailure(e: unknown, path: string, folder: string, origin: W
   return new InputError(`cannot write ${path} (${reason}, ${code}); ${fixFor(code, folder, origin)}`);
 }
 
-function folderFailure(e: unknown, dir: string, why: string, origin: WriteOrigin): Error {
+function folderFailure(e: unknown, dir: string, why: string, blocking: string, origin: WriteOrigin): Error {
   const code = codeOf(e);
   if (!USER_FIXABLE[code]) return new InfraError(`cannot create or write the folder ${dir}: ${messageOf(e)}`, { cause: e });
   const head = origin.given ? `${origin.flag} ${dir}` : dir;
-  return new InputError(`${head}: folder is not writable (${why}, ${code}); ${fixFor(code, dir, origin)}`);
+  return new InputError(`${head}: folder is not writable (${why}, ${code}); ${fixFor(code, blocking, origin)}`);
 }
 
 function fixFor(code: string, folder: string, origin: WriteOrigin): string {
