@@ -60,7 +60,7 @@ export function startRunState(outDir: string, configSha256: string, cacheDir: st
     }
     identity = { runId: old.runId, createdAt: old.createdAt ?? now.toISOString() };
   } else {
-    identity = { runId: now.toISOString().replace(/[:.]/gu, '-'), createdAt: now.toISOString() };
+    identity = { runId: freshRunId(now, [old?.runId, runIdOf(join(outDir, 'run.json'))]), createdAt: now.toISOString() };
   }
   setAsideEarlierRun(outDir, identity.runId, resume, log);
   const state: RunState = { ...identity, state: 'running', updatedAt: now.toISOString(), pid: process.pid, hostname: hostname(), configSha256, cacheDir };
@@ -122,7 +122,16 @@ export function setAsideEarlierRun(outDir: string, runId: string, resume: boolea
   }
 }
 
+/** The time as an id, never one the folder already holds (two runs in one millisecond). */
+function freshRunId(now: Date, taken: readonly (string | undefined)[]): string {
+  const stamp = now.toISOString().replace(/[:.]/gu, '-');
+  let id = stamp;
+  for (let n = 1; taken.includes(id); n++) id = `${stamp}-${n}`;
+  return id;
+}
+
 function runIdOf(file: string): string | undefined {
+  if (!existsSync(file)) return undefined;
   try {
     const id = (JSON.parse(readFileSync(file, 'utf8')) as { runId?: unknown }).runId;
     return typeof id === 'string' ? id : undefined;
