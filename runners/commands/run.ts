@@ -14,7 +14,8 @@ export const RUN_USAGE = `usage: compbench run [--config FILE] [--out DIR] [--re
   DIR/run.json (run record) and DIR/instances.jsonl (per-instance outcomes).
   --config FILE   run config (JSON, core/schemas/run-config.schema.json); default: the
                   bundled runners/matrix/default-config.json (teacher, 16 variants, all suites)
-  --out DIR       output folder (default runs/latest)
+  --out DIR       output folder (default runs/latest); one run at a time (DIR/run.lock), and an
+                  earlier run's record there moves to DIR/previous-run/
   --resume        finish the interrupted run in DIR (same config)
   --workers N     worker threads (default: cores; intra-op threads = cores / workers)
   --limit N       only the first N instances of each suite
