@@ -35,13 +35,14 @@ const USER_FIXABLE: Readonly<Record<string, string>> = {
 let counter = 0;
 
 /**
- * Writes `data` to `path` through `.<name>.tmp-<pid>-<n>` in the same folder, fsyncs it,
+ * Writes `data` to `path` through `.<name>.<n>.tmp-<pid>` in the same folder (the
+ * `.tmp-<pid>` ending lets a later run recognise a dead process's debris), fsyncs it,
  * renames it over `path` and fsyncs the folder. On failure the temporary file is removed
  * and the old `path`, if any, is untouched.
  */
 export function writeFileAtomic(path: string, data: string | Uint8Array, origin: WriteOrigin): void {
   const target = resolve(path);
-  const tmp = join(dirname(target), `.${basename(target)}.tmp-${process.pid}-${counter++}`);
+  const tmp = join(dirname(target), `.${basename(target)}.${counter++}.tmp-${process.pid}`);
   const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
   try {
     const fd = openSync(tmp, 'w');

@@ -35,7 +35,7 @@ const OUT: WriteOrigin = { flag: '--out' };
 export function acquireRunLock(outDir: string, log: (line: string) => void): RunLock {
   const file = join(outDir, RUN_LOCK_FILE);
   const body: LockBody = { pid: process.pid, hostname: hostname(), startedAt: new Date().toISOString() };
-  const tmp = join(outDir, `.${RUN_LOCK_FILE}.${process.pid}`);
+  const tmp = join(outDir, `.${RUN_LOCK_FILE}.tmp-${process.pid}`);
   writeFileAtomic(tmp, `${JSON.stringify(body)}\n`, OUT);
   try {
     for (let attempt = 0; ; attempt++) {
