@@ -44,7 +44,16 @@ async function runAndReport(args: readonly string[], out: (line: string) => void
   const historyDb = historyAt >= 0 ? args[historyAt + 1] : undefined;
   if (historyAt >= 0 && (historyDb === undefined || historyDb.startsWith('--'))) throw new InputError('--history needs a database file, e.g. --history runs/history.sqlite');
   const runArgs = historyAt >= 0 ? [...args.slice(0, historyAt), ...args.slice(historyAt + 2)] : args;
-  const result = await runFromArgs(runArgs, out);
+  // The policy is checked with the rest of the matrix, before anything runs.
+  const policyProblems = (config: { readonly gatePolicy?: unknown }): string[] => {
+    try {
+      policyOf(config.gatePolicy);
+      return [];
+    } catch (e) {
+      return [`$.gatePolicy: ${messageOf(e)}`];
+    }
+  };
+  const result = await runFromArgs(runArgs, out, policyProblems);
   if (!result) return RUN_EXIT_CODES.ok;
   try {
     return await gateAndReport(result, historyDb, out);
@@ -56,13 +65,7 @@ async function runAndReport(args: readonly string[], out: (line: string) => void
 /** The gate and the report on a finished run, while its `--out` lock is still held. */
 async function gateAndReport(result: LockedRun, historyDb: string | undefined, out: (line: string) => void): Promise<number> {
   for (const line of summaryLines(result.record)) out(line);
-  const configured = result.record.config.gatePolicy;
-  const { policy, source } =
-    configured === undefined || configured === 'default'
-      ? loadPolicy()
-      : typeof configured === 'string'
-        ? loadPolicy(isAbsolute(configured) ? configured : packagePath(configured))
-        : inlinePolicy(configured, 'config.gatePolicy');
+  const { policy, source } = policyOf(result.record.config.gatePolicy);
   const verdict = evaluateGate(result.record, policy, source);
   writeGateVerdict(join(result.outDir, 'run.json'), verdict, { flag: '--out' });
   for (const line of verdictLines(verdict)) out(line);
@@ -72,6 +75,13 @@ async function gateAndReport(result: LockedRun, historyDb: string | undefined, o
   out(`wrote ${join(result.outDir, 'run.json')} and instances.jsonl${result.record.complete ? '' : ' (INCOMPLETE: some cells failed)'}`);
   if (!result.record.complete) return RUN_EXIT_CODES.incomplete;
   return verdict.verdict === 'pass' ? RUN_EXIT_CODES.ok : RUN_EXIT_CODES.gateFailed;
+}
+
+/** The gate policy a run config names: the default, a file (relative to the package) or inline. */
+function policyOf(configured: unknown): ReturnType<typeof loadPolicy> {
+  if (configured === undefined || configured === 'default') return loadPolicy();
+  if (typeof configured === 'string') return loadPolicy(isAbsolute(configured) ? configured : packagePath(configured));
+  return inlinePolicy(configured as object, 'config.gatePolicy');
 }
 
 /** Runs the CLI on `argv` (without node and script); resolves to the process exit code. */

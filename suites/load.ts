@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
+import { decodeUtf8 } from '../core/utf8.js';
 import { dirname, join, resolve } from 'node:path';
 import { InputError } from '../core/errors.js';
 import { DEFAULT_FEWSHOT_SEED, sampleShots } from './fewshot.js';
@@ -35,7 +36,9 @@ export function validateSuite(path: string): SuiteValidation {
   if (!existsSync(file)) {
     return { file, problems: [`${file}: no suite.json here — give a suite folder or the path of its suite.json`] };
   }
-  const specText = readFileSync(file, 'utf8');
+  const specDecoded = decodeUtf8(readFileSync(file), file);
+  if ('problem' in specDecoded) return { file, problems: [specDecoded.problem] };
+  const specText = specDecoded.text;
   const checked = checkSpecText(specText, file);
   if (checked.state === 'invalid') return { file, problems: checked.problems };
   const { spec, template } = checked;
@@ -88,7 +91,12 @@ function readData(file: string, where: string, problems: string[]): { file: stri
     problems.push(`${where}: dataset file ${file} not found — the path is relative to suite.json`);
     return undefined;
   }
-  return { file, text: readFileSync(file, 'utf8') };
+  const decoded = decodeUtf8(readFileSync(file), file);
+  if ('problem' in decoded) {
+    problems.push(decoded.problem);
+    return undefined;
+  }
+  return { file, text: decoded.text };
 }
 
 function sampleAllShots(

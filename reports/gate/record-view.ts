@@ -28,7 +28,26 @@ export function okCell(record: RunRecord, variantId: string, suiteId: string): L
   const cell = record.cells.find((c) => c.variantId === variantId && c.suiteId === suiteId);
   if (!cell) return missing(`no cell for ${variantId} × ${suiteId} in the run (not evaluated)`);
   if (cell.state === 'errored') return missing(`cell ${variantId} × ${suiteId} errored: ${cell.error}`);
+  const bad = nonFinitePath(cell.aggregate, 'aggregate') ?? nonFinitePath(cell.vsBaseline, 'vsBaseline');
+  if (bad) return missing(`cell ${variantId} × ${suiteId} holds a non-finite number at ${bad}`);
   return found(cell);
+}
+
+/** The path of the first NaN or ±Infinity in a JSON-like value (a record built in memory can hold them). */
+export function nonFinitePath(value: unknown, path: string): string | undefined {
+  if (typeof value === 'number') return Number.isFinite(value) ? undefined : `${path} (${value})`;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const p = nonFinitePath(value[i], `${path}[${i}]`);
+      if (p) return p;
+    }
+  } else if (value && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) {
+      const p = nonFinitePath(v, `${path}.${k}`);
+      if (p) return p;
+    }
+  }
+  return undefined;
 }
 
 /** A metric's aggregate in an ok cell. */

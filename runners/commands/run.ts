@@ -33,7 +33,7 @@ export type LockedRun = MatrixResult & { readonly lock: RunLock };
  * the caller releases it (it also goes when the process exits). Undefined when only
  * help was asked.
  */
-export async function runFromArgs(args: readonly string[], out: (line: string) => void): Promise<LockedRun | undefined> {
+export async function runFromArgs(args: readonly string[], out: (line: string) => void, precheck?: MatrixOptions['precheck']): Promise<LockedRun | undefined> {
   const { values } = parseFlags('run', args, {
     config: { type: 'string' },
     out: { type: 'string', default: 'runs/latest' },
@@ -61,6 +61,7 @@ export async function runFromArgs(args: readonly string[], out: (line: string) =
     ...(workers ? { workers } : {}),
     ...(limit ? { limit } : {}),
     ...(values['cache-dir'] ? { cacheDir: resolve(values['cache-dir']) } : {}),
+    ...(precheck ? { precheck } : {}),
   };
   try {
     return { ...(await runMatrix(options, out)), lock };

@@ -13,6 +13,7 @@ import { captureActivations, type Activations } from './capture.js';
 import { countParameters, COMPRESSION_RECORD_VERSION, kernelVersion, type CompressionRecord } from './manifest.js';
 import { groupingRecord, quantGridRecord } from './grid-record.js';
 import { findTargets, inlineExternalData, openSurgeryModel, requireTargets, weightValues } from './model-graph.js';
+import { assertFiniteStats, assertFiniteWeights } from './finite-check.js';
 import { chooseInt8Form } from './int8-form.js';
 import { checkAccuracyLevel, DEFAULT_ACCURACY_LEVEL, packedUnavailable, resolveForm, type CompressSpec, type ExecutionForm } from './spec.js';
 import { applyStructured, type HeadConfig, type StructuredResult } from './structured-surgery.js';
@@ -56,6 +57,7 @@ export async function compressModel(modelDir: string, spec: CompressSpec, outDir
   const form = resolveForm(spec, packedUnavailable(spec.method, params, targets));
   const accuracyLevel = checkAccuracyLevel(spec.accuracyLevel ?? DEFAULT_ACCURACY_LEVEL);
   const int8 = spec.int8 ?? chooseInt8Form();
+  assertFiniteWeights(m);
   const weights = new Map(targets.map((t) => [t.weight, weightValues(m, t.weight)]));
   const calStart = performance.now();
   let activations: Activations | undefined;
@@ -77,6 +79,7 @@ export async function compressModel(modelDir: string, spec: CompressSpec, outDir
     ({ ops, scalings } = applySurgery(m, result.outcomes, result.scalings, accuracyLevel, int8));
     layers = result.layers;
   }
+  assertFiniteStats(layers);
   const { onnxBytes } = writeVariant(m.dir, out, m.model, { externalData: options.externalData ?? m.hadExternalData, configPatch: structured?.configPatch });
   const compressionMs = performance.now() - kStart;
   const usesNBits = ops.some((o) => o.op === 'com.microsoft.MatMulNBits');

@@ -84,11 +84,18 @@ export function limitSuite(suite: LoadedSuite, limit: number | null): LoadedSuit
  * Fields of run.json that legitimately differ between two runs of the same config (ids,
  * clocks, timings, measurements): what a resumed run may differ in from a clean one.
  */
-export const VOLATILE_FIELDS = ['runId', 'createdAt', 'cells[].durationMs', 'measurements'] as const;
+export const VOLATILE_FIELDS = ['runId', 'createdAt', 'cells[].durationMs', 'measurements', 'variants[].selfCheck.reused'] as const;
 
 /** A copy of a run record without its volatile fields, for equality checks. */
 export function stableView(record: Readonly<Record<string, unknown>>): Record<string, unknown> {
   const { runId: _r, createdAt: _c, measurements: _m, ...rest } = record;
   const cells = (rest.cells as Record<string, unknown>[] | undefined)?.map(({ durationMs: _d, ...c }) => c);
-  return { ...rest, ...(cells ? { cells } : {}) };
+  // Whether this run re-ran a variant's self-check or reused this machine's stored result is provenance of the run, not a result.
+  const variants = (rest.variants as Record<string, unknown>[] | undefined)?.map((v) => {
+    const check = v.selfCheck as Record<string, unknown> | undefined;
+    if (!check) return v;
+    const { reused: _u, ...kept } = check;
+    return { ...v, selfCheck: kept };
+  });
+  return { ...rest, ...(cells ? { cells } : {}), ...(variants ? { variants } : {}) };
 }

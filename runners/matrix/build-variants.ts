@@ -7,7 +7,7 @@ import type { ResolvedRunConfig } from './config.js';
 import { executeShards, type ShardJob } from './executor.js';
 import type { VariantPlan } from './plan.js';
 import type { CompressTask } from './shard.js';
-import { clearTmp, finishVariant, variantSlot, type PreparedVariant, type VariantSlot } from './variant-cache.js';
+import { clearTmp, finishVariant, moveIntoCache, variantSlot, type PreparedVariant, type VariantSlot } from './variant-cache.js';
 
 /** Prepares every variant in plan order; bad params are InputErrors, other build failures errored variants. */
 export async function buildVariants(plans: readonly VariantPlan[], config: ResolvedRunConfig, log: (line: string) => void): Promise<PreparedVariant[]> {
@@ -27,9 +27,12 @@ export async function buildVariants(plans: readonly VariantPlan[], config: Resol
   const failures = new Map<string, { error: string; inputError: boolean }>();
   if (jobs.length > 0) {
     log(`compressing ${jobs.length} of ${plans.length} variants (the others are cached or uncompressed)`);
-    await executeShards(jobs, { workers: config.execution.workers }, (job, result) => {
+    await executeShards(jobs, { workers: config.execution.workers, log }, (job, result) => {
       if (result.state === 'failed') failures.set(job.key.hash, result);
-      else log(`compressed ${job.key.plan.id} in ${(result.durationMs / 1000).toFixed(1)} s`);
+      else {
+        moveIntoCache(job.key);
+        log(`compressed ${job.key.plan.id} in ${(result.durationMs / 1000).toFixed(1)} s`);
+      }
     });
   }
   return slots.map((slot) => finishVariant(slot, failures.get(slot.hash)));

@@ -21,6 +21,8 @@ export interface ExecutorOptions {
   readonly workers: number;
   /** Crashes of the hosting child a shard may be involved in before it is failed (default 2). */
   readonly maxCrashes?: number;
+  /** Where host failures are logged (they cost a retry of the shards in flight, never the run). */
+  readonly log?: (line: string) => void;
   /** The child's entry file (default host.js beside this module; tests swap it). */
   readonly hostFile?: string;
 }
@@ -107,7 +109,14 @@ export function executeShards<K, T extends WorkerTask>(
         dispatch();
       });
       c.on('error', (e) => {
-        failure ??= new InfraError(`the worker host process failed: ${e.message}`);
+        // A host that never started cannot be retried; one that started and then broke its
+        // pipe (EPIPE after a crash) is followed by 'exit', which retries its shards.
+        if (c.pid === undefined) {
+          failure ??= new InfraError(`the worker host process could not start: ${e.message}`);
+          queue.length = 0;
+          if (child === c) child = undefined;
+          finish();
+        } else options.log?.(`worker host ${c.pid}: ${e.message} (its shards in flight are retried)`);
       });
       c.on('exit', (code, signal) => {
         if (child !== c) return;
@@ -117,6 +126,7 @@ export function executeShards<K, T extends WorkerTask>(
         if (crashed.length === 0 && queue.length === 0) return;
         const why = signal ? `signal ${signal}` : `exit code ${code}`;
         const tail = stderr.trim().split('\n').pop()?.slice(0, 200);
+        options.log?.(`worker host ${c.pid ?? '?'} died (${why}); ${crashed.length} task(s) in flight are retried or failed alone`);
         if (!ready && ++deadOnArrival >= 3) {
           failure ??= new InfraError(`the worker host process exits before it starts (${why}${tail ? `: ${tail}` : ''}); check the installation (npm ci)`);
           queue.length = 0;

@@ -30,8 +30,11 @@ const pool = new Piscina<WorkerTask, AnyWorkerResult>({
 
 const send = (m: HostReply): void => void process.send?.(m);
 
+let closing = false;
+
 process.on('message', (m: HostRequest) => {
   if (m.type === 'close') {
+    closing = true;
     void pool.close().finally(() => process.disconnect());
     return;
   }
@@ -40,5 +43,11 @@ process.on('message', (m: HostRequest) => {
     (e: unknown) => send({ type: 'done', id: m.id, result: failedResult(m.task, `worker failed: ${messageOf(e)}`) }),
   );
 });
-process.on('disconnect', () => void pool.close().finally(() => process.exit(0)));
+// The IPC channel closes without a 'close' request only when the parent died (kill -9, a
+// crash): nobody will read these results, so stop now, workers mid-task included, rather
+// than compute on for minutes as an orphan.
+process.on('disconnect', () => {
+  if (closing) void pool.close().finally(() => process.exit(0));
+  else process.kill(process.pid, 'SIGKILL');
+});
 send({ type: 'ready' });

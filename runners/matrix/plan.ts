@@ -21,9 +21,13 @@ export interface VariantPlan {
   readonly compress?: CompressSpec;
 }
 
-/** The variants of a config, models first, in config order; throws InputError on bad params. */
-export function planVariants(config: ResolvedRunConfig): VariantPlan[] {
+/**
+ * The variants of a config, models first, in config order. Bad params: with `collect`,
+ * their problems are pushed there and those entries skipped; without, one InputError lists them.
+ */
+export function planVariants(config: ResolvedRunConfig, collect?: string[]): VariantPlan[] {
   const byId = new Map(config.models.map((m) => [m.id, m]));
+  const problems: string[] = [];
   const out: VariantPlan[] = config.models.map((m) => ({ id: m.id, model: m.id, baseDir: m.dir, ...(m.distilledFrom ? { distilledFrom: m.distilledFrom } : {}) }));
   config.methods.forEach((entry, i) => {
     const combos = expandParams(entry);
@@ -36,7 +40,8 @@ export function planVariants(config: ResolvedRunConfig): VariantPlan[] {
         try {
           validateParams(entry.method, params);
         } catch (e) {
-          throw new InputError(`${config.source}: $.methods[${i}]: ${messageOf(e)}`);
+          problems.push(`$.methods[${i}]: ${messageOf(e)}`);
+          continue;
         }
         const spec: CompressSpec = {
           method: entry.method,
@@ -51,6 +56,9 @@ export function planVariants(config: ResolvedRunConfig): VariantPlan[] {
       }
     }
   });
+  if (collect) {
+    collect.push(...problems);
+  } else if (problems.length > 0) throw new InputError(`${config.source}: ${joinProblems(problems)}`);
   const seen = new Set<string>();
   for (const v of out) {
     if (seen.has(v.id)) throw new InputError(`${config.source}: $.methods: two variants are both named '${v.id}' — give one of the entries an "id"`);
@@ -90,4 +98,11 @@ export function variantSlug(method: MethodId, params: Readonly<Record<string, Pa
   }
   if (form) parts.push(form);
   return parts.join('-').replace(/[^A-Za-z0-9._-]/gu, '_');
+}
+
+/** Several problems as one line: the count, then each numbered (capped at 20). */
+export function joinProblems(problems: readonly string[]): string {
+  if (problems.length === 1) return problems[0];
+  const shown = problems.slice(0, 20).map((p, i) => `(${i + 1}) ${p}`);
+  return `${problems.length} problems: ${shown.join('; ')}${problems.length > 20 ? `; … and ${problems.length - 20} more` : ''}`;
 }

@@ -6,14 +6,15 @@
  */
 import { createHash } from 'node:crypto';
 import { join, relative } from 'node:path';
-import { InputError } from '../../core/errors.js';
+import { InputError, messageOf } from '../../core/errors.js';
 import { PACKAGE_ROOT } from '../../core/paths.js';
 import { RUN_RECORD_VERSION, type MeasurementRecord, type RunRecord } from '../../core/run-record.js';
-import { loadSuite, type InstanceRecord } from '../../suites/index.js';
+import type { InstanceRecord } from '../../suites/index.js';
 import { hardwareFingerprint } from '../hardware.js';
 import { resolveMeasureSettings, type MeasureSettings } from '../measure/index.js';
 import { harnessVersion } from '../run/harness-version.js';
 import { buildVariants } from './build-variants.js';
+import { removeDeadTemps } from './debris.js';
 import { selfCheckVariants } from './self-check-step.js';
 import { assembleCells, limitSuite, suiteRecord, type CellOutcome, type InstanceLine } from './assemble.js';
 import { loadRunConfig, type ResolvedRunConfig } from './config.js';
@@ -22,7 +23,8 @@ import { measureVariants } from './measure-step.js';
 import { ensureWritableDir } from '../../core/atomic-write.js';
 import { ensureOutDir, failRunState, finishRunState, startRunState, writeAtomically } from './output.js';
 import { acquireRunLock, type RunLock } from './run-lock.js';
-import { planVariants } from './plan.js';
+import { joinProblems, planVariants, type VariantPlan } from './plan.js';
+import { compressProblems, loadSuites } from './precheck.js';
 import { ProgressReporter } from './progress.js';
 import { appendResults, readResults, resultFile } from './result-cache.js';
 import { splitShards, testFaultFor, type ShardTask } from './shard.js';
@@ -39,6 +41,8 @@ export interface MatrixOptions {
   readonly cacheDir?: string;
   /** The lock of `outDir`, when the caller holds it across gate and report; else taken and released here. */
   readonly lock?: RunLock;
+  /** More checks before anything runs (the CLI checks the gate policy); problems, each one line. */
+  readonly precheck?: (config: ResolvedRunConfig) => string[];
 }
 
 /** What {@link runMatrix} returns; the CLI gates and reports from `record`. */
@@ -87,17 +91,27 @@ async function evaluateMatrix(outDir: string, options: MatrixOptions, log: (line
   const config = loadRunConfig(options.configFile, { limit: options.limit, workers: options.workers, cacheDir: options.cacheDir });
   ensureWritableDir(config.cacheDir, { flag: '--cache-dir' });
   const measureSettings = config.measurement.enabled ? checkedMeasureSettings(config) : undefined;
-  const plans = planVariants(config);
-  const suites = config.suites.map((dir) => limitSuite(loadSuite(dir), config.limit));
-  const suiteIds = suites.map((s) => s.spec.id);
-  const dup = suiteIds.find((id, i) => suiteIds.indexOf(id) !== i);
-  if (dup) throw new InputError(`${config.source}: $.suites: two suites have the id '${dup}' — list each suite once`);
+  // Everything is checked before anything starts: one message lists every problem.
+  const problems: string[] = [];
+  let plans: VariantPlan[] = [];
+  try {
+    plans = planVariants(config, problems);
+  } catch (e) {
+    problems.push(messageOf(e).replace(`${config.source}: `, ''));
+  }
+  problems.push(...compressProblems(plans, config));
+  const loaded = loadSuites(config, (s) => limitSuite(s, config.limit));
+  problems.push(...loaded.problems, ...(options.precheck?.(config) ?? []));
+  if (problems.length > 0) throw new InputError(`${config.source}: the matrix cannot run (nothing was started): ${joinProblems(problems)}`);
+  const suites = loaded.suites;
   const configJson = configRecord(config);
   const { execution: _e, ...stable } = configJson;
   const state = startRunState(outDir, sha256(JSON.stringify({ ...stable, shardSize: config.execution.shardSize })), config.cacheDir, options.resume ?? false, log);
   const { workers, intraOpNumThreads } = config.execution;
   log(`run ${state.runId}: ${plans.length} variants × ${suites.length} suites, ${workers} workers × ${intraOpNumThreads} threads, cache ${config.cacheDir}`);
 
+  const debris = removeDeadTemps([outDir, join(config.cacheDir, 'variants')]);
+  if (debris.length > 0) log(`removed ${debris.length} temporary file(s) of dead processes: ${debris.join(', ')}`);
   const variants = await selfCheckVariants(await buildVariants(plans, config, log), config, log);
 
   const cells = new Map<string, CellState>();
@@ -145,7 +159,7 @@ async function evaluateMatrix(outDir: string, options: MatrixOptions, log: (line
   progress.report(true);
   progress.startTimer();
   try {
-    await executeShards(jobs, { workers }, (job, result) => {
+    await executeShards(jobs, { workers, log }, (job, result) => {
       appendResults(job.key.file, result.records, result.state === 'ok');
       const cell = cells.get(job.key.cell)!;
       for (const r of result.records) cell.records.set(r.instanceId, r);

@@ -32,7 +32,7 @@ export async function selfCheckVariants(variants: readonly PreparedVariant[], co
   }
   if (jobs.length > 0) {
     log(`self-checking ${jobs.length} packed variants against their simulated twins on this machine`);
-    await executeShards(jobs, { workers: config.execution.workers }, (job, result) => results.set(job.key, result));
+    await executeShards(jobs, { workers: config.execution.workers, log }, (job, result) => results.set(job.key, result));
   }
   return variants.map((v) => {
     const r = v.state === 'ready' ? results.get(v.dir) : undefined;

@@ -72,6 +72,17 @@ export function clearTmp(slot: VariantSlot): void {
 }
 
 /**
+ * Renames a finished build into the cache (no-op when already there). Called as soon as
+ * each variant is built, so a run killed or failing later still finds it cached.
+ */
+export function moveIntoCache(slot: VariantSlot): void {
+  if (slot.needsBuild && existsSync(slot.tmpDir)) {
+    rmSync(slot.dir, { recursive: true, force: true });
+    renameSync(slot.tmpDir, slot.dir);
+  }
+}
+
+/**
  * Completes a slot after its build: renames the built folder into place (a failed build
  * leaves an errored variant, or throws the InputError of bad params) and reads what
  * the run record needs from compression.json.
@@ -90,10 +101,7 @@ export function finishVariant(slot: VariantSlot, build?: { readonly error: strin
     const record: VariantRecord = { ...common, method: plan.compress.method, params: plan.compress.params ?? {}, executionForm: plan.compress.form ?? 'simulated', dir: '', modelSha256: '', sizeBytes: 0 };
     return { state: 'errored', plan, record, error: `compression failed: ${build.error}` };
   }
-  if (slot.needsBuild && existsSync(slot.tmpDir)) {
-    rmSync(slot.dir, { recursive: true, force: true });
-    renameSync(slot.tmpDir, slot.dir);
-  }
+  moveIntoCache(slot);
   const manifest = JSON.parse(readFileSync(join(slot.dir, 'compression.json'), 'utf8')) as {
     method: string;
     params: Record<string, unknown>;

@@ -68,4 +68,10 @@ async function main(): Promise<void> {
   process.stdout.write(`${RESULT_MARKER}${JSON.stringify(reply)}\n`, () => process.exit(0));
 }
 
+// The parent holds our stdin open and never writes: its end means the parent died, and a
+// measurement nobody reads is stopped at the next await instead of running on as an orphan.
+process.stdin.on('end', () => process.kill(process.pid, 'SIGKILL'));
+process.stdin.on('error', () => process.kill(process.pid, 'SIGKILL'));
+process.stdin.resume();
+
 void main();

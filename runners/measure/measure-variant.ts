@@ -101,7 +101,9 @@ function runChild(request: ChildRequest, timeoutMs: number, script: string): Pro
       clearTimeout(timer);
       resolve(r);
     };
-    const child = spawn(process.execPath, [script, JSON.stringify(request)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    // stdin stays open and unused: its end tells the child that this process died.
+    const child = spawn(process.execPath, [script, JSON.stringify(request)], { stdio: ['pipe', 'pipe', 'pipe'] });
+    child.stdin.on('error', () => undefined);
     const timer = setTimeout(() => {
       timedOut = true;
       child.kill('SIGKILL');

@@ -1,6 +1,6 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { GateRuleResult, RunRecord } from '../../../core/run-record.js';
+import type { CellRecord, GateRuleResult, RunRecord } from '../../../core/run-record.js';
 import { pairedDelta } from '../../../core/stats/index.js';
 import { evaluateGate } from '../../../reports/gate/evaluate.js';
 import type { GatePolicy, GateRule } from '../../../reports/gate/policy.js';
@@ -158,6 +158,23 @@ test('fail-closed: missing cell, errored cell, tooFew, n below minN, missing com
   assert.match(minN.rules[0].reason, /n=100 is below the policy's minN 101/);
   const ruleMinN = gate(record, [{ id: 'f', kind: 'floor', suite: 'qa', metric: 'contains', min: 0, variants: 'teacher/w4', minN: 50 }], { minN: 101 });
   assert.is(ruleMinN.rules[0].verdict, 'pass', 'the rule minN overrides the policy minN');
+});
+
+test('fail-closed: a cell holding a non-finite number anywhere fails, and an invalid packed kernel fails whatever the policy', () => {
+  const poisoned = cell('teacher/w4', 'qa', qa(W4_QA), qa(BASE_QA)) as Extract<CellRecord, { state: 'ok' }>;
+  const metrics = (poisoned.aggregate as { metrics: Record<string, { slices: unknown[] }> }).metrics;
+  metrics.contains.slices = [{ tag: 'x', slices: [{ slice: 'a', value: NaN, n: 3 }] }];
+  const record = runRecord('teacher', [cell('teacher', 'qa', qa(BASE_QA)), poisoned]);
+  const verdict = gate(record, [{ id: 'f', kind: 'floor', suite: 'qa', metric: 'contains', min: 0, variants: 'teacher/w4' }]);
+  assert.is(verdict.verdict, 'fail');
+  assert.match(verdict.rules[0].reason, /non-finite number at aggregate\.metrics\.contains\.slices\[0\]\.slices\[0\]\.value \(NaN\)/);
+  const checked = { ...record, variants: record.variants.map((v) => (v.id === 'teacher/w4' ? { ...v, selfCheck: {
+    version: 1, state: 'invalid' as const, form: 'W8A8 MatMulInteger', twin: 't', relRmsError: 0.06, maxAbsLogitDiff: 1.6, bound: 1e-3,
+    probe: { rows: 2, tokens: 32, seed: 1 }, machine: { key: 'k', cpuModel: 'AVX2 CPU', cpuFlags: [], onnxruntime: '1.30' }, checkedAt: 'now', durationMs: 1,
+  } } : v)) };
+  const none = gate(checked, []);
+  assert.is(none.verdict, 'fail', 'no rule at all still fails an invalid kernel');
+  assert.match(none.rules[0].reason, /invalid on this hardware.*6\.00e-2 > 0\.001 on AVX2 CPU/);
 });
 
 test('fail-closed on the baseline side and on names the run does not have', () => {
