@@ -4,7 +4,7 @@ import { generateCommand } from './runners/commands/generate.js';
 import { synthCommand } from './runners/commands/synth.js';
 import { join, isAbsolute } from 'node:path';
 import { packagePath } from './core/paths.js';
-import { RUN_EXIT_CODES, runFromArgs } from './runners/commands/run.js';
+import { RUN_EXIT_CODES, runFromArgs, type LockedRun } from './runners/commands/run.js';
 import { summaryLines } from './runners/run/summary-table.js';
 import { evaluateGate, inlinePolicy, loadPolicy, verdictLines, writeGateVerdict } from './reports/gate/index.js';
 import { appendRun } from './reports/history/index.js';
@@ -55,10 +55,19 @@ async function runAndReport(args: readonly string[], out: (line: string) => void
   };
   const result = await runFromArgs(runArgs, out, policyProblems);
   if (!result) return RUN_EXIT_CODES.ok;
+  try {
+    return await gateAndReport(result, historyDb, out);
+  } finally {
+    result.lock.release();
+  }
+}
+
+/** The gate and the report on a finished run, while its `--out` lock is still held. */
+async function gateAndReport(result: LockedRun, historyDb: string | undefined, out: (line: string) => void): Promise<number> {
   for (const line of summaryLines(result.record)) out(line);
   const { policy, source } = policyOf(result.record.config.gatePolicy);
   const verdict = evaluateGate(result.record, policy, source);
-  writeGateVerdict(join(result.outDir, 'run.json'), verdict);
+  writeGateVerdict(join(result.outDir, 'run.json'), verdict, { flag: '--out' });
   for (const line of verdictLines(verdict)) out(line);
   if (historyDb) out(`history: ${JSON.stringify(appendRun(historyDb, result.outDir))}`);
   const report = await renderReport(result.outDir);

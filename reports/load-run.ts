@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError, messageOf } from '../core/errors.js';
 import { packagePath } from '../core/paths.js';
+import { assertRunFinished } from '../core/run-state.js';
 import { RUN_RECORD_VERSION, type RunRecord } from '../core/run-record.js';
 import { compileSchema, formatProblem, type SchemaCheck } from '../core/schemas/validate.js';
 
@@ -41,10 +42,12 @@ let schemaCheck: SchemaCheck | undefined;
 /**
  * Reads `run.json` (version-checked, then validated against the run-record schema) and
  * `instances.jsonl` (optional: without it, flips and examples say so) from a run folder.
+ * A folder whose run did not finish, or whose run.json is an earlier run's, is refused.
  * Every problem is an InputError with the file and the fix.
  */
 export function loadRun(dir: string): LoadedRun {
   const file = join(dir, 'run.json');
+  assertRunFinished(dir);
   if (!existsSync(file)) throw new InputError(`${file} not found; pass a run folder written by 'compbench run'`);
   const text = readFileSync(file, 'utf8');
   let value: unknown;
@@ -60,6 +63,7 @@ export function loadRun(dir: string): LoadedRun {
     const more = problems.length > 1 ? ` (and ${problems.length - 1} more problems)` : '';
     throw new InputError(`${formatProblem(problems[0])}${more}`);
   }
+  assertRunFinished(dir, (value as RunRecord).runId);
   return { dir, record: value as RunRecord, instances: readInstances(join(dir, 'instances.jsonl')) };
 }
 

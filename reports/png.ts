@@ -1,11 +1,11 @@
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ChartJSNodeCanvas } from 'chartjs-node-canvas';
+import { writeFileAtomic } from '../core/atomic-write.js';
 import { CHART_HEIGHT, CHART_WIDTH, type ChartSpec } from './charts.js';
 
 type ChartConfiguration = Parameters<ChartJSNodeCanvas['renderToBuffer']>[0];
 
-/** Renders each chart to `<dir>/<id>.png` (white background, the same size as in the page); returns the paths. */
+/** Renders each chart to `<dir>/<id>.png` (white background, the same size as in the page, written atomically under `--out`); returns the paths. */
 export async function writeChartPngs(charts: readonly ChartSpec[], dir: string): Promise<string[]> {
   if (charts.length === 0) return [];
   const canvas = new ChartJSNodeCanvas({ width: CHART_WIDTH, height: CHART_HEIGHT, backgroundColour: 'white' });
@@ -14,7 +14,7 @@ export async function writeChartPngs(charts: readonly ChartSpec[], dir: string):
     // The configs are plain JSON built for Chart.js 4; structuredClone keeps Chart.js from mutating the shared spec.
     const buffer = await canvas.renderToBuffer(structuredClone(chart.config) as unknown as ChartConfiguration);
     const file = join(dir, `${chart.id}.png`);
-    writeFileSync(file, buffer);
+    writeFileAtomic(file, buffer, { flag: '--out' });
     files.push(file);
   }
   return files;

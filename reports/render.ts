@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { ensureWritableDir, writeFileAtomic, type WriteOrigin } from '../core/atomic-write.js';
 import type { ChartSpec } from './charts.js';
 import { defaultChangeLogDir } from './change/change-log.js';
 import { writeChangeRecords } from './change/write.js';
@@ -78,7 +79,9 @@ export function buildSections(input: ReportInput, history: HistoryResult, previo
 /**
  * Renders a run folder into `report.html` (one self-contained file), `charts/*.png`,
  * `results.csv` and `changes/<variant>.md|html`, reading only run.json and
- * instances.jsonl. A run record this version cannot read fails with an InputError.
+ * instances.jsonl. A run record this version cannot read fails with an InputError. Every
+ * file is written atomically: a full disk or a read-only folder leaves the old file or
+ * none, and one line naming the path and the flag (`--out`, `--change-log-dir`).
  */
 export async function renderReport(runDir: string, options: RenderOptions = {}): Promise<RenderResult> {
   const start = performance.now();
@@ -86,7 +89,9 @@ export async function renderReport(runDir: string, options: RenderOptions = {}):
   const previous = options.baselineRunDir === undefined ? undefined : loadRun(options.baselineRunDir);
   const outDir = resolve(options.outDir ?? join(runDir, 'report'));
   const generatedAt = (options.now?.() ?? new Date()).toISOString();
-  mkdirSync(join(outDir, 'charts'), { recursive: true });
+  const origin: WriteOrigin = { flag: '--out', given: options.outDir !== undefined };
+  ensureWritableDir(outDir, origin);
+  const chartsDir = ensureWritableDir(join(outDir, 'charts'), { flag: '--out' });
   const historyDb = options.historyDb ?? join(dirname(resolve(runDir)), 'history.sqlite');
   const history = await readHistory(existsSync(historyDb) ? historyDb : undefined);
   const built = buildSections({ record: run.record, instances: run.instances }, history, previous);
@@ -96,11 +101,11 @@ export async function renderReport(runDir: string, options: RenderOptions = {}):
   const files: string[] = [];
   const html = join(outDir, 'report.html');
   const subtitle = `Run ${record.runId}, created ${record.createdAt}; baseline ${record.baseline}; ${record.variants.length} variants × ${record.suites.length} suites; report generated ${generatedAt} from run.json and instances.jsonl only.`;
-  writeFileSync(html, pageHtml(`compbench report: ${record.runId}`, subtitle, sections, charts));
+  writeFileAtomic(html, pageHtml(`compbench report: ${record.runId}`, subtitle, sections, charts), origin);
   files.push(html);
-  if (options.pngs ?? true) files.push(...(await writeChartPngs(charts, join(outDir, 'charts'))));
+  if (options.pngs ?? true) files.push(...(await writeChartPngs(charts, chartsDir)));
   const csv = join(outDir, 'results.csv');
-  writeFileSync(csv, resultsCsv(record));
+  writeFileAtomic(csv, resultsCsv(record), origin);
   files.push(csv);
   const runJsonSha256 = createHash('sha256').update(readFileSync(join(runDir, 'run.json'))).digest('hex');
   const logDir = options.changeLogDir ?? defaultChangeLogDir(options.baselineRunDir ?? runDir);

@@ -1,5 +1,6 @@
-import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { ensureWritableDir, writeFileAtomic } from '../../core/atomic-write.js';
 import { InputError, messageOf } from '../../core/errors.js';
 
 /** One entry of a model's append-only change log (Annex IV 6). */
@@ -51,13 +52,17 @@ export function readChangeLog(file: string): ChangeLogEntry[] {
 
 /**
  * Appends an entry unless the log already holds one for the same run and variant (a
- * re-render of the same run adds nothing). Existing lines are never rewritten: the
- * file is only opened for appending. Returns every entry after the append.
+ * re-render of the same run adds nothing). Existing lines are kept byte for byte: the
+ * new file is the old bytes plus one line, replacing the old one atomically, so a full
+ * disk can never leave a torn last line that would make the whole log unreadable.
+ * Returns every entry after the append.
  */
 export function appendChangeLog(file: string, entry: ChangeLogEntry): { entries: ChangeLogEntry[]; appended: boolean } {
   const entries = readChangeLog(file);
   if (entries.some((e) => e.runId === entry.runId && e.variantId === entry.variantId)) return { entries, appended: false };
-  mkdirSync(dirname(file), { recursive: true });
-  appendFileSync(file, `${JSON.stringify(entry)}\n`, { flag: 'a' });
+  ensureWritableDir(dirname(file), { flag: '--change-log-dir' });
+  const old = existsSync(file) ? readFileSync(file) : Buffer.alloc(0);
+  const sep = old.length > 0 && old[old.length - 1] !== 0x0a ? '\n' : '';
+  writeFileAtomic(file, Buffer.concat([old, Buffer.from(`${sep}${JSON.stringify(entry)}\n`)]), { flag: '--change-log-dir' });
   return { entries: [...entries, entry], appended: true };
 }

@@ -1,5 +1,5 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { ensureWritableDir, writeFileAtomic } from '../../core/atomic-write.js';
 import type { Section } from '../document.js';
 import { pageHtml } from '../html/page.js';
 import type { LoadedRun } from '../load-run.js';
@@ -38,15 +38,15 @@ export function variantFileName(id: string): string {
 
 /**
  * Writes `changes/<variant>.md` and `.html` for every compressed variant (method ≠ none)
- * and appends one entry per variant to its model's change log in `logDir`.
+ * (atomically, under `--out`) and appends one entry per variant to its model's change
+ * log in `logDir`.
  */
 export function writeChangeRecords(run: LoadedRun, outDir: string, logDir: string, runJsonSha256: string, generatedAt: string): string[] {
   const { record } = run;
   const files: string[] = [];
   const variants = compressedVariants(record);
   if (variants.length === 0) return files;
-  const dir = join(outDir, 'changes');
-  mkdirSync(dir, { recursive: true });
+  const dir = ensureWritableDir(join(outDir, 'changes'), { flag: '--out' });
   const baseline = record.variants.find((v) => v.id === record.baseline);
   // Log every variant first, so each record's §12 shows the log including this run's entries.
   const screenings = new Map(variants.map((v) => [v.id, screenVariant(record, v)]));
@@ -58,8 +58,8 @@ export function writeChangeRecords(run: LoadedRun, outDir: string, logDir: strin
     const title = `Change record: ${variant.id}`;
     const subtitle = `Generated ${generatedAt} from run ${record.runId}; every number is taken from the run record.`;
     const base = join(dir, variantFileName(variant.id));
-    writeFileSync(`${base}.md`, documentMarkdown(title, sections, subtitle));
-    writeFileSync(`${base}.html`, pageHtml(title, subtitle, sections, []));
+    writeFileAtomic(`${base}.md`, documentMarkdown(title, sections, subtitle), { flag: '--out' });
+    writeFileAtomic(`${base}.html`, pageHtml(title, subtitle, sections, []), { flag: '--out' });
     files.push(`${base}.md`, `${base}.html`);
   }
   return files;

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { InputError } from '../../core/errors.js';
 import { readJsonl, readTextFile } from '../../core/jsonl.js';
 import { packagePath } from '../../core/paths.js';
+import { assertRunFinished } from '../../core/run-state.js';
 import { RUN_RECORD_VERSION, type RunRecord } from '../../core/run-record.js';
 import { compileSchema, formatProblem, type SchemaCheck } from '../../core/schemas/validate.js';
 
@@ -42,11 +43,13 @@ function runRecordCheck(): SchemaCheck {
 /**
  * Reads and validates `DIR/run.json` against `core/schemas/run-record.schema.json`.
  * Throws one-line InputErrors: missing folder or file, malformed JSON, a schemaVersion
- * newer than this compbench understands, or the first schema violation (with its path).
+ * newer than this compbench understands, the first schema violation (with its path), or
+ * a folder whose run did not finish or whose run.json is an earlier run's.
  */
 export function readRunRecord(dir: string): { record: RunRecord; path: string; text: string } {
   if (!existsSync(dir)) throw new InputError(`${dir}: run folder not found — give a folder holding run.json`);
   if (!statSync(dir).isDirectory()) throw new InputError(`${dir}: not a folder — give the run folder that holds run.json`);
+  assertRunFinished(dir);
   const path = join(dir, 'run.json');
   if (!existsSync(path)) throw new InputError(`${path}: file not found — is ${dir} a compbench run folder?`);
   const text = readTextFile(path);
@@ -67,6 +70,7 @@ export function readRunRecord(dir: string): { record: RunRecord; path: string; t
     const more = problems.length > 1 ? ` (and ${problems.length - 1} more problem${problems.length > 2 ? 's' : ''})` : '';
     throw new InputError(`invalid run record: ${formatProblem(problems[0])}${more}`);
   }
+  assertRunFinished(dir, (value as RunRecord).runId);
   return { record: value as RunRecord, path, text };
 }
 

@@ -10,7 +10,8 @@ import { readRunRecord, runFileOf, writeGateVerdict } from './run-file.js';
 export const GATE_USAGE = `usage: compbench gate RUN_DIR [--policy FILE]
   Applies a gate policy to RUN_DIR/run.json, prints one line per rule and a verdict,
   and writes the verdict into run.json's "gate" field.
-  Exit 0: pass; 1: fail; 2: invalid input (run folder, run.json or policy).
+  Exit 0: pass; 1: fail; 2: invalid input (run folder, run.json or policy; a folder whose
+  run did not finish, or whose run.json is an earlier run's, is refused).
   Default policy: reports/gate/default-policy.json (schema: core/schemas/gate-policy.schema.json).`;
 
 /** A gate run's verdict, its printed lines and the run.json it was written into. */

@@ -1,6 +1,6 @@
 import { join, resolve } from 'node:path';
 import { InputError } from '../../core/errors.js';
-import { runMatrix, type MatrixOptions, type MatrixResult } from '../matrix/index.js';
+import { acquireRunLock, ensureOutDir, runMatrix, type MatrixOptions, type MatrixResult, type RunLock } from '../matrix/index.js';
 import { summaryLines } from '../run/summary-table.js';
 import { integerFlag, parseFlags } from './parse-flags.js';
 
@@ -14,7 +14,8 @@ export const RUN_USAGE = `usage: compbench run [--config FILE] [--out DIR] [--re
   DIR/run.json (run record) and DIR/instances.jsonl (per-instance outcomes).
   --config FILE   run config (JSON, core/schemas/run-config.schema.json); default: the
                   bundled runners/matrix/default-config.json (teacher, 16 variants, all suites)
-  --out DIR       output folder (default runs/latest)
+  --out DIR       output folder (default runs/latest); one run at a time (DIR/run.lock), and an
+                  earlier run's record there moves to DIR/previous-run/
   --resume        finish the interrupted run in DIR (same config)
   --workers N     worker threads (default: cores; intra-op threads = cores / workers)
   --limit N       only the first N instances of each suite
@@ -24,8 +25,15 @@ export const RUN_USAGE = `usage: compbench run [--config FILE] [--out DIR] [--re
   the report (DIR/report/report.html) run on the record.
   Exit codes: 0 ok, 1 gate failed, 2 invalid input, 3 incomplete (a cell failed).`;
 
-/** Parses the flags of `compbench run` and runs the matrix; undefined when only help was asked. */
-export async function runFromArgs(args: readonly string[], out: (line: string) => void, precheck?: MatrixOptions['precheck']): Promise<MatrixResult | undefined> {
+/** A finished matrix and the lock of its `--out`, held until the caller has gated and reported. */
+export type LockedRun = MatrixResult & { readonly lock: RunLock };
+
+/**
+ * Parses the flags of `compbench run` and runs the matrix with the `--out` lock taken;
+ * the caller releases it (it also goes when the process exits). Undefined when only
+ * help was asked.
+ */
+export async function runFromArgs(args: readonly string[], out: (line: string) => void, precheck?: MatrixOptions['precheck']): Promise<LockedRun | undefined> {
   const { values } = parseFlags('run', args, {
     config: { type: 'string' },
     out: { type: 'string', default: 'runs/latest' },
@@ -43,24 +51,31 @@ export async function runFromArgs(args: readonly string[], out: (line: string) =
   if (limit === 0) throw new InputError('--limit must be at least 1');
   const workers = values.workers === undefined ? undefined : integerFlag('workers', values.workers, 0);
   if (workers === 0) throw new InputError('--workers must be at least 1');
-  return runMatrix(
-    {
-      ...(values.config ? { configFile: resolve(values.config) } : {}),
-      outDir: resolve(values.out ?? 'runs/latest'),
-      resume: values.resume ?? false,
-      ...(workers ? { workers } : {}),
-      ...(limit ? { limit } : {}),
-      ...(values['cache-dir'] ? { cacheDir: resolve(values['cache-dir']) } : {}),
-      ...(precheck ? { precheck } : {}),
-    },
-    out,
-  );
+  const outDir = ensureOutDir(resolve(values.out ?? 'runs/latest'));
+  const lock = acquireRunLock(outDir, out);
+  const options: MatrixOptions = {
+    ...(values.config ? { configFile: resolve(values.config) } : {}),
+    outDir,
+    lock,
+    resume: values.resume ?? false,
+    ...(workers ? { workers } : {}),
+    ...(limit ? { limit } : {}),
+    ...(values['cache-dir'] ? { cacheDir: resolve(values['cache-dir']) } : {}),
+    ...(precheck ? { precheck } : {}),
+  };
+  try {
+    return { ...(await runMatrix(options, out)), lock };
+  } catch (e) {
+    lock.release();
+    throw e;
+  }
 }
 
 /** `compbench run`: runs the matrix, prints a summary; returns the exit code (0 or 3). */
 export async function runCommand(args: readonly string[], out: (line: string) => void): Promise<number> {
   const result = await runFromArgs(args, out);
   if (!result) return RUN_EXIT_CODES.ok;
+  result.lock.release();
   for (const line of summaryLines(result.record)) out(line);
   out(`wrote ${join(result.outDir, 'run.json')} and instances.jsonl${result.record.complete ? '' : ' (INCOMPLETE: some cells failed)'}`);
   return result.record.complete ? RUN_EXIT_CODES.ok : RUN_EXIT_CODES.incomplete;

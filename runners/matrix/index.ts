@@ -8,4 +8,5 @@ export { progressLine, formatDuration, ProgressReporter, type ProgressCounts } f
 export { readResults, appendResults, resultFile } from './result-cache.js';
 export { variantSlot, finishVariant, variantHash, calibrationKey, type PreparedVariant, type VariantSlot } from './variant-cache.js';
 export { buildVariants } from './build-variants.js';
-export { ensureOutDir, writeAtomically, readRunState, startRunState, type RunState } from './output.js';
+export { ensureOutDir, writeAtomically, readRunState, startRunState, finishRunState, failRunState, setAsideEarlierRun, PREVIOUS_RUN_DIR, RUN_OUTPUTS, type RunState } from './output.js';
+export { acquireRunLock, type RunLock } from './run-lock.js';

@@ -5,12 +5,12 @@
  * machine are the same (config `measurement.reuse`, default on).
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { messageOf } from '../../core/errors.js';
 import type { HardwareFingerprint, MeasurementRecord } from '../../core/run-record.js';
 import { measureVariant, type MeasureSettings } from '../measure/index.js';
-import { writeAtomically } from './output.js';
+import { ensureWritableDir, writeFileAtomic } from '../../core/atomic-write.js';
 import type { PreparedVariant } from './variant-cache.js';
 
 /** Measures every variant (errored variants get an errored record); returns them in variant order. */
@@ -45,8 +45,8 @@ export async function measureVariants(
       m = { state: 'errored', variantId: v.record.id, error: messageOf(e) };
     }
     if (m.state === 'measured') {
-      mkdirSync(join(options.cacheDir, 'measurements'), { recursive: true });
-      writeAtomically(file, `${JSON.stringify(m)}\n`);
+      ensureWritableDir(join(options.cacheDir, 'measurements'), { flag: '--cache-dir' });
+      writeFileAtomic(file, `${JSON.stringify(m)}\n`, { flag: '--cache-dir' });
       log(`measured ${v.record.id} in ${((performance.now() - start) / 1000).toFixed(1)} s`);
     }
     out.push(m);

@@ -20,7 +20,9 @@ import { assembleCells, limitSuite, suiteRecord, type CellOutcome, type Instance
 import { loadRunConfig, type ResolvedRunConfig } from './config.js';
 import { executeShards, type ShardJob } from './executor.js';
 import { measureVariants } from './measure-step.js';
-import { ensureOutDir, runStateFile, startRunState, writeAtomically } from './output.js';
+import { ensureWritableDir } from '../../core/atomic-write.js';
+import { ensureOutDir, failRunState, finishRunState, startRunState, writeAtomically } from './output.js';
+import { acquireRunLock, type RunLock } from './run-lock.js';
 import { joinProblems, planVariants, type VariantPlan } from './plan.js';
 import { compressProblems, loadSuites } from './precheck.js';
 import { ProgressReporter } from './progress.js';
@@ -37,6 +39,8 @@ export interface MatrixOptions {
   readonly workers?: number;
   readonly limit?: number;
   readonly cacheDir?: string;
+  /** The lock of `outDir`, when the caller holds it across gate and report; else taken and released here. */
+  readonly lock?: RunLock;
   /** More checks before anything runs (the CLI checks the gate policy); problems, each one line. */
   readonly precheck?: (config: ResolvedRunConfig) => string[];
 }
@@ -66,10 +70,26 @@ interface CellState {
  */
 const BATCH_SIZE = 128;
 
-/** Runs the matrix and writes `<out>/run.json` and `<out>/instances.jsonl`. */
+/**
+ * Runs the matrix and writes `<out>/run.json` and `<out>/instances.jsonl`, holding the
+ * folder's lock; a run stopped by an error marks the folder failed (core/run-state.ts).
+ */
 export async function runMatrix(options: MatrixOptions, log: (line: string) => void): Promise<MatrixResult> {
   const outDir = ensureOutDir(options.outDir);
+  const lock = options.lock ?? acquireRunLock(outDir, log);
+  try {
+    return await evaluateMatrix(outDir, options, log);
+  } catch (e) {
+    failRunState(outDir, e);
+    throw e;
+  } finally {
+    if (!options.lock) lock.release();
+  }
+}
+
+async function evaluateMatrix(outDir: string, options: MatrixOptions, log: (line: string) => void): Promise<MatrixResult> {
   const config = loadRunConfig(options.configFile, { limit: options.limit, workers: options.workers, cacheDir: options.cacheDir });
+  ensureWritableDir(config.cacheDir, { flag: '--cache-dir' });
   const measureSettings = config.measurement.enabled ? checkedMeasureSettings(config) : undefined;
   // Everything is checked before anything starts: one message lists every problem.
   const problems: string[] = [];
@@ -86,7 +106,7 @@ export async function runMatrix(options: MatrixOptions, log: (line: string) => v
   const suites = loaded.suites;
   const configJson = configRecord(config);
   const { execution: _e, ...stable } = configJson;
-  const state = startRunState(outDir, sha256(JSON.stringify({ ...stable, shardSize: config.execution.shardSize })), config.cacheDir, options.resume ?? false);
+  const state = startRunState(outDir, sha256(JSON.stringify({ ...stable, shardSize: config.execution.shardSize })), config.cacheDir, options.resume ?? false, log);
   const { workers, intraOpNumThreads } = config.execution;
   log(`run ${state.runId}: ${plans.length} variants × ${suites.length} suites, ${workers} workers × ${intraOpNumThreads} threads, cache ${config.cacheDir}`);
 
@@ -184,7 +204,7 @@ export async function runMatrix(options: MatrixOptions, log: (line: string) => v
     complete: cellRecords.every((c) => c.state === 'ok'),
   };
   writeAtomically(join(outDir, 'run.json'), `${JSON.stringify(record, null, 1)}\n`);
-  writeAtomically(runStateFile(outDir), `${JSON.stringify({ ...state, complete: record.complete }, null, 1)}\n`);
+  finishRunState(outDir, state);
   return { record, outDir, computedInstances, cachedInstances };
 }
 
