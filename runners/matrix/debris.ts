@@ -5,18 +5,9 @@
  */
 import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { isProcessAlive } from '../../core/run-state.js';
 
 const TMP_SUFFIX = /\.tmp-(\d+)$/u;
-
-/** True when a process with this pid exists (signal 0 only checks). */
-export function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /**
  * Removes `*.tmp-<pid>` entries of `dirs` (not recursive) whose pid is not alive; returns
@@ -33,7 +24,7 @@ export function removeDeadTemps(dirs: readonly string[]): string[] {
     }
     for (const name of names) {
       const m = TMP_SUFFIX.exec(name);
-      if (!m || Number(m[1]) === process.pid || pidAlive(Number(m[1]))) continue;
+      if (!m || Number(m[1]) === process.pid || isProcessAlive(Number(m[1]))) continue;
       try {
         rmSync(join(dir, name), { recursive: true, force: true });
         removed.push(join(dir, name));

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { pidAlive } from '../../../runners/matrix/debris.js';
+import { isProcessAlive } from '../../../core/run-state.js';
 import { CLI, cli } from '../../cli-helpers.js';
 import { studentDir, teacherDir, tempDir } from '../fixtures.js';
 import { writeConfig } from './fixtures.js';
@@ -40,7 +40,7 @@ function descendants(root: number): number[] {
 
 /** Alive and not a zombie (a zombie has exited; only its parent has not reaped it yet). */
 function running(pid: number): boolean {
-  if (!pidAlive(pid)) return false;
+  if (!isProcessAlive(pid)) return false;
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
