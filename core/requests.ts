@@ -56,7 +56,7 @@ export interface GenerateRequest {
 }
 
 /** Why a generation ended. */
-export type FinishReason = 'stop' | 'eos' | 'length';
+export type FinishReason = 'stop' | 'eos' | 'length' | 'non-finite';
 
 /** Answer to a {@link GenerateRequest}. */
 export interface GenerateResponse {
@@ -66,7 +66,10 @@ export interface GenerateResponse {
   readonly promptIds: readonly number[];
   /** Token ids generated, including an EOS token or the token that completed a stop string. */
   readonly generatedIds: readonly number[];
-  /** `stop`: a stop string appeared; `eos`: an end-of-sequence token; `length`: maxNewTokens or the context limit. */
+  /**
+   * `stop`: a stop string appeared; `eos`: an end-of-sequence token; `length`: maxNewTokens or the context limit;
+   * `non-finite`: the model's logits held NaN or ±Inf, so no token could be chosen (the instance is errored, never scored).
+   */
   readonly finishReason: FinishReason;
 }
 

@@ -109,6 +109,14 @@ export interface SuiteRecord {
   readonly chance?: { readonly metric: string; readonly value: number; readonly how: string };
 }
 
+/** The instances of an ok cell that errored (a prompt longer than the context, non-finite logits). */
+export interface InstanceErrors {
+  readonly count: number;
+  readonly of: number;
+  readonly ids: readonly string[];
+  readonly first: string;
+}
+
 /** One variant × suite cell; failures are values. */
 export type CellRecord =
   | {
@@ -120,6 +128,8 @@ export type CellRecord =
       readonly aggregate: Readonly<Record<string, unknown>>;
       /** `SuiteComparison` against the baseline variant (absent for the baseline itself). */
       readonly vsBaseline?: Readonly<Record<string, unknown>>;
+      /** Instances that could not run (excluded from every metric): how many, which (first 50) and the first reason. */
+      readonly instanceErrors?: InstanceErrors;
     }
   | {
       readonly state: 'errored';

@@ -87,6 +87,10 @@ export async function generateGreedy(
   /** Takes job i's next token; true when the job is finished (its result written). */
   const take = (i: number, generated: number[], token: number): boolean => {
     const job = jobs[i];
+    if (token < 0) {
+      results[i] = { generatedIds: generated, text: '', finishReason: 'non-finite' };
+      return true;
+    }
     generated.push(token);
     let reason: FinishReason | undefined;
     let text: string | undefined;

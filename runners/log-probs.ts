@@ -18,13 +18,18 @@ export function logProbAt(logits: Float32Array, offset: number, vocab: number, t
   return logits[offset + target] - max - Math.log(sum);
 }
 
-/** Index of the largest logit in `logits[offset .. offset+vocab)` (first one on ties). */
+/**
+ * Index of the largest logit in `logits[offset .. offset+vocab)` (first one on ties), or
+ * −1 when any logit is NaN or ±Inf: a broken model must not decode token 0 as if it chose it.
+ */
 export function argmaxAt(logits: Float32Array, offset: number, vocab: number): number {
   let max = -Infinity;
   let arg = 0;
   for (let v = 0; v < vocab; v++) {
-    if (logits[offset + v] > max) {
-      max = logits[offset + v];
+    const x = logits[offset + v];
+    if (!Number.isFinite(x)) return -1;
+    if (x > max) {
+      max = x;
       arg = v;
     }
   }

@@ -4,9 +4,10 @@ import type { InstanceRequests, SuiteRequest, SuiteResponse } from './spec.js';
 
 /**
  * Answers every instance's requests with one batch call per request method (the
- * runner may split batches further). A method that throws, or returns the wrong number
- * of responses, turns each of its requests into an error value (fatal for an
- * {@link InfraError}), so the failure is recorded and counted, not thrown.
+ * runner may split batches further). A method that throws an {@link InfraError}, or
+ * returns the wrong number of responses, turns each of its requests into a fatal error
+ * value; any other failure is retried request by request, so only the requests that
+ * fail alone become error values. Failures are recorded and counted, not thrown.
  */
 export async function answerRequests(model: ModelAdapter, items: readonly InstanceRequests[]): Promise<SuiteResponse[][]> {
   const flat: { item: number; slot: number; req: SuiteRequest }[] = [];
@@ -22,10 +23,27 @@ export async function answerRequests(model: ModelAdapter, items: readonly Instan
         throw new InfraError(`${model.name}.${type} returned ${answers.length} responses for ${batch.length} requests`);
       }
     } catch (e) {
-      const failure: SuiteResponse = { type: 'error', error: messageOf(e), isFatal: e instanceof InfraError };
-      answers = batch.map(() => failure);
+      // One bad request (a prompt longer than the context) must not cost its batch mates:
+      // after a non-fatal failure each request is answered alone, and only those that fail
+      // alone become errors. Scores do not depend on batching, so the rest are unchanged.
+      answers = e instanceof InfraError || batch.length === 1
+        ? batch.map((): SuiteResponse => ({ type: 'error', error: messageOf(e), isFatal: e instanceof InfraError }))
+        : await oneByOne(model, type, batch.map((b) => b.req));
     }
     batch.forEach((b, i) => (out[b.item][b.slot] = answers[i]));
+  }
+  return out;
+}
+
+async function oneByOne(model: ModelAdapter, type: SuiteRequest['type'], reqs: readonly SuiteRequest[]): Promise<SuiteResponse[]> {
+  const out: SuiteResponse[] = [];
+  for (const req of reqs) {
+    try {
+      const [answer] = await callMethod(model, type, [req]);
+      out.push(answer ?? { type: 'error', error: `${model.name}.${type} returned no response`, isFatal: true });
+    } catch (e) {
+      out.push({ type: 'error', error: messageOf(e).replace(/^(generate|loglikelihood|rolling) request \d+: /u, ''), isFatal: e instanceof InfraError });
+    }
   }
   return out;
 }

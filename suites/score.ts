@@ -39,6 +39,16 @@ export interface ErroredRecord extends RecordBase {
 /** One line of a run's instances.jsonl. */
 export type InstanceRecord = ScoredRecord | ErroredRecord;
 
+/** The error of an instance whose model output held NaN or ±Inf (never scored: a broken model must not pass). */
+export const NON_FINITE_ERROR = 'non-finite logits (NaN or ±Inf) from the model';
+
+/** True when a response carries a non-finite number, or a generation stopped on non-finite logits. */
+function nonFinite(r: SuiteResponse): boolean {
+  if (r.type === 'error') return false;
+  if (r.type === 'generate') return r.response.finishReason === 'non-finite';
+  return Object.values(r.response).some((v) => typeof v === 'number' && !Number.isFinite(v));
+}
+
 /** Applies one metric's pure scorer to an outcome of the kind it reads. */
 export function scoreOutcome(metric: MetricId, outcome: Outcome): ScoreResult {
   const def = METRICS[metric];
@@ -67,6 +77,7 @@ function scoreInstance(suite: LoadedSuite, instance: Instance, responses: readon
     ...(instance.groupId === undefined ? {} : { groupId: instance.groupId }),
     ...(suite.template.length > 0 ? { prompt: renderTemplate(suite.template, instance.fields) } : {}),
   };
+  if (responses.some(nonFinite)) return { ...base, state: 'errored', error: NON_FINITE_ERROR, isFatal: false };
   const outcome = REQUEST_KINDS[suite.spec.kind].readOutcome(suite.spec, instance, responses);
   if (typeof outcome === 'string') {
     const isFatal = responses.some((r) => r.type === 'error' && r.isFatal);

@@ -30,6 +30,17 @@ export function okCell(record: RunRecord, variantId: string, suiteId: string): L
   if (cell.state === 'errored') return missing(`cell ${variantId} × ${suiteId} errored: ${cell.error}`);
   const bad = nonFinitePath(cell.aggregate, 'aggregate') ?? nonFinitePath(cell.vsBaseline, 'vsBaseline');
   if (bad) return missing(`cell ${variantId} × ${suiteId} holds a non-finite number at ${bad}`);
+  // Instances that failed in the baseline too (the input's fault: an over-long prompt) are
+  // excluded on both sides; one that failed only here (non-finite logits) fails the rule.
+  const own = cell.instanceErrors;
+  if (own && variantId !== record.baseline) {
+    const base = record.cells.find((c) => c.variantId === record.baseline && c.suiteId === suiteId);
+    const baseIds = new Set(base?.state === 'ok' ? (base.instanceErrors?.ids ?? []) : []);
+    const onlyHere = own.ids.filter((id) => !baseIds.has(id));
+    if (onlyHere.length > 0 || own.count > own.ids.length) {
+      return missing(`cell ${variantId} × ${suiteId}: ${own.count} of ${own.of} instances failed (${onlyHere.length > 0 ? `${onlyHere.length} only in this variant, e.g. ${onlyHere[0]}` : 'too many to pair'}): ${own.first}`);
+    }
+  }
   return found(cell);
 }
 

@@ -1,3 +1,4 @@
+import { InputError } from '../../core/errors.js';
 import { packagePath } from '../../core/paths.js';
 import { OnnxDecoderAdapter } from '../onnx-adapter.js';
 import { integerFlag, parseFlags } from './parse-flags.js';
@@ -31,6 +32,9 @@ export async function generateCommand(args: readonly string[], out: (line: strin
   const adapter = await OnnxDecoderAdapter.load(values.model ?? packagePath('datasets', 'models', 'teacher'), { intraOpNumThreads: Math.max(1, threads) });
   try {
     const [r] = await adapter.generate([{ prompt: values.prompt ?? '', options: { maxNewTokens, stop: values.stop ?? [] } }]);
+    if (r.finishReason === 'non-finite') {
+      throw new InputError(`${adapter.folder.dir}: the model's logits hold NaN or ±Inf (after ${r.generatedIds.length} generated tokens); the model is broken — check its weights (compbench compress names a non-finite tensor)`);
+    }
     out(values.json ? JSON.stringify({ prompt_ids: r.promptIds, generated_ids: r.generatedIds, text: r.text }) : r.text);
   } finally {
     await adapter.dispose();

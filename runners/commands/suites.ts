@@ -1,11 +1,14 @@
-import { InputError } from '../../core/errors.js';
+import { EXIT_INVALID_INPUT, InputError } from '../../core/errors.js';
 import { packagePath } from '../../core/paths.js';
 import { listSuites, validateSuitesCommand, writeCrowsPairsSuite, writeGsm8kSuite } from '../../suites/index.js';
 import { integerFlag, parseFlags } from './parse-flags.js';
+import { lengthProblems } from './suite-lengths.js';
 
 /** Usage text of `compbench suites`. */
 export const SUITES_USAGE = `usage: compbench suites list [DIR...]      bundled suites and the suites in DIR
-       compbench suites validate PATH       every problem of the suite(s) at PATH, with file, line and JSON path
+       compbench suites validate PATH [--model DIR]
+                                            every problem of the suite(s) at PATH, with file, line and JSON path;
+                                            with --model, also every instance too long for that model's context
        compbench suites convert crows-pairs|gsm8k --in FILE --out DIR [--limit N] [--shots K]
                                             a public dataset (CrowS-Pairs CSV, GSM8K JSONL) as a suite folder`;
 
@@ -22,10 +25,15 @@ export async function suitesCommand(args: readonly string[], out: (line: string)
     return r.exitCode;
   }
   if (sub === 'validate') {
-    if (rest.length !== 1) throw new InputError(`suites validate takes one PATH (a suite folder, its suite.json or a folder of suites), got ${rest.length}`);
-    const r = validateSuitesCommand(rest[0]);
+    const { values, positionals } = parseFlags('suites validate', rest, { model: { type: 'string' } }, true);
+    if (positionals.length !== 1) throw new InputError(`suites validate takes one PATH (a suite folder, its suite.json or a folder of suites), got ${positionals.length}`);
+    const r = validateSuitesCommand(positionals[0]);
     for (const line of r.lines) out(line);
-    return r.exitCode;
+    if (r.exitCode !== 0 || values.model === undefined) return r.exitCode;
+    const long = lengthProblems(positionals[0], values.model);
+    for (const line of long) out(line);
+    out(long.length === 0 ? `every instance fits the context of ${values.model}` : `${long.length} instance(s) do not fit the context of ${values.model}`);
+    return long.length === 0 ? 0 : EXIT_INVALID_INPUT;
   }
   if (sub === 'convert') return convert(rest, out);
   throw new InputError(`unknown subcommand 'suites ${sub}'; available: list, validate, convert`);

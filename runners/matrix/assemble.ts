@@ -54,7 +54,11 @@ export function assembleCells(
       const aggregate = aggregateRecords(suite, records, { seed });
       const base = baseRecords.get(suite.spec.id);
       const vsBaseline = variantId !== baseline && base ? compareRecords(base, records, suite.spec.metrics.filter(isMetricId), { seed }) : undefined;
-      cells.push({ state: 'ok', ...common, aggregate: { ...aggregate }, ...(vsBaseline ? { vsBaseline: { ...vsBaseline } } : {}) });
+      const failed = records.filter((r) => r.state === 'errored');
+      const instanceErrors = failed.length === 0 ? undefined : {
+        count: failed.length, of: records.length, ids: failed.slice(0, 50).map((r) => r.instanceId), first: failed[0].state === 'errored' ? failed[0].error : '',
+      };
+      cells.push({ state: 'ok', ...common, aggregate: { ...aggregate }, ...(vsBaseline ? { vsBaseline: { ...vsBaseline } } : {}), ...(instanceErrors ? { instanceErrors } : {}) });
     }
   }
   return { cells, lines };

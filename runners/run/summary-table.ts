@@ -34,7 +34,8 @@ export function summaryLines(record: RunRecord): string[] {
         const cmp = (cell.vsBaseline?.metrics as Record<string, { delta: DeltaLike }> | undefined)?.[metric];
         const value = agg ? formatSummary(agg.overall) : 'n/a';
         const delta = cmp ? `  Δ ${signed(cmp.delta.delta)} [${signed(cmp.delta.low)}, ${signed(cmp.delta.high)}] paired n=${cmp.delta.n}` : '';
-        lines.push(`  ${metric.padEnd(14)} ${variant.id.padEnd(12)} ${value}${delta}`);
+        const failed = cell.instanceErrors ? `  (${cell.instanceErrors.count} of ${cell.instanceErrors.of} instances failed: ${cell.instanceErrors.first})` : '';
+        lines.push(`  ${metric.padEnd(14)} ${variant.id.padEnd(12)} ${value}${delta}${failed}`);
       }
     }
   }

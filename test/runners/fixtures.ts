@@ -1,9 +1,10 @@
 /** Helpers for runner tests: locating the shared models and building small fixtures in temp dirs. */
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { packagePath, sharedExternalDir } from '../../core/paths.js';
-import { encodeModel } from '../../runners/onnx/read-model.js';
+import { encodeModel, readModelFile } from '../../runners/onnx/read-model.js';
+import { findTargets } from '../../runners/compress/model-graph.js';
 import type { OnnxModel, OnnxTensor } from '../../runners/onnx/onnx-types.js';
 
 /** stories260k's folder, or undefined (after printing a SKIP notice naming `what`). */
@@ -104,3 +105,20 @@ export function withoutKvCache(model: OnnxModel, kvHeads: number, headDim: numbe
   graph.output = ((graph.output ?? []) as { name?: string }[]).filter((o) => !(o.name ?? '').startsWith('present.'));
   return encodeModel(model);
 }
+
+/** A copy of the student with one projection's weight set to NaN; returns the folder and the tensor's name. */
+export function nanStudent(): { dir: string; tensor: string } | undefined {
+  const src = studentDir('NaN model');
+  if (!src) return undefined;
+  const dir = copyModelFolder(src);
+  const path = join(dir, 'onnx', 'model.onnx');
+  const model = readModelFile(path, dir);
+  const target = findTargets(model)[2];
+  const t = model.graph!.initializer!.find((x) => x.name === target.weight)!;
+  const bytes = new Uint8Array(t.raw_data!.byteLength);
+  new Float32Array(bytes.buffer).fill(NaN);
+  t.raw_data = bytes;
+  writeFileSync(path, encodeModel(model));
+  return { dir, tensor: target.weight };
+}
+

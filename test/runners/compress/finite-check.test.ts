@@ -1,32 +1,13 @@
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { InfraError, InputError } from '../../../core/errors.js';
 import { assertFiniteStats } from '../../../runners/compress/finite-check.js';
-import { findTargets } from '../../../runners/compress/model-graph.js';
 import { compressModel } from '../../../runners/compress/variants.js';
-import { encodeModel, readModelFile } from '../../../runners/onnx/read-model.js';
 import { assertOneLineError, cli } from '../../cli-helpers.js';
-import { copyModelFolder, studentDir, tempDir } from '../fixtures.js';
+import { nanStudent, tempDir } from '../fixtures.js';
 
 const test = suite('runners/compress/finite-check (non-finite numbers never pass)');
-
-/** A copy of the student with one projection's weight set to NaN; returns the folder and the tensor's name. */
-export function nanStudent(): { dir: string; tensor: string } | undefined {
-  const src = studentDir('NaN model');
-  if (!src) return undefined;
-  const dir = copyModelFolder(src);
-  const path = join(dir, 'onnx', 'model.onnx');
-  const model = readModelFile(path, dir);
-  const target = findTargets(model)[2];
-  const t = model.graph!.initializer!.find((x) => x.name === target.weight)!;
-  const bytes = new Uint8Array(t.raw_data!.byteLength);
-  new Float32Array(bytes.buffer).fill(NaN);
-  t.raw_data = bytes;
-  writeFileSync(path, encodeModel(model));
-  return { dir, tensor: target.weight };
-}
 
 test('compress refuses a model with NaN weights, naming the tensor (API and CLI, exit 2)', async () => {
   const bad = nanStudent();

@@ -42,7 +42,7 @@ test('a worker crash (SIGABRT), a worker thread exit, a throwing cell and NaN lo
   const exited = results.get('exit')!;
   assert.match(exited.state === 'failed' ? exited.error : '', /^worker failed: .*exit/i);
   const nan = results.get('nan')!;
-  assert.equal(nan.state === 'failed' ? nan.error : '', 'NaN logits');
+  assert.equal(nan.state === 'failed' ? nan.error : '', 'every instance failed: non-finite logits (NaN or ±Inf) from the model');
   for (const name of ['ok-mc', 'ok-ppl', 'ok-after']) {
     const r = results.get(name)!;
     assert.is(r.state, 'ok', `${name}: ${r.state === 'failed' ? r.error : ''}`);

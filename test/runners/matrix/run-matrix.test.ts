@@ -86,7 +86,7 @@ test('CLI: a crashed worker and NaN logits are errored cells with reasons, the r
   const record = JSON.parse(readFileSync(join(out, 'run.json'), 'utf8')) as RunRecord;
   assert.is(record.complete, false);
   const states = record.cells.map((c) => `${c.variantId}|${c.suiteId}|${c.state === 'errored' ? c.error : 'ok'}`);
-  assert.equal(states, ['base|stories-ppl|NaN logits', 'base|stories-mc|ok', 'base/rtn-w8-gch|stories-ppl|ok', 'base/rtn-w8-gch|stories-mc|worker crashed (signal SIGABRT)']);
+  assert.equal(states, ['base|stories-ppl|every instance failed: non-finite logits (NaN or ±Inf) from the model', 'base|stories-mc|ok', 'base/rtn-w8-gch|stories-ppl|ok', 'base/rtn-w8-gch|stories-mc|worker crashed (signal SIGABRT)']);
   assert.match(r.stdout, 'INCOMPLETE');
 });
 
