@@ -232,6 +232,8 @@ export interface RunRecord {
   readonly cells: readonly CellRecord[];
   /** Per-variant speed/memory/energy (absent when measurement was off). */
   readonly measurements?: readonly MeasurementRecord[];
+  /** What the per-instance result cache gave: reused, computed, and lines rejected as invalid (recomputed). */
+  readonly resultCache?: { readonly reusedInstances: number; readonly computedInstances: number; readonly rejectedLines: number };
   /** The gate's verdict, when the run computed one. */
   readonly gate?: GateVerdict;
   /** True when every cell is `ok`. */

@@ -11,6 +11,8 @@ import { closeSync, existsSync, fstatSync, fsyncSync, mkdirSync, openSync, readF
 import { join } from 'node:path';
 import { InputError, messageOf } from '../../core/errors.js';
 import { parseJsonl } from '../../core/jsonl.js';
+import { packagePath } from '../../core/paths.js';
+import { compileSchema, formatProblem, type SchemaCheck } from '../../core/schemas/index.js';
 import type { InstanceRecord } from '../../suites/index.js';
 
 /**
@@ -27,18 +29,43 @@ export function resultFile(cacheDir: string, variantHash: string, suiteHash: str
   return join(cacheDir, 'results', `scoring-v${SCORING_VERSION}`, variantHash, `${suiteHash}.jsonl`);
 }
 
+/** What a cache file held: the usable records, and how many lines were rejected (recomputed). */
+export interface CachedResults {
+  readonly records: Map<string, InstanceRecord>;
+  /** Lines that did not parse or did not match core/schemas/instance-record.schema.json (a torn write, a hand edit). */
+  readonly rejected: number;
+  /** The first rejected line's problem, for the log. */
+  readonly firstProblem?: string;
+}
+
+let check: SchemaCheck | undefined;
+
 /**
- * Cached records by instance id (the last line wins). Lines that do not parse, such as
- * a line torn by a kill in the middle of a write, are skipped.
+ * Cached records by instance id (the last line wins). The cache is untrusted input: a
+ * line that does not parse (torn by a kill mid-write) or does not match the instance
+ * record schema (a hand edit such as "scores": "lol") is not used, so its instance is
+ * recomputed, and it is counted.
  */
-export function readResults(file: string): Map<string, InstanceRecord> {
-  const out = new Map<string, InstanceRecord>();
-  if (!existsSync(file)) return out;
-  for (const row of parseJsonl(readFileSync(file, 'utf8'), file).rows) {
+export function readResults(file: string, suiteId?: string): CachedResults {
+  const records = new Map<string, InstanceRecord>();
+  if (!existsSync(file)) return { records, rejected: 0 };
+  check ??= compileSchema(JSON.parse(readFileSync(packagePath('core', 'schemas', 'instance-record.schema.json'), 'utf8')) as object);
+  const parsed = parseJsonl(readFileSync(file, 'utf8'), file);
+  let rejected = parsed.problems.length;
+  let firstProblem = parsed.problems[0];
+  for (const row of parsed.rows) {
+    const problems = check(row.value, { file, line: row.line });
     const r = row.value as InstanceRecord;
-    if (r && typeof r === 'object' && typeof r.instanceId === 'string' && isCacheable(r)) out.set(r.instanceId, r);
+    const wrongSuite = problems.length === 0 && suiteId !== undefined && r.suiteId !== suiteId;
+    const nonFinite = problems.length === 0 && r.state === 'scored' && Object.values(r.scores).some((v) => !Number.isFinite(v));
+    if (problems.length > 0 || wrongSuite || nonFinite) {
+      rejected++;
+      firstProblem ??= problems.length > 0 ? formatProblem(problems[0]) : `${file}:${row.line}: ${wrongSuite ? `suiteId '${r.suiteId}' is not '${suiteId}'` : 'a score is not finite'}`;
+      continue;
+    }
+    if (isCacheable(r)) records.set(r.instanceId, r);
   }
-  return out;
+  return { records, rejected, ...(firstProblem !== undefined ? { firstProblem: String(firstProblem) } : {}) };
 }
 
 function isCacheable(r: InstanceRecord): boolean {

@@ -117,6 +117,7 @@ async function evaluateMatrix(outDir: string, options: MatrixOptions, log: (line
   const cells = new Map<string, CellState>();
   const jobs: ShardJob<{ cell: string; file: string | undefined }, ShardTask>[] = [];
   let cachedInstances = 0;
+  let rejectedCacheLines = 0;
   let totalInstances = 0;
   let cellsDone = 0;
   for (const v of variants) {
@@ -132,7 +133,12 @@ async function evaluateMatrix(outDir: string, options: MatrixOptions, log: (line
       }
       // A score that depends on its batch mates would freeze whichever batch came first.
       const file = v.record.batching?.invariant === false ? undefined : resultFile(config.cacheDir, v.hash, suite.hash);
-      const cached = file ? readResults(file) : new Map<string, InstanceRecord>();
+      const read = file ? readResults(file, suite.spec.id) : { records: new Map<string, InstanceRecord>(), rejected: 0 };
+      const cached = read.records;
+      if (read.rejected > 0) {
+        rejectedCacheLines += read.rejected;
+        log(`result cache: ${read.rejected} line(s) of ${v.record.id} × ${suite.spec.id} rejected and recomputed (${read.firstProblem ?? 'unreadable'})`);
+      }
       const missing: string[] = [];
       for (const inst of suite.instances) {
         const hit = cached.get(inst.id);
@@ -201,6 +207,7 @@ async function evaluateMatrix(outDir: string, options: MatrixOptions, log: (line
     suites: suites.map(suiteRecord),
     cells: cellRecords,
     ...(measurements ? { measurements } : {}),
+    resultCache: { reusedInstances: cachedInstances, computedInstances, rejectedLines: rejectedCacheLines },
     complete: cellRecords.every((c) => c.state === 'ok'),
   };
   writeAtomically(join(outDir, 'run.json'), `${JSON.stringify(record, null, 1)}\n`);

@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -78,5 +78,34 @@ test('a NaN model: every request kind errors its instances, its cells fail, the 
   const g = cli('generate', '--model', bad.dir, '--prompt', 'Once upon a time');
   assertOneLineError(g, /logits hold NaN or ±Inf.*the model is broken/);
 });
+
+test('a hand-edited cache line is rejected, counted in the record and recomputed to the same row', async () => {
+  const student = studentDir('corrupt cache line');
+  if (!student) return;
+  const cacheDir = tempDir('cache');
+  const config = writeConfig({ models: [{ id: 'student', dir: student }], methods: [], suites: [packagePath('suites', 'knowledge-closed')], limit: 4, measurement: { enabled: false }, execution: { workers: 1 }, cacheDir });
+  const first = await runMatrix({ configFile: config, outDir: tempDir('out') }, quiet);
+  const results = join(cacheDir, 'results');
+  const file = findJsonl(results);
+  const lines = readFileSync(file, 'utf8').split('\n').filter(Boolean);
+  lines[1] = lines[1].replace(/"scores":\{[^}]*\}/, '"scores":"lol"');
+  writeFileSync(file, `${lines.join('\n')}\n`);
+  const second = await runMatrix({ configFile: config, outDir: tempDir('out') }, quiet);
+  assert.is(second.computedInstances, 1);
+  assert.equal(second.record.resultCache, { reusedInstances: 3, computedInstances: 1, rejectedLines: 1 });
+  const rows = (r: typeof first): string => readFileSync(join(r.outDir, 'instances.jsonl'), 'utf8');
+  assert.is(rows(second), rows(first), 'the recomputed row equals the original');
+});
+
+function findJsonl(dir: string): string {
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) {
+      const found = findJsonl(p);
+      if (found) return found;
+    } else if (name.endsWith('.jsonl')) return p;
+  }
+  return '';
+}
 
 test.run();
