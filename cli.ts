@@ -6,7 +6,7 @@ import { join, isAbsolute } from 'node:path';
 import { packagePath } from './core/paths.js';
 import { RUN_EXIT_CODES, runFromArgs } from './runners/commands/run.js';
 import { summaryLines } from './runners/run/summary-table.js';
-import { evaluateGate, inlinePolicy, loadPolicy, verdictLines, writeGateVerdict } from './reports/gate/index.js';
+import { defaultPolicy, evaluateGate, inlinePolicy, loadPolicy, verdictLines, writeGateVerdict } from './reports/gate/index.js';
 import { appendRun } from './reports/history/index.js';
 import { suitesCommand } from './runners/commands/suites.js';
 import { compareCommand } from './reports/compare/command.js';
@@ -50,7 +50,7 @@ async function runAndReport(args: readonly string[], out: (line: string) => void
   const configured = result.record.config.gatePolicy;
   const { policy, source } =
     configured === undefined || configured === 'default'
-      ? loadPolicy()
+      ? defaultPolicy(result.record)
       : typeof configured === 'string'
         ? loadPolicy(isAbsolute(configured) ? configured : packagePath(configured))
         : inlinePolicy(configured, 'config.gatePolicy');
