@@ -5,11 +5,11 @@ type Options = NonNullable<ParseArgsConfig['options']>;
 
 /**
  * `node:util` parseArgs in strict mode, with its errors (unknown flag, missing value)
- * turned into one-line InputErrors that name the command.
+ * turned into one-line InputErrors that name the command. Positionals only when allowed.
  */
-export function parseFlags<O extends Options>(command: string, args: readonly string[], options: O) {
+export function parseFlags<O extends Options>(command: string, args: readonly string[], options: O, allowPositionals = false) {
   try {
-    return parseArgs({ args: [...args], options, strict: true, allowPositionals: false });
+    return parseArgs({ args: [...args], options, strict: true, allowPositionals });
   } catch (e) {
     throw new InputError(`${command}: ${messageOf(e).replace(/\. To specify a positional argument.*$/u, '')}; see 'compbench ${command} --help'`);
   }
