@@ -63,8 +63,16 @@ export function derivePolicy(record: RunRecord): GatePolicy {
   };
 }
 
+/** The metric a role is gated on: word_nll for rare words and perplexity for perplexity when reported, else the primary metric. */
+export function roleMetric(suite: SuiteRecord): string | undefined {
+  const role = roleOf(suite);
+  if (role === 'rare-words' && suite.metrics.includes('word_nll')) return 'word_nll';
+  if (role === 'perplexity' && suite.metrics.includes('perplexity')) return 'perplexity';
+  return suite.metrics[0];
+}
+
 function suiteRules(record: RunRecord, suite: SuiteRecord, notes: string[]): GateRule[] {
-  const metric = suite.metrics[0];
+  const metric = roleMetric(suite);
   if (metric === undefined) return [];
   const role = roleOf(suite);
   const rules: GateRule[] = [primaryRule(suite.id, metric)];
