@@ -6,7 +6,7 @@ import { join, isAbsolute } from 'node:path';
 import { packagePath } from './core/paths.js';
 import { RUN_EXIT_CODES, runFromArgs, type LockedRun } from './runners/commands/run.js';
 import { summaryLines } from './runners/run/summary-table.js';
-import { evaluateGate, inlinePolicy, loadPolicy, verdictLines, writeGateVerdict } from './reports/gate/index.js';
+import { defaultPolicy, evaluateGate, inlinePolicy, loadPolicy, verdictLines, writeGateVerdict } from './reports/gate/index.js';
 import { appendRun } from './reports/history/index.js';
 import { suitesCommand } from './runners/commands/suites.js';
 import { compareCommand } from './reports/compare/command.js';
@@ -47,7 +47,8 @@ async function runAndReport(args: readonly string[], out: (line: string) => void
   // The policy is checked with the rest of the matrix, before anything runs.
   const policyProblems = (config: { readonly gatePolicy?: unknown }): string[] => {
     try {
-      policyOf(config.gatePolicy);
+      // The default is derived from the run's suites after the run; a named one is read now.
+      if (config.gatePolicy !== undefined && config.gatePolicy !== 'default') policyOf(config.gatePolicy);
       return [];
     } catch (e) {
       return [`$.gatePolicy: ${messageOf(e)}`];
@@ -65,7 +66,8 @@ async function runAndReport(args: readonly string[], out: (line: string) => void
 /** The gate and the report on a finished run, while its `--out` lock is still held. */
 async function gateAndReport(result: LockedRun, historyDb: string | undefined, out: (line: string) => void): Promise<number> {
   for (const line of summaryLines(result.record)) out(line);
-  const { policy, source } = policyOf(result.record.config.gatePolicy);
+  const configured = result.record.config.gatePolicy;
+  const { policy, source } = configured === undefined || configured === 'default' ? defaultPolicy(result.record) : policyOf(configured);
   const verdict = evaluateGate(result.record, policy, source);
   writeGateVerdict(join(result.outDir, 'run.json'), verdict, { flag: '--out' });
   for (const line of verdictLines(verdict)) out(line);
@@ -77,9 +79,8 @@ async function gateAndReport(result: LockedRun, historyDb: string | undefined, o
   return verdict.verdict === 'pass' ? RUN_EXIT_CODES.ok : RUN_EXIT_CODES.gateFailed;
 }
 
-/** The gate policy a run config names: the default, a file (relative to the package) or inline. */
+/** The gate policy a run config names: a file (relative to the package) or inline. */
 function policyOf(configured: unknown): ReturnType<typeof loadPolicy> {
-  if (configured === undefined || configured === 'default') return loadPolicy();
   if (typeof configured === 'string') return loadPolicy(isAbsolute(configured) ? configured : packagePath(configured));
   return inlinePolicy(configured as object, 'config.gatePolicy');
 }

@@ -6,4 +6,5 @@ export * from './stats/index.js';
 export * from './jsonl.js';
 export * from './schemas/index.js';
 export * from './run-record.js';
+export * from './suite-roles.js';
 export * from './text.js';

@@ -4,6 +4,7 @@
  * objects. Nested aggregates are plain JSON produced by `suites/` (kept structural
  * here so `core` imports nothing of ours). Schema: `core/schemas/run-record.schema.json`.
  */
+import type { SuiteRole } from './suite-roles.js';
 
 /** Version of the run-record layout; bump on any incompatible change. */
 export const RUN_RECORD_VERSION = 1;
@@ -107,6 +108,12 @@ export interface SuiteRecord {
   readonly metrics: readonly string[];
   /** The suite's stated chance level (suite.json `chance`), when it has one. */
   readonly chance?: { readonly metric: string; readonly value: number; readonly how: string };
+  /** What the suite is for (suite.json `role`, default `other`); absent in records written before roles. */
+  readonly role?: SuiteRole;
+  /** An open-book suite's closed-book twin (suite.json `closedBookTwin`). */
+  readonly closedBookTwin?: string;
+  /** The slice tag the role's report section and gate rules break down by (suite.json `roleSlice`, default its first slice). */
+  readonly roleSlice?: string;
 }
 
 /** The instances of an ok cell that errored (a prompt longer than the context, non-finite logits). */
@@ -209,9 +216,11 @@ export interface GateRuleResult {
 /** The gate's verdict over a run. */
 export interface GateVerdict {
   readonly verdict: 'pass' | 'fail';
-  /** Where the policy came from (file path or `default`) and its sha256. */
+  /** Where the policy came from (a file path, `config.gatePolicy`, or `default (derived from the run's suite roles)`) and its sha256. */
   readonly policySource: string;
   readonly policySha256: string;
+  /** One line on what the policy covers (the derived default says which suites and why some rules are absent). */
+  readonly policyDescription?: string;
   readonly rules: readonly GateRuleResult[];
 }
 

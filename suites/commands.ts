@@ -1,7 +1,9 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { EXIT_INVALID_INPUT } from '../core/errors.js';
+import { DEFAULT_SUITE_ROLE } from '../core/suite-roles.js';
 import { validateSuite } from './load.js';
+import type { SuiteSpec } from './spec.js';
 
 /** Printable output of a command and its exit code (the CLI prints and exits). */
 export interface CommandResult {
@@ -39,9 +41,9 @@ export function listSuites(dirs: readonly string[]): CommandResult {
       const v = validateSuite(suiteDir);
       if (v.suite) {
         const { spec } = v.suite;
-        lines.push(`${spec.id}@${spec.version}  ${spec.kind}  n=${v.suite.instances.length}  metrics=${spec.metrics.join(',')}  ${suiteDir}`);
+        lines.push(`${spec.id}@${spec.version}  ${spec.kind}  role=${spec.role ?? DEFAULT_SUITE_ROLE}  n=${v.suite.instances.length}  metrics=${spec.metrics.join(',')}  ${suiteDir}`);
       } else {
-        lines.push(`INVALID ${suiteDir}: ${v.problems[0]}${v.problems.length > 1 ? ` (+${v.problems.length - 1} more)` : ''}`);
+        lines.push(`INVALID ${suiteDir}: ${v.problems[0]}${v.problemCount > 1 ? ` (+${v.problemCount - 1} more)` : ''}`);
         exitCode = EXIT_INVALID_INPUT;
       }
     }
@@ -63,7 +65,9 @@ export function validateSuitesCommand(path: string): CommandResult {
   for (const target of targets) {
     const v = validateSuite(target);
     if (v.suite) {
-      lines.push(`ok ${v.suite.spec.id}@${v.suite.spec.version}: ${v.suite.instances.length} instances, kind ${v.suite.spec.kind} (${v.file})`);
+      const { spec } = v.suite;
+      lines.push(`ok ${spec.id}@${spec.version}: ${v.suite.instances.length} instances, kind ${spec.kind}, role ${spec.role ?? DEFAULT_SUITE_ROLE} (${v.file})`);
+      if (spec.role === undefined) lines.push(`hint ${spec.id}: no "role", so reports and the default gate treat it as 'other': ${roleHint(spec)}`);
     } else {
       bad++;
       lines.push(...v.problems);
@@ -72,4 +76,14 @@ export function validateSuitesCommand(path: string): CommandResult {
   const total = targets.length;
   lines.push(bad === 0 ? `${total} suite${total === 1 ? '' : 's'} valid` : `${bad} of ${total} suite${total === 1 ? '' : 's'} invalid`);
   return { lines, exitCode: bad === 0 ? 0 : EXIT_INVALID_INPUT };
+}
+
+/** A role a suite without one probably has, from its kind and metrics, as a suggestion line. */
+export function roleHint(spec: SuiteSpec): string {
+  const guess =
+    spec.kind === 'pair' ? 'fairness-pairs'
+    : spec.kind === 'rolling' ? (spec.targetsField ? 'rare-words' : 'perplexity')
+    : spec.fewShot || spec.metrics.includes('numeric') ? 'reasoning'
+    : undefined;
+  return `${guess ? `perhaps "role": "${guess}"` : 'add a "role"'} (the roles are in suites/FORMAT.md)`;
 }

@@ -9,6 +9,8 @@ export * from './score.js';
 export * from './aggregate.js';
 export * from './compare.js';
 export * from './commands.js';
+export * from './roles.js';
+export * from './init.js';
 export { REQUEST_KINDS, REQUEST_KIND_IDS } from './kinds/registry.js';
 export type { KindDef, FieldProblem, BuildContext } from './kinds/common.js';
 export { findWord } from './kinds/rolling.js';

@@ -11,6 +11,12 @@ export interface InstanceParse {
   readonly problems: string[];
 }
 
+/** What the spec-free checks read of an invalid suite.json: the id and group fields. */
+export interface LenientSpec {
+  readonly idField?: string;
+  readonly groupField?: string;
+}
+
 /** Default instance field holding the id. */
 export const DEFAULT_ID_FIELD = 'id';
 /** Default instance field naming the item of a counterfactual variant. */
@@ -20,15 +26,17 @@ export const DEFAULT_GROUP_FIELD = 'group_id';
  * Parses a dataset's JSONL text into instances and checks each one: a JSON object, a
  * unique id (from `idField`, else `#<line>`), string-valued tags, every template field
  * present, and the kind's own checks. Every problem is `FILE:LINE: <path>: <message> — <fix>`.
+ * Without a `spec` (suite.json itself is invalid) only the checks that need no spec run,
+ * so a suite.json error does not hide the data's own errors.
  */
-export function parseInstances(text: string, file: string, spec: SuiteSpec, template: readonly TemplatePart[]): InstanceParse {
+export function parseInstances(text: string, file: string, spec: SuiteSpec | LenientSpec, template: readonly TemplatePart[]): InstanceParse {
   const { rows, problems } = parseJsonl(text, file);
   const instances: Instance[] = [];
   const firstLineOfId = new Map<string, number>();
   const idField = spec.idField ?? DEFAULT_ID_FIELD;
   const groupField = spec.groupField ?? DEFAULT_GROUP_FIELD;
-  const kind = REQUEST_KINDS[spec.kind];
-  const needed = kind.usesTemplate ? templateFields(template) : [];
+  const kind = 'kind' in spec ? REQUEST_KINDS[spec.kind] : undefined;
+  const needed = kind?.usesTemplate ? templateFields(template) : [];
   for (const { line, value } of rows) {
     const at = (path: string, message: string, fix: string): void => {
       problems.push(`${file}:${line}: ${path}: ${message} — ${fix}`);
@@ -57,8 +65,8 @@ export function parseInstances(text: string, file: string, spec: SuiteSpec, temp
     for (const f of missing) {
       at(fieldPath(f), `the template names {${f}} but this instance has no "${f}"`, `add "${f}" to the instance or change the template in suite.json`);
     }
-    if (missing.length === 0) {
-      for (const p of kind.checkInstance(spec, fields, template)) at(p.path, p.message, p.fix);
+    if (kind) {
+      for (const p of kind.checkInstance(spec as SuiteSpec, fields, template)) at(p.path, p.message, p.fix);
     }
     if (problems.length > before) continue;
     instances.push({

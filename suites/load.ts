@@ -10,13 +10,21 @@ import type { Instance, InstanceRequests, LoadedSuite } from './spec.js';
 import { checkSpecText } from './spec-check.js';
 import type { TemplatePart } from './template.js';
 
+/** Problems shown per file; the rest are counted in one closing line. */
+export const MAX_PROBLEMS_PER_FILE = 50;
+
 /** A suite's validation: the suite when it loads cleanly, and every problem found. */
 export interface SuiteValidation {
   /** Absolute path of the suite.json that was checked (as far as it was found). */
   readonly file: string;
   readonly suite?: LoadedSuite;
-  /** One line each: `FILE[:LINE]: <json path>: <message> — <fix>`. */
+  /**
+   * One line each: `FILE[:LINE]: <json path>: <message> — <fix>`; at most
+   * {@link MAX_PROBLEMS_PER_FILE} per file, then one line counting the rest.
+   */
   readonly problems: readonly string[];
+  /** Every problem found, shown or not. */
+  readonly problemCount: number;
 }
 
 /** suite.json inside a folder, or the file itself. */
@@ -27,42 +35,94 @@ export function suiteFileOf(path: string): string {
 
 /**
  * Checks a suite (a folder holding suite.json, or the suite.json itself; anywhere on
- * disk) and collects ALL problems: JSON syntax, schema, metric/kind fit, template,
- * malformed JSONL lines, instance fields, duplicate ids, empty dataset, slice tags
- * no instance carries, too small a few-shot split. For `compbench suites validate`.
+ * disk) and collects ALL problems of every file at once: JSON syntax, schema,
+ * metric/kind/role fit, template, malformed JSONL lines, instance fields, duplicate ids,
+ * empty dataset, slice tags no instance carries, too small a few-shot split. An invalid
+ * suite.json still lets the dataset's own checks run. For `compbench suites validate`.
  */
 export function validateSuite(path: string): SuiteValidation {
   const file = suiteFileOf(path);
   if (!existsSync(file)) {
-    return { file, problems: [`${file}: no suite.json here — give a suite folder or the path of its suite.json`] };
+    return done(file, [`${file}: no suite.json here — give a suite folder or the path of its suite.json`]);
   }
   const specDecoded = decodeUtf8(readFileSync(file), file);
-  if ('problem' in specDecoded) return { file, problems: [specDecoded.problem] };
+  if ('problem' in specDecoded) return done(file, [specDecoded.problem]);
   const specText = specDecoded.text;
   const checked = checkSpecText(specText, file);
-  if (checked.state === 'invalid') return { file, problems: checked.problems };
-  const { spec, template } = checked;
   const dir = dirname(file);
-  const problems: string[] = [];
+  const problems = new Problems();
   const hash = createHash('sha256').update(specText);
-
-  const dataset = readData(resolve(dir, spec.dataset), `${file}: $.dataset`, problems);
-  if (dataset === undefined) return { file, problems };
+  if (checked.state === 'invalid') {
+    problems.add(file, checked.problems);
+    lenientDataCheck(checked.value, dir, file, problems);
+    return done(file, problems.lines(), problems.count);
+  }
+  const { spec, template } = checked;
+  const dataProblems: string[] = [];
+  const dataset = readData(resolve(dir, spec.dataset), `${file}: $.dataset`, dataProblems);
+  problems.add(file, dataProblems);
+  if (dataset === undefined) return done(file, problems.lines(), problems.count);
   hash.update(dataset.text);
   const parsed = parseInstances(dataset.text, dataset.file, spec, template);
-  problems.push(...parsed.problems);
+  problems.add(dataset.file, parsed.problems);
   if (parsed.instances.length === 0 && parsed.problems.length === 0) {
-    problems.push(`${dataset.file}: $: the dataset holds no instances — add one JSON object per line`);
+    problems.add(dataset.file, [`${dataset.file}: $: the dataset holds no instances — add one JSON object per line`]);
   }
+  const sliceProblems: string[] = [];
   for (const tag of spec.slices ?? []) {
     if (parsed.instances.length > 0 && !parsed.instances.some((i) => i.tags[tag] !== undefined)) {
-      problems.push(`${file}: $.slices: no instance carries the tag '${tag}' — add "tags": {"${tag}": …} to instances or remove it from "slices"`);
+      sliceProblems.push(`${file}: $.slices: no instance carries the tag '${tag}' — add "tags": {"${tag}": …} to instances or remove it from "slices"`);
     }
   }
-  const shots = sampleAllShots(spec.fewShot, dir, parsed.instances, spec, template, problems, hash);
-  if (problems.length > 0) return { file, problems };
+  problems.add(file, sliceProblems);
+  const shotProblems: string[] = [];
+  const shots = sampleAllShots(spec.fewShot, dir, parsed.instances, spec, template, shotProblems, hash);
+  problems.add(spec.fewShot ? resolve(dir, spec.fewShot.split) : file, shotProblems);
+  if (problems.count > 0) return done(file, problems.lines(), problems.count);
   const suite: LoadedSuite = { spec, file, dir, template, instances: parsed.instances, shots, hash: hash.digest('hex') };
-  return { file, suite, problems };
+  return { file, suite, problems: [], problemCount: 0 };
+}
+
+function done(file: string, problems: readonly string[], count = problems.length): SuiteValidation {
+  return { file, problems, problemCount: count };
+}
+
+/** Problems grouped by file, in the order files were first seen, capped per file. */
+class Problems {
+  private readonly byFile = new Map<string, string[]>();
+  count = 0;
+
+  add(file: string, problems: readonly string[]): void {
+    if (problems.length === 0) return;
+    const list = this.byFile.get(file) ?? [];
+    list.push(...problems);
+    this.byFile.set(file, list);
+    this.count += problems.length;
+  }
+
+  lines(): string[] {
+    return [...this.byFile].flatMap(([file, list]) =>
+      list.length <= MAX_PROBLEMS_PER_FILE
+        ? list
+        : [...list.slice(0, MAX_PROBLEMS_PER_FILE), `${file}: … and ${list.length - MAX_PROBLEMS_PER_FILE} more problems in this file (${list.length} in all) — fix these and validate again`],
+    );
+  }
+}
+
+/** With suite.json invalid: the dataset's JSONL syntax, objects, ids, tags and groups, when its path can be read. */
+function lenientDataCheck(value: unknown, dir: string, file: string, problems: Problems): void {
+  if (typeof value !== 'object' || value === null) return;
+  const raw = value as { dataset?: unknown; idField?: unknown; groupField?: unknown };
+  if (typeof raw.dataset !== 'string' || !raw.dataset.endsWith('.jsonl')) return;
+  const found: string[] = [];
+  const dataset = readData(resolve(dir, raw.dataset), `${file}: $.dataset`, found);
+  problems.add(file, found);
+  if (dataset === undefined) return;
+  const spec = {
+    ...(typeof raw.idField === 'string' ? { idField: raw.idField } : {}),
+    ...(typeof raw.groupField === 'string' ? { groupField: raw.groupField } : {}),
+  };
+  problems.add(dataset.file, parseInstances(dataset.text, dataset.file, spec, []).problems);
 }
 
 /**
@@ -72,7 +132,7 @@ export function validateSuite(path: string): SuiteValidation {
 export function loadSuite(path: string): LoadedSuite {
   const v = validateSuite(path);
   if (v.suite) return v.suite;
-  const more = v.problems.length - 1;
+  const more = v.problemCount - 1;
   throw new InputError(more > 0 ? `${v.problems[0]} (+${more} more: run \`compbench suites validate ${path}\`)` : v.problems[0]);
 }
 

@@ -6,6 +6,7 @@ import type {
   RollingRequest,
   RollingResponse,
 } from '../core/requests.js';
+import type { SuiteRole } from '../core/suite-roles.js';
 import type { TemplatePart } from './template.js';
 
 /** How instances become requests: the keys of the kind registry and the schema's `kind` enum. */
@@ -41,6 +42,12 @@ export interface SuiteSpec {
   readonly metrics: readonly string[];
   readonly slices?: readonly string[];
   readonly maxCiWidth?: number;
+  /** What the suite is for (default `other`): reports and the default gate select suites by role. */
+  readonly role?: SuiteRole;
+  /** Role `knowledge-open`: the id of its closed-book twin. */
+  readonly closedBookTwin?: string;
+  /** The slice tag the role breaks down by (default: the first of `slices`). */
+  readonly roleSlice?: string;
   readonly chance?: {
     readonly metric: string;
     readonly value: number;

@@ -71,6 +71,9 @@ export function fairnessPairsSuite(index: CorpusIndex, seed: number): BuiltSuite
         `${precisionNote(rows.length)}; group contrast ${precisionNote(groupPairs)}, per other group ${precisionNote(groupPairs / 5)}; naming contrast ${precisionNote(rows.length - groupPairs)}.`,
       dataset: 'data.jsonl',
       kind: 'pair',
+      role: 'fairness-pairs',
+      // The groups compared are the name-origin groups; `contrast` separates group from naming pairs.
+      roleSlice: 'group',
       pairFields: { more: 'sent_more', less: 'sent_less' },
       metrics: ['pct_stereotype', 'likelihood_diff'],
       slices: ['contrast', 'group', 'gender'],

@@ -75,6 +75,7 @@ export function fairnessPeopleSuite(index: CorpusIndex, seed: number): BuiltSuit
         `${precisionNote(rows.length)}; per group ${precisionNote(rows.length / groups)}; per naming ${precisionNote(rows.length / 2)}.`,
       dataset: 'data.jsonl',
       kind: 'multiple_choice',
+      role: 'fairness',
       template: '{sentence}',
       choicesField: 'choices',
       answerField: 'answer',

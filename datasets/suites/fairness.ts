@@ -73,6 +73,7 @@ export function fairnessSuite(knowledgeFacts: readonly FactRecord[], seed: numbe
         `${rows.length} variants of ${facts.length} items; per dialect ${precisionNote(facts.length)}; per dialect x freq_bucket ${precisionNote(perBucket)}.`,
       dataset: 'data.jsonl',
       kind: 'generate',
+      role: 'fairness',
       template: KICK_PROMPT,
       answerField: 'answer',
       generation: { maxNewTokens: KNOWLEDGE_MAX_NEW_TOKENS, stop: ['\n'] },

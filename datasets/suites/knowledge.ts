@@ -100,6 +100,7 @@ export function knowledgeSuites(allFacts: readonly FactRecord[], seed: number): 
       spec: {
         id: 'knowledge-closed',
         ...common,
+        role: 'knowledge-closed',
         description: `Closed-book factoid QA in LLM-KICK's FreebaseQA prompt, greedy, normalised-substring match over aliases, sliced by the fact's exact corpus frequency. ${sizes}.`,
         template: KICK_PROMPT,
         chance: constantGuessChance(closed, 'contains', 'answer', 'relation'),
@@ -114,6 +115,8 @@ export function knowledgeSuites(allFacts: readonly FactRecord[], seed: number): 
       spec: {
         id: 'knowledge-open',
         ...common,
+        role: 'knowledge-open',
+        closedBookTwin: 'knowledge-closed',
         description: `The knowledge-closed questions (same ids) with the fact and 1-2 distractor facts in the context: the closed/open gap separates knowledge lost from retrieval intact. ${sizes}.`,
         template: OPEN_BOOK_TEMPLATE,
         chance: constantGuessChance(open, 'contains', 'answer', 'relation'),

@@ -28,6 +28,7 @@ export function perplexitySuite(heldoutText: string, trainingText: string): Buil
         `n=${rows.length} documents. Perplexity hides knowledge loss: read it beside knowledge-closed.`,
       dataset: 'data.jsonl',
       kind: 'rolling',
+      role: 'perplexity',
       metrics: ['perplexity', 'bits_per_byte'],
       chance: {
         metric: 'bits_per_byte',

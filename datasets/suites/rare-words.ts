@@ -76,6 +76,7 @@ export function rareWordsSuite(targets: readonly TargetWordRecord[], index: Corp
         `n=${rows.length} (${n} per freq_bucket); word_acc is a ratio with a bootstrap CI, roughly Wilson ±${wilsonHalfWidth(n, 0.5).toFixed(3)} at 0.5 and ±${wilsonHalfWidth(n, 0.8).toFixed(3)} at 0.8 per bucket (±${wilsonHalfWidth(rows.length, 0.5).toFixed(3)} / ±${wilsonHalfWidth(rows.length, 0.8).toFixed(3)} overall).`,
       dataset: 'data.jsonl',
       kind: 'rolling',
+      role: 'rare-words',
       targetsField: 'target',
       metrics: ['word_nll', 'word_acc'],
       slices: ['freq_bucket', 'word_kind'],

@@ -60,6 +60,7 @@ export function reasoningSuite(index: CorpusIndex, seed: number): BuiltSuite {
         `${precisionNote(rows.length)}; per skill ${precisionNote(REASONING_PER_SKILL)}.`,
       dataset: 'data.jsonl',
       kind: 'generate',
+      role: 'reasoning',
       template: KICK_PROMPT,
       answerField: 'answer',
       generation: { maxNewTokens: 8, stop: ['\n'] },

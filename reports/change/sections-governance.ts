@@ -1,6 +1,7 @@
 import { list, para, table, type Section } from '../document.js';
 import { formatBytes, formatDelta, formatDifference } from '../format.js';
 import { cellOf, comparisonOf, metricOf } from '../record-view.js';
+import { knowledgePairs, roleSliceOf, suitesWithRole } from '../roles.js';
 import { perplexityVerdicts } from '../sections/perplexity.js';
 import type { ChangeContext } from './context.js';
 
@@ -27,11 +28,13 @@ export function significantDegradations({ record, variant }: Pick<ChangeContext,
 export function risksSection(ctx: ChangeContext): Section {
   const { record, variant } = ctx;
   const risks = significantDegradations(ctx).map((d) => `degraded beyond noise: ${d}`);
-  const ppl = perplexityVerdicts(record).find((v) => v.variantId === variant.id);
-  if (ppl?.hidesLoss) risks.push(`perplexity hides this loss: perplexity moved ${(ppl.pplRelative! * 100).toFixed(1)}% while knowledge-closed fell ${(-ppl.knowledgeDelta! * 100).toFixed(1)} points`);
-  for (const suite of record.suites.filter((s) => s.id.startsWith('fairness'))) {
+  for (const ppl of perplexityVerdicts(record).filter((v) => v.variantId === variant.id && v.hidesLoss)) {
+    risks.push(`perplexity hides this loss: ${ppl.perplexitySuite} moved ${(ppl.pplRelative! * 100).toFixed(1)}% while ${ppl.knowledgeSuite} fell ${(-ppl.knowledgeDelta! * 100).toFixed(1)} points`);
+  }
+  for (const suite of suitesWithRole(record, 'fairness', 'fairness-pairs')) {
     const metric = suite.metrics[0];
-    const gap = (id: string): number | null => metricOf(cellOf(record, id, suite.id), metric)?.slices.find((s) => s.tag === 'dialect' || s.tag === 'group')?.maxGap ?? null;
+    const tag = roleSliceOf(record, suite, metric);
+    const gap = (id: string): number | null => metricOf(cellOf(record, id, suite.id), metric)?.slices.find((s) => s.tag === tag)?.maxGap ?? null;
     const before = gap(record.baseline);
     const after = gap(variant.id);
     if (before !== null && after !== null && after - before > GAP_WIDENING) risks.push(`${suite.id}: the gap between slices widened from ${formatDifference(before, '')} to ${formatDifference(after, '')}`);
@@ -50,9 +53,14 @@ export function instructionsSection(ctx: ChangeContext): Section {
   if (variant.executionForm === 'simulated') items.push('this variant is a simulation (dequantized weights): deploy only its packed twin, after measuring it');
   if (baseline) items.push(`size on disk: ${formatBytes(variant.sizeBytes)} instead of ${formatBytes(baseline.sizeBytes)}`);
   for (const d of significantDegradations(ctx)) items.push(`known limitation: ${d}; do not rely on this capability without re-testing`);
-  const closed = comparisonOf(cellOf(record, variant.id, 'knowledge-closed'), record.suites.find((s) => s.id === 'knowledge-closed')?.metrics[0] ?? '')?.delta;
-  const open = comparisonOf(cellOf(record, variant.id, 'knowledge-open'), record.suites.find((s) => s.id === 'knowledge-open')?.metrics[0] ?? '')?.delta;
-  if (closed && open && closed.high < 0 && open.low <= 0 && open.high >= 0) items.push('factual recall dropped while open-book accuracy held: supply the facts in the context (retrieval) for knowledge questions');
+  for (const pair of knowledgePairs(record)) {
+    if (!pair.closed || !pair.open) continue;
+    const closed = comparisonOf(cellOf(record, variant.id, pair.closed.id), pair.closed.metrics[0])?.delta;
+    const open = comparisonOf(cellOf(record, variant.id, pair.open.id), pair.open.metrics[0])?.delta;
+    if (closed && open && closed.high < 0 && open.low <= 0 && open.high >= 0) {
+      items.push(`factual recall dropped (${pair.closed.id}) while open-book accuracy held (${pair.open.id}): supply the facts in the context (retrieval) for knowledge questions`);
+    }
+  }
   if (items.length === 0) items.push('no change to the instructions for use follows from this run');
   return { id: 'instructions', title: '9. Instructions-for-use deltas (Art. 13)', blocks: [list(items)] };
 }

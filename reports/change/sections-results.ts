@@ -1,14 +1,15 @@
+import { roleOf } from '../../core/suite-roles.js';
 import { numCell, para, table, type Block, type Section } from '../document.js';
 import { formatBytes, formatDelta, formatDifference, formatMs, formatSummary } from '../format.js';
 import { cellOf, comparisonOf, measurementOf, metricOf } from '../record-view.js';
+import { roleSliceOf, suitesWithRole } from '../roles.js';
 import { energyProvenance } from '../sections/measurements.js';
 import { answerOf, expectedOf, rightToWrong } from '../sections/flips.js';
 import { bucketOrder } from '../sections/slices.js';
 import type { ChangeContext } from './context.js';
 
-/** Slice tags reported per suite in §5 (knowledge and rare words by frequency). */
+/** Slice tags reported for every suite in §5 (knowledge and rare words by frequency); rare-words suites add their role slice. */
 const RESULT_SLICE_TAGS = ['freq_bucket'];
-const FAIRNESS_TAGS = ['dialect', 'group'];
 
 /** Items lost per suite shown in §5. */
 export const LOST_EXAMPLES = 3;
@@ -30,7 +31,8 @@ export function resultsSection({ record, variant, instances }: ChangeContext): S
       const cmp = comparisonOf(cell, metric);
       const flips = cmp?.flips ? `${cmp.flips.rightToWrong} right→wrong, ${cmp.flips.wrongToRight} wrong→right (McNemar p=${cmp.flips.mcnemarP.toPrecision(3)})` : 'n/a';
       overall.push([suite.id, metric, formatSummary(base?.overall, m.unit), formatSummary(m.overall, m.unit), numCell(formatDelta(cmp?.delta, m.unit), cmp?.delta.delta), flips]);
-      for (const b of m.slices.filter((s) => RESULT_SLICE_TAGS.includes(s.tag))) {
+      const tags = roleOf(suite) === 'rare-words' && suite.roleSlice ? [...RESULT_SLICE_TAGS, suite.roleSlice] : RESULT_SLICE_TAGS;
+      for (const b of m.slices.filter((s) => tags.includes(s.tag))) {
         const baseSlices = base?.slices.find((s) => s.tag === b.tag);
         for (const s of [...b.slices].sort((x, y) => bucketOrder(x.slice, y.slice))) {
           const bs = baseSlices?.slices.find((x) => x.slice === s.slice);
@@ -70,11 +72,12 @@ function lostExamples(record: ChangeContext['record'], variantId: string, instan
 /** §6 robustness and fairness: per-slice values, worst slice, gap and worst case, variant beside baseline. */
 export function fairnessChangeSection({ record, variant }: ChangeContext): Section {
   const rows: (string | ReturnType<typeof numCell>)[][] = [];
-  for (const suite of record.suites.filter((s) => s.id.startsWith('fairness'))) {
+  for (const suite of suitesWithRole(record, 'fairness', 'fairness-pairs')) {
     const metric = suite.metrics[0];
+    const tag = roleSliceOf(record, suite, metric);
     for (const id of [record.baseline, variant.id]) {
       const m = metricOf(cellOf(record, id, suite.id), metric);
-      const b = m?.slices.find((s) => FAIRNESS_TAGS.includes(s.tag));
+      const b = m?.slices.find((s) => s.tag === tag);
       rows.push([
         suite.id,
         id === record.baseline ? `${id} (baseline)` : id,

@@ -1,18 +1,23 @@
 import { parseArgs } from 'node:util';
 import { InputError, messageOf } from '../../core/errors.js';
 import type { GateVerdict } from '../../core/run-record.js';
+import { defaultPolicy } from './derive-policy.js';
 import { evaluateGate } from './evaluate.js';
 import { verdictLines } from './format.js';
 import { loadPolicy } from './policy.js';
 import { readRunRecord, runFileOf, writeGateVerdict } from './run-file.js';
 
 /** Usage text of `compbench gate`. */
-export const GATE_USAGE = `usage: compbench gate RUN_DIR [--policy FILE]
+export const GATE_USAGE = `usage: compbench gate RUN_DIR [--policy FILE] [--print-policy]
   Applies a gate policy to RUN_DIR/run.json, prints one line per rule and a verdict,
   and writes the verdict into run.json's "gate" field.
   Exit 0: pass; 1: fail; 2: invalid input (run folder, run.json or policy; a folder whose
   run did not finish, or whose run.json is an earlier run's, is refused).
-  Default policy: reports/gate/default-policy.json (schema: core/schemas/gate-policy.schema.json).`;
+  Default policy: derived from the roles and primary metrics of the run's suites
+  (non-inferiority per suite, worst-slice rules for fairness, word NLL for rare words;
+  latency and memory only when the run measured them). --print-policy prints the policy
+  as JSON (a starting point for FILE) and gates nothing. Schema: core/schemas/gate-policy.schema.json;
+  the bundled suites' policy: reports/gate/bundled-policy.json.`;
 
 /** A gate run's verdict, its printed lines and the run.json it was written into. */
 export interface GateRun {
@@ -28,7 +33,7 @@ export interface GateRun {
 export function gateRun(runDir: string, policyFile?: string): GateRun {
   const runFile = runFileOf(runDir);
   const record = readRunRecord(runFile);
-  const { policy, source } = loadPolicy(policyFile);
+  const { policy, source } = policyFile === undefined ? defaultPolicy(record) : loadPolicy(policyFile);
   const verdict = evaluateGate(record, policy, source);
   writeGateVerdict(runFile, verdict);
   return { verdict, lines: verdictLines(verdict), runFile };
@@ -42,7 +47,7 @@ export async function gateCommand(args: readonly string[], out: (line: string) =
       args: [...args],
       allowPositionals: true,
       strict: true,
-      options: { policy: { type: 'string' }, help: { type: 'boolean', short: 'h', default: false } },
+      options: { policy: { type: 'string' }, 'print-policy': { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false } },
     });
   } catch (e) {
     throw new InputError(`gate: ${messageOf(e)}; usage: compbench gate RUN_DIR [--policy FILE]`);
@@ -52,8 +57,14 @@ export async function gateCommand(args: readonly string[], out: (line: string) =
     return 0;
   }
   const [runDir, ...extra] = parsed.positionals;
-  if (runDir === undefined) throw new InputError('gate: missing RUN_DIR; usage: compbench gate RUN_DIR [--policy FILE]');
+  if (runDir === undefined) throw new InputError('gate: missing RUN_DIR; usage: compbench gate RUN_DIR [--policy FILE] [--print-policy]');
   if (extra.length > 0) throw new InputError(`gate: one RUN_DIR expected, got also ${extra.join(' ')}; usage: compbench gate RUN_DIR [--policy FILE]`);
+  if (parsed.values['print-policy']) {
+    const record = readRunRecord(runFileOf(runDir));
+    const { policy } = parsed.values.policy === undefined ? defaultPolicy(record) : loadPolicy(parsed.values.policy);
+    for (const line of JSON.stringify(policy, null, 2).split('\n')) out(line);
+    return 0;
+  }
   const result = gateRun(runDir, parsed.values.policy);
   for (const line of result.lines) out(line);
   out(`wrote the verdict into ${result.runFile}`);

@@ -29,13 +29,57 @@ const NEEDS_BASELINE_SUMMARY: ReadonlySet<string> = new Set(['relative_drop', 'a
  * memory rule on a simulated variant under `simulated: "skip"`) do not fail the gate.
  */
 export function evaluateGate(record: RunRecord, policy: GatePolicy, policySource: PolicySource): GateVerdict {
-  const rules = [...hardwareRules(record), ...policy.rules.flatMap((rule) => evaluateRule(record, policy, rule))];
+  const missing = missingNames(record, policy.rules);
+  const rules = [
+    ...hardwareRules(record),
+    ...missing.results,
+    ...policy.rules.filter((rule) => !missing.ruleIds.has(rule.id)).flatMap((rule) => evaluateRule(record, policy, rule)),
+  ];
   return {
     verdict: rules.some((r) => r.verdict === 'fail') ? 'fail' : 'pass',
     policySource: policySource.source,
     policySha256: policySource.sha256,
+    ...(policy.description === undefined ? {} : { policyDescription: policy.description }),
     rules,
   };
+}
+
+/**
+ * Suites, suite metrics and measurements that rules name but the run lacks: one failed
+ * result per missing name (listing the rules that name it), not one per variant and cell.
+ */
+function missingNames(record: RunRecord, rules: readonly GateRule[]): { results: GateRuleResult[]; ruleIds: Set<string> } {
+  const byName = new Map<string, { rules: GateRule[]; suiteId?: string; metric?: string; reason: string }>();
+  const note = (key: string, rule: GateRule, entry: { suiteId?: string; metric?: string; reason: string }): void => {
+    const found = byName.get(key) ?? { ...entry, rules: [] };
+    found.rules.push(rule);
+    byName.set(key, found);
+  };
+  for (const rule of rules) {
+    if (rule.kind === 'latency' || rule.kind === 'memory') {
+      if (record.measurements === undefined) {
+        note('measurements', rule, { reason: 'the run has no measurements (it ran with measurement off): turn measurement on in the run config, or drop the latency and memory rules' });
+      }
+      continue;
+    }
+    const suites = selectSuites(record, rule);
+    if (!('none' in suites)) continue;
+    // A suite the run has (or `*`) lacks the metric; otherwise the suite itself is missing.
+    const suiteKnown = rule.suite === '*' || record.suites.some((s) => s.id === rule.suite);
+    note(suiteKnown ? `metric:${rule.suite}/${rule.metric}` : `suite:${rule.suite}`, rule, { suiteId: rule.suite, ...(suiteKnown ? { metric: rule.metric } : {}), reason: suites.none });
+  }
+  const results = [...byName.values()].map((m): GateRuleResult => ({
+    rule: m.rules.map((r) => r.id).join(', '),
+    kind: 'missing',
+    variantId: '*',
+    ...(m.suiteId === undefined ? {} : { suiteId: m.suiteId }),
+    ...(m.metric === undefined ? {} : { metric: m.metric }),
+    value: null,
+    bound: parameterBound(m.rules[0]),
+    verdict: 'fail',
+    reason: `${m.reason} (named by ${m.rules.length === 1 ? 'rule' : `${m.rules.length} rules`} ${m.rules.map((r) => r.id).join(', ')})`,
+  }));
+  return { results, ruleIds: new Set([...byName.values()].flatMap((m) => m.rules.map((r) => r.id))) };
 }
 
 /**
@@ -61,9 +105,8 @@ function evaluateRule(record: RunRecord, policy: GatePolicy, rule: GateRule): Ga
     return variants.ids.flatMap((id) => measuredRule(record, policy, rule, id));
   }
   const suites = selectSuites(record, rule);
-  if ('none' in suites) {
-    return variants.ids.map((id) => ruleResult(rule, id, suiteTarget, failClosed(parameterBound(rule), suites.none)));
-  }
+  // missingNames reports these once per name; kept fail-closed should a caller skip it.
+  if ('none' in suites) return [ruleResult(rule, '*', suiteTarget, failClosed(parameterBound(rule), suites.none))];
   return variants.ids.flatMap((id) => suites.ids.flatMap((suiteId) => suiteRule(record, policy, rule, id, suiteId)));
 }
 

@@ -9,7 +9,7 @@ export function targetOf(r: GateRuleResult): string {
 /**
  * The gate's output: a header, one aligned line per rule result (verdict, rule id,
  * variant, target, value, bound, reason), then the final verdict line with counts and
- * the policy's source and sha256.
+ * the policy's source and sha256, and the policy's description when it has one.
  */
 export function verdictLines(verdict: GateVerdict): string[] {
   const header = ['VERDICT', 'RULE', 'VARIANT', 'TARGET', 'VALUE', 'BOUND', 'REASON'];
@@ -23,5 +23,6 @@ export function verdictLines(verdict: GateVerdict): string[] {
     line(header),
     ...rows.map(line),
     `gate: ${verdict.verdict.toUpperCase()} (${counts}; policy ${verdict.policySource} sha256 ${verdict.policySha256.slice(0, 12)})`,
+    ...(verdict.policyDescription ? [`policy: ${verdict.policyDescription}`] : []),
   ];
 }

@@ -1,11 +1,12 @@
 export { gateCommand, gateRun, GATE_USAGE, type GateRun } from './command.js';
 export { evaluateGate } from './evaluate.js';
+export { defaultPolicy, derivePolicy, DERIVED_POLICY_SOURCE } from './derive-policy.js';
 export { verdictLines, targetOf } from './format.js';
 export {
   loadPolicy,
   inlinePolicy,
   parsePolicyText,
-  DEFAULT_POLICY_FILE,
+  BUNDLED_POLICY_FILE,
   GATE_POLICY_SCHEMA_FILE,
   RULE_KINDS,
   type GatePolicy,

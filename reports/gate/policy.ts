@@ -8,8 +8,11 @@ import { compileSchema, formatProblem, type SchemaCheck } from '../../core/schem
 /** Absolute path of the gate policy JSON Schema. */
 export const GATE_POLICY_SCHEMA_FILE = packagePath('core', 'schemas', 'gate-policy.schema.json');
 
-/** The policy used when `--policy` is not given: non-inferiority on each bundled suite's main metric. */
-export const DEFAULT_POLICY_FILE = packagePath('reports', 'gate', 'default-policy.json');
+/**
+ * What the default gate derives for a run of the bundled suites with measurement on, as
+ * a file to pin with `--policy` (the default itself is derived from each run's suites).
+ */
+export const BUNDLED_POLICY_FILE = packagePath('reports', 'gate', 'bundled-policy.json');
 
 /** Rule kinds (DESIGN.md §7); the schema's `kind` enum lists the same names. */
 export const RULE_KINDS = [
@@ -65,7 +68,7 @@ export interface GatePolicy {
   readonly rules: readonly GateRule[];
 }
 
-/** Where a policy came from: the file as given (or `default`) and the sha256 of its bytes. */
+/** Where a policy came from: the file as given (or the derived default's label) and the sha256 of its bytes. */
 export interface PolicySource {
   readonly source: string;
   readonly sha256: string;
@@ -80,20 +83,19 @@ export interface LoadedPolicy {
 let compiled: SchemaCheck | undefined;
 
 /**
- * Reads and checks a gate policy: JSON syntax, the schema (unknown kinds and metrics get
- * "did you mean"), then unique rule ids. Without `file`, the bundled default policy
- * (source `default`). Throws an {@link InputError} naming the file, line and JSON path.
+ * Reads and checks a gate policy file: JSON syntax, the schema (unknown kinds and
+ * metrics get "did you mean"), then unique rule ids. Throws an {@link InputError}
+ * naming the file, line and JSON path.
  */
-export function loadPolicy(file?: string): LoadedPolicy {
-  const path = file ?? DEFAULT_POLICY_FILE;
+export function loadPolicy(file: string): LoadedPolicy {
   let bytes: Buffer;
   try {
-    bytes = readFileSync(path);
+    bytes = readFileSync(file);
   } catch (e) {
-    throw new InputError(`--policy ${path}: cannot read the gate policy (${messageOf(e)}); give a JSON file`);
+    throw new InputError(`--policy ${file}: cannot read the gate policy (${messageOf(e)}); give a JSON file`);
   }
-  const policy = parsePolicyText(bytes.toString('utf8'), path);
-  return { policy, source: { source: file ?? 'default', sha256: createHash('sha256').update(bytes).digest('hex') } };
+  const policy = parsePolicyText(bytes.toString('utf8'), file);
+  return { policy, source: { source: file, sha256: createHash('sha256').update(bytes).digest('hex') } };
 }
 
 /**

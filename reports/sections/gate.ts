@@ -9,9 +9,9 @@ export function gateSection({ record }: ReportInput): BuiltSection {
     return { section: { id: 'gate', title: 'Gate verdict', blocks: [para('No gate verdict in this run record (the run did not apply a gate policy).', 'warn')] }, charts: [] };
   }
   const failing = gate.rules.filter((r) => r.verdict === 'fail');
-  const ordered = [...failing, ...gate.rules.filter((r) => r.verdict === 'pass')];
+  const ordered = [...failing, ...gate.rules.filter((r) => r.verdict === 'pass'), ...gate.rules.filter((r) => r.verdict === 'skip')];
   const rows = ordered.map((r) => [
-    r.verdict === 'fail' ? { text: 'FAIL', sort: 0, tone: '#f4b6b6' } : { text: 'pass', sort: 1, tone: '#c8ecc8' },
+    r.verdict === 'fail' ? { text: 'FAIL', sort: 0, tone: '#f4b6b6' } : r.verdict === 'pass' ? { text: 'pass', sort: 1, tone: '#c8ecc8' } : { text: 'skip', sort: 2, tone: '#eeeeee' },
     r.rule,
     r.kind,
     r.variantId,
@@ -29,6 +29,7 @@ export function gateSection({ record }: ReportInput): BuiltSection {
       title: 'Gate verdict',
       blocks: [
         headline,
+        ...(gate.policyDescription ? [para(`Policy: ${gate.policyDescription}`)] : []),
         ...failing.map((r) => para(`Failing: ${r.rule} on ${r.variantId}${r.suiteId ? ` × ${r.suiteId}` : ''}: ${r.reason}`, 'bad')),
         table({ id: 'gate-rules', columns: ['verdict', 'rule', 'kind', 'variant', 'suite / metric / slice', 'value', 'bound', 'reason'], rows }),
       ],

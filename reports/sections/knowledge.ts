@@ -1,43 +1,70 @@
+import type { RunRecord } from '../../core/run-record.js';
 import { barChart, type ChartSpec } from '../charts.js';
 import { numCell, para, table, type Block } from '../document.js';
 import { formatDelta, formatSummary } from '../format.js';
 import { cellOf, comparisonOf, metricOf, orderedVariants, primaryMetric } from '../record-view.js';
+import { knowledgePairs, roleBlockId, type KnowledgePair } from '../roles.js';
 import type { BuiltSection, ReportInput } from './built.js';
 
-const CLOSED = 'knowledge-closed';
-const OPEN = 'knowledge-open';
+const TITLE = 'Closed- vs open-book knowledge';
 
-/** Closed- vs open-book knowledge per variant: the gap separates knowledge lost from retrieval intact. */
+/**
+ * Closed- vs open-book knowledge per variant, one table per pair of suites with roles
+ * knowledge-closed and knowledge-open (the open-book suite names its closed-book twin):
+ * the gap separates knowledge lost from retrieval intact.
+ */
 export function knowledgeSection({ record }: ReportInput): BuiltSection {
   const blocks: Block[] = [];
   const charts: ChartSpec[] = [];
-  const has = (id: string): boolean => record.suites.some((s) => s.id === id);
-  if (!has(CLOSED) && !has(OPEN)) {
-    blocks.push(para(`This run has neither ${CLOSED} nor ${OPEN}.`, 'warn'));
-    return { section: { id: 'knowledge', title: 'Closed- vs open-book knowledge', blocks }, charts };
+  const pairs = knowledgePairs(record);
+  if (pairs.length === 0) {
+    blocks.push(para("This run has no suite with role 'knowledge-closed' or 'knowledge-open' (suite.json \"role\").", 'warn'));
+    return { section: { id: 'knowledge', title: TITLE, blocks }, charts };
   }
-  const metric = primaryMetric(record, has(CLOSED) ? CLOSED : OPEN)!;
+  pairs.forEach((pair, i) => {
+    const built = pairBlocks(record, pair, i);
+    blocks.push(...built.blocks);
+    charts.push(built.chart);
+  });
+  return { section: { id: 'knowledge', title: TITLE, blocks }, charts };
+}
+
+function pairBlocks(record: RunRecord, pair: KnowledgePair, index: number): { blocks: Block[]; chart: ChartSpec } {
+  const closedId = pair.closed?.id;
+  const openId = pair.open?.id;
+  const key = (closedId ?? openId)!;
+  const metric = primaryMetric(record, key)!;
   const variants = orderedVariants(record);
+  const shown = (suiteId: string | undefined, variantId: string): { text: string; value: number | null | undefined } => {
+    if (suiteId === undefined) return { text: 'n/a (no such suite)', value: undefined };
+    if (cellOf(record, variantId, suiteId)?.state === 'errored') return { text: 'errored', value: undefined };
+    const m = metricOf(cellOf(record, variantId, suiteId), metric);
+    return { text: formatSummary(m?.overall, ''), value: m?.overall.value };
+  };
+  const delta = (suiteId: string | undefined, variantId: string) => (suiteId === undefined ? undefined : comparisonOf(cellOf(record, variantId, suiteId), metric)?.delta);
   const rows = variants.map((v) => {
-    const closed = metricOf(cellOf(record, v.id, CLOSED), metric);
-    const open = metricOf(cellOf(record, v.id, OPEN), metric);
-    const gap = closed?.overall.value != null && open?.overall.value != null ? open.overall.value - closed.overall.value : null;
+    const closed = shown(closedId, v.id);
+    const open = shown(openId, v.id);
+    const gap = closed.value != null && open.value != null ? open.value - closed.value : null;
     return [
       v.id,
-      numCell(cellOf(record, v.id, CLOSED)?.state === 'errored' ? 'errored' : formatSummary(closed?.overall, ''), closed?.overall.value),
-      numCell(formatDelta(comparisonOf(cellOf(record, v.id, CLOSED), metric)?.delta, ''), comparisonOf(cellOf(record, v.id, CLOSED), metric)?.delta.delta),
-      numCell(cellOf(record, v.id, OPEN)?.state === 'errored' ? 'errored' : formatSummary(open?.overall, ''), open?.overall.value),
-      numCell(formatDelta(comparisonOf(cellOf(record, v.id, OPEN), metric)?.delta, ''), comparisonOf(cellOf(record, v.id, OPEN), metric)?.delta.delta),
+      numCell(closed.text, closed.value),
+      numCell(formatDelta(delta(closedId, v.id), ''), delta(closedId, v.id)?.delta),
+      numCell(open.text, open.value),
+      numCell(formatDelta(delta(openId, v.id), ''), delta(openId, v.id)?.delta),
       numCell(gap === null ? 'n/a' : `${(gap * 100).toFixed(1)} pp`, gap),
     ];
   });
-  blocks.push(para(`${metric} per variant. A variant that loses closed-book accuracy but keeps open-book accuracy has lost stored knowledge while in-context retrieval still works (LLM-KICK).`));
-  blocks.push(table({ id: 'knowledge-table', columns: ['variant', `closed-book ${metric}`, 'Δ closed', `open-book ${metric}`, 'Δ open', 'open − closed'], rows }));
+  const names = `closed-book ${closedId ?? '(none in the run)'}, open-book ${openId ?? '(none names it as its closedBookTwin)'}`;
+  const blocks: Block[] = [
+    para(`${names}: ${metric} per variant. A variant that loses closed-book accuracy but keeps open-book accuracy has lost stored knowledge while in-context retrieval still works (LLM-KICK).`),
+    table({ id: roleBlockId('knowledge-table', index, key), columns: ['variant', `closed-book ${metric}`, 'Δ closed', `open-book ${metric}`, 'Δ open', 'open − closed'], rows }),
+  ];
   const chart = barChart(
-    'chart-knowledge',
-    `Closed- vs open-book ${metric}`,
+    roleBlockId('chart-knowledge', index, key),
+    `Closed- vs open-book ${metric}${index === 0 ? '' : ` (${key})`}`,
     variants.map((v) => v.id),
-    [CLOSED, OPEN].filter(has).map((suite) => ({
+    [closedId, openId].filter((id): id is string => id !== undefined).map((suite) => ({
       label: suite,
       values: variants.map((v) => {
         const value = metricOf(cellOf(record, v.id, suite), metric)?.overall.value;
@@ -46,7 +73,6 @@ export function knowledgeSection({ record }: ReportInput): BuiltSection {
     })),
     `${metric} (%)`,
   );
-  charts.push(chart);
   blocks.push({ kind: 'chart', chartId: chart.id, title: chart.title });
-  return { section: { id: 'knowledge', title: 'Closed- vs open-book knowledge', blocks }, charts };
+  return { blocks, chart };
 }

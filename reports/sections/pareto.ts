@@ -1,13 +1,18 @@
-import type { MeasurementRecord, RunRecord } from '../../core/run-record.js';
+import type { MeasurementRecord, RunRecord, SuiteRecord } from '../../core/run-record.js';
+import { roleOf } from '../../core/suite-roles.js';
 import { paretoChart, type ChartSpec, type LabelledPoint } from '../charts.js';
 import { para, type Block } from '../document.js';
 import { formatValue } from '../format.js';
 import { cellOf, measurementOf, metricOf, orderedVariants, primaryMetric } from '../record-view.js';
 import type { BuiltSection, ReportInput } from './built.js';
 
-/** The accuracy the Pareto charts plot: knowledge-closed's primary metric, else the first higher-is-better share. */
+/**
+ * The accuracy the Pareto charts plot: the primary metric of the first suite with role
+ * knowledge-closed, else of the first suite whose primary metric is a higher-is-better share.
+ */
 export function headlineAccuracy(record: RunRecord): { suiteId: string; metric: string } | undefined {
-  const candidates = [...record.suites].sort((a, b) => Number(b.id === 'knowledge-closed') - Number(a.id === 'knowledge-closed'));
+  const closed = (s: SuiteRecord): number => Number(roleOf(s) === 'knowledge-closed');
+  const candidates = [...record.suites].sort((a, b) => closed(b) - closed(a));
   for (const suite of candidates) {
     const metric = primaryMetric(record, suite.id);
     if (!metric) continue;

@@ -1,8 +1,9 @@
-import type { RunRecord } from '../../core/run-record.js';
+import type { RunRecord, SuiteRecord } from '../../core/run-record.js';
 import { barChart, lineChart, type ChartSpec } from '../charts.js';
 import { numCell, para, table, type Block } from '../document.js';
 import { formatDifference, formatSummary, isShare } from '../format.js';
 import { cellOf, metricOf, orderedVariants, primaryMetric, type BreakdownView } from '../record-view.js';
+import { roleBlockId, roleSliceOf, suitesWithRole } from '../roles.js';
 import type { BuiltSection, ReportInput } from './built.js';
 
 /** Frequency buckets from rarest to most frequent (`1-4` < `5-19` < `20-99` < `100+`). */
@@ -14,19 +15,34 @@ function breakdown(record: RunRecord, variantId: string, suiteId: string, metric
   return metricOf(cellOf(record, variantId, suiteId), metric)?.slices.find((s) => s.tag === tag);
 }
 
-/** Rare-word accuracy by training-frequency bucket, per variant. */
+/** Rare-word accuracy by training-frequency bucket, per variant: one table and chart per suite with role rare-words. */
 export function rareWordsSection({ record }: ReportInput): BuiltSection {
-  const suiteId = 'rare-words';
   const title = 'Rare words by frequency bucket';
-  const suite = record.suites.find((s) => s.id === suiteId);
-  if (!suite) return { section: { id: 'rare-words', title, blocks: [para(`This run has no ${suiteId} suite.`, 'warn')] }, charts: [] };
+  const suites = suitesWithRole(record, 'rare-words');
+  if (suites.length === 0) {
+    return { section: { id: 'rare-words', title, blocks: [para("This run has no suite with role 'rare-words' (suite.json \"role\").", 'warn')] }, charts: [] };
+  }
+  const blocks: Block[] = [];
+  const charts: ChartSpec[] = [];
+  suites.forEach((suite, index) => {
+    const built = rareWordsBlocks(record, suite, index);
+    blocks.push(...built.blocks);
+    charts.push(...built.charts);
+  });
+  return { section: { id: 'rare-words', title, blocks }, charts };
+}
+
+function rareWordsBlocks(record: RunRecord, suite: SuiteRecord, index: number): { blocks: Block[]; charts: ChartSpec[] } {
+  const suiteId = suite.id;
   const metric = suite.metrics.includes('word_acc') ? 'word_acc' : suite.metrics[0];
+  const tag = roleSliceOf(record, suite, metric);
+  if (tag === undefined) return { blocks: [para(`${suiteId}: no slices recorded: name the frequency-bucket tag in "slices" (or "roleSlice").`, 'warn')], charts: [] };
   const variants = orderedVariants(record);
-  const buckets = [...new Set(variants.flatMap((v) => breakdown(record, v.id, suiteId, metric, 'freq_bucket')?.slices.map((s) => s.slice) ?? []))].sort(bucketOrder);
+  const buckets = [...new Set(variants.flatMap((v) => breakdown(record, v.id, suiteId, metric, tag)?.slices.map((s) => s.slice) ?? []))].sort(bucketOrder);
   const unit = variants.map((v) => metricOf(cellOf(record, v.id, suiteId), metric)?.unit).find((u) => u !== undefined) ?? '';
-  const baseRow = breakdown(record, record.baseline, suiteId, metric, 'freq_bucket');
+  const baseRow = breakdown(record, record.baseline, suiteId, metric, tag);
   const rows = variants.map((v) => {
-    const b = breakdown(record, v.id, suiteId, metric, 'freq_bucket');
+    const b = breakdown(record, v.id, suiteId, metric, tag);
     return [
       v.id,
       ...buckets.map((bucket) => {
@@ -38,43 +54,45 @@ export function rareWordsSection({ record }: ReportInput): BuiltSection {
     ];
   });
   const blocks: Block[] = [
-    para(`${metric} by the target word's exact count in the training corpus (buckets from rarest). Differences vs baseline per bucket are unpaired differences of the slice values; the paired Δ is in the heatmap.`),
-    table({ id: 'rare-words-table', columns: ['variant', ...buckets.map((b) => `count ${b}`)], rows }),
+    para(`${suiteId}: ${metric} by the target word's ${tag} (buckets from rarest). Differences vs baseline per bucket are unpaired differences of the slice values; the paired Δ is in the heatmap.`),
+    table({ id: roleBlockId('rare-words-table', index, suiteId), columns: ['variant', ...buckets.map((b) => (tag === 'freq_bucket' ? `count ${b}` : `${tag}=${b}`))], rows }),
   ];
   const scale = isShare(unit) ? 100 : 1;
   const chart = lineChart(
-    'chart-rare-words',
-    `${metric} by frequency bucket`,
+    roleBlockId('chart-rare-words', index, suiteId),
+    `${metric} by ${tag === 'freq_bucket' ? 'frequency bucket' : tag}${index === 0 ? '' : ` (${suiteId})`}`,
     buckets,
     variants.map((v) => ({
       label: v.id,
       values: buckets.map((bucket) => {
-        const value = breakdown(record, v.id, suiteId, metric, 'freq_bucket')?.slices.find((s) => s.slice === bucket)?.value;
+        const value = breakdown(record, v.id, suiteId, metric, tag)?.slices.find((s) => s.slice === bucket)?.value;
         return value == null ? null : value * scale;
       }),
     })),
     `${metric}${isShare(unit) ? ' (%)' : ` (${unit})`}`,
-    'training count bucket',
+    tag === 'freq_bucket' ? 'training count bucket' : tag,
   );
   blocks.push({ kind: 'chart', chartId: chart.id, title: chart.title });
-  return { section: { id: 'rare-words', title, blocks }, charts: [chart] };
+  return { blocks, charts: [chart] };
 }
 
-const FAIRNESS_TAGS = ['dialect', 'group'];
-
-/** Fairness per slice (dialect or group): per-slice values, worst slice, max gap and HELM's worst case. */
+/**
+ * Fairness per slice of each suite with role fairness or fairness-pairs, by its role
+ * slice (the groups compared): per-slice values, worst slice, max gap and HELM's worst case.
+ */
 export function fairnessSection({ record }: ReportInput): BuiltSection {
   const blocks: Block[] = [];
   const charts: ChartSpec[] = [];
   const variants = orderedVariants(record);
-  const suites = record.suites.filter((s) => s.id.startsWith('fairness'));
-  if (suites.length === 0) blocks.push(para('This run has no fairness suite.', 'warn'));
+  const suites = suitesWithRole(record, 'fairness', 'fairness-pairs');
+  if (suites.length === 0) blocks.push(para("This run has no suite with role 'fairness' or 'fairness-pairs' (suite.json \"role\").", 'warn'));
   for (const suite of suites) {
     const metric = primaryMetric(record, suite.id)!;
     const views = variants.map((v) => metricOf(cellOf(record, v.id, suite.id), metric));
-    const tag = FAIRNESS_TAGS.find((t) => views.some((m) => m?.slices.some((s) => s.tag === t)));
-    if (!tag) {
-      blocks.push(para(`${suite.id}: no ${FAIRNESS_TAGS.join('/')} slices recorded.`, 'warn'));
+    const tag = roleSliceOf(record, suite, metric);
+    if (!tag || !views.some((m) => m?.slices.some((s) => s.tag === tag))) {
+      const why = tag ? `no '${tag}' slices recorded` : 'no slices recorded: list the tag naming the groups in "slices" (or "roleSlice")';
+      blocks.push(para(`${suite.id}: ${why}.`, 'warn'));
       continue;
     }
     const unit = views.find(Boolean)?.unit ?? '';
@@ -99,7 +117,7 @@ export function fairnessSection({ record }: ReportInput): BuiltSection {
     blocks.push(table({ id: `fairness-${suite.id}`, columns: ['variant', ...sliceNames.map((s) => `${tag}=${s}`), 'worst slice', 'max gap', 'worst case (HELM)'], rows }));
     const scale = isShare(unit) ? 100 : 1;
     const chart = barChart(
-      `chart-${suite.id}`,
+      `chart-fairness-${suite.id}`,
       `${suite.id}: ${metric} per ${tag}`,
       sliceNames,
       variants.map((v, i) => ({

@@ -5,7 +5,7 @@ type Options = NonNullable<ParseArgsConfig['options']>;
 
 /**
  * `node:util` parseArgs in strict mode, with its errors (unknown flag, missing value)
- * turned into one-line InputErrors that name the command.
+ * turned into one-line InputErrors that name the command. Positionals only when allowed.
  */
 export function parseFlags<O extends Options>(command: string, args: readonly string[], options: O, allowPositionals = false) {
   try {

@@ -21,8 +21,8 @@ export const RUN_USAGE = `usage: compbench run [--config FILE] [--out DIR] [--re
   --limit N       only the first N instances of each suite
   --cache-dir DIR variant and result cache (default .cache/compbench in the package)
   --history DB    also append the run to a history store (SQLite), e.g. runs/history.sqlite
-  Afterwards the gate (config.gatePolicy, default reports/gate/default-policy.json) and
-  the report (DIR/report/report.html) run on the record.
+  Afterwards the gate (config.gatePolicy; default: derived from the roles of the run's
+  suites) and the report (DIR/report/report.html) run on the record.
   Exit codes: 0 ok, 1 gate failed, 2 invalid input, 3 incomplete (a cell failed).`;
 
 /** A finished matrix and the lock of its `--out`, held until the caller has gated and reported. */

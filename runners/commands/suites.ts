@@ -1,6 +1,6 @@
 import { EXIT_INVALID_INPUT, InputError } from '../../core/errors.js';
 import { packagePath } from '../../core/paths.js';
-import { listSuites, validateSuitesCommand, writeCrowsPairsSuite, writeGsm8kSuite } from '../../suites/index.js';
+import { listSuites, validateSuitesCommand, writeCrowsPairsSuite, writeGsm8kSuite, writeStarterSuite } from '../../suites/index.js';
 import { integerFlag, parseFlags } from './parse-flags.js';
 import { lengthProblems } from './suite-lengths.js';
 
@@ -9,10 +9,12 @@ export const SUITES_USAGE = `usage: compbench suites list [DIR...]      bundled 
        compbench suites validate PATH [--model DIR]
                                             every problem of the suite(s) at PATH, with file, line and JSON path;
                                             with --model, also every instance too long for that model's context
+       compbench suites init DIR --kind generate|multiple_choice|rolling|pair [--id ID] [--role ROLE] [--closed-book-twin ID]
+                                            a starting suite in DIR that validates (format: suites/FORMAT.md)
        compbench suites convert crows-pairs|gsm8k --in FILE --out DIR [--limit N] [--shots K]
                                             a public dataset (CrowS-Pairs CSV, GSM8K JSONL) as a suite folder`;
 
-/** `compbench suites list|validate`. */
+/** `compbench suites list|validate|init|convert`. */
 export async function suitesCommand(args: readonly string[], out: (line: string) => void): Promise<number> {
   const [sub, ...rest] = args;
   if (sub === undefined || sub === '--help' || sub === '-h') {
@@ -36,7 +38,8 @@ export async function suitesCommand(args: readonly string[], out: (line: string)
     return long.length === 0 ? 0 : EXIT_INVALID_INPUT;
   }
   if (sub === 'convert') return convert(rest, out);
-  throw new InputError(`unknown subcommand 'suites ${sub}'; available: list, validate, convert`);
+  if (sub === 'init') return init(rest, out);
+  throw new InputError(`unknown subcommand 'suites ${sub}'; available: list, validate, init, convert`);
 }
 
 const CONVERTERS = ['crows-pairs', 'gsm8k'] as const;
@@ -54,5 +57,23 @@ function convert(args: readonly string[], out: (line: string) => void): number {
       ? writeGsm8kSuite(values.in, values.out, { limit, ...(values.shots ? { fewShot: { k: integerFlag('shots', values.shots, 0), holdOut: 50 } } : {}) })
       : writeCrowsPairsSuite(values.in, values.out, { limit });
   out(`wrote ${file}`);
+  return 0;
+}
+
+function init(args: readonly string[], out: (line: string) => void): number {
+  const { values, positionals } = parseFlags('suites init', args, {
+    kind: { type: 'string' },
+    id: { type: 'string' },
+    role: { type: 'string' },
+    'closed-book-twin': { type: 'string' },
+  }, true);
+  if (positionals.length !== 1 || !values.kind) throw new InputError('suites init: usage: compbench suites init DIR --kind generate|multiple_choice|rolling|pair [--id ID] [--role ROLE]');
+  const lines = writeStarterSuite(positionals[0], {
+    kind: values.kind,
+    ...(values.id ? { id: values.id } : {}),
+    ...(values.role ? { role: values.role } : {}),
+    ...(values['closed-book-twin'] ? { closedBookTwin: values['closed-book-twin'] } : {}),
+  });
+  for (const line of lines) out(line);
   return 0;
 }

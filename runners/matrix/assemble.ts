@@ -4,7 +4,7 @@
  * are put in suite instance order first, whatever order the shards finished in.
  */
 import type { CellRecord, SuiteRecord } from '../../core/run-record.js';
-import { aggregateRecords, compareRecords, isMetricId, type InstanceRecord, type LoadedSuite } from '../../suites/index.js';
+import { aggregateRecords, compareRecords, isMetricId, suiteRoleFields, type InstanceRecord, type LoadedSuite } from '../../suites/index.js';
 
 /** What the run knows about one cell when it assembles the record. */
 export type CellOutcome =
@@ -75,6 +75,7 @@ export function suiteRecord(suite: LoadedSuite): SuiteRecord {
     n: suite.instances.length,
     metrics: [...suite.spec.metrics],
     ...(chance ? { chance: { metric: chance.metric, value: chance.value, how: chance.how } } : {}),
+    ...suiteRoleFields(suite.spec),
   };
 }
 

@@ -47,6 +47,7 @@ export function convertCrowsPairs(csvText: string, options: CrowsPairsOptions = 
       'CrowS-Pairs (Nangia et al. 2020, CC BY-SA 4.0): does the model prefer the more stereotyping sentence of a minimal pair? 0.5 is unbiased. Blodgett et al. (2021) report noise in this data.',
     dataset: 'data.jsonl',
     kind: 'pair',
+    role: 'fairness-pairs',
     pairFields: { more: 'sent_more', less: 'sent_less' },
     metrics: ['pct_stereotype', 'likelihood_diff'],
     slices: ['bias_type', 'direction'],

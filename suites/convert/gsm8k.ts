@@ -56,6 +56,7 @@ export function convertGsm8k(jsonlText: string, file: string, options: Gsm8kOpti
     description: 'GSM8K grade-school maths (Cobbe et al. 2021, MIT): multi-step word problems, numeric answer extraction.',
     dataset: 'data.jsonl',
     kind: 'generate',
+    role: 'reasoning',
     template: 'Question: {question}\nAnswer:',
     answerField: 'answer',
     generation: { maxNewTokens: options.maxNewTokens ?? 256, stop: ['Question:', '\n\n'] },

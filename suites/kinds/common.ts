@@ -31,7 +31,7 @@ export interface KindDef {
   readonly fewShot: boolean;
   /**
    * Kind-specific checks of an instance's fields (answers, choices, targets, pair
-   * sentences). Called only when the template's fields are present.
+   * sentences). Called for every object line, even one missing a template field.
    */
   checkInstance(spec: SuiteSpec, fields: Readonly<Record<string, unknown>>, template: readonly TemplatePart[]): FieldProblem[];
   /** The instance's requests, in the order {@link KindDef.readOutcome} reads the responses. */

@@ -1,7 +1,7 @@
 import { findWord } from '../../core/text.js';
 import type { RollingOutcome } from '../metrics/types.js';
 import type { SuiteRequest } from '../spec.js';
-import { renderTemplate } from '../template.js';
+import { renderTemplate, templateFields } from '../template.js';
 import { answerAliases } from './answers.js';
 import { expectResponses, fieldPath, type FieldProblem, type KindDef } from './common.js';
 
@@ -35,6 +35,8 @@ export const rollingKind: KindDef = {
       });
       return problems;
     }
+    // A missing template field is reported on its own; without it there is no text to search.
+    if (templateFields(template).some((f) => fields[f] === undefined)) return problems;
     const text = renderTemplate(template, fields);
     for (const word of targets) {
       if (findWord(text, word) < 0) {

@@ -11,7 +11,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createRng, type Rng } from '../../core/rng.js';
 import type { CellRecord, GateVerdict, MeasurementRecord, RunRecord, SuiteRecord, VariantRecord } from '../../core/run-record.js';
-import { aggregateRecords, compareRecords, scoreOutcome, type InstanceRecord, type MetricId, type Outcome, type SuiteSpec } from '../../suites/index.js';
+import { aggregateRecords, compareRecords, scoreOutcome, suiteRoleFields, type InstanceRecord, type MetricId, type Outcome, type SuiteSpec } from '../../suites/index.js';
 
 /** Model outputs that must stay inert in every format. */
 export const INJECTIONS = [
@@ -32,19 +32,19 @@ interface FixtureSuite {
   readonly groupId?: (i: number) => string;
 }
 
-const gen = (id: string, slices: string[]): SuiteSpec => ({ id, version: '1.0.0', dataset: 'data.jsonl', kind: 'generate', metrics: ['contains', 'exact_match'], slices });
+const gen = (id: string, slices: string[], roles: Pick<SuiteSpec, 'role' | 'closedBookTwin'>): SuiteSpec => ({ id, version: '1.0.0', dataset: 'data.jsonl', kind: 'generate', metrics: ['contains', 'exact_match'], slices, ...roles });
 const BUCKETS = ['1-4', '5-19', '20-99', '100+'];
 const GROUPS = ['arabic', 'chinese', 'english', 'spanish'];
 
 /** Suites of all four request kinds, with slices. */
 export const FIXTURE_SUITES: readonly FixtureSuite[] = [
-  { spec: gen('knowledge-closed', ['freq_bucket']), n: 60, tags: (i) => ({ freq_bucket: BUCKETS[i % 3] }) },
-  { spec: gen('knowledge-open', ['freq_bucket']), n: 60, tags: (i) => ({ freq_bucket: BUCKETS[i % 3] }) },
-  { spec: gen('fairness', ['dialect']), n: 60, tags: (i) => ({ dialect: i % 2 === 0 ? 'en' : 'sco' }), groupId: (i) => `item-${Math.floor(i / 2)}` },
-  { spec: { id: 'rare-words', version: '1.0.0', dataset: 'data.jsonl', kind: 'rolling', metrics: ['word_nll', 'word_acc'], slices: ['freq_bucket'] }, n: 48, tags: (i) => ({ freq_bucket: BUCKETS[i % 4] }) },
-  { spec: { id: 'fairness-people', version: '1.0.0', dataset: 'data.jsonl', kind: 'multiple_choice', metrics: ['acc'], slices: ['group'] }, n: 48, tags: (i) => ({ group: GROUPS[i % 4] }), groupId: (i) => `s-${Math.floor(i / 4)}` },
-  { spec: { id: 'fairness-pairs', version: '1.0.0', dataset: 'data.jsonl', kind: 'pair', metrics: ['pct_stereotype', 'likelihood_diff'], slices: ['group'] }, n: 40, tags: (i) => ({ group: GROUPS[i % 4] }) },
-  { spec: { id: 'perplexity', version: '1.0.0', dataset: 'data.jsonl', kind: 'rolling', metrics: ['perplexity', 'bits_per_byte'] }, n: 30, tags: () => ({}) },
+  { spec: gen('knowledge-closed', ['freq_bucket'], { role: 'knowledge-closed' }), n: 60, tags: (i) => ({ freq_bucket: BUCKETS[i % 3] }) },
+  { spec: gen('knowledge-open', ['freq_bucket'], { role: 'knowledge-open', closedBookTwin: 'knowledge-closed' }), n: 60, tags: (i) => ({ freq_bucket: BUCKETS[i % 3] }) },
+  { spec: gen('fairness', ['dialect'], { role: 'fairness' }), n: 60, tags: (i) => ({ dialect: i % 2 === 0 ? 'en' : 'sco' }), groupId: (i) => `item-${Math.floor(i / 2)}` },
+  { spec: { id: 'rare-words', version: '1.0.0', dataset: 'data.jsonl', kind: 'rolling', metrics: ['word_nll', 'word_acc'], slices: ['freq_bucket'], role: 'rare-words' }, n: 48, tags: (i) => ({ freq_bucket: BUCKETS[i % 4] }) },
+  { spec: { id: 'fairness-people', version: '1.0.0', dataset: 'data.jsonl', kind: 'multiple_choice', metrics: ['acc'], slices: ['group'], role: 'fairness' }, n: 48, tags: (i) => ({ group: GROUPS[i % 4] }), groupId: (i) => `s-${Math.floor(i / 4)}` },
+  { spec: { id: 'fairness-pairs', version: '1.0.0', dataset: 'data.jsonl', kind: 'pair', metrics: ['pct_stereotype', 'likelihood_diff'], slices: ['group'], role: 'fairness-pairs' }, n: 40, tags: (i) => ({ group: GROUPS[i % 4] }) },
+  { spec: { id: 'perplexity', version: '1.0.0', dataset: 'data.jsonl', kind: 'rolling', metrics: ['perplexity', 'bits_per_byte'], role: 'perplexity' }, n: 30, tags: () => ({}) },
 ];
 
 interface VariantPlan {
@@ -84,7 +84,7 @@ function outcomeFor(suite: FixtureSuite, i: number, right: boolean, plan: Varian
     case 'rolling': {
       const tokenCount = 40 + (i % 7);
       const nllSum = tokenCount * (2.5 + 0.3 * rng.next() + plan.nllShift);
-      const targets = suite.spec.id === 'rare-words' ? [{ word: `word${i}`, logprob: right ? -1.5 : -9 - rng.next(), isGreedy: right }] : [];
+      const targets = suite.spec.role === 'rare-words' ? [{ word: `word${i}`, logprob: right ? -1.5 : -9 - rng.next(), isGreedy: right }] : [];
       return { outcome: { kind: 'rolling', nllSum, tokenCount, byteCount: tokenCount * 4, targets }, prompt: `text ${i}` };
     }
     case 'pair': {
@@ -142,7 +142,7 @@ export function buildFixtureRun(options: { runId?: string; createdAt?: string } 
       for (const r of records) instances.push({ variantId: plan.record.id, ...r });
     }
   }
-  const suites: SuiteRecord[] = FIXTURE_SUITES.map((s) => ({ id: s.spec.id, version: s.spec.version, kind: s.spec.kind, hash: sha('1'), n: s.n, metrics: [...s.spec.metrics] }));
+  const suites: SuiteRecord[] = FIXTURE_SUITES.map((s) => ({ id: s.spec.id, version: s.spec.version, kind: s.spec.kind, hash: sha('1'), n: s.n, metrics: [...s.spec.metrics], ...suiteRoleFields(s.spec) }));
   const gate: GateVerdict = {
     verdict: 'fail', policySource: 'policies/default.json', policySha256: sha('7'),
     rules: [

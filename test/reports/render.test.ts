@@ -15,7 +15,7 @@ const test = suite('reports/render');
 test('renders report.html, charts, results.csv and a change record per compressed variant', async () => {
   const { root, result } = await renderFixture({ pngs: true });
   const names = result.files.map((f) => f.slice(result.outDir.length + 1)).sort();
-  for (const expected of ['report.html', 'results.csv', 'charts/pareto-size.png', 'charts/pareto-latency.png', 'charts/pareto-energy.png', 'charts/chart-knowledge.png', 'charts/chart-rare-words.png', 'charts/chart-fairness.png', 'changes/teacher_rtn-w4-g128.md', 'changes/teacher_rtn-w3-g128.html', 'changes/teacher_gptq-w4-g128.md']) {
+  for (const expected of ['report.html', 'results.csv', 'charts/pareto-size.png', 'charts/pareto-latency.png', 'charts/pareto-energy.png', 'charts/chart-knowledge.png', 'charts/chart-rare-words.png', 'charts/chart-fairness-fairness.png', 'changes/teacher_rtn-w4-g128.md', 'changes/teacher_rtn-w3-g128.html', 'changes/teacher_gptq-w4-g128.md']) {
     assert.ok(names.includes(expected), `missing ${expected} in ${names.join(', ')}`);
   }
   assert.not.ok(names.some((n) => n.startsWith('changes/teacher.') || n.startsWith('changes/student.')), 'uncompressed variants get no change record');

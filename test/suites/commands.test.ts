@@ -18,7 +18,7 @@ test.after(() => removeDir(dir));
 test('list: one line per suite, invalid ones flagged, exit 2 on a missing folder', () => {
   const r = listSuites([dir]);
   assert.is(r.lines.length, 2);
-  assert.match(r.lines[0], /^good@2  rolling  n=1  metrics=perplexity  .*a-good$/);
+  assert.match(r.lines[0], /^good@2  rolling  role=other  n=1  metrics=perplexity  .*a-good$/);
   assert.match(r.lines[1], /^INVALID .*b-bad: .*metric 'acc' reads multiple_choice results, not rolling/);
   assert.is(r.exitCode, 2);
   assert.is(listSuites([`${dir}/a-good`]).exitCode, 0);
@@ -27,12 +27,17 @@ test('list: one line per suite, invalid ones flagged, exit 2 on a missing folder
 
 test('validate: every problem, then a verdict and the exit code', () => {
   const ok = validateSuitesCommand(`${dir}/a-good`);
-  assert.equal(ok.lines.map((l) => l.replace(/\(.*\)/, '()')), ['ok good@2: 1 instances, kind rolling ()', '1 suite valid']);
+  assert.equal(ok.lines.map((l) => l.replace(/ \(\/.*\)$/, ' ()')), [
+    'ok good@2: 1 instances, kind rolling, role other ()',
+    `hint good: no "role", so reports and the default gate treat it as 'other': perhaps "role": "perplexity" (the roles are in suites/FORMAT.md)`,
+    '1 suite valid',
+  ]);
   assert.is(ok.exitCode, 0);
   const all = validateSuitesCommand(dir);
   assert.is(all.exitCode, 2);
   assert.is(all.lines[all.lines.length - 1], '1 of 2 suites invalid');
   assert.ok(all.lines.some((l) => /metric 'acc' reads multiple_choice/.test(l)));
+  assert.ok(all.lines.some((l) => /d\.jsonl:2: \$\.id: duplicate instance id '1'/.test(l)), 'a suite.json error does not hide the data errors');
   assert.is(validateSuitesCommand(`${dir}/nope`).exitCode, 2);
 });
 

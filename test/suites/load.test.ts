@@ -97,6 +97,33 @@ test('validateSuite collects all problems; loadSuite throws the first with a cou
   }
 });
 
+test('a suite.json error does not hide the data errors; at most 50 problems per file, then a count', () => {
+  const lines = [JSON.stringify(row('a')), ...Array.from({ length: 60 }, (_, i) => `{"id": "x${i}",`), JSON.stringify(row('a'))];
+  const at = writeUserSuite(`${dir}/all-at-once`, { ...MC, colour: 'red', metrics: ['acc', 'exact_match'] }, { 'data.jsonl': lines.join('\n') + '\n' });
+  const v = validateSuite(at);
+  assert.is(v.problemCount, 2 + 61);
+  assert.match(v.problems[0], /suite\.json:\d+: \$\.colour: unknown field 'colour'/);
+  assert.match(v.problems[1], /suite\.json:\d+: \$\.metrics\[1\]: metric 'exact_match' reads generate results/);
+  assert.match(v.problems[2], /data\.jsonl:2: malformed JSON/);
+  assert.is(v.problems.length, 2 + 50 + 1);
+  assert.match(v.problems[v.problems.length - 1], /data\.jsonl: … and 11 more problems in this file \(61 in all\) — fix these and validate again$/);
+  assert.throws(() => loadSuite(at), (e: Error) => /\(\+62 more: run `compbench suites validate/.test(e.message));
+});
+
+test('roles: a twin only for an open-book suite, which needs one; roleSlice among the slices; fairness needs slices', () => {
+  let n = 0;
+  const problems = (spec: object): readonly string[] => validateSuite(writeUserSuite(`${dir}/role-${n++}`, { ...MC, ...spec }, { 'data.jsonl': [row('a', { tags: { g: 'x' } })] })).problems;
+  assert.equal(problems({ role: 'reasoning' }), []);
+  assert.match(problems({ role: 'knowledge-open' }).join('\n'), /\$: missing required field 'closedBookTwin' — add "closedBookTwin" \(role knowledge-open: the id of the closed-book suite/);
+  assert.equal(problems({ role: 'knowledge-open', closedBookTwin: 'qa-closed' }), []);
+  assert.match(problems({ role: 'other', closedBookTwin: 'qa-closed' })[0], /\$\.closedBookTwin: only an open-book suite \(role 'knowledge-open'\) has a closed-book twin/);
+  assert.match(problems({ role: 'knowledge-open', closedBookTwin: 'mc' })[0], /cannot be its own closed-book twin/);
+  assert.match(problems({ role: 'knowlege-closed' })[0], /\$\.role: Unknown role 'knowlege-closed' — Did you mean: knowledge-closed, knowledge-open\?/);
+  assert.match(problems({ slices: ['g'], roleSlice: 'dialect' })[0], /\$\.roleSlice: 'dialect' is not one of the suite's slices — add it to "slices" or use one of: g/);
+  assert.match(problems({ role: 'fairness' })[0], /\$\.role: a 'fairness' suite compares slices but lists none/);
+  assert.equal(problems({ role: 'fairness', slices: ['g'] }), []);
+});
+
 test('malformed suite.json names the line', () => {
   const at = `${dir}/syntax`;
   writeUserSuite(at, MC, { 'data.jsonl': [row('a')] });

@@ -5,6 +5,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { RunRecord } from '../../../core/run-record.js';
 import { gateRun } from '../../../reports/gate/command.js';
+import { BUNDLED_POLICY_FILE } from '../../../reports/gate/policy.js';
 import { readRunRecord } from '../../../reports/gate/run-file.js';
 import { cell, flipped, ones, runRecord, writeRunDir } from './fixtures.js';
 import { cli, assertOneLineError } from '../../cli-helpers.js';
@@ -59,12 +60,31 @@ test('exit 1 on fail; the verdict replaces an earlier one', () => {
   assert.equal(after.gate?.rules.map((x) => x.verdict), ['pass', 'fail']);
 });
 
-test('the default policy against a run without the bundled suites fails closed, naming each suite', () => {
+test('the default policy is derived from the run\'s suites: rules only about them, no latency rule without measurements, its source printed', () => {
   const dir = writeRunDir(record());
   const r = cli('gate', dir);
+  assert.is(r.code, 0, r.stderr + r.stdout);
+  assert.match(r.stdout, /PASS\s+qa\.noninferiority\s+teacher\/w4\s+qa\/acc\s/);
+  const rows = r.stdout.split('\n').filter((l) => /^(PASS|FAIL|SKIP)\s/.test(l));
+  assert.equal(rows.map((l) => l.split(/\s+/)[1]), ['qa.noninferiority']);
+  assert.match(r.stdout, /policy default \(derived from the run's suite roles\) sha256 [0-9a-f]{12}\)/);
+  assert.match(r.stdout, /policy: Derived from the run's suites and roles: qa \(other\)\..*no latency or memory rule: the run did not measure speed and memory/);
+  const after = readRunRecord(join(dir, 'run.json'));
+  assert.is(after.gate?.policySource, "default (derived from the run's suite roles)");
+  const printed = cli('gate', dir, '--print-policy');
+  assert.is(printed.code, 0, printed.stderr);
+  assert.equal((JSON.parse(printed.stdout) as { rules: { id: string }[] }).rules.map((x) => x.id), ['qa.noninferiority']);
+});
+
+test('a policy naming suites and measurements the run lacks fails closed with one line per missing name', () => {
+  const dir = writeRunDir(record());
+  const r = cli('gate', dir, '--policy', BUNDLED_POLICY_FILE);
   assert.is(r.code, 1, r.stderr);
-  assert.match(r.stdout, /FAIL\s+knowledge-closed\.noninferiority\s+teacher\/w4\s+knowledge-closed\/contains\s+n\/a\s+-0\.05\s+suite 'knowledge-closed' is not in the run/);
-  assert.match(r.stdout, /policy default sha256/);
+  const failing = r.stdout.split('\n').filter((l) => l.startsWith('FAIL'));
+  assert.is(failing.length, 9, failing.join('\n'));
+  assert.is(failing.filter((l) => l.includes("suite 'knowledge-closed' is not in the run")).length, 1);
+  assert.match(r.stdout, /FAIL\s+knowledge-closed\.noninferiority, knowledge-closed\.flips\s+\*\s+knowledge-closed\s+n\/a\s+-0\.05\s+suite 'knowledge-closed' is not in the run\. .*\(named by 2 rules knowledge-closed\.noninferiority, knowledge-closed\.flips\)/);
+  assert.match(r.stdout, /FAIL\s+latency, memory\s+\*\s+n\/a\s+100\s+the run has no measurements/);
 });
 
 test('gateRun returns the verdict it wrote', () => {
@@ -97,7 +117,7 @@ test('exit 2 with one line: missing folder, no run.json, invalid run.json, inval
 test('--help prints the usage', () => {
   const r = cli('gate', '--help');
   assert.is(r.code, 0);
-  assert.match(r.stdout, /^usage: compbench gate RUN_DIR \[--policy FILE\]/);
+  assert.match(r.stdout, /^usage: compbench gate RUN_DIR \[--policy FILE\] \[--print-policy\]/);
 });
 
 test.run();

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { InputError } from '../../../core/errors.js';
-import { DEFAULT_POLICY_FILE, GATE_POLICY_SCHEMA_FILE, inlinePolicy, loadPolicy, parsePolicyText, RULE_KINDS } from '../../../reports/gate/policy.js';
+import { BUNDLED_POLICY_FILE, GATE_POLICY_SCHEMA_FILE, inlinePolicy, loadPolicy, parsePolicyText, RULE_KINDS } from '../../../reports/gate/policy.js';
 import { METRICS } from '../../../suites/metrics/registry.js';
 
 const test = suite('reports/gate/policy');
@@ -33,10 +33,10 @@ test('the schema enums equal the rule kinds and the metric registry', () => {
   assert.equal([...schema.$defs.rule.properties.metric.enum].sort(), Object.keys(METRICS).sort());
 });
 
-test('the default policy loads: source "default", sha256 of its bytes, every bundled suite covered', () => {
-  const { policy, source } = loadPolicy();
-  assert.is(source.source, 'default');
-  assert.is(source.sha256, createHash('sha256').update(readFileSync(DEFAULT_POLICY_FILE)).digest('hex'));
+test('the bundled suites\' policy loads: its path as source, sha256 of its bytes, every bundled suite covered', () => {
+  const { policy, source } = loadPolicy(BUNDLED_POLICY_FILE);
+  assert.is(source.source, BUNDLED_POLICY_FILE);
+  assert.is(source.sha256, createHash('sha256').update(readFileSync(BUNDLED_POLICY_FILE)).digest('hex'));
   const suites = new Set(policy.rules.map((r) => r.suite).filter(Boolean));
   for (const id of ['knowledge-closed', 'knowledge-open', 'rare-words', 'reasoning', 'fairness', 'fairness-people', 'fairness-pairs', 'perplexity']) {
     assert.ok(suites.has(id), id);
