@@ -16,7 +16,10 @@ import type { CalibrationSpec } from '../compress/calibration-set.js';
 export interface ModelEntry {
   readonly id: string;
   readonly dir: string;
+  /** The model it was distilled from: it is compared with that teacher. */
   readonly distilledFrom?: string;
+  /** Another model of the config to compare it with; without this or distilledFrom it stands on its own. */
+  readonly compareTo?: string;
 }
 
 /** One methods[] entry: the method, where it applies, and params (a list sweeps). */
@@ -120,6 +123,14 @@ export function loadRunConfig(file: string | undefined, overrides: ConfigOverrid
   const ids = models.map((m) => m.id);
   const dup = ids.find((id, i) => ids.indexOf(id) !== i);
   if (dup) throw new InputError(`${source}: $.models: model id '${dup}' appears twice — give each model its own id`);
+  models.forEach((m, i) => {
+    for (const key of ['distilledFrom', 'compareTo'] as const) {
+      const ref = m[key];
+      if (ref === undefined) continue;
+      if (ref === m.id) throw new InputError(`${where(`/models/${i}/${key}`)}: $.models[${i}].${key}: model '${m.id}' cannot be compared with itself — name another model or remove "${key}"`);
+      if (!ids.includes(ref)) throw new InputError(`${where(`/models/${i}/${key}`)}: $.models[${i}].${key}: ${unknownNameMessage('model', ref, ids)}`);
+    }
+  });
   const baseline = 'baseline' in user.raw ? (user.raw.baseline as string) : 'models' in user.raw ? ids[0] : (defaults.baseline as string);
   if (!ids.includes(baseline)) throw new InputError(`${where('/baseline')}: $.baseline: ${unknownNameMessage('model', baseline, ids)}`);
   // Default methods meant for the bundled student apply only where such a model is configured.

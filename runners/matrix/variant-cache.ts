@@ -99,7 +99,9 @@ export function moveIntoCache(slot: VariantSlot): void {
  */
 export function finishVariant(slot: VariantSlot, build?: { readonly error: string; readonly inputError: boolean }): PreparedVariant {
   const { plan } = slot;
-  const common = { id: plan.id, model: plan.model, ...(plan.distilledFrom ? { distilledFrom: plan.distilledFrom } : {}) };
+  const common = {
+    id: plan.id, model: plan.model, ...(plan.distilledFrom ? { distilledFrom: plan.distilledFrom } : {}), ...(plan.comparedTo ? { comparedTo: plan.comparedTo } : {}),
+  };
   if (!plan.compress) {
     const base = baseHash(plan.baseDir);
     const record: VariantRecord = { ...common, method: 'none', params: {}, executionForm: 'reference', dir: plan.baseDir, modelSha256: base.sha256, sizeBytes: base.sizeBytes, batching: batchingOf(plan.baseDir) };
