@@ -1,3 +1,4 @@
+import { comparedToOf } from '../../core/pairing.js';
 import type { RunRecord } from '../../core/run-record.js';
 
 interface SummaryLike {
@@ -16,7 +17,8 @@ interface DeltaLike {
 
 /**
  * Plain-text lines summarising a run: for every suite and metric, each variant's value
- * with its 95% interval and n, and Δ vs the baseline with its paired interval.
+ * with its 95% interval and n, and Δ vs the variant it is compared with (its parent)
+ * with its paired interval.
  */
 export function summaryLines(record: RunRecord): string[] {
   const lines: string[] = [];
@@ -33,7 +35,7 @@ export function summaryLines(record: RunRecord): string[] {
         const agg = (cell.aggregate.metrics as Record<string, { overall: SummaryLike }> | undefined)?.[metric];
         const cmp = (cell.vsBaseline?.metrics as Record<string, { delta: DeltaLike }> | undefined)?.[metric];
         const value = agg ? formatSummary(agg.overall) : 'n/a';
-        const delta = cmp ? `  Δ ${signed(cmp.delta.delta)} [${signed(cmp.delta.low)}, ${signed(cmp.delta.high)}] paired n=${cmp.delta.n}` : '';
+        const delta = cmp ? `  Δ ${signed(cmp.delta.delta)} [${signed(cmp.delta.low)}, ${signed(cmp.delta.high)}] vs ${comparedToOf(record, variant.id)} paired n=${cmp.delta.n}` : '';
         const failed = cell.instanceErrors ? `  (${cell.instanceErrors.count} of ${cell.instanceErrors.of} instances failed: ${cell.instanceErrors.first})` : '';
         lines.push(`  ${metric.padEnd(14)} ${variant.id.padEnd(12)} ${value}${delta}${failed}`);
       }
