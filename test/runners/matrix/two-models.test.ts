@@ -5,12 +5,13 @@
  * outside the package (a model of its own either way, so its GPTQ on the bundled corpus
  * is warned about).
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { packagePath, sharedExternalDir } from '../../../core/paths.js';
 import type { CellRecord, RunRecord } from '../../../core/run-record.js';
+import { compileSchema } from '../../../core/schemas/index.js';
 import { tooFewReason, type CiWidthRule } from '../../../core/stats/ci-width.js';
 import { resultsCsv } from '../../../reports/csv.js';
 import { evaluateGate } from '../../../reports/gate/evaluate.js';
@@ -100,6 +101,8 @@ test('two models: each family gets exactly the comparisons of its own single-mod
   };
   assert.is(both.complete, true);
   assert.is(both.pairing, 'parent');
+  const schema = compileSchema(JSON.parse(readFileSync(packagePath('core', 'schemas', 'run-record.schema.json'), 'utf8')) as object);
+  assert.equal(schema(JSON.parse(JSON.stringify(both)), { file: 'run.json' }), []);
 
   // Pairing: compressed variants against their own model; the two models stand on their own.
   const parent = Object.fromEntries(both.variants.map((v) => [v.id, v.comparedTo ?? null]));
