@@ -8,3 +8,4 @@ export * from './schemas/index.js';
 export * from './run-record.js';
 export * from './suite-roles.js';
 export * from './text.js';
+export * from './pairing.js';

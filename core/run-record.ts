@@ -42,12 +42,37 @@ export interface VariantRecord {
   readonly sizeBytes: number;
   /** Teacher-student lineage: the variant this one was distilled from, if any. */
   readonly distilledFrom?: string;
+  /**
+   * The variant this one is compared with (core/pairing.ts): the model a compressed variant
+   * was compressed from, a distilled model's teacher, or the config's `compareTo`; absent
+   * for a model that stands on its own.
+   */
+  readonly comparedTo?: string;
+  /** The calibration text a compression method read (absent: the method reads none). */
+  readonly calibration?: CalibrationRecord;
   /** How its forwards hold rows, and whether a per-instance score is the same in any batch, shard or order. */
   readonly batching?: BatchingRecord;
   /** Packed kernels and their settings, from compression.json (absent for reference/simulated). */
   readonly kernels?: KernelSummary;
   /** The packed variant checked against its simulated twin on this machine (absent: nothing packed to check). */
   readonly selfCheck?: SelfCheckRecord;
+}
+
+/** Where a variant's calibration text came from, with its hashes (DESIGN.md §2 cache keys). */
+export interface CalibrationRecord {
+  /** `bundled`: the bundled synthetic corpus; `textFile`: a text file; `suite`: the texts of a suite's instances. */
+  readonly kind: 'bundled' | 'textFile' | 'suite';
+  /** The file path, suite id or bundled corpus it was read from. */
+  readonly source: string;
+  /** sha256 of the text. */
+  readonly textSha256: string;
+  /** sha256 of the token sequences the method read. */
+  readonly sha256: string;
+  readonly nSequences: number;
+  readonly seqLen: number;
+  readonly tokens: number;
+  /** Set when the text is not from the model's domain (a model of its own calibrated on the bundled corpus). */
+  readonly warning?: string;
 }
 
 /** What executes a packed variant's weights. */
@@ -133,7 +158,7 @@ export type CellRecord =
       readonly durationMs: number;
       /** `SuiteAggregate` from suites/aggregate.ts. */
       readonly aggregate: Readonly<Record<string, unknown>>;
-      /** `SuiteComparison` against the baseline variant (absent for the baseline itself). */
+      /** `SuiteComparison` against the variant's `comparedTo` (absent for a variant that stands on its own). */
       readonly vsBaseline?: Readonly<Record<string, unknown>>;
       /** Instances that could not run (excluded from every metric): how many, which (first 50) and the first reason. */
       readonly instanceErrors?: InstanceErrors;
@@ -234,8 +259,14 @@ export interface RunRecord {
   readonly hardware: HardwareFingerprint;
   /** The resolved configuration the run used. */
   readonly config: Readonly<Record<string, unknown>>;
-  /** Id of the baseline variant every comparison is against. */
+  /**
+   * The first model (or the config's `baseline`): where methods without `models` apply.
+   * Comparisons follow each variant's `comparedTo` when `pairing` is `parent`; a record
+   * without `pairing` was written when every variant was compared with this one.
+   */
   readonly baseline: string;
+  /** `parent`: every comparison is against the variant's own `comparedTo` (core/pairing.ts). */
+  readonly pairing?: 'parent';
   readonly variants: readonly VariantRecord[];
   readonly suites: readonly SuiteRecord[];
   readonly cells: readonly CellRecord[];

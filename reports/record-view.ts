@@ -1,4 +1,6 @@
+import { comparedToOf, variantFamilies } from '../core/pairing.js';
 import type { CellRecord, MeasurementRecord, RunRecord, VariantRecord } from '../core/run-record.js';
+import type { CiWidthRule } from '../core/stats/ci-width.js';
 import type { PairedDelta } from '../core/stats/paired.js';
 
 /**
@@ -35,6 +37,8 @@ export interface MetricView {
   readonly metric: string;
   readonly unit: string;
   readonly higherIsBetter: boolean;
+  /** The rule its summaries are flagged `tooFew` by (absent in records written before it was recorded). */
+  readonly ciWidthRule?: CiWidthRule;
   readonly overall: SummaryView;
   readonly slices: readonly BreakdownView[];
   readonly worstCase: SummaryView | null;
@@ -80,6 +84,13 @@ export function comparisonOf(cell: CellRecord | undefined, metric: string): Metr
   return metrics?.[metric];
 }
 
+/** A metric's paired comparison within one slice (`tag=slice`) of a cell, when the run recorded per-slice comparisons. */
+export function sliceComparisonOf(cell: CellRecord | undefined, metric: string, tag: string, slice: string): MetricComparisonView | undefined {
+  if (cell?.state !== 'ok' || !cell.vsBaseline) return undefined;
+  const slices = (cell.vsBaseline as { slices?: { tag: string; slice: string; metrics?: Record<string, MetricComparisonView> }[] }).slices;
+  return slices?.find((s) => s.tag === tag && s.slice === slice)?.metrics?.[metric];
+}
+
 /** The mean choice KL(baseline ‖ variant) of a multiple-choice cell, if recorded. */
 export function choiceKlOf(cell: CellRecord | undefined): { value: number; n: number } | null {
   if (cell?.state !== 'ok' || !cell.vsBaseline) return null;
@@ -111,10 +122,19 @@ export function compressedVariants(record: RunRecord): VariantRecord[] {
   return record.variants.filter((v) => v.method !== 'none');
 }
 
-/** Variant ids in record order, the baseline first. */
+/**
+ * Variants grouped by model family (core/pairing.ts), the baseline's family first, each
+ * family in record order: a model, then the variants compressed from it.
+ */
 export function orderedVariants(record: RunRecord): VariantRecord[] {
-  const base = record.variants.filter((v) => v.id === record.baseline);
-  return [...base, ...record.variants.filter((v) => v.id !== record.baseline)];
+  const families = variantFamilies(record);
+  const first = families.filter((f) => f.model === record.variants.find((v) => v.id === record.baseline)?.model);
+  return [...first, ...families.filter((f) => !first.includes(f))].flatMap((f) => f.variants);
+}
+
+/** The variant a variant is compared with (its parent), or undefined when it stands on its own. */
+export function parentOf(record: RunRecord, variantId: string): string | undefined {
+  return comparedToOf(record, variantId);
 }
 
 /** Suites of the run whose id matches a predicate, in record order. */

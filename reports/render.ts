@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { ensureWritableDir, writeFileAtomic, type WriteOrigin } from '../core/atomic-write.js';
+import { pairingLine } from '../core/pairing.js';
 import type { ChartSpec } from './charts.js';
 import { defaultChangeLogDir } from './change/change-log.js';
 import { writeChangeRecords } from './change/write.js';
@@ -100,7 +101,7 @@ export async function renderReport(runDir: string, options: RenderOptions = {}):
   const { record } = run;
   const files: string[] = [];
   const html = join(outDir, 'report.html');
-  const subtitle = `Run ${record.runId}, created ${record.createdAt}; baseline ${record.baseline}; ${record.variants.length} variants × ${record.suites.length} suites; report generated ${generatedAt} from run.json and instances.jsonl only.`;
+  const subtitle = `Run ${record.runId}, created ${record.createdAt}; ${pairingLine(record)}; ${record.variants.length} variants × ${record.suites.length} suites; report generated ${generatedAt} from run.json and instances.jsonl only.`;
   writeFileAtomic(html, pageHtml(`compbench report: ${record.runId}`, subtitle, sections, charts), origin);
   files.push(html);
   if (options.pngs ?? true) files.push(...(await writeChartPngs(charts, chartsDir)));

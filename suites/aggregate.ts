@@ -1,8 +1,10 @@
 import {
+  ciWidthRuleOf,
   sliceBreakdownWith,
   summarizeRatio,
   summarizeScores,
   worstCaseByGroup,
+  type CiWidthRule,
   type SliceBreakdown,
   type Summary,
   type SummaryOptions,
@@ -27,6 +29,8 @@ export interface MetricAggregate {
   readonly metric: MetricId;
   readonly unit: string;
   readonly higherIsBetter: boolean;
+  /** The rule every summary of this metric is flagged `tooFew` by (core/stats/ci-width.ts). */
+  readonly ciWidthRule: CiWidthRule;
   readonly overall: Summary;
   /** One breakdown per slice tag named in suite.json. */
   readonly slices: readonly SliceBreakdown[];
@@ -75,6 +79,7 @@ export function aggregateRecords(
       metric,
       unit: def.unit,
       higherIsBetter: def.higherIsBetter,
+      ciWidthRule: ciWidthRuleOf(stats),
       overall: summarize(scored),
       slices: (suite.spec.slices ?? []).map((tag) => sliceBreakdownWith(scored, tag, summarize, def.higherIsBetter)),
       worstCase: hasGroups && !('ratio' in def) ? worstCase(metric, scored, stats) : null,

@@ -6,4 +6,5 @@ export * from './paired.js';
 export * from './mcnemar.js';
 export * from './kl.js';
 export * from './summary.js';
+export * from './ci-width.js';
 export * from './slices.js';

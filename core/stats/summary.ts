@@ -1,4 +1,5 @@
 import { bootstrapInterval, bootstrapMeanInterval, mean, type BootstrapOptions } from './bootstrap.js';
+import { exceedsCiWidth, type CiWidthRule } from './ci-width.js';
 import { wilsonInterval } from './wilson.js';
 
 /** How an interval was computed. */
@@ -31,6 +32,9 @@ export interface SummaryOptions extends BootstrapOptions {
 
 /** Default flag threshold on the width of a 95% interval. */
 export const DEFAULT_MAX_CI_WIDTH = 0.2;
+
+/** Default fewest instances a summary is trusted with. */
+export const DEFAULT_MIN_N = 2;
 
 /**
  * The one function that turns per-instance scores into a reported number: the mean,
@@ -78,9 +82,14 @@ export function summarizeRatio(
   return { n, value, low: ci.low, high: ci.high, method: 'bootstrap', tooFew: isTooFew(n, ci.high - ci.low, value, options) };
 }
 
+/** The rule of core/stats/ci-width.ts as these options set it. */
+export function ciWidthRuleOf(options: SummaryOptions): CiWidthRule {
+  return { width: options.relativeWidth ? 'relative' : 'absolute', maxCiWidth: options.maxCiWidth ?? DEFAULT_MAX_CI_WIDTH, minN: options.minN ?? DEFAULT_MIN_N };
+}
+
 function isTooFew(n: number, width: number, value: number, options: SummaryOptions): boolean {
-  const limit = (options.maxCiWidth ?? DEFAULT_MAX_CI_WIDTH) * (options.relativeWidth ? Math.abs(value) : 1);
-  return n < (options.minN ?? 2) || !(width <= limit);
+  const rule = ciWidthRuleOf(options);
+  return n < rule.minN || exceedsCiWidth(width, value, rule);
 }
 
 function isBinary(scores: ArrayLike<number>): boolean {

@@ -8,7 +8,7 @@ export interface ChangeContext {
   readonly record: RunRecord;
   readonly instances: readonly InstanceLine[];
   readonly variant: VariantRecord;
-  /** The baseline variant (absent only in a damaged record). */
+  /** The variant this one is compared with, its parent (absent only in a damaged record). */
   readonly baseline: VariantRecord | undefined;
   readonly screening: Screening;
   /** sha256 of run.json as read. */

@@ -35,7 +35,7 @@ export function risksSection(ctx: ChangeContext): Section {
     const metric = suite.metrics[0];
     const tag = roleSliceOf(record, suite, metric);
     const gap = (id: string): number | null => metricOf(cellOf(record, id, suite.id), metric)?.slices.find((s) => s.tag === tag)?.maxGap ?? null;
-    const before = gap(record.baseline);
+    const before = gap(ctx.baseline?.id ?? record.baseline);
     const after = gap(variant.id);
     if (before !== null && after !== null && after - before > GAP_WIDENING) risks.push(`${suite.id}: the gap between slices widened from ${formatDifference(before, '')} to ${formatDifference(after, '')}`);
   }

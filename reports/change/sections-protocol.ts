@@ -1,7 +1,7 @@
 import { list, para, table, type Section } from '../document.js';
 import { formatBytes } from '../format.js';
 import { selfCheckLine } from '../sections/kernels.js';
-import { configSeeds } from '../sections/provenance.js';
+import { calibrationLine, configSeeds } from '../sections/provenance.js';
 import type { ChangeContext } from './context.js';
 import { screeningSentence } from './screening.js';
 
@@ -35,7 +35,7 @@ export function modificationSection({ record, variant }: ChangeContext): Section
         `kernel self-check on the evaluating machine: ${selfCheckLine(variant)}`,
         `parameters: ${JSON.stringify(variant.params)}`,
         `bits: ${p.bits ?? 'n/a'}; group size: ${p.groupSize ?? p.group ?? 'n/a'}; sparsity: ${p.sparsity ?? 'n/a'}`,
-        `calibration data: ${calibration.length > 0 ? calibration.map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`).join(', ') : 'none recorded (the method uses no calibration, or the run did not record it)'}`,
+        `calibration data: ${variant.calibration ? calibrationLine(variant.calibration) : calibration.length > 0 ? calibration.map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`).join(', ') : 'none recorded (the method uses no calibration, or the run did not record it)'}`,
         `seeds: ${configSeeds(record.config).join(', ') || 'none recorded'}`,
         `tools: compbench ${record.harness.version} (git ${record.harness.gitSha ?? 'unknown'}), onnxruntime ${record.hardware.onnxruntime} (${record.hardware.executionProvider}), Node ${record.hardware.node}`,
       ]),

@@ -1,7 +1,7 @@
 import { roleOf } from '../../core/suite-roles.js';
 import { numCell, para, table, type Block, type Section } from '../document.js';
 import { formatBytes, formatDelta, formatDifference, formatMs, formatSummary } from '../format.js';
-import { cellOf, comparisonOf, measurementOf, metricOf } from '../record-view.js';
+import { cellOf, comparisonOf, measurementOf, metricOf, parentOf, sliceComparisonOf } from '../record-view.js';
 import { roleSliceOf, suitesWithRole } from '../roles.js';
 import { energyProvenance } from '../sections/measurements.js';
 import { answerOf, expectedOf, rightToWrong } from '../sections/flips.js';
@@ -15,7 +15,8 @@ const RESULT_SLICE_TAGS = ['freq_bucket'];
 export const LOST_EXAMPLES = 3;
 
 /** §5 results vs baseline with CIs, overall and per slice (Annex IV 3; Art. 15), with examples of items lost. */
-export function resultsSection({ record, variant, instances }: ChangeContext): Section {
+export function resultsSection({ record, variant, instances, baseline }: ChangeContext): Section {
+  const baseId = baseline?.id ?? parentOf(record, variant.id) ?? record.baseline;
   const overall: (string | ReturnType<typeof numCell>)[][] = [];
   const slices: (string | ReturnType<typeof numCell>)[][] = [];
   for (const suite of record.suites) {
@@ -27,7 +28,7 @@ export function resultsSection({ record, variant, instances }: ChangeContext): S
     for (const metric of suite.metrics) {
       const m = metricOf(cell, metric);
       if (!m) continue;
-      const base = metricOf(cellOf(record, record.baseline, suite.id), metric);
+      const base = metricOf(cellOf(record, baseId, suite.id), metric);
       const cmp = comparisonOf(cell, metric);
       const flips = cmp?.flips ? `${cmp.flips.rightToWrong} right→wrong, ${cmp.flips.wrongToRight} wrong→right (McNemar p=${cmp.flips.mcnemarP.toPrecision(3)})` : 'n/a';
       overall.push([suite.id, metric, formatSummary(base?.overall, m.unit), formatSummary(m.overall, m.unit), numCell(formatDelta(cmp?.delta, m.unit), cmp?.delta.delta), flips]);
@@ -36,8 +37,10 @@ export function resultsSection({ record, variant, instances }: ChangeContext): S
         const baseSlices = base?.slices.find((s) => s.tag === b.tag);
         for (const s of [...b.slices].sort((x, y) => bucketOrder(x.slice, y.slice))) {
           const bs = baseSlices?.slices.find((x) => x.slice === s.slice);
+          const paired = sliceComparisonOf(cell, metric, s.tag, s.slice)?.delta;
           const diff = s.value !== null && bs?.value != null ? s.value - bs.value : null;
-          slices.push([suite.id, metric, `${s.tag}=${s.slice}`, formatSummary(bs, m.unit), formatSummary(s, m.unit), numCell(diff === null ? 'n/a' : formatDifference(diff, m.unit), diff)]);
+          const text = paired ? `${formatDelta(paired, m.unit)} (paired)` : diff === null ? 'n/a' : `${formatDifference(diff, m.unit)} (unpaired)`;
+          slices.push([suite.id, metric, `${s.tag}=${s.slice}`, formatSummary(bs, m.unit), formatSummary(s, m.unit), numCell(text, paired?.delta ?? diff)]);
         }
       }
     }
@@ -46,19 +49,19 @@ export function resultsSection({ record, variant, instances }: ChangeContext): S
     id: 'results',
     title: '5. Results vs baseline (Annex IV 3; Art. 15)',
     blocks: [
-      para(`Every figure: value [95% CI], n. Baseline: ${record.baseline}.`),
+      para(`Every figure: value [95% CI], n. Baseline: ${baseId}, the model this variant was made from.`),
       table({ id: 'results-overall', columns: ['suite', 'metric', 'baseline', 'variant', 'Δ (paired)', 'flips'], rows: overall }),
-      para('Knowledge and rare words by training frequency (slice differences are unpaired):'),
+      para('Knowledge and rare words by training frequency (Δ per slice on the same instances, with its paired 95% CI):'),
       table({ id: 'results-slices', columns: ['suite', 'metric', 'slice', 'baseline', 'variant', 'difference'], rows: slices }),
-      ...lostExamples(record, variant.id, instances),
+      ...lostExamples(record, baseId, variant.id, instances),
     ],
   };
 }
 
-function lostExamples(record: ChangeContext['record'], variantId: string, instances: ChangeContext['instances']): Block[] {
+function lostExamples(record: ChangeContext['record'], baseId: string, variantId: string, instances: ChangeContext['instances']): Block[] {
   const rows: string[][] = [];
   for (const suite of record.suites) {
-    for (const { base, variant } of rightToWrong(instances, record.baseline, variantId, suite.id, suite.metrics[0]).slice(0, LOST_EXAMPLES)) {
+    for (const { base, variant } of rightToWrong(instances, baseId, variantId, suite.id, suite.metrics[0]).slice(0, LOST_EXAMPLES)) {
       rows.push([suite.id, variant.instanceId, expectedOf(base), answerOf(base), answerOf(variant)]);
     }
   }
@@ -70,17 +73,18 @@ function lostExamples(record: ChangeContext['record'], variantId: string, instan
 }
 
 /** §6 robustness and fairness: per-slice values, worst slice, gap and worst case, variant beside baseline. */
-export function fairnessChangeSection({ record, variant }: ChangeContext): Section {
+export function fairnessChangeSection({ record, variant, baseline }: ChangeContext): Section {
+  const baseId = baseline?.id ?? record.baseline;
   const rows: (string | ReturnType<typeof numCell>)[][] = [];
   for (const suite of suitesWithRole(record, 'fairness', 'fairness-pairs')) {
     const metric = suite.metrics[0];
     const tag = roleSliceOf(record, suite, metric);
-    for (const id of [record.baseline, variant.id]) {
+    for (const id of [baseId, variant.id]) {
       const m = metricOf(cellOf(record, id, suite.id), metric);
       const b = m?.slices.find((s) => s.tag === tag);
       rows.push([
         suite.id,
-        id === record.baseline ? `${id} (baseline)` : id,
+        id === baseId ? `${id} (baseline)` : id,
         b ? b.slices.map((s) => `${s.tag}=${s.slice}: ${formatSummary(s, m!.unit)}`).join('; ') : 'n/a',
         b?.worst ? `${b.worst.slice}: ${formatSummary(b.worst, m!.unit)}` : 'n/a',
         numCell(b?.maxGap == null ? 'n/a' : formatDifference(b.maxGap, m!.unit), b?.maxGap),
@@ -95,8 +99,8 @@ export function fairnessChangeSection({ record, variant }: ChangeContext): Secti
 }
 
 /** §8 efficiency and energy with the method (Annex XI 2(d–e)). */
-export function efficiencySection({ record, variant }: ChangeContext): Section {
-  const rows = [record.baseline, variant.id].map((id) => {
+export function efficiencySection({ record, variant, baseline }: ChangeContext): Section {
+  const rows = [baseline?.id ?? record.baseline, variant.id].map((id) => {
     const m = measurementOf(record, id);
     const v = record.variants.find((x) => x.id === id);
     if (!m || m.state !== 'measured') {

@@ -4,7 +4,7 @@ import type { Section } from '../document.js';
 import { pageHtml } from '../html/page.js';
 import type { LoadedRun } from '../load-run.js';
 import { documentMarkdown } from '../markdown.js';
-import { compressedVariants } from '../record-view.js';
+import { compressedVariants, parentOf } from '../record-view.js';
 import type { VariantRecord } from '../../core/run-record.js';
 import { appendChangeLog, changeLogFile, readChangeLog, type ChangeLogEntry } from './change-log.js';
 import type { ChangeContext } from './context.js';
@@ -47,12 +47,12 @@ export function writeChangeRecords(run: LoadedRun, outDir: string, logDir: strin
   const variants = compressedVariants(record);
   if (variants.length === 0) return files;
   const dir = ensureWritableDir(join(outDir, 'changes'), { flag: '--out' });
-  const baseline = record.variants.find((v) => v.id === record.baseline);
   // Log every variant first, so each record's §12 shows the log including this run's entries.
   const screenings = new Map(variants.map((v) => [v.id, screenVariant(record, v)]));
   for (const variant of variants) appendChangeLog(changeLogFile(logDir, variant.model), logEntry(run, variant, screenings.get(variant.id)!, runJsonSha256, generatedAt));
   for (const variant of variants) {
     const logFile = changeLogFile(logDir, variant.model);
+    const baseline = record.variants.find((v) => v.id === parentOf(record, variant.id));
     const ctx: ChangeContext = { record, instances: run.instances, variant, baseline, screening: screenings.get(variant.id)!, runJsonSha256, log: readChangeLog(logFile), logFile, generatedAt };
     const sections = changeRecordSections(ctx);
     const title = `Change record: ${variant.id}`;
@@ -78,7 +78,7 @@ function logEntry(run: LoadedRun, variant: VariantRecord, screening: Screening, 
     params: variant.params,
     executionForm: variant.executionForm,
     modelSha256: variant.modelSha256,
-    baselineSha256: record.variants.find((v) => v.id === record.baseline)?.modelSha256 ?? null,
+    baselineSha256: record.variants.find((v) => v.id === parentOf(record, variant.id))?.modelSha256 ?? null,
     runJsonSha256,
     gitSha: record.harness.gitSha,
     screening: screening.state,

@@ -1,3 +1,4 @@
+import { pairingLine } from '../../core/pairing.js';
 import type { RunRecord, SuiteRecord } from '../../core/run-record.js';
 import { roleOf } from '../../core/suite-roles.js';
 import { wilsonInterval } from '../../core/stats/index.js';
@@ -56,7 +57,7 @@ export function derivePolicy(record: RunRecord): GatePolicy {
   } else notes.push('no latency or memory rule: the run did not measure speed and memory');
   const suites = record.suites.map((s) => `${s.id} (${roleOf(s)})`).join(', ') || '(none)';
   return {
-    description: `Derived from the run's suites and roles: ${suites}. Every variant against the baseline '${record.baseline}'.${notes.length > 0 ? ` ${notes.join('; ')}.` : ''}`,
+    description: `Derived from the run's suites and roles: ${suites}. Pairing: ${pairingLine(record)}.${notes.length > 0 ? ` ${notes.join('; ')}.` : ''}`,
     minN: DERIVED_MIN_N,
     simulated: 'skip',
     rules,

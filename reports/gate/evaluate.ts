@@ -1,3 +1,4 @@
+import { comparedToOf } from '../../core/pairing.js';
 import type { GateRuleResult, GateVerdict, RunRecord } from '../../core/run-record.js';
 import { closestNames } from '../../core/schemas/suggest.js';
 import {
@@ -18,7 +19,7 @@ import { DEFAULT_RECOVERY_RATIO, parameterBound, ruleResult } from './result.js'
 import { comparisonView, metricView, okCell, summaryOf, unusableSummary, type MetricView } from './record-view.js';
 import { selectSuites, selectVariants } from './targets.js';
 
-/** Kinds that read the baseline's own summary (the same slice) besides the variant's. */
+/** Kinds that read the summary of the variant's parent (the same slice) besides the variant's. */
 const NEEDS_BASELINE_SUMMARY: ReadonlySet<string> = new Set(['relative_drop', 'absolute_drop', 'recovery', 'noninferiority']);
 
 /**
@@ -120,11 +121,13 @@ function suiteRule(record: RunRecord, policy: GatePolicy, rule: GateRule, varian
   const view = metricView(cell.value, metric);
   if (!view.ok) return fail(view.reason);
   let baseView: MetricView | undefined;
+  const baseId = comparedToOf(record, variantId);
   if (NEEDS_BASELINE_SUMMARY.has(rule.kind)) {
-    const baseCell = okCell(record, record.baseline, suiteId);
-    if (!baseCell.ok) return fail(`baseline: ${baseCell.reason}`);
+    if (baseId === undefined) return fail(`variant ${variantId} stands on its own: nothing to compare it with`);
+    const baseCell = okCell(record, baseId, suiteId);
+    if (!baseCell.ok) return fail(`baseline ${baseId}: ${baseCell.reason}`);
     const base = metricView(baseCell.value, metric);
-    if (!base.ok) return fail(`baseline: ${base.reason}`);
+    if (!base.ok) return fail(`baseline ${baseId}: ${base.reason}`);
     baseView = base.value;
   }
   const slices = sliceValues(view.value, baseView, rule);
@@ -132,12 +135,12 @@ function suiteRule(record: RunRecord, policy: GatePolicy, rule: GateRule, varian
   return slices.values.map((value) => {
     const slice = rule.slice && value !== undefined ? { tag: rule.slice.tag, value } : undefined;
     const target = { suiteId, metric, ...(slice ? { slice: sliceName(slice.tag, slice.value) } : {}) };
-    return ruleResult(rule, variantId, target, checkTarget(record, policy, rule, cell.value, view.value, baseView, slice));
+    return ruleResult(rule, variantId, target, checkTarget(baseId ?? '', policy, rule, cell.value, view.value, baseView, slice));
   });
 }
 
 function checkTarget(
-  record: RunRecord,
+  baseId: string,
   policy: GatePolicy,
   rule: GateRule,
   cell: Parameters<typeof comparisonView>[0],
@@ -153,7 +156,7 @@ function checkTarget(
   const v = variant!.value!;
   const baseline = baseView ? summaryOf(baseView, slice) : undefined;
   if (baseView) {
-    const badBase = unusableSummary(baseline, `baseline ${record.baseline}`, minN);
+    const badBase = unusableSummary(baseline, `baseline ${baseId}`, minN);
     if (badBase) return failClosed(bound, badBase);
   }
   const b = baseline?.value ?? NaN;

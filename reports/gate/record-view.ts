@@ -1,3 +1,4 @@
+import { comparedToOf } from '../../core/pairing.js';
 import type { CellRecord, MeasurementRecord, RunRecord } from '../../core/run-record.js';
 import type { FlipStats, PairedDelta, SliceBreakdown, Summary } from '../../core/stats/index.js';
 
@@ -33,8 +34,9 @@ export function okCell(record: RunRecord, variantId: string, suiteId: string): L
   // Instances that failed in the baseline too (the input's fault: an over-long prompt) are
   // excluded on both sides; one that failed only here (non-finite logits) fails the rule.
   const own = cell.instanceErrors;
-  if (own && variantId !== record.baseline) {
-    const base = record.cells.find((c) => c.variantId === record.baseline && c.suiteId === suiteId);
+  const parent = comparedToOf(record, variantId);
+  if (own && parent !== undefined) {
+    const base = record.cells.find((c) => c.variantId === parent && c.suiteId === suiteId);
     const baseIds = new Set(base?.state === 'ok' ? (base.instanceErrors?.ids ?? []) : []);
     const onlyHere = own.ids.filter((id) => !baseIds.has(id));
     if (onlyHere.length > 0 || own.count > own.ids.length) {
@@ -71,9 +73,9 @@ export function metricView(cell: Extract<CellRecord, { state: 'ok' }>, metric: s
   return found(m as MetricView);
 }
 
-/** A metric's comparison against the baseline in an ok cell. */
+/** A metric's comparison against the variant's parent in an ok cell. */
 export function comparisonView(cell: Extract<CellRecord, { state: 'ok' }>, metric: string): Lookup<ComparisonView> {
-  if (!cell.vsBaseline) return missing(`cell ${cell.variantId} × ${cell.suiteId} has no comparison against the baseline`);
+  if (!cell.vsBaseline) return missing(`cell ${cell.variantId} × ${cell.suiteId} has no comparison against the baseline (it stands on its own, or its parent's cell is missing)`);
   const metrics = (cell.vsBaseline as { metrics?: Record<string, unknown> }).metrics;
   const c = metrics?.[metric] as Partial<ComparisonView> | undefined;
   if (!c || !c.delta) {

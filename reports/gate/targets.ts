@@ -1,8 +1,9 @@
+import { isCompared } from '../../core/pairing.js';
 import type { RunRecord } from '../../core/run-record.js';
 import { closestNames } from '../../core/schemas/suggest.js';
 import type { GateRule } from './policy.js';
 
-/** Rule kinds that compare a variant with the baseline (never applied to the baseline itself). */
+/** Rule kinds that compare a variant with its parent (never applied to a variant that stands on its own). */
 export const COMPARISON_KINDS: ReadonlySet<string> = new Set(['relative_drop', 'absolute_drop', 'recovery', 'noninferiority', 'max_flip_rate']);
 
 /** A glob over variant ids: `*` matches any run of characters (slashes included), the rest literally. */
@@ -18,23 +19,24 @@ export function globMatches(pattern: string, id: string): boolean {
 export type VariantSelection = { readonly ids: readonly string[] } | { readonly none: string; readonly pattern: string };
 
 /**
- * The variants a rule selects: its `variants` globs (default: every variant but the
- * baseline). Comparison rules never select the baseline. An empty selection is a
- * failure of the rule, not a silent pass.
+ * The variants a rule selects: its `variants` globs (default: every variant that is
+ * compared with another, core/pairing.ts). Comparison rules never select a variant that
+ * stands on its own. An empty selection is a failure of the rule, not a silent pass.
  */
 export function selectVariants(record: RunRecord, rule: GateRule): VariantSelection {
   const all = record.variants.map((v) => v.id);
   const patterns = rule.variants === undefined ? undefined : typeof rule.variants === 'string' ? [rule.variants] : rule.variants;
   const picked = all.filter(
     (id) =>
-      (patterns ? patterns.some((p) => globMatches(p, id)) : id !== record.baseline) &&
-      !(COMPARISON_KINDS.has(rule.kind) && id === record.baseline),
+      (patterns ? patterns.some((p) => globMatches(p, id)) : isCompared(record, id)) &&
+      !(COMPARISON_KINDS.has(rule.kind) && !isCompared(record, id)),
   );
   if (picked.length > 0) return { ids: picked };
-  const pattern = patterns ? patterns.join(',') : '(every variant but the baseline)';
+  const pattern = patterns ? patterns.join(',') : '(every variant compared with another)';
+  const alone = all.filter((id) => !isCompared(record, id));
   const reason = patterns
-    ? `no variant of the run matches ${patterns.map((p) => `'${p}'`).join(', ')}${COMPARISON_KINDS.has(rule.kind) ? ' (the baseline is never compared with itself)' : ''}; variants: ${all.join(', ')}`
-    : `the run has no variant besides the baseline '${record.baseline}'`;
+    ? `no variant of the run matches ${patterns.map((p) => `'${p}'`).join(', ')}${COMPARISON_KINDS.has(rule.kind) ? ` (a variant that stands on its own is never compared: ${alone.join(', ')})` : ''}; variants: ${all.join(', ')}`
+    : `the run has no variant that is compared with another (standing on their own: ${alone.join(', ')})`;
   return { none: reason, pattern };
 }
 

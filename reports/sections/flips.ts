@@ -1,6 +1,6 @@
 import { numCell, para, table, type Block } from '../document.js';
 import type { InstanceLine } from '../load-run.js';
-import { cellOf, comparisonOf, orderedVariants, primaryMetric } from '../record-view.js';
+import { cellOf, comparisonOf, orderedVariants, parentOf, primaryMetric } from '../record-view.js';
 import type { BuiltSection, ReportInput } from './built.js';
 
 /** Examples shown per variant × suite. */
@@ -44,11 +44,13 @@ export function rightToWrong(instances: readonly InstanceLine[], baseline: strin
 /** Flip counts per variant × suite (from the record) with example items (from instances.jsonl). */
 export function flipsSection({ record, instances }: ReportInput): BuiltSection {
   const blocks: Block[] = [
-    para('Flips (Dutta et al. 2024): items the baseline got right and the variant got wrong (right→wrong) and the reverse, with McNemar\'s exact p. Equal accuracy can hide many flips.'),
+    para('Flips (Dutta et al. 2024): items the baseline (the variant\'s parent) got right and the variant got wrong (right→wrong) and the reverse, with McNemar\'s exact p. Equal accuracy can hide many flips.'),
   ];
   const countRows: (string | ReturnType<typeof numCell>)[][] = [];
   const exampleRows: string[][] = [];
-  for (const v of orderedVariants(record).filter((x) => x.id !== record.baseline)) {
+  for (const v of orderedVariants(record)) {
+    const parent = parentOf(record, v.id);
+    if (parent === undefined) continue;
     for (const suite of record.suites) {
       const metric = primaryMetric(record, suite.id);
       if (!metric) continue;
@@ -56,6 +58,7 @@ export function flipsSection({ record, instances }: ReportInput): BuiltSection {
       if (!flips) continue;
       countRows.push([
         v.id,
+        parent,
         suite.id,
         metric,
         numCell(String(flips.rightToWrong), flips.rightToWrong),
@@ -64,13 +67,13 @@ export function flipsSection({ record, instances }: ReportInput): BuiltSection {
         numCell(flips.mcnemarP.toPrecision(3), flips.mcnemarP),
         numCell(String(flips.n), flips.n),
       ]);
-      for (const { base, variant } of rightToWrong(instances, record.baseline, v.id, suite.id, metric).slice(0, FLIP_EXAMPLES)) {
+      for (const { base, variant } of rightToWrong(instances, parent, v.id, suite.id, metric).slice(0, FLIP_EXAMPLES)) {
         exampleRows.push([v.id, suite.id, variant.instanceId, variant.prompt ?? base.prompt ?? '(prompt not recorded)', expectedOf(base), answerOf(base), answerOf(variant)]);
       }
     }
   }
   if (countRows.length === 0) blocks.push(para('No 0/1 metric was compared against the baseline: no flips to report.'));
-  else blocks.push(table({ id: 'flips-counts', columns: ['variant', 'suite', 'metric', 'right→wrong', 'wrong→right', 'flip rate', 'McNemar p', 'n'], rows: countRows }));
+  else blocks.push(table({ id: 'flips-counts', columns: ['variant', 'vs', 'suite', 'metric', 'right→wrong', 'wrong→right', 'flip rate', 'McNemar p', 'n'], rows: countRows }));
   if (instances.length === 0) blocks.push(para('instances.jsonl is missing: no example items.', 'warn'));
   else if (exampleRows.length === 0) blocks.push(para('No item was right in the baseline and wrong in a variant.'));
   else blocks.push(table({ id: 'flips-examples', caption: `Up to ${FLIP_EXAMPLES} right→wrong items per variant × suite`, columns: ['variant', 'suite', 'item', 'prompt', 'expected', 'baseline answer', 'variant answer'], rows: exampleRows }));

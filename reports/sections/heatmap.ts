@@ -1,7 +1,8 @@
+import { pairingLine } from '../../core/pairing.js';
 import type { RunRecord } from '../../core/run-record.js';
 import { numCell, para, table, type Block, type TableCell } from '../document.js';
 import { formatDelta, isShare } from '../format.js';
-import { cellOf, comparisonOf, metricOf, orderedVariants, primaryMetric, variantSetting } from '../record-view.js';
+import { cellOf, comparisonOf, metricOf, orderedVariants, parentOf, primaryMetric, variantSetting } from '../record-view.js';
 import type { BuiltSection, ReportInput } from './built.js';
 
 /**
@@ -16,25 +17,37 @@ export function deltaTone(delta: number, baseline: number, higherIsBetter: boole
   return `hsl(${t < 0 ? 0 : 120}, 65%, ${lightness}%)`;
 }
 
-/** One table per suite: rows method (execution form), columns setting (bits, sparsity), cells Δ vs baseline with CI. */
+/**
+ * One table per model family × suite: rows method (execution form), columns setting
+ * (bits, sparsity), cells Δ vs the variant's own parent with CI. Two models' variants
+ * never share a cell: each family is compared within itself (core/pairing.ts).
+ */
 export function heatmapSection({ record }: ReportInput): BuiltSection {
   const blocks: Block[] = [
-    para(`Δ of each suite's primary metric against the baseline '${record.baseline}' on the same instances, with the paired bootstrap 95% CI and n. Green: better; red: worse; ▼/▲: the CI excludes 0.`),
+    para(`Δ of each suite's primary metric on the same instances, with the paired bootstrap 95% CI and n: ${pairingLine(record)}. One table per model family. Green: better; red: worse; ▼/▲: the CI excludes 0.`),
   ];
-  const variants = orderedVariants(record).filter((v) => v.id !== record.baseline);
-  const settings = [...new Set(variants.map(variantSetting))];
-  const rowKeys = [...new Set(variants.map(rowKey))];
-  for (const suite of record.suites) {
-    const metric = primaryMetric(record, suite.id);
-    if (!metric) continue;
-    const rows = rowKeys.map((key) => [
-      key,
-      ...settings.map((setting) => heatCell(record, variants.filter((v) => rowKey(v) === key && variantSetting(v) === setting).map((v) => v.id), suite.id, metric)),
-    ]);
-    blocks.push(table({ id: `heatmap-${suite.id}`, caption: `${suite.id}: Δ ${metric}`, columns: ['method (form)', ...settings], rows }));
-  }
-  if (variants.length === 0) blocks.push(para('Only the baseline was evaluated: nothing to compare.', 'warn'));
-  return { section: { id: 'heatmap', title: 'Method × bit-width: Δ vs baseline', blocks }, charts: [] };
+  const compared = orderedVariants(record).filter((v) => parentOf(record, v.id) !== undefined);
+  const families = [...new Set(compared.map((v) => v.model))];
+  families.forEach((family, index) => {
+    const variants = compared.filter((v) => v.model === family);
+    const against = [...new Set(variants.map((v) => `${v.id === family ? v.id : `${family}/*`} vs ${parentOf(record, v.id)}`))].join(', ');
+    if (families.length > 1) blocks.push(para(`Family ${family}: ${against}.`));
+    const settings = [...new Set(variants.map(variantSetting))];
+    const rowKeys = [...new Set(variants.map(rowKey))];
+    for (const suite of record.suites) {
+      const metric = primaryMetric(record, suite.id);
+      if (!metric) continue;
+      const rows = rowKeys.map((key) => [
+        key,
+        ...settings.map((setting) => heatCell(record, variants.filter((v) => rowKey(v) === key && variantSetting(v) === setting).map((v) => v.id), suite.id, metric)),
+      ]);
+      const id = index === 0 ? `heatmap-${suite.id}` : `heatmap-${suite.id}-${family}`;
+      const caption = families.length > 1 ? `${family}: ${suite.id}: Δ ${metric} (${against})` : `${suite.id}: Δ ${metric}`;
+      blocks.push(table({ id, caption, columns: ['method (form)', ...settings], rows }));
+    }
+  });
+  if (compared.length === 0) blocks.push(para('Every variant stands on its own: nothing to compare.', 'warn'));
+  return { section: { id: 'heatmap', title: 'Method × bit-width: Δ vs parent', blocks }, charts: [] };
 }
 
 function rowKey(v: { method: string; executionForm: string }): string {

@@ -1,7 +1,7 @@
 import type { RunRecord, SuiteRecord } from '../../core/run-record.js';
 import { numCell, para, table, type Block, type TableCell } from '../document.js';
 import { formatDelta, formatSummary } from '../format.js';
-import { cellOf, comparisonOf, metricOf, orderedVariants, primaryMetric } from '../record-view.js';
+import { cellOf, comparisonOf, metricOf, orderedVariants, parentOf, primaryMetric } from '../record-view.js';
 import { roleBlockId, suitesWithRole } from '../roles.js';
 import type { BuiltSection, ReportInput } from './built.js';
 
@@ -32,12 +32,12 @@ export function perplexityMetric(suite: SuiteRecord): string {
 
 /**
  * Compares each perplexity suite's relative change with each closed-book knowledge
- * suite's Δ, per non-baseline variant (suites selected by role).
+ * suite's Δ, per variant compared with a parent (suites selected by role).
  */
 export function perplexityVerdicts(record: RunRecord): PerplexityVerdict[] {
   const closed = suitesWithRole(record, 'knowledge-closed');
   return orderedVariants(record)
-    .filter((v) => v.id !== record.baseline)
+    .filter((v) => parentOf(record, v.id) !== undefined)
     .flatMap((v) =>
       suitesWithRole(record, 'perplexity').flatMap((p) =>
         closed.map((k) => {
@@ -97,7 +97,7 @@ function perplexityTable(record: RunRecord, p: SuiteRecord, closed: readonly Sui
       numCell(formatSummary(ppl?.overall, unit), ppl?.overall.value),
       numCell(relative === null ? 'n/a' : `${formatDelta(pplDelta, unit)} (${(relative * 100).toFixed(1)}%)`, relative),
       ...knowledge,
-      v.id === record.baseline ? 'baseline' : mine.some((x) => x.hidesLoss) ? { text: 'perplexity hides this loss', tone: '#f4b6b6' } : 'consistent',
+      parentOf(record, v.id) === undefined ? 'stands on its own' : mine.some((x) => x.hidesLoss) ? { text: 'perplexity hides this loss', tone: '#f4b6b6' } : 'consistent',
     ];
   });
   const knowledgeColumns = closed.flatMap((k) => [`${k.id} ${primaryMetric(record, k.id)}`, one ? 'Δ knowledge' : `Δ ${k.id}`]);

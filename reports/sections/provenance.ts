@@ -1,3 +1,4 @@
+import type { CalibrationRecord } from '../../core/run-record.js';
 import { list, para, table, type Block } from '../document.js';
 import { formatBytes } from '../format.js';
 import type { BuiltSection, ReportInput } from './built.js';
@@ -14,10 +15,18 @@ export function configSeeds(config: Readonly<Record<string, unknown>>): string[]
   return seeds;
 }
 
+/** A variant's calibration text in one line: source, hashes, size and, when off-domain, the warning. */
+export function calibrationLine(c: CalibrationRecord): string {
+  return `${c.kind} ${c.source}, text sha256 ${c.textSha256}, ${c.nSequences} sequences × ≤${c.seqLen} tokens (${c.tokens} tokens, sha256 ${c.sha256})${c.warning ? `. WARNING: ${c.warning}` : ''}`;
+}
+
 /** Hardware fingerprint, versions, hashes and seeds: what it takes to reproduce the run. */
 export function provenanceSection({ record }: ReportInput): BuiltSection {
   const h = record.hardware;
+  const calibrated = record.variants.filter((v) => v.calibration);
+  const warned = calibrated.filter((v) => v.calibration?.warning);
   const blocks: Block[] = [
+    ...warned.map((v) => para(`${v.id}: ${v.calibration!.warning} (${v.calibration!.source}); give this model's entry "calibration": {"textFile": …} or {"suite": …} with text of its own domain.`, 'warn')),
     list([
       `run id: ${record.runId}, created ${record.createdAt}, complete: ${record.complete ? 'yes' : 'no (some cells errored)'}`,
       `compbench ${record.harness.version}, git ${record.harness.gitSha ?? 'unknown'}, run record schema v${record.schemaVersion}`,
@@ -31,6 +40,14 @@ export function provenanceSection({ record }: ReportInput): BuiltSection {
       columns: ['variant', 'model', 'method', 'params', 'form', 'size', 'model sha256', 'folder'],
       rows: record.variants.map((v) => [v.id, v.model, v.method, JSON.stringify(v.params), v.executionForm, { text: formatBytes(v.sizeBytes), sort: v.sizeBytes }, v.modelSha256, v.dir]),
     }),
+    ...(calibrated.length === 0 ? [] : [table({
+      id: 'calibration',
+      columns: ['variant', 'source', 'text sha256', 'sequences', 'tokens', 'sequences sha256', 'warning'],
+      rows: calibrated.map((v) => {
+        const c = v.calibration!;
+        return [v.id, `${c.kind}: ${c.source}`, c.textSha256, `${c.nSequences} × ≤${c.seqLen}`, { text: String(c.tokens), sort: c.tokens }, c.sha256, c.warning ? { text: c.warning, tone: '#f4d58d' } : ''];
+      }),
+    })]),
     table({
       id: 'suite-hashes',
       columns: ['suite', 'version', 'kind', 'n', 'metrics', 'chance level', 'sha256'],

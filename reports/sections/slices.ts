@@ -1,8 +1,8 @@
 import type { RunRecord, SuiteRecord } from '../../core/run-record.js';
 import { barChart, lineChart, type ChartSpec } from '../charts.js';
 import { numCell, para, table, type Block } from '../document.js';
-import { formatDifference, formatSummary, isShare } from '../format.js';
-import { cellOf, metricOf, orderedVariants, primaryMetric, type BreakdownView } from '../record-view.js';
+import { formatDelta, formatDifference, formatSummary, isShare } from '../format.js';
+import { cellOf, metricOf, orderedVariants, parentOf, primaryMetric, sliceComparisonOf, type BreakdownView } from '../record-view.js';
 import { roleBlockId, roleSliceOf, suitesWithRole } from '../roles.js';
 import type { BuiltSection, ReportInput } from './built.js';
 
@@ -40,21 +40,25 @@ function rareWordsBlocks(record: RunRecord, suite: SuiteRecord, index: number): 
   const variants = orderedVariants(record);
   const buckets = [...new Set(variants.flatMap((v) => breakdown(record, v.id, suiteId, metric, tag)?.slices.map((s) => s.slice) ?? []))].sort(bucketOrder);
   const unit = variants.map((v) => metricOf(cellOf(record, v.id, suiteId), metric)?.unit).find((u) => u !== undefined) ?? '';
-  const baseRow = breakdown(record, record.baseline, suiteId, metric, tag);
   const rows = variants.map((v) => {
     const b = breakdown(record, v.id, suiteId, metric, tag);
+    const parent = parentOf(record, v.id);
+    const baseRow = parent === undefined ? undefined : breakdown(record, parent, suiteId, metric, tag);
     return [
       v.id,
       ...buckets.map((bucket) => {
         const s = b?.slices.find((x) => x.slice === bucket);
+        const paired = sliceComparisonOf(cellOf(record, v.id, suiteId), metric, tag, bucket)?.delta;
         const base = baseRow?.slices.find((x) => x.slice === bucket)?.value;
-        const diff = v.id !== record.baseline && s?.value != null && base != null ? ` (${formatDifference(s.value - base, unit)} vs baseline)` : '';
+        const diff = paired
+          ? ` (Δ ${formatDelta(paired, unit)} vs ${parent})`
+          : s?.value != null && base != null ? ` (${formatDifference(s.value - base, unit)} vs ${parent}, unpaired)` : '';
         return numCell(cellOf(record, v.id, suiteId)?.state === 'errored' ? 'errored' : `${formatSummary(s, unit)}${diff}`, s?.value);
       }),
     ];
   });
   const blocks: Block[] = [
-    para(`${suiteId}: ${metric} by the target word's ${tag} (buckets from rarest). Differences vs baseline per bucket are unpaired differences of the slice values; the paired Δ is in the heatmap.`),
+    para(`${suiteId}: ${metric} by the target word's ${tag} (buckets from rarest). Per bucket: value [95% CI], n, and Δ vs the variant's parent on the same instances of that bucket with its paired 95% CI (older records without per-slice comparisons show the unpaired difference).`),
     table({ id: roleBlockId('rare-words-table', index, suiteId), columns: ['variant', ...buckets.map((b) => (tag === 'freq_bucket' ? `count ${b}` : `${tag}=${b}`))], rows }),
   ];
   const scale = isShare(unit) ? 100 : 1;
@@ -105,7 +109,8 @@ export function fairnessSection({ record }: ReportInput): BuiltSection {
         v.id,
         ...sliceNames.map((name) => {
           const s = b?.slices.find((x) => x.slice === name);
-          return numCell(formatSummary(s, unit), s?.value);
+          const paired = sliceComparisonOf(cellOf(record, v.id, suite.id), metric, tag, name)?.delta;
+          return numCell(`${formatSummary(s, unit)}${paired ? ` (Δ ${formatDelta(paired, unit)} vs ${parentOf(record, v.id)})` : ''}`, s?.value);
         }),
         b?.worst ? `${b.worst.slice}: ${formatSummary(b.worst, unit)}` : 'n/a',
         numCell(b?.maxGap == null ? 'n/a' : formatDifference(b.maxGap, unit).replace(/^\+/u, ''), b?.maxGap),
@@ -113,7 +118,7 @@ export function fairnessSection({ record }: ReportInput): BuiltSection {
       ];
     });
     const direction = views.find(Boolean)?.higherIsBetter === false ? 'lower is better' : 'higher is better';
-    blocks.push(para(`${suite.id}: ${metric} per ${tag} (${direction}); worst slice, the gap between best and worst slice, and the worst case over each item's counterfactual variants (HELM).`));
+    blocks.push(para(`${suite.id}: ${metric} per ${tag} (${direction}), with Δ vs the variant's parent on the same instances of each slice (paired 95% CI); worst slice, the gap between best and worst slice, and the worst case over each item's counterfactual variants (HELM).`));
     blocks.push(table({ id: `fairness-${suite.id}`, columns: ['variant', ...sliceNames.map((s) => `${tag}=${s}`), 'worst slice', 'max gap', 'worst case (HELM)'], rows }));
     const scale = isShare(unit) ? 100 : 1;
     const chart = barChart(

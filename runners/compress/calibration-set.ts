@@ -15,16 +15,14 @@
  * Only as much text as needed is tokenized; a short text gives fewer sequences.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
-import { InputError, messageOf } from '../../core/errors.js';
-import { packagePath } from '../../core/paths.js';
+import { InputError } from '../../core/errors.js';
 import { createRng } from '../../core/rng.js';
-import { buildCorpus, corpusText, DEFAULT_CORPUS_OPTIONS } from '../../datasets/index.js';
 import type { TextTokenizer } from '../text-tokenizer.js';
+import { readCalibrationText, type CalibrationKind, type CalibrationSource } from './calibration-text.js';
 
 /** Where calibration text comes from and how much of it is used. */
-export interface CalibrationSpec {
-  /** A UTF-8 text file; absent: the bundled training corpus (datasets/corpus). */
+export interface CalibrationSpec extends CalibrationSource {
+  /** A UTF-8 text file; absent (and no suite): the bundled training corpus (datasets/corpus). */
   readonly textFile?: string;
   /** Sequences wanted (default 16). */
   readonly nSequences?: number;
@@ -47,8 +45,10 @@ export const CALIBRATION_DEFAULTS = { nSequences: 16, seqLen: 128, seed: 0, mode
 
 /** Where the text came from, as recorded in compression.json. */
 export interface CalibrationProvenance {
-  /** The file path, or `bundled-corpus:…` for the default. */
+  /** The file path, `suite:<id>`, or `bundled-corpus:…` for the default. */
   readonly source: string;
+  /** Which of the three sources it is (absent in compression.json written before suites could calibrate). */
+  readonly kind?: CalibrationKind;
   /** sha256 of the text. */
   readonly textSha256: string;
   readonly nSequences: number;
@@ -70,13 +70,6 @@ export interface CalibrationSet {
   readonly provenance: CalibrationProvenance;
 }
 
-/** The default calibration text: the bundled training corpus (built file, else regenerated). */
-function bundledCorpus(): { text: string; source: string } {
-  const built = packagePath('datasets', 'corpus', 'build', 'corpus.txt');
-  if (existsSync(built)) return { text: readFileSync(built, 'utf8'), source: 'bundled-corpus:datasets/corpus/build/corpus.txt' };
-  return { text: corpusText(buildCorpus(DEFAULT_CORPUS_OPTIONS)), source: `bundled-corpus:buildCorpus(seed ${DEFAULT_CORPUS_OPTIONS.seed})` };
-}
-
 function positiveInt(name: string, v: number): number {
   if (!Number.isInteger(v) || v < 1) throw new InputError(`calibration ${name} must be a positive integer, got ${v}`);
   return v;
@@ -90,18 +83,7 @@ export function buildCalibrationSet(spec: CalibrationSpec, tokenizer: TextTokeni
   if (!Number.isInteger(seed) || seed < 0) throw new InputError(`calibration seed must be a non-negative integer, got ${seed}`);
   const mode = spec.mode ?? CALIBRATION_DEFAULTS.mode;
   if (!CALIBRATION_MODES.includes(mode)) throw new InputError(`calibration mode must be one of ${CALIBRATION_MODES.join(', ')}, got '${String(mode)}'`);
-  let text: string;
-  let source: string;
-  if (spec.textFile !== undefined) {
-    try {
-      text = readFileSync(spec.textFile, 'utf8');
-    } catch (e) {
-      throw new InputError(`cannot read calibration text ${spec.textFile}: ${messageOf(e)}`);
-    }
-    source = spec.textFile;
-  } else {
-    ({ text, source } = bundledCorpus());
-  }
+  const { text, source, kind } = readCalibrationText(spec);
   const { sequences, split } = sampleSequences(text, tokenizer, { n: nSequences, seqLen, seed, mode });
   const prefix = tokenizer.encode('').length;
   if (sequences.length === 0 || sequences.every((s) => s.length <= prefix)) {
@@ -110,7 +92,7 @@ export function buildCalibrationSet(spec: CalibrationSpec, tokenizer: TextTokeni
   const tokens = sequences.reduce((a, s) => a + s.length, 0);
   return {
     sequences,
-    provenance: { source, textSha256: sha256(text), nSequences: sequences.length, seqLen, seed, mode, split, tokens, sha256: hashSequences(sequences) },
+    provenance: { source, kind, textSha256: sha256(text), nSequences: sequences.length, seqLen, seed, mode, split, tokens, sha256: hashSequences(sequences) },
   };
 }
 

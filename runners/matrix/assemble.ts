@@ -1,10 +1,11 @@
 /**
  * Turns per-instance records into the run record's cells: aggregates per cell, and each
- * variant against the baseline on the same instances. Pure and deterministic: records
- * are put in suite instance order first, whatever order the shards finished in.
+ * variant against the variant it is compared with (its parent, core/pairing.ts) on the
+ * same instances. Pure and deterministic: records are put in suite instance order
+ * first, whatever order the shards finished in.
  */
 import type { CellRecord, SuiteRecord } from '../../core/run-record.js';
-import { aggregateRecords, compareRecords, isMetricId, suiteRoleFields, type InstanceRecord, type LoadedSuite } from '../../suites/index.js';
+import { aggregateRecords, compareRecords, isMetricId, suiteRoleFields, type InstanceRecord, type LoadedSuite, type SuiteComparison } from '../../suites/index.js';
 
 /** What the run knows about one cell when it assembles the record. */
 export type CellOutcome =
@@ -21,23 +22,24 @@ export function orderedRecords(suite: LoadedSuite, records: ReadonlyMap<string, 
 
 /**
  * Cells (variant order × suite order) and instances.jsonl lines. A cell missing any
- * instance is errored (fail-closed); the baseline's records pair with each variant's.
+ * instance is errored (fail-closed); each variant's records pair with those of the
+ * variant `comparedTo` names (core/pairing.ts), none for a variant standing on its own.
  */
 export function assembleCells(
   variantIds: readonly string[],
-  baseline: string,
+  comparedTo: (variantId: string) => string | undefined,
   suites: readonly LoadedSuite[],
   outcome: (variantId: string, suiteId: string) => CellOutcome,
   seed: number,
 ): { cells: CellRecord[]; lines: InstanceLine[] } {
   const cells: CellRecord[] = [];
   const lines: InstanceLine[] = [];
-  const baseRecords = new Map<string, InstanceRecord[]>();
-  for (const suite of suites) {
-    const b = outcome(baseline, suite.spec.id);
-    if (b.state === 'ok') baseRecords.set(suite.spec.id, orderedRecords(suite, b.records));
-  }
+  const okRecords = (variantId: string, suite: LoadedSuite): InstanceRecord[] | undefined => {
+    const o = outcome(variantId, suite.spec.id);
+    return o.state === 'ok' ? orderedRecords(suite, o.records) : undefined;
+  };
   for (const variantId of variantIds) {
+    const parent = comparedTo(variantId);
     for (const suite of suites) {
       const o = outcome(variantId, suite.spec.id);
       const common = { variantId, suiteId: suite.spec.id, durationMs: Math.round(o.durationMs) };
@@ -52,16 +54,44 @@ export function assembleCells(
         continue;
       }
       const aggregate = aggregateRecords(suite, records, { seed });
-      const base = baseRecords.get(suite.spec.id);
-      const vsBaseline = variantId !== baseline && base ? compareRecords(base, records, suite.spec.metrics.filter(isMetricId), { seed }) : undefined;
+      const base = parent === undefined || parent === variantId ? undefined : okRecords(parent, suite);
+      const vsBaseline = base ? compareCell(suite, base, records, seed) : undefined;
       const failed = records.filter((r) => r.state === 'errored');
       const instanceErrors = failed.length === 0 ? undefined : {
         count: failed.length, of: records.length, ids: failed.slice(0, 50).map((r) => r.instanceId), first: failed[0].state === 'errored' ? failed[0].error : '',
       };
-      cells.push({ state: 'ok', ...common, aggregate: { ...aggregate }, ...(vsBaseline ? { vsBaseline: { ...vsBaseline } } : {}), ...(instanceErrors ? { instanceErrors } : {}) });
+      cells.push({ state: 'ok', ...common, aggregate: { ...aggregate }, ...(vsBaseline ? { vsBaseline } : {}), ...(instanceErrors ? { instanceErrors } : {}) });
     }
   }
   return { cells, lines };
+}
+
+/** One slice's paired comparison: the instances tagged `tag=slice` in both runs. */
+export interface SliceComparison {
+  readonly tag: string;
+  readonly slice: string;
+  readonly paired: number;
+  readonly metrics: SuiteComparison['metrics'];
+}
+
+/**
+ * A cell's comparison with its parent: the suite's paired statistics overall and, for
+ * each slice tag suite.json names, per slice (Δ with its paired CI, flips), so a
+ * slice's damage is read from the same instances on both sides, not from two unpaired values.
+ */
+export function compareCell(suite: LoadedSuite, base: readonly InstanceRecord[], records: readonly InstanceRecord[], seed: number): Record<string, unknown> {
+  const metrics = suite.spec.metrics.filter(isMetricId);
+  const overall = compareRecords(base, records, metrics, { seed });
+  const slices: SliceComparison[] = [];
+  for (const tag of suite.spec.slices ?? []) {
+    const values = [...new Set(records.map((r) => r.tags[tag]).filter((v): v is string => v !== undefined))].sort();
+    for (const slice of values) {
+      const inSlice = (r: InstanceRecord): boolean => r.tags[tag] === slice;
+      const c = compareRecords(base.filter(inSlice), records.filter(inSlice), metrics, { seed });
+      slices.push({ tag, slice, paired: c.paired, metrics: c.metrics });
+    }
+  }
+  return { ...overall, ...(slices.length > 0 ? { slices } : {}) };
 }
 
 /** The run record's entry for a suite. */

@@ -3,7 +3,7 @@
  * worker pool (several at once, each in its own worker, crash-isolated like shards),
  * then moved into the cache; cached variants cost only a hash of their files.
  */
-import type { ResolvedRunConfig } from './config.js';
+import { calibrationFor, type ResolvedRunConfig } from './config.js';
 import { executeShards, type ShardJob } from './executor.js';
 import type { VariantPlan } from './plan.js';
 import type { CompressTask } from './shard.js';
@@ -21,7 +21,7 @@ export async function buildVariants(plans: readonly VariantPlan[], config: Resol
     clearTmp(slot);
     jobs.push({
       key: slot,
-      task: { kind: 'compress', baseDir: slot.plan.baseDir, spec: slot.plan.compress, outDir: slot.tmpDir, calibration: config.calibration, threads: config.execution.intraOpNumThreads },
+      task: { kind: 'compress', baseDir: slot.plan.baseDir, spec: slot.plan.compress, outDir: slot.tmpDir, calibration: calibrationFor(config, slot.plan.model), threads: config.execution.intraOpNumThreads },
     });
   }
   const failures = new Map<string, { error: string; inputError: boolean }>();

@@ -16,7 +16,19 @@ import type { CalibrationSpec } from '../compress/calibration-set.js';
 export interface ModelEntry {
   readonly id: string;
   readonly dir: string;
+  /** The model it was distilled from: it is compared with that teacher. */
   readonly distilledFrom?: string;
+  /** Another model of the config to compare it with; without this or distilledFrom it stands on its own. */
+  readonly compareTo?: string;
+  /** This model's calibration text (one of textFile, suite, bundled) and sampling; absent: the run's `calibration`. */
+  readonly calibration?: ModelCalibration;
+}
+
+/** A model's own calibration: a text file, a suite (id or folder), or the bundled corpus, with optional sampling. */
+export interface ModelCalibration extends Omit<CalibrationSpec, 'textFile' | 'suite'> {
+  readonly textFile?: string;
+  readonly suite?: string;
+  readonly bundled?: boolean;
 }
 
 /** One methods[] entry: the method, where it applies, and params (a list sweeps). */
@@ -116,10 +128,22 @@ export function loadRunConfig(file: string | undefined, overrides: ConfigOverrid
   };
 
   const modelsPick = pick<ModelEntry[]>('models');
-  const models = modelsPick.value.map((m, i) => ({ ...m, dir: checkModelDir(resolve(modelsPick.dir, m.dir), `${where(`/models/${i}/dir`)}: $.models[${i}].dir`) }));
+  const models = modelsPick.value.map((m, i) => ({
+    ...m,
+    dir: checkModelDir(resolve(modelsPick.dir, m.dir), `${where(`/models/${i}/dir`)}: $.models[${i}].dir`),
+    ...(m.calibration ? { calibration: resolveModelCalibration(m.calibration, modelsPick.dir, (key) => `${where(`/models/${i}/calibration/${key}`)}: $.models[${i}].calibration.${key}`) } : {}),
+  }));
   const ids = models.map((m) => m.id);
   const dup = ids.find((id, i) => ids.indexOf(id) !== i);
   if (dup) throw new InputError(`${source}: $.models: model id '${dup}' appears twice — give each model its own id`);
+  models.forEach((m, i) => {
+    for (const key of ['distilledFrom', 'compareTo'] as const) {
+      const ref = m[key];
+      if (ref === undefined) continue;
+      if (ref === m.id) throw new InputError(`${where(`/models/${i}/${key}`)}: $.models[${i}].${key}: model '${m.id}' cannot be compared with itself — name another model or remove "${key}"`);
+      if (!ids.includes(ref)) throw new InputError(`${where(`/models/${i}/${key}`)}: $.models[${i}].${key}: ${unknownNameMessage('model', ref, ids)}`);
+    }
+  });
   const baseline = 'baseline' in user.raw ? (user.raw.baseline as string) : 'models' in user.raw ? ids[0] : (defaults.baseline as string);
   if (!ids.includes(baseline)) throw new InputError(`${where('/baseline')}: $.baseline: ${unknownNameMessage('model', baseline, ids)}`);
   // Default methods meant for the bundled student apply only where such a model is configured.
@@ -134,9 +158,14 @@ export function loadRunConfig(file: string | undefined, overrides: ConfigOverrid
   const suitesPick = pick<string[]>('suites');
   const suites = suitesPick.value.map((ref, i) => resolveSuite(ref, suitesPick.dir, `${where(`/suites/${i}`)}: $.suites[${i}]`));
   const calibrationPick = pick<ResolvedRunConfig['calibration']>('calibration');
+  if (calibrationPick.value.textFile !== undefined && calibrationPick.value.suite !== undefined) {
+    throw new InputError(`${where('/calibration/suite')}: $.calibration: give "textFile" or "suite", not both`);
+  }
   const calibration = calibrationPick.value.textFile
     ? { ...calibrationPick.value, textFile: resolve(calibrationPick.dir, calibrationPick.value.textFile) }
-    : calibrationPick.value;
+    : calibrationPick.value.suite
+      ? { ...calibrationPick.value, suite: resolveSuite(calibrationPick.value.suite, calibrationPick.dir, `${where('/calibration/suite')}: $.calibration.suite`) }
+      : calibrationPick.value;
   const cachePick = pick<string | undefined>('cacheDir');
   const cacheDir = overrides.cacheDir ?? (cachePick.value ? resolve(cachePick.dir, cachePick.value) : packagePath('.cache', 'compbench'));
   const gatePick = pick<ResolvedRunConfig['gatePolicy']>('gatePolicy');
@@ -159,6 +188,29 @@ export function loadRunConfig(file: string | undefined, overrides: ConfigOverrid
     changeEnvelope: pick<Record<string, unknown>>('changeEnvelope').value ?? {},
     gatePolicy: gate,
   };
+}
+
+/**
+ * The calibration a model's variants are compressed with: its own entry's source and
+ * sampling over the run's `calibration` (whose text file a model's own source replaces).
+ */
+export function calibrationFor(config: Pick<ResolvedRunConfig, 'models' | 'calibration'>, modelId: string): CalibrationSpec {
+  const own = config.models.find((m) => m.id === modelId)?.calibration;
+  if (!own) return config.calibration;
+  const { textFile: _t, suite: _s, ...sampling } = config.calibration;
+  const { bundled: _b, textFile, suite, ...ownSampling } = own;
+  return { ...sampling, ...ownSampling, ...(textFile !== undefined ? { textFile } : {}), ...(suite !== undefined ? { suite } : {}) };
+}
+
+function resolveModelCalibration(c: ModelCalibration, base: string, where: (key: string) => string): ModelCalibration {
+  const sources = (['textFile', 'suite', 'bundled'] as const).filter((k) => c[k] !== undefined && c[k] !== false);
+  if (sources.length !== 1) {
+    const key = sources[1] ?? 'textFile';
+    throw new InputError(`${where(key)}: give exactly one calibration source — "textFile", "suite" or "bundled": true (got ${sources.length === 0 ? 'none' : sources.join(' and ')})`);
+  }
+  if (c.textFile !== undefined) return { ...c, textFile: resolve(base, c.textFile) };
+  if (c.suite !== undefined) return { ...c, suite: resolveSuite(c.suite, base, where('suite')) };
+  return c;
 }
 
 /** Workers × intra-op threads = cores by default (DESIGN.md §10). */

@@ -17,6 +17,8 @@ export interface VariantPlan {
   /** The base model's folder. */
   readonly baseDir: string;
   readonly distilledFrom?: string;
+  /** The variant it is compared with (core/pairing.ts); absent: it stands on its own. */
+  readonly comparedTo?: string;
   /** Absent: the model evaluated as it is. */
   readonly compress?: CompressSpec;
 }
@@ -28,7 +30,10 @@ export interface VariantPlan {
 export function planVariants(config: ResolvedRunConfig, collect?: string[]): VariantPlan[] {
   const byId = new Map(config.models.map((m) => [m.id, m]));
   const problems: string[] = [];
-  const out: VariantPlan[] = config.models.map((m) => ({ id: m.id, model: m.id, baseDir: m.dir, ...(m.distilledFrom ? { distilledFrom: m.distilledFrom } : {}) }));
+  const out: VariantPlan[] = config.models.map((m) => {
+    const comparedTo = m.compareTo ?? m.distilledFrom;
+    return { id: m.id, model: m.id, baseDir: m.dir, ...(m.distilledFrom ? { distilledFrom: m.distilledFrom } : {}), ...(comparedTo ? { comparedTo } : {}) };
+  });
   config.methods.forEach((entry, i) => {
     const combos = expandParams(entry);
     if (entry.id !== undefined && combos.length > 1) {
@@ -52,7 +57,7 @@ export function planVariants(config: ResolvedRunConfig, collect?: string[]): Var
           // W8A8 operands depend on this CPU; resolved here so the form is in the variant's cache key.
           ...(entry.method === 'smoothquant' ? { int8: chooseInt8Form() } : {}),
         };
-        out.push({ id: `${model.id}/${entry.id ?? variantSlug(entry.method, params, entry.form)}`, model: model.id, baseDir: model.dir, compress: spec });
+        out.push({ id: `${model.id}/${entry.id ?? variantSlug(entry.method, params, entry.form)}`, model: model.id, baseDir: model.dir, comparedTo: model.id, compress: spec });
       }
     }
   });

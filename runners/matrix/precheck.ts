@@ -11,7 +11,7 @@ import { loadSuite, type LoadedSuite } from '../../suites/index.js';
 import { calibrationNeeded, validateParams, type ParamValue } from '../../kernels/index.js';
 import { findTargets, openSurgeryModel, requireTargets, type TargetMatMul } from '../compress/model-graph.js';
 import { checkAccuracyLevel, DEFAULT_ACCURACY_LEVEL, packedUnavailable, resolveForm } from '../compress/spec.js';
-import type { ResolvedRunConfig } from './config.js';
+import { calibrationFor, type ResolvedRunConfig } from './config.js';
 import type { VariantPlan } from './plan.js';
 
 /** Problems of the compress specs on their models, each naming the variant. */
@@ -34,7 +34,7 @@ export function compressProblems(plans: readonly VariantPlan[], config: Resolved
     }
     return g;
   };
-  let calibrationUsed = false;
+  const missingText = new Map<string, string>();
   for (const plan of plans) {
     const spec = plan.compress;
     if (!spec) continue;
@@ -47,14 +47,17 @@ export function compressProblems(plans: readonly VariantPlan[], config: Resolved
       const params = validateParams(spec.method, spec.params ?? {}) as Record<string, ParamValue>;
       resolveForm(spec, packedUnavailable(spec.method, params, g.targets));
       checkAccuracyLevel(spec.accuracyLevel ?? DEFAULT_ACCURACY_LEVEL);
-      calibrationUsed ||= calibrationNeeded(spec.method, params);
+      const text = calibrationFor(config, plan.model).textFile;
+      if (calibrationNeeded(spec.method, params) && text !== undefined && !existsSync(text)) {
+        const own = config.models.find((m) => m.id === plan.model)?.calibration?.textFile !== undefined;
+        missingText.set(text, own ? `$.models[${config.models.findIndex((m) => m.id === plan.model)}].calibration.textFile` : '$.calibration.textFile');
+      }
     } catch (e) {
       problems.push(`variant ${plan.id}: ${messageOf(e)}`);
     }
   }
-  const text = config.calibration.textFile;
-  if (calibrationUsed && text !== undefined && !existsSync(text)) {
-    problems.push(`$.calibration.textFile: ${text} not found (a variant needs calibration text); fix the path or remove it to use the bundled corpus`);
+  for (const [text, where] of missingText) {
+    problems.push(`${where}: ${text} not found (a variant needs calibration text); fix the path or remove it to use the bundled corpus`);
   }
   return problems;
 }

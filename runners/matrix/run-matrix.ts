@@ -185,7 +185,8 @@ async function evaluateMatrix(outDir: string, options: MatrixOptions, log: (line
     const c = cells.get(cellKey(variantId, suiteId))!;
     return c.error !== undefined ? { state: 'errored', error: c.error, durationMs: c.durationMs } : { state: 'ok', records: c.records, durationMs: c.durationMs };
   };
-  const { cells: cellRecords, lines } = assembleCells(variants.map((v) => v.record.id), config.baseline, suites, outcome, config.seed);
+  const parents = new Map(variants.map((v) => [v.record.id, v.record.comparedTo]));
+  const { cells: cellRecords, lines } = assembleCells(variants.map((v) => v.record.id), (id) => parents.get(id), suites, outcome, config.seed);
   writeAtomically(join(outDir, 'instances.jsonl'), lines.map((l: InstanceLine) => JSON.stringify(l)).join('\n') + (lines.length > 0 ? '\n' : ''));
 
   const hardware = hardwareFingerprint();
@@ -203,6 +204,7 @@ async function evaluateMatrix(outDir: string, options: MatrixOptions, log: (line
     hardware,
     config: configJson,
     baseline: config.baseline,
+    pairing: 'parent',
     variants: variants.map((v) => ({ ...v.record, dir: displayPath(v.record.dir) })),
     suites: suites.map(suiteRecord),
     cells: cellRecords,

@@ -8,14 +8,15 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from '../../core/errors.js';
-import { packagePath } from '../../core/paths.js';
-import type { BatchingRecord, ExecutionForm, KernelSummary, VariantRecord } from '../../core/run-record.js';
+import type { BatchingRecord, CalibrationRecord, ExecutionForm, KernelSummary, VariantRecord } from '../../core/run-record.js';
 import { METHODS, validateParams } from '../../kernels/index.js';
+import type { CalibrationProvenance, CalibrationSpec } from '../compress/calibration-set.js';
+import { BUNDLED_CORPUS_FILE, calibrationKind, calibrationWarning, suiteCalibrationText } from '../compress/calibration-text.js';
 import { kernelVersion } from '../compress/manifest.js';
 import { readModelFile } from '../onnx/index.js';
 import { hashModelFiles } from '../run/model-hash.js';
 import { rowsInteract } from '../session-io.js';
-import type { ResolvedRunConfig } from './config.js';
+import { calibrationFor, type ResolvedRunConfig } from './config.js';
 import type { VariantPlan } from './plan.js';
 
 /** A variant ready to evaluate, or one that could not be built. */
@@ -30,13 +31,28 @@ function baseHash(dir: string): { sha256: string; sizeBytes: number } {
   return h;
 }
 
-/** sha256 of the calibration text and sampling, or null for methods that take none. */
-export function calibrationKey(config: ResolvedRunConfig, method: string): string | null {
+const suiteTexts = new Map<string, string>();
+
+/**
+ * sha256 of the calibration choice (its source kind, unless the bundled corpus), text and
+ * sampling, or null for methods that take none.
+ */
+export function calibrationKey(spec: CalibrationSpec, method: string): string | null {
   const info = METHODS[method as keyof typeof METHODS];
   if (!info.needsCalibration && !info.usesCalibration) return null;
-  const textFile = config.calibration.textFile ?? packagePath('datasets', 'corpus', 'build', 'corpus.txt');
-  const text = existsSync(textFile) ? createHash('sha256').update(readFileSync(textFile)).digest('hex') : 'bundled-corpus-generated';
-  return createHash('sha256').update(JSON.stringify({ ...config.calibration, textFile: undefined, text })).digest('hex');
+  const kind = calibrationKind(spec);
+  let text: string;
+  if (kind === 'suite') {
+    let h = suiteTexts.get(spec.suite!);
+    if (h === undefined) suiteTexts.set(spec.suite!, (h = createHash('sha256').update(suiteCalibrationText(spec.suite!).text).digest('hex')));
+    text = h;
+  } else {
+    const textFile = spec.textFile ?? BUNDLED_CORPUS_FILE;
+    text = existsSync(textFile) ? createHash('sha256').update(readFileSync(textFile)).digest('hex') : 'bundled-corpus-generated';
+  }
+  // The bundled corpus keeps the key it had before sources were recorded, so existing caches stay warm.
+  const choice = kind === 'bundled' ? {} : { kind };
+  return createHash('sha256').update(JSON.stringify({ ...spec, textFile: undefined, suite: undefined, ...choice, text })).digest('hex');
 }
 
 /**
@@ -54,7 +70,7 @@ export function variantHash(plan: VariantPlan, config: ResolvedRunConfig): strin
   const c = plan.compress;
   const params = validateParams(c.method, c.params ?? {});
   const sorted = Object.fromEntries(Object.entries(params).sort(([a], [b]) => a.localeCompare(b)));
-  const key = { base, method: c.method, params: sorted, form: c.form ?? null, accuracyLevel: c.accuracyLevel ?? null, includeHead: c.includeHead ?? false, int8: c.int8?.form ?? null, calibration: calibrationKey(config, c.method), kernel: kernelVersion() };
+  const key = { base, method: c.method, params: sorted, form: c.form ?? null, accuracyLevel: c.accuracyLevel ?? null, includeHead: c.includeHead ?? false, int8: c.int8?.form ?? null, calibration: calibrationKey(calibrationFor(config, plan.model), c.method), kernel: kernelVersion() };
   return createHash('sha256').update(JSON.stringify(key)).digest('hex');
 }
 
@@ -66,14 +82,17 @@ export interface VariantSlot {
   /** The folder is missing from the cache: compress into `tmpDir`, then rename to `dir`. */
   readonly needsBuild: boolean;
   readonly tmpDir: string;
+  /** Set when the variant is calibrated on text of another domain (runners/compress/calibration-text.ts). */
+  readonly calibrationWarning?: string;
 }
 
 /** The cache slot of a variant (a model as it is lives in its own folder and needs no build). */
 export function variantSlot(plan: VariantPlan, config: ResolvedRunConfig): VariantSlot {
   const hash = variantHash(plan, config);
   if (!plan.compress) return { plan, hash, dir: plan.baseDir, needsBuild: false, tmpDir: '' };
+  const warning = calibrationWarning(plan.baseDir, calibrationFor(config, plan.model));
   const dir = join(config.cacheDir, 'variants', hash);
-  return { plan, hash, dir, needsBuild: !existsSync(join(dir, 'compression.json')), tmpDir: `${dir}.tmp-${process.pid}` };
+  return { plan, hash, dir, needsBuild: !existsSync(join(dir, 'compression.json')), tmpDir: `${dir}.tmp-${process.pid}`, ...(warning ? { calibrationWarning: warning } : {}) };
 }
 
 /** Clears a slot's temporary folder before a build. */
@@ -99,7 +118,9 @@ export function moveIntoCache(slot: VariantSlot): void {
  */
 export function finishVariant(slot: VariantSlot, build?: { readonly error: string; readonly inputError: boolean }): PreparedVariant {
   const { plan } = slot;
-  const common = { id: plan.id, model: plan.model, ...(plan.distilledFrom ? { distilledFrom: plan.distilledFrom } : {}) };
+  const common = {
+    id: plan.id, model: plan.model, ...(plan.distilledFrom ? { distilledFrom: plan.distilledFrom } : {}), ...(plan.comparedTo ? { comparedTo: plan.comparedTo } : {}),
+  };
   if (!plan.compress) {
     const base = baseHash(plan.baseDir);
     const record: VariantRecord = { ...common, method: 'none', params: {}, executionForm: 'reference', dir: plan.baseDir, modelSha256: base.sha256, sizeBytes: base.sizeBytes, batching: batchingOf(plan.baseDir) };
@@ -115,6 +136,7 @@ export function finishVariant(slot: VariantSlot, build?: { readonly error: strin
   const manifest = JSON.parse(readFileSync(join(slot.dir, 'compression.json'), 'utf8')) as {
     method: string;
     params: Record<string, unknown>;
+    calibration?: CalibrationProvenance | null;
     execution: { form: ExecutionForm; ops?: { op: string }[]; accuracyLevel?: number; int8Operands?: { form: string; reason: string } };
   };
   const files = hashModelFiles(join(slot.dir, 'onnx'));
@@ -128,8 +150,18 @@ export function finishVariant(slot: VariantSlot, build?: { readonly error: strin
     sizeBytes: files.sizeBytes,
     batching: batchingOf(slot.dir),
     ...(manifest.execution.form === 'packed' ? { kernels: kernelSummary(manifest.execution) } : {}),
+    ...(manifest.calibration ? { calibration: calibrationRecord(manifest.calibration, slot.calibrationWarning) } : {}),
   };
   return { state: 'ready', plan, record, hash: slot.hash, dir: slot.dir, fromCache: !slot.needsBuild };
+}
+
+/** Where a variant's calibration text came from, for the run record (compression.json's provenance). */
+function calibrationRecord(p: CalibrationProvenance, warning: string | undefined): CalibrationRecord {
+  const kind = p.kind ?? (p.source.startsWith('bundled-corpus:') ? 'bundled' : p.source.startsWith('suite:') ? 'suite' : 'textFile');
+  return {
+    kind, source: p.source, textSha256: p.textSha256, sha256: p.sha256, nSequences: p.nSequences, seqLen: p.seqLen, tokens: p.tokens,
+    ...(warning && kind === 'bundled' ? { warning } : {}),
+  };
 }
 
 /** The packed kernels of a variant, for the run record. */

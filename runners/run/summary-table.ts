@@ -1,4 +1,6 @@
+import { comparedToOf } from '../../core/pairing.js';
 import type { RunRecord } from '../../core/run-record.js';
+import { tooFewReason, type CiWidthRule } from '../../core/stats/ci-width.js';
 
 interface SummaryLike {
   readonly n: number;
@@ -16,10 +18,11 @@ interface DeltaLike {
 
 /**
  * Plain-text lines summarising a run: for every suite and metric, each variant's value
- * with its 95% interval and n, and Δ vs the baseline with its paired interval.
+ * with its 95% interval and n, and Δ vs the variant it is compared with (its parent)
+ * with its paired interval.
  */
 export function summaryLines(record: RunRecord): string[] {
-  const lines: string[] = [];
+  const lines: string[] = record.variants.flatMap((v) => (v.calibration?.warning ? [`WARNING ${v.id}: ${v.calibration.warning} (${v.calibration.source})`] : []));
   for (const suite of record.suites) {
     lines.push(`${suite.id} (${suite.kind}, n=${suite.n})`);
     for (const metric of suite.metrics) {
@@ -30,10 +33,10 @@ export function summaryLines(record: RunRecord): string[] {
           lines.push(`  ${metric.padEnd(14)} ${variant.id.padEnd(12)} ERROR ${cell.error}`);
           continue;
         }
-        const agg = (cell.aggregate.metrics as Record<string, { overall: SummaryLike }> | undefined)?.[metric];
+        const agg = (cell.aggregate.metrics as Record<string, { overall: SummaryLike; ciWidthRule?: CiWidthRule }> | undefined)?.[metric];
         const cmp = (cell.vsBaseline?.metrics as Record<string, { delta: DeltaLike }> | undefined)?.[metric];
-        const value = agg ? formatSummary(agg.overall) : 'n/a';
-        const delta = cmp ? `  Δ ${signed(cmp.delta.delta)} [${signed(cmp.delta.low)}, ${signed(cmp.delta.high)}] paired n=${cmp.delta.n}` : '';
+        const value = agg ? formatSummary(agg.overall, agg.ciWidthRule) : 'n/a';
+        const delta = cmp ? `  Δ ${signed(cmp.delta.delta)} [${signed(cmp.delta.low)}, ${signed(cmp.delta.high)}] vs ${comparedToOf(record, variant.id)} paired n=${cmp.delta.n}` : '';
         const failed = cell.instanceErrors ? `  (${cell.instanceErrors.count} of ${cell.instanceErrors.of} instances failed: ${cell.instanceErrors.first})` : '';
         lines.push(`  ${metric.padEnd(14)} ${variant.id.padEnd(12)} ${value}${delta}${failed}`);
       }
@@ -42,10 +45,11 @@ export function summaryLines(record: RunRecord): string[] {
   return lines;
 }
 
-function formatSummary(s: SummaryLike): string {
+function formatSummary(s: SummaryLike, rule: CiWidthRule | undefined): string {
   if (s.value === null) return `n/a (n=${s.n})`;
   const ci = s.low === null || s.high === null ? '' : ` [${num(s.low)}, ${num(s.high)}]`;
-  return `${num(s.value)}${ci} n=${s.n}${s.tooFew ? ' (too few for its CI width)' : ''}`;
+  const why = rule ? tooFewReason(s, rule) : null;
+  return `${num(s.value)}${ci} n=${s.n}${s.tooFew ? ` (too few for its CI width${why ? `: ${why}` : ''})` : ''}`;
 }
 
 function num(x: number): string {

@@ -31,8 +31,9 @@ interface MetricBase {
   /** The unit of the value, for reports ('' for a share). */
   readonly unit: string;
   /**
-   * How the too-few flag reads maxCiWidth: 'absolute' for shares in [0, 1], 'relative'
-   * (a fraction of the value) for unbounded metrics such as perplexity.
+   * How the too-few flag reads maxCiWidth (core/stats/ci-width.ts): 'absolute' for shares
+   * in [0, 1] (unit ''), 'relative' (a fraction of the value) for every unbounded metric,
+   * perplexity-like ratios and NLL-like means alike. A test holds the two in step.
    */
   readonly ciWidth: 'absolute' | 'relative';
 }

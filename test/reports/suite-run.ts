@@ -74,7 +74,7 @@ export async function writeSuiteRun(suiteDirs: readonly string[], outDir: string
     }
   }
   const ids = SUITE_RUN_VARIANTS.map((v) => v.id);
-  const { cells, lines } = assembleCells(ids, 'base', suites, (v, s) => outcomes.get(`${v}\n${s}`)!, 1234);
+  const { cells, lines } = assembleCells(ids, (id) => (id === 'base' ? undefined : 'base'), suites, (v, s) => outcomes.get(`${v}\n${s}`)!, 1234);
   const record: RunRecord = {
     schemaVersion: 1, tool: 'compbench', runId: 'suite-run', createdAt: '2026-01-02T03:04:05.000Z',
     harness: { version: '0.1.0', gitSha: null },

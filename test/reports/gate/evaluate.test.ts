@@ -187,12 +187,12 @@ test('fail-closed on the baseline side and on names the run does not have', () =
     { id: 'flips', kind: 'max_flip_rate', suite: 'qa', metric: 'contains', max: 0.1, variants: 'teacher' },
   ]);
   const by = Object.fromEntries(v.rules.map((r) => [r.rule, r]));
-  assert.match(by.rd.reason, /^baseline: cell teacher × qa errored: oom/);
+  assert.match(by.rd.reason, /^baseline teacher: cell teacher × qa errored: oom/);
   assert.match(by.suite.reason, /suite 'qaa' is not in the run\. Did you mean: qa\?/);
   assert.match(by.metric.reason, /does not report metric 'exact_match'.*Available: contains/);
   assert.match(by.glob.reason, /no variant of the run matches 'student\/\*'/);
   assert.is(by.glob.variantId, 'student/*');
-  assert.match(by.flips.reason, /the baseline is never compared with itself/);
+  assert.match(by.flips.reason, /a variant that stands on its own is never compared: teacher/);
   assert.ok(v.rules.every((r) => r.verdict === 'fail'));
 });
 
@@ -268,7 +268,7 @@ test('latency and memory: measured, errored, missing, and simulated skip or fail
 test('a run with only the baseline fails (nothing gated is not a pass)', () => {
   const v = gate(runRecord('teacher', [cell('teacher', 'qa', qa(BASE_QA))]), [{ id: 'ni', kind: 'noninferiority', suite: 'qa', metric: 'contains', margin: 0.05 }]);
   assert.is(v.verdict, 'fail');
-  assert.match(v.rules[0].reason, /no variant besides the baseline/);
+  assert.match(v.rules[0].reason, /no variant that is compared with another \(standing on their own: teacher\)/);
 });
 
 test.run();

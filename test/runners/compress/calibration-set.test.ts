@@ -34,7 +34,7 @@ test('same settings give the same sequences and hash; another seed differs', () 
     assert.is(s[0], 1, 'starts with BOS (id 1)');
   }
   assert.equal({ ...a.provenance, sha256: '' }, {
-    source: textFile, textSha256: a.provenance.textSha256, nSequences: 4, seqLen: 32, seed: 3, mode: 'stream', split: 'lines', tokens: 128, sha256: '',
+    source: textFile, kind: 'textFile', textSha256: a.provenance.textSha256, nSequences: 4, seqLen: 32, seed: 3, mode: 'stream', split: 'lines', tokens: 128, sha256: '',
   });
   assert.equal(buildCalibrationSet({ textFile, nSequences: 4, seqLen: 32, seed: 3, mode: 'stream' }, tok).sequences, a.sequences, 'stream is the default');
 });

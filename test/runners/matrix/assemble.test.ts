@@ -16,7 +16,7 @@ test('records are put in instance order; a cell missing an instance is errored (
     v: { state: 'ok', records: new Map([['a', rec('a', 0)], ['b', rec('b', 0)]]), durationMs: 5 },
     w: { state: 'ok', records: new Map([['b', rec('b', 1)], ['a', rec('a', 0)], ['c', rec('c', 1)]]), durationMs: 5 },
   };
-  const { cells, lines } = assembleCells(['base', 'v', 'w'], 'base', [s], (v) => outcomes[v], 1);
+  const { cells, lines } = assembleCells(['base', 'v', 'w'], (id) => (id === 'base' ? undefined : 'base'), [s], (v) => outcomes[v], 1);
   assert.equal(lines.filter((l) => l.variantId === 'base').map((l) => l.instanceId), ['a', 'b', 'c']);
   assert.equal(cells.map((c) => c.state), ['ok', 'errored', 'ok']);
   assert.is(cells[1].state === 'errored' ? cells[1].error : '', '1 of 3 instances have no result');

@@ -5,7 +5,7 @@ import * as assert from 'uvu/assert';
 import { InputError } from '../../../core/errors.js';
 import { packagePath } from '../../../core/paths.js';
 import { METHOD_IDS } from '../../../kernels/registry.js';
-import { DEFAULT_CONFIG_FILE, loadRunConfig, readConfigFile } from '../../../runners/matrix/config.js';
+import { calibrationFor, DEFAULT_CONFIG_FILE, loadRunConfig, readConfigFile } from '../../../runners/matrix/config.js';
 import { storiesDir } from '../fixtures.js';
 import { writeConfig } from './fixtures.js';
 
@@ -76,6 +76,35 @@ test('defaults fill absent fields; flags override; paths are relative to the con
   assert.is(c.cacheDir, join(file, '..', 'cache'));
   assert.is(c.suites[0], packagePath('suites', 'reasoning'));
   assert.ok(c.methods.length > 0, 'methods come from the default');
+});
+
+test('compareTo and distilledFrom name another model of the config', () => {
+  const teacher = packagePath('datasets', 'models', 'teacher');
+  const self = writeConfig({ models: [{ id: 'a', dir: teacher, compareTo: 'a' }], suites: ['reasoning'] });
+  assert.match(inputError(() => loadRunConfig(self)), /\$\.models\[0\]\.compareTo: model 'a' cannot be compared with itself/);
+  const unknown = writeConfig({ models: [{ id: 'a', dir: teacher }, { id: 'b', dir: teacher, distilledFrom: 'aa' }], suites: ['reasoning'] });
+  assert.match(inputError(() => loadRunConfig(unknown)), /\$\.models\[1\]\.distilledFrom: Unknown model 'aa'/);
+});
+
+test('a model calibration: exactly one source, paths relative to the config, sampling over the run\'s', () => {
+  const teacher = packagePath('datasets', 'models', 'teacher');
+  const two = writeConfig({ models: [{ id: 'a', dir: teacher, calibration: { textFile: 'x.txt', bundled: true } }], suites: ['reasoning'] });
+  assert.match(inputError(() => loadRunConfig(two)), /\$\.models\[0\]\.calibration\.bundled: give exactly one calibration source/);
+  const file = writeConfig({
+    models: [
+      { id: 'a', dir: teacher, calibration: { textFile: 'domain.txt', nSequences: 4 } },
+      { id: 'b', dir: teacher, calibration: { suite: 'perplexity' } },
+      { id: 'c', dir: teacher, calibration: { bundled: true } },
+      { id: 'd', dir: teacher },
+    ],
+    suites: ['reasoning'],
+    calibration: { textFile: 'run.txt', nSequences: 16, seqLen: 64 },
+  });
+  const c = loadRunConfig(file);
+  assert.equal(calibrationFor(c, 'a'), { nSequences: 4, seqLen: 64, textFile: join(file, '..', 'domain.txt') });
+  assert.equal(calibrationFor(c, 'b'), { nSequences: 16, seqLen: 64, suite: packagePath('suites', 'perplexity') });
+  assert.equal(calibrationFor(c, 'c'), { nSequences: 16, seqLen: 64 });
+  assert.equal(calibrationFor(c, 'd'), { nSequences: 16, seqLen: 64, textFile: join(file, '..', 'run.txt') });
 });
 
 test.run();

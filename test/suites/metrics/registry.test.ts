@@ -21,4 +21,8 @@ test('every kind has metrics and every metric reads a registered kind', () => {
   for (const id of METRIC_IDS) assert.ok(REQUEST_KIND_IDS.includes(METRICS[id].kind), id);
 });
 
+test('the too-few width rule follows the metric type: absolute for shares, relative for every unbounded metric', () => {
+  for (const id of METRIC_IDS) assert.is(METRICS[id].ciWidth, METRICS[id].unit === '' ? 'absolute' : 'relative', id);
+});
+
 test.run();
