@@ -2,15 +2,16 @@ import type { FigureChange, MeasurementChange, MeasurementSide } from './measure
 
 const MIB = 1024 * 1024;
 
-function value(v: number | null, unit: string): string {
-  if (v === null || !Number.isFinite(v)) return 'n/a';
+/** A measured figure in its unit (bytes as MiB), or `n/a`. */
+export function figureValue(v: number | null | undefined, unit: string): string {
+  if (v === null || v === undefined || !Number.isFinite(v)) return 'n/a';
   if (unit === 'bytes') return `${(v / MIB).toFixed(1)} MiB`;
   if (unit === 'J' || unit === 'J/token') return `${v.toPrecision(3)} ${unit}`;
   return unit === 'ms' ? v.toFixed(3) : `${v.toFixed(1)} ${unit}`;
 }
 
 function signed(v: number, unit: string): string {
-  const text = value(Math.abs(v), unit);
+  const text = figureValue(Math.abs(v), unit);
   return `${v < 0 ? '−' : '+'}${text}`;
 }
 
@@ -28,13 +29,13 @@ function sideText(s: MeasurementSide): string {
 }
 
 function figureLine(f: FigureChange): string {
-  const head = `    ${f.label.padEnd(18)} ${value(f.a, f.unit).padStart(14)} -> ${value(f.b, f.unit).padEnd(14)}`;
+  const head = `    ${f.label.padEnd(18)} ${figureValue(f.a, f.unit).padStart(14)} -> ${figureValue(f.b, f.unit).padEnd(14)}`;
   if (f.delta === null) return head;
   const pct = f.relative === null ? '' : ` (${f.relative >= 0 ? '+' : '−'}${Math.abs(f.relative * 100).toFixed(1)}%)`;
   const noise =
     f.withinRun === null
       ? 'no within-run repeats'
-      : `${f.beyondNoise ? 'BEYOND' : 'within'} ±${value(f.withinRun, f.unit)} (3 × one repeat's spread)`;
+      : `${f.beyondNoise ? 'BEYOND' : 'within'} ±${figureValue(f.withinRun, f.unit)} (3 × one repeat's spread)`;
   return `${head} Δ ${signed(f.delta, f.unit)}${pct}; ${noise}`;
 }
 

@@ -19,7 +19,7 @@ export const HISTORY_USAGE = `usage: compbench history [--db FILE] [--add RUN_DI
   Compares the newest night with the last accepted night before it. First what changed
   (config, models, suites, harness, hardware); then every cell × metric paired by instance
   as 'compbench compare' does: flagged when the paired 95% CI of Δ lies wholly beyond
-  ±T (default 0) on the worse side, when more than R (default 0.05) of a 0/1 cell's
+  ±T (default 0) on the worse side, when more than R (default 0.02) of a 0/1 cell's
   instances flip, or when a cell is missing; then latency, memory and energy against bands
   from really measured repeats (3·sd of >= 3 measured nights among the last K, default 5,
   or the within-run repeats; replayed figures never narrow a band); a lost measurement is

@@ -1,5 +1,6 @@
 import type { CellChange } from '../compare/compare-runs.js';
 import { fixed } from '../compare/format-comparison.js';
+import { figureValue } from '../compare/format-measurements.js';
 import type { JsonDifference } from '../compare/json-diff.js';
 import type { IdentityChange } from '../compare/header-diff.js';
 import type { MeasureVerdict } from './measure-series.js';
@@ -81,7 +82,8 @@ export function cellLines(report: NightReport, rule: NightRule, only?: string): 
 function bandLine(m: Extract<MeasureVerdict, { kind: 'figure' }>, width: number): string {
   const values = m.points.map((p) => p.value);
   const newest = m.points.at(-1);
-  const head = `  ${m.key.padEnd(width)} ${sparkline(values.slice(-10)).padEnd(10)} ${fixed(newest?.value).padStart(12)}${newest?.replayed ? ' R' : '  '}`;
+  const unit = m.figure.unit;
+  const head = `  ${m.key.padEnd(width)} ${sparkline(values.slice(-10)).padEnd(10)} ${figureValue(newest?.value, unit).padStart(14)}${newest?.replayed ? ' R' : '  '}`;
   const v = m.verdict;
   switch (v.status) {
     case 'missing':
@@ -97,7 +99,7 @@ function bandLine(m: Extract<MeasureVerdict, { kind: 'figure' }>, width: number)
             : `1% floor over ${v.band.measured} measured night(s)`;
       const skipped = v.band.replayedSkipped > 0 ? `, ${v.band.replayedSkipped} replayed skipped` : '';
       const flag = v.status === 'regression' ? 'REGRESSION' : v.status === 'improvement' ? 'improved' : 'ok';
-      return `${head}  band [${fixed(v.band.low)}, ${fixed(v.band.high)}] (${source}${skipped}) ${flag}`;
+      return `${head}  band [${figureValue(v.band.low, unit)}, ${figureValue(v.band.high, unit)}] (${source}${skipped}) ${flag}`;
     }
   }
 }

@@ -25,7 +25,7 @@ export interface NightRule {
 }
 
 /** The defaults of `compbench history`. */
-export const DEFAULT_NIGHT_RULE: NightRule = { tolerance: 0, maxFlipRate: 0.05, k: 5 };
+export const DEFAULT_NIGHT_RULE: NightRule = { tolerance: 0, maxFlipRate: 0.02, k: 5 };
 
 /**
  * A cell × metric's verdict. Flagged: `regression` (paired CI wholly on the worse side),
