@@ -61,6 +61,7 @@ function pairedText(c: CellChange): string {
   if (flips) parts.push(`flips ${flips.rightToWrong}↓ ${flips.wrongToRight}↑ McNemar p=${flips.mcnemarP.toPrecision(3)}`);
   const unpaired = pairing.hashChanged + pairing.onlyA + pairing.onlyB + pairing.erroredEither;
   if (unpaired > 0) parts.push(`unpaired ${unpaired}`);
+  if (pairing.lostInB > 0) parts.push(`${pairing.lostInB} instance(s) scored before are absent or errored now`);
   return parts.join('; ');
 }
 

@@ -29,7 +29,8 @@ export const DEFAULT_NIGHT_RULE: NightRule = { tolerance: 0, maxFlipRate: 0.02, 
 
 /**
  * A cell × metric's verdict. Flagged: `regression` (paired CI wholly on the worse side),
- * `flips`, `missing` (ok in the reference, errored or absent now), `changed-unpaired`
+ * `flips`, `missing` (ok in the reference, errored or absent now, or instances the
+ * reference scored are absent or errored now), `changed-unpaired`
  * (no instances to pair and the value moved). Reported only: `improvement`, `same`,
  * `recovered`, `new`, `still-errored`.
  */
@@ -107,7 +108,8 @@ export function evaluateNight(db: SqliteDatabase, runId: string, rule: NightRule
 /** The rule above applied to one cell × metric. */
 export function cellStatus(c: CellChange, rule: NightRule): CellStatus {
   if (c.a.state === 'errored') return c.b.state === 'errored' ? 'still-errored' : 'recovered';
-  if (c.b.state === 'errored') return 'missing';
+  // A night that scores fewer of the reference's instances has lost part of the cell.
+  if (c.b.state === 'errored' || (c.paired?.pairing.lostInB ?? 0) > 0) return 'missing';
   // Scoring is deterministic: an unchanged night gives Δ = 0 exactly; the epsilon only absorbs float noise.
   const tolerance = rule.tolerance + 1e-9 * Math.max(1, Math.abs(c.a.value ?? 0));
   const delta = c.paired?.delta;
