@@ -7,14 +7,15 @@
  * K values that were really measured (a figure replayed from the measurement cache
  * repeats an earlier one, so it is skipped), and the half-width is
  *
- *     h = max(3·s over ≥ minNights measured nights, the within-run half-width, floor),
+ *     h = max(3·s over ≥ 2 measured nights, the within-run half-width, floor),
  *
  * where the within-run half-width comes from the repeats inside the newest and the
  * latest measured run (decode steps, prefill passes; see reports/compare/measurement-diff.ts)
  * and floor = max(absoluteFloor, relativeFloor·|μ|). With neither source of real repeats
  * (one measured night and a figure with no within-run repeats, such as peak RSS) the
  * verdict is `insufficient-history`, never a flag: a band built from replays alone
- * (s = 0) would flag every honest re-measurement.
+ * (s = 0) would flag every honest re-measurement. A figure without within-run repeats
+ * is judged only from minNights (default 3) measured nights on.
  */
 
 /** One night's value of a series (oldest first); null when the night lacks it. */
@@ -33,7 +34,7 @@ export interface TrendRule {
   readonly higherIsBetter: boolean;
   /** Multiple of the measured nights' standard deviation (default 3, as control charts). */
   readonly sigmas?: number;
-  /** Measured prior nights needed before their sd counts (default 3). */
+  /** Measured prior nights needed to judge a figure that has no within-run repeats (default 3). */
   readonly minNights?: number;
   /** Floor of the half-width relative to |μ| (default 0.01). */
   readonly relativeFloor?: number;
@@ -46,12 +47,12 @@ export type BandSource = 'nights' | 'within-run' | 'floor';
 
 /** The band that real repeats define, and which term set its width. */
 export interface NoiseBand {
-  /** Measured prior values used for the centre (and the sd when ≥ minNights). */
+  /** Measured prior values used for the centre and the sd. */
   readonly measured: number;
   /** Prior values skipped because they were replays. */
   readonly replayedSkipped: number;
   readonly mean: number;
-  /** Sample sd of the measured prior values, null below minNights. */
+  /** Sample sd of the measured prior values (null with one). */
   readonly sd: number | null;
   readonly withinRun: number | null;
   readonly halfWidth: number;
@@ -90,11 +91,11 @@ export function classifyTrend(points: readonly TrendPoint[], rule: TrendRule): T
   return { status, newest: value, replayed: newest.replayed === true, band };
 }
 
-/** μ ± max(σ-multiple over enough measured nights, within-run half-width, floor). */
-export function noiseBand(measured: readonly number[], withinRun: number | null, replayedSkipped: number, rule: Omit<TrendRule, 'k' | 'higherIsBetter'>): NoiseBand {
+/** μ ± max(σ-multiple over the measured nights, within-run half-width, floor). */
+export function noiseBand(measured: readonly number[], withinRun: number | null, replayedSkipped: number, rule: Omit<TrendRule, 'k' | 'higherIsBetter' | 'minNights'>): NoiseBand {
   const n = measured.length;
   const mean = measured.reduce((s, x) => s + x, 0) / n;
-  const sd = n >= (rule.minNights ?? 3) && n > 1 ? Math.sqrt(measured.reduce((s, x) => s + (x - mean) ** 2, 0) / (n - 1)) : null;
+  const sd = n > 1 ? Math.sqrt(measured.reduce((s, x) => s + (x - mean) ** 2, 0) / (n - 1)) : null;
   const candidates: [number, BandSource][] = [[Math.max(rule.absoluteFloor ?? 1e-9, (rule.relativeFloor ?? 0.01) * Math.abs(mean)), 'floor']];
   if (sd !== null) candidates.push([(rule.sigmas ?? 3) * sd, 'nights']);
   if (withinRun !== null) candidates.push([withinRun, 'within-run']);

@@ -46,6 +46,16 @@ test('replayed figures never narrow a band: one measurement replayed four times 
   assert.is(slow.status, 'regression');
 });
 
+test('two measured nights that disagree widen the band: their spread is real noise', () => {
+  // p99 of 4.488 and 1.059 ms on two honest nights: mean 2.7735, sd 2.4247 (hand-computed); a third at 4.4 is no alarm.
+  const v = classifyTrend([{ value: 4.488, withinRunHalfWidth: 0.2 }, { value: 1.059, withinRunHalfWidth: 0.33 }, { value: 4.4, withinRunHalfWidth: 0.25 }], { k: 5, higherIsBetter: false });
+  assert.is(v.status, 'ok');
+  if (v.status === 'ok') {
+    assert.is(v.band.widthFrom, 'nights');
+    assert.ok(Math.abs(v.band.halfWidth - 3 * 2.42466) < 1e-4, String(v.band.halfWidth));
+  }
+});
+
 test('a replayed newest figure is compared, and marked', () => {
   const v = classifyTrend([...measured(PRIOR), replay(0.7)], { k: 5, higherIsBetter: true });
   assert.is(v.status, 'ok');
