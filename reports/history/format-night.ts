@@ -109,11 +109,17 @@ function bandLine(m: Extract<MeasureVerdict, { kind: 'figure' }>, width: number)
 export function measurementLines(report: NightReport): string[] {
   if (report.measurements.length === 0) return [];
   const width = Math.max(20, ...report.measurements.map((m) => m.key.length));
+  const slower = report.measurements.some((m) => m.kind === 'figure' && m.verdict.status === 'regression');
+  const h = report.header;
+  const same = h !== null && [h.config, h.variants, h.suites, h.hardware].every((list) => list.length === 0);
+  // A loaded machine slows every figure it measures; the header says whether anything else could have.
+  const hint = slower && same ? [`  note: config, models, suites and hardware are unchanged${h.harness.length > 0 ? ' (the harness changed)' : ''}; a busy machine slows measurements too — re-measure on an idle one (measurement.reuse: false) before signing off`] : [];
   return [
     'measurements (bands from really measured repeats: measured nights or within-run repeats; R = replayed from the measurement cache, never narrows a band):',
     ...report.measurements.map((m) =>
       m.kind === 'missing' ? `  ${m.key.padEnd(width)} MISSING (${m.state} in ${report.runId}; ${report.reference ?? 'the reference'} measured it)` : bandLine(m, width),
     ),
+    ...hint,
   ];
 }
 

@@ -9,8 +9,8 @@
  *
  *     h = max(3·s over ≥ 2 measured nights, the within-run half-width, floor),
  *
- * where the within-run half-width comes from the repeats inside the newest and the
- * latest measured run (decode steps, prefill passes; see reports/compare/measurement-diff.ts)
+ * where the within-run half-width is the largest that the repeats inside the newest and
+ * the measured prior nights give (decode steps, prefill passes; reports/compare/measure-figures.ts)
  * and floor = max(absoluteFloor, relativeFloor·|μ|). With neither source of real repeats
  * (one measured night and a figure with no within-run repeats, such as peak RSS) the
  * verdict is `insufficient-history`, never a flag: a band built from replays alone
@@ -76,7 +76,7 @@ export function classifyTrend(points: readonly TrendPoint[], rule: TrendRule): T
   const measuredPoints = earlier.filter((p) => p.replayed !== true).slice(-rule.k);
   const replayedSkipped = earlier.length - earlier.filter((p) => p.replayed !== true).length;
   const needed = rule.minNights ?? 3;
-  const withinRun = maxOrNull([newest.withinRunHalfWidth, measuredPoints.at(-1)?.withinRunHalfWidth]);
+  const withinRun = maxOrNull([newest.withinRunHalfWidth, ...measuredPoints.map((p) => p.withinRunHalfWidth)]);
   if (measuredPoints.length === 0 || (measuredPoints.length < needed && withinRun === null)) {
     return { status: 'insufficient-history', measured: measuredPoints.length, needed, replayedSkipped };
   }

@@ -103,6 +103,7 @@ test('measurements: a re-measurement after replays is no alarm; a slowdown and a
   assert.is(slow.code, 1, slow.text);
   assert.match(slow.text, /teacher\/measure\/decode_p50_ms .*\(within-run repeats, 4 replayed skipped\) REGRESSION/);
   assert.match(slow.text, /added: m7 .* flagged against m6/);
+  assert.match(slow.text, /note: config, models, suites and hardware are unchanged; a busy machine slows measurements too/);
 });
 
 test('--cell shows one series and its paired line (variant ids may contain a slash)', async () => {
