@@ -85,7 +85,8 @@ export function openHistory(dbPath: string, options: { mustExist?: boolean } = {
     try {
       if (db.pragma('journal_mode', { simple: true }) !== 'wal') db.pragma('journal_mode = WAL');
       db.pragma('foreign_keys = ON');
-      db.transaction(() => prepareTables(db, dbPath)).immediate();
+      // Readers of a current file take no write lock (a report may read a read-only copy).
+      if (storedVersion(db) !== HISTORY_SCHEMA_VERSION) db.transaction(() => prepareTables(db, dbPath)).immediate();
       return db;
     } catch (e) {
       db.close();
@@ -94,6 +95,15 @@ export function openHistory(dbPath: string, options: { mustExist?: boolean } = {
   });
 }
 
+function storedVersion(db: SqliteDatabase): number | null {
+  const hasMeta = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").get() !== undefined;
+  if (!hasMeta) return null;
+  const row = db.prepare("SELECT value FROM meta WHERE key = 'schemaVersion'").get() as { value: string } | undefined;
+  return row === undefined ? null : Number(row.value);
+}
+
+// Runs inside the IMMEDIATE transaction, so the checks are repeated: another process may
+// have created or migrated the tables since this one looked.
 function prepareTables(db: SqliteDatabase, dbPath: string): void {
   const hasMeta = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").get() !== undefined;
   if (!hasMeta) {
