@@ -209,6 +209,12 @@ export type MeasurementRecord =
       /** Per-token decode latency after warm-up. */
       readonly decode: TimingStats & { readonly tokens: number; readonly warmupTokens: number; readonly tokensPerS: number };
       readonly energy: EnergyRecord;
+      /**
+       * True when these figures were replayed from the measurement cache (`measurement.reuse`)
+       * instead of measured by this run: they repeat an earlier measurement, so they are no
+       * evidence of run-to-run noise. Absent: measured by this run.
+       */
+      readonly replayed?: boolean;
     }
   | {
       /** Simulated (dequantized) variants get no speed, memory or energy figure. */

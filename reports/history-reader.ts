@@ -18,13 +18,13 @@ export async function readHistory(dbPath: string | undefined): Promise<HistoryRe
     const db = history.openHistory(dbPath, { mustExist: true });
     try {
       const runs = history.listRuns(db, HISTORY_RUNS);
-      const series = history.cellSeries(db, runs, { kind: 'main' });
+      const series = history.mainSeries(db, runs);
       return {
         state: 'found',
         trends: {
           source: dbPath,
           runs: runs.map((r) => ({ runId: r.runId, createdAt: r.createdAt, verdict: r.verdict })),
-          series: series.map((s) => ({ key: s.key, higherIsBetter: s.higherIsBetter, values: s.points.map((p) => p.value) })),
+          series: series.map((s) => ({ key: s.key, higherIsBetter: s.higherIsBetter, values: [...s.values] })),
         },
       };
     } finally {

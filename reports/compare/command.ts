@@ -11,7 +11,10 @@ export const COMPARE_USAGE = `usage: compbench compare RUN_A RUN_B [--json] [--s
   config (as JSON paths), hardware, suite and model hashes, then every variant × suite
   × metric: A value [95% CI], B value [CI], Δ = B − A, and on instances present in both
   runs with the same id and hash, the paired bootstrap Δ CI and, for 0/1 metrics, flips
-  and McNemar's exact p. Exit 0, or 2 on invalid input.`;
+  and McNemar's exact p; then measurements: prefill and decode p50/p90/p95/p99, tokens/s,
+  peak RSS and energy of each variant, each side's provenance (measured or replayed from the
+  cache, energy counter or estimate) and whether Δ exceeds the runs' within-run spread.
+  Exit 0, or 2 on invalid input.`;
 
 /** `compbench compare RUN_A RUN_B`: prints the differences; resolves to the exit code. */
 export async function compareCommand(args: readonly string[], out: (line: string) => void): Promise<number> {

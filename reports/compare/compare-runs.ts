@@ -1,6 +1,7 @@
 import { cellKey, cellMetrics, type CellMetric } from './cell-metrics.js';
 import { headerDiff, type HeaderDiff } from './header-diff.js';
 import type { InstanceLine, LoadedRun } from './load-run.js';
+import { compareMeasurements, type MeasurementChange } from './measurement-diff.js';
 import { pairCell, type PairedCellStats } from './paired-cell.js';
 
 /** A cell metric's figures in one run. */
@@ -41,7 +42,12 @@ export interface RunComparison {
   /** `VARIANT/SUITE/METRIC` keys evaluated only in A, or only in B. */
   readonly onlyA: readonly string[];
   readonly onlyB: readonly string[];
+  /** Speed, memory and energy of every variant either run measured. */
+  readonly measurements: readonly MeasurementChange[];
 }
+
+/** What {@link compareRuns} reads of a run: a run folder, or a night the history store kept. */
+export type ComparableRun = Pick<LoadedRun, 'dir' | 'record' | 'instances'>;
 
 /** Settings of {@link compareRuns}. */
 export interface CompareOptions {
@@ -49,8 +55,8 @@ export interface CompareOptions {
   readonly resamples?: number;
 }
 
-/** Compares two loaded runs: header differences, then every cell × metric (Δ = B − A). */
-export function compareRuns(a: LoadedRun, b: LoadedRun, options: CompareOptions = {}): RunComparison {
+/** Compares two runs: header differences, every cell × metric (Δ = B − A), then measurements. */
+export function compareRuns(a: ComparableRun, b: ComparableRun, options: CompareOptions = {}): RunComparison {
   const rowsA = cellMetrics(a.record);
   const rowsB = new Map(cellMetrics(b.record).map((r) => [cellKey(r), r]));
   const keysA = new Set(rowsA.map(cellKey));
@@ -69,6 +75,7 @@ export function compareRuns(a: LoadedRun, b: LoadedRun, options: CompareOptions 
     cells,
     onlyA: rowsA.map(cellKey).filter((k) => !rowsB.has(k)),
     onlyB: [...rowsB.keys()].filter((k) => !keysA.has(k)),
+    measurements: compareMeasurements(a.record, b.record),
   };
 }
 
@@ -85,7 +92,7 @@ function groupByCell(lines: readonly InstanceLine[] | null): Map<string, Instanc
   return groups;
 }
 
-function side(run: LoadedRun): RunComparison['a'] {
+function side(run: ComparableRun): RunComparison['a'] {
   return { runId: run.record.runId, dir: run.dir, createdAt: run.record.createdAt, hasInstances: run.instances !== null };
 }
 

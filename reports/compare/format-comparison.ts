@@ -1,6 +1,7 @@
 import type { JsonDifference } from './json-diff.js';
 import type { CellChange, CellSide, RunComparison } from './compare-runs.js';
 import type { IdentityChange } from './header-diff.js';
+import { measurementLines } from './format-measurements.js';
 
 /** A number with 3 decimals, or `n/a`. */
 export function fixed(v: number | null | undefined): string {
@@ -46,7 +47,7 @@ function pairedText(c: CellChange): string {
   return parts.join('; ');
 }
 
-/** The comparison as plain-text lines: header differences, then one block per cell × metric. */
+/** The comparison as plain-text lines: header differences, one block per cell × metric, then measurements. */
 export function comparisonLines(c: RunComparison): string[] {
   const lines = [
     `compare A=${c.a.runId} (${c.a.dir}) B=${c.b.runId} (${c.b.dir}); Δ = B − A`,
@@ -67,5 +68,6 @@ export function comparisonLines(c: RunComparison): string[] {
   }
   lines.push(c.onlyA.length === 0 ? 'only in A: none' : `only in A: ${c.onlyA.join(', ')}`);
   lines.push(c.onlyB.length === 0 ? 'only in B: none' : `only in B: ${c.onlyB.join(', ')}`);
+  lines.push(...measurementLines(c.measurements));
   return lines;
 }

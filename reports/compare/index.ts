@@ -4,5 +4,8 @@ export * from './compare-runs.js';
 export * from './format-comparison.js';
 export * from './header-diff.js';
 export * from './json-diff.js';
+export * from './format-measurements.js';
 export * from './load-run.js';
+export * from './measure-figures.js';
+export * from './measurement-diff.js';
 export * from './paired-cell.js';

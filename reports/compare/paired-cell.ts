@@ -12,6 +12,8 @@ export interface InstancePairing {
   readonly onlyB: number;
   /** Same id and hash, but errored (or unscored for this metric) in at least one run. */
   readonly erroredEither: number;
+  /** Scored in A, and absent from B or not scored there: what B lost (history flags it). */
+  readonly lostInB: number;
 }
 
 /** Paired statistics of one cell × metric between run A and run B (Δ = B − A). */
@@ -51,10 +53,13 @@ export function pairCell(
   let hashChanged = 0;
   let onlyA = 0;
   let erroredEither = 0;
+  let lostInB = 0;
   const seen = new Set<string>();
   for (const la of a.filter(mine)) {
     seen.add(la.instanceId);
     const lb = byIdB.get(la.instanceId);
+    const scoredInA = la.state === 'scored' && la.scores[cell.metric] !== undefined;
+    if (scoredInA && (lb === undefined || lb.state !== 'scored' || lb.scores[cell.metric] === undefined)) lostInB++;
     if (lb === undefined) onlyA++;
     else if (lb.instanceHash !== la.instanceHash) hashChanged++;
     else {
@@ -69,7 +74,7 @@ export function pairCell(
   }
   let onlyB = 0;
   for (const id of byIdB.keys()) if (!seen.has(id)) onlyB++;
-  const pairing = { matched: scoresA.length, hashChanged, onlyA, onlyB, erroredEither };
+  const pairing = { matched: scoresA.length, hashChanged, onlyA, onlyB, erroredEither, lostInB };
   if (scoresA.length === 0) return { pairing, delta: null, flips: null };
   return {
     pairing,

@@ -1,28 +1,33 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { InputError } from '../../core/errors.js';
-import { fixed } from '../compare/format-comparison.js';
 import { integerOption, parseCommandFlags } from '../compare/parse-flags.js';
-import { cellSeries, listRuns, measurementSeries, type CellFilter, type HistoryRun, type HistorySeries } from './query.js';
-import { appendRecord, openHistory } from './store.js';
-import { readRunRecord } from '../compare/load-run.js';
-import { classifyTrend, sparkline, type TrendVerdict } from './trend.js';
-import { createHash } from 'node:crypto';
+import { fixed } from '../compare/format-comparison.js';
+import { cellLines, changedLines, measurementLines, runLines } from './format-night.js';
+import { DEFAULT_NIGHT_RULE, evaluateNight, type NightRule } from './night.js';
+import { cellValues, getRun, listRuns, type CellName } from './query.js';
+import { acceptNight, appendNight, openHistory, readNight } from './store.js';
+import { sparkline } from './trend.js';
 
 /** Where the history lives unless --db says otherwise: beside the runs `compbench run` writes. */
 export const DEFAULT_HISTORY_DB = 'runs/history.sqlite';
 
 /** Usage text of `compbench history`. */
-export const HISTORY_USAGE = `usage: compbench history [--db FILE] [--add RUN_DIR]... [--runs N] [--cell VARIANT/SUITE/METRIC] [--k K] [--fail-on-regression]
-  --add RUN_DIR  record a run folder first (idempotent: a run already recorded is skipped)
-  Lists the last N runs (default 10) and, for each cell's main metric (or the --cell
-  given), its trend and a flag. REGRESSION: the newest value leaves mean ± max(3·sd,
-  its own CI half-width, 1% of the mean) of the K (default 5) runs before it, in the
-  worse direction. Fewer than K prior runs: insufficient history. Default --db:
-  ${DEFAULT_HISTORY_DB} (relative to the current folder). Exit 0; with
-  --fail-on-regression, 1 when any series is flagged; 2 on invalid input.`;
+export const HISTORY_USAGE = `usage: compbench history [--db FILE] [--add RUN_DIR]... [--accept RUN_ID --note TEXT] [--runs N] [--cell VARIANT/SUITE/METRIC] [--k K] [--tolerance T] [--max-flip-rate R] [--fail-on-regression]
+  --add RUN_DIR   record a night (idempotent) and compare it with the last accepted night
+  --accept RUN_ID --note TEXT   sign off a flagged night (who, why): later nights compare with it
+  Compares the newest night with the last accepted night before it. First what changed
+  (config, models, suites, harness, hardware); then every cell × metric paired by instance
+  as 'compbench compare' does: flagged when the paired 95% CI of Δ lies wholly beyond
+  ±T (default 0) on the worse side, when more than R (default 0.02) of a 0/1 cell's
+  instances flip, or when a cell is missing; then latency, memory and energy against bands
+  from really measured repeats (3·sd of >= 3 measured nights among the last K, default 5,
+  or the within-run repeats; replayed figures never narrow a band); a lost measurement is
+  flagged. A flagged night is not a reference until accepted. Default --db:
+  ${DEFAULT_HISTORY_DB}. Exit 0; with --fail-on-regression, 1 when the newest night is
+  flagged and not signed off; 2 on invalid input.`;
 
-/** `compbench history`: records runs (--add) and prints trends; resolves to the exit code. */
+/** `compbench history`: records nights (--add), signs them off (--accept), compares the newest; resolves to the exit code. */
 export async function historyCommand(args: readonly string[], out: (line: string) => void): Promise<number> {
   const { values } = parseCommandFlags(
     'history',
@@ -30,9 +35,13 @@ export async function historyCommand(args: readonly string[], out: (line: string
     {
       db: { type: 'string' },
       add: { type: 'string', multiple: true },
+      accept: { type: 'string' },
+      note: { type: 'string' },
       runs: { type: 'string' },
       cell: { type: 'string' },
       k: { type: 'string' },
+      tolerance: { type: 'string' },
+      'max-flip-rate': { type: 'string' },
       'fail-on-regression': { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
@@ -44,73 +53,82 @@ export async function historyCommand(args: readonly string[], out: (line: string
   }
   const dbPath = resolve(values.db ?? DEFAULT_HISTORY_DB);
   const shown = integerOption('runs', values.runs, 10, 1);
-  const k = integerOption('k', values.k, 5, 2);
-  const filter = values.cell === undefined ? ({ kind: 'main' } as const) : parseCell(values.cell);
-  const adds = (values.add ?? []).map((dir) => {
-    const { record, text } = readRunRecord(resolve(dir));
-    return { record, sha: createHash('sha256').update(text).digest('hex'), dir: resolve(dir) };
-  });
+  const rule: NightRule = {
+    k: integerOption('k', values.k, DEFAULT_NIGHT_RULE.k, 2),
+    tolerance: shareOption('tolerance', values.tolerance, DEFAULT_NIGHT_RULE.tolerance, Infinity),
+    maxFlipRate: shareOption('max-flip-rate', values['max-flip-rate'], DEFAULT_NIGHT_RULE.maxFlipRate, 1),
+  };
+  const cell = values.cell === undefined ? undefined : parseCell(values.cell);
+  if (values.accept !== undefined && (values.note === undefined || values.note.trim() === '')) {
+    throw new InputError(`--accept ${values.accept} needs --note TEXT saying who signs it off and why`);
+  }
+  const adds = (values.add ?? []).map(readNight);
   if (adds.length === 0 && !existsSync(dbPath)) {
     throw new InputError(`${dbPath}: no history database yet — record a run with 'compbench history --add RUN_DIR' or give --db FILE`);
   }
   const db = openHistory(dbPath);
   try {
-    for (const add of adds) out(`${appendRecord(db, add.record, add.sha, add.dir).status}: ${add.record.runId} (${add.dir})`);
-    // The rule needs K runs before the newest even when fewer are displayed.
-    const runs = listRuns(db, Math.max(shown, k + 1));
-    const display = runs.slice(-shown);
-    out(`history ${dbPath}: ${runs.length === 0 ? 'no runs recorded' : `last ${display.length} run(s), oldest first`}`);
-    for (const line of runLines(display)) out(line);
-    const series = [...cellSeries(db, runs, filter), ...(filter.kind === 'main' ? measurementSeries(db, runs) : [])];
-    if (filter.kind === 'one' && series.length === 0) throw new InputError(`--cell ${values.cell}: no such cell × metric in ${dbPath}`);
-    let flagged = 0;
-    out(`trends (K=${k} prior runs define the noise band; newest last):`);
-    for (const s of series) {
-      const verdict = classifyTrend(s.points, { k, higherIsBetter: s.higherIsBetter });
-      if (verdict.status === 'regression') flagged++;
-      out(trendLine(s, verdict, display.length));
+    for (const night of adds) {
+      const r = appendNight(db, dbPath, night, rule);
+      out(`${r.status}: ${r.runId} (${night.dir}) — ${r.night}${r.reference ? ` against ${r.reference}` : ' (first night)'}`);
     }
-    out(flagged === 0 ? 'no regression flagged' : `${flagged} REGRESSION(s) flagged`);
-    return flagged > 0 && values['fail-on-regression'] ? 1 : 0;
+    if (values.accept !== undefined) {
+      acceptNight(db, dbPath, values.accept, values.note as string);
+      out(`accepted: ${values.accept} (${values.note}) — later nights are compared with it`);
+    }
+    const runs = listRuns(db, shown);
+    const newest = runs.at(-1);
+    if (newest === undefined) {
+      out(`history ${dbPath}: no nights recorded`);
+      return 0;
+    }
+    const report = evaluateNight(db, newest.runId, rule);
+    const reference = report.reference === null ? undefined : getRun(db, report.reference);
+    out(`history ${dbPath}: newest night ${newest.runId} (${newest.createdAt.slice(0, 16).replace('T', ' ')})${reference ? ` vs last accepted night ${reference.runId} (${reference.createdAt.slice(0, 16).replace('T', ' ')})` : ''}`);
+    for (const line of changedLines(report, newest, reference)) out(line);
+    out(`nights (last ${runs.length}, oldest first):`);
+    for (const line of runLines(runs)) out(line);
+    const key = cell && `${cell.variantId}/${cell.suiteId}/${cell.metric}`;
+    if (cell) {
+      const series = cellValues(db, runs, cell);
+      if (series === null) throw new InputError(`--cell ${key}: no such cell × metric in ${dbPath}`);
+      out(`${key}: ${sparkline(series)} ${series.map((v) => fixed(v)).join(' ')}`);
+    }
+    for (const line of cellLines(report, rule, key)) out(line);
+    if (!cell) for (const line of measurementLines(report)) out(line);
+    return verdict(report.flagged, newest, report.reference, values['fail-on-regression'], out);
   } finally {
     db.close();
   }
 }
 
+function verdict(flagged: number, newest: { runId: string; acceptedNote: string | null }, reference: string | null, failOnRegression: boolean, out: (line: string) => void): number {
+  if (flagged === 0) {
+    out(`no change flagged: ${newest.runId} matches ${reference ?? 'nothing (first night)'}`);
+    return 0;
+  }
+  if (newest.acceptedNote !== null) {
+    out(`${flagged} change(s) flagged, signed off: ${newest.acceptedNote}`);
+    return 0;
+  }
+  out(`${flagged} change(s) FLAGGED: ${newest.runId} stays out of the references until 'compbench history --accept ${newest.runId} --note TEXT'`);
+  return failOnRegression ? 1 : 0;
+}
+
+function shareOption(name: string, value: string | undefined, fallback: number, max: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n < 0 || n > max) throw new InputError(`--${name} must be a number ≥ 0${max < Infinity ? ` and ≤ ${max}` : ''} (got '${value}')`);
+  return n;
+}
+
 /** Parses `VARIANT/SUITE/METRIC`; the variant may itself contain '/' (e.g. `teacher/rtn-w4`). */
-export function parseCell(text: string): CellFilter {
+export function parseCell(text: string): CellName {
   const parts = text.split('/');
   if (parts.length < 3 || parts.some((p) => p === '')) {
     throw new InputError(`--cell ${text}: expected VARIANT/SUITE/METRIC, e.g. --cell teacher/knowledge-closed/exact_match`);
   }
   const metric = parts.pop() as string;
   const suiteId = parts.pop() as string;
-  return { kind: 'one', variantId: parts.join('/'), suiteId, metric };
-}
-
-function runLines(runs: readonly HistoryRun[]): string[] {
-  const header = `  ${'RUN ID'.padEnd(26)} ${'DATE'.padEnd(16)} ${'SHA'.padEnd(8)} COMPLETE VERDICT`;
-  return [
-    header,
-    ...runs.map(
-      (r) =>
-        `  ${r.runId.padEnd(26)} ${r.createdAt.slice(0, 16).replace('T', ' ').padEnd(16)} ${(r.gitSha ?? '-').slice(0, 8).padEnd(8)} ${(r.complete ? 'yes' : 'NO').padEnd(8)} ${r.verdict ?? '-'}`,
-    ),
-  ];
-}
-
-function trendLine(s: HistorySeries, v: TrendVerdict, shown: number): string {
-  const values = s.points.slice(-shown).map((p) => p.value);
-  const head = `  ${s.key.padEnd(40)} ${sparkline(values).padEnd(Math.max(shown, 5))} ${fixed(values.at(-1)).padStart(9)}`;
-  switch (v.status) {
-    case 'missing':
-      return `${head}  MISSING (errored or absent in the newest run)`;
-    case 'insufficient-history':
-      return `${head}  insufficient history (${v.prior}/${v.k} prior runs)`;
-    default: {
-      const band = `band [${fixed(v.band.low)}, ${fixed(v.band.high)}] (${v.band.widthFrom})`;
-      const flag = v.status === 'regression' ? 'REGRESSION' : v.status === 'improvement' ? 'improved' : 'ok';
-      return `${head}  ${band} ${flag}`;
-    }
-  }
+  return { variantId: parts.join('/'), suiteId, metric };
 }

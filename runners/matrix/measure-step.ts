@@ -2,7 +2,8 @@
  * The measurement stage: after every accuracy cell, with no worker busy, each variant
  * is measured alone (runners/measure runs it in its own child process), one at a time.
  * A measurement is reused from the cache when the variant bytes, the settings and the
- * machine are the same (config `measurement.reuse`, default on).
+ * machine are the same (config `measurement.reuse`, default on); a reused record says
+ * `replayed: true`, so history never mistakes a replay for a repeat measurement.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
@@ -31,7 +32,7 @@ export async function measureVariants(
     if (options.reuse && existsSync(file)) {
       try {
         const cached = JSON.parse(readFileSync(file, 'utf8')) as MeasurementRecord;
-        out.push({ ...cached, variantId: v.record.id });
+        out.push(cached.state === 'measured' ? { ...cached, variantId: v.record.id, replayed: true } : { ...cached, variantId: v.record.id });
         continue;
       } catch {
         // a torn cache file is measured again

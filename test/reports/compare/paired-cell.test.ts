@@ -27,7 +27,7 @@ const B = pattern.map(([, b], i) => line(`i${i}`, b));
 
 test('McNemar b=2, c=8 and the paired Δ match hand-computed values', () => {
   const r = pairCell(A, B, { variantId: 'v', suiteId: 'qa', metric: 'acc' }, { binary: true });
-  assert.equal(r.pairing, { matched: 20, hashChanged: 0, onlyA: 0, onlyB: 0, erroredEither: 0 });
+  assert.equal(r.pairing, { matched: 20, hashChanged: 0, onlyA: 0, onlyB: 0, erroredEither: 0, lostInB: 0 });
   assert.ok(r.flips && r.delta);
   assert.is(r.flips.rightToWrong, 2);
   assert.is(r.flips.wrongToRight, 8);
@@ -50,7 +50,7 @@ test('unmatched instances are counted, not paired', () => {
   const b = [line('same', 0), line('changed', 0, 'new'), line('new', 0), line('broken', null)];
   const foreign = { ...a[4], variantId: 'w' };
   const r = pairCell([...a.slice(0, 4), foreign], b, { variantId: 'v', suiteId: 'qa', metric: 'acc' }, { binary: true });
-  assert.equal(r.pairing, { matched: 1, hashChanged: 1, onlyA: 1, onlyB: 1, erroredEither: 1 });
+  assert.equal(r.pairing, { matched: 1, hashChanged: 1, onlyA: 1, onlyB: 1, erroredEither: 1, lostInB: 2 });
   assert.is(r.flips?.rightToWrong, 1);
   assert.is(r.delta?.delta, -1);
 });
