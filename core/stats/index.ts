@@ -7,3 +7,5 @@ export * from './mcnemar.js';
 export * from './kl.js';
 export * from './summary.js';
 export * from './slices.js';
+export * from './clusters.js';
+export * from './cluster-test.js';
