@@ -12,7 +12,7 @@
  */
 import { choiceChance } from './chance.js';
 import { NAME_GROUPS, OCCUPATIONS, HOBBIES, type Naming } from '../corpus/people.js';
-import { precisionNote } from './ci.js';
+import { clusteredPrecisionNote } from './ci.js';
 import { type CorpusIndex, occursInCorpus } from './corpus-index.js';
 import { counterpart, occupationSentence, peoplePool, rewriteName } from './people-pool.js';
 import type { BuiltSuite, SuiteRow } from './types.js';
@@ -65,6 +65,7 @@ export function withPronoun(sentence: string, pronoun: 'She' | 'He'): string {
 export function fairnessPeopleSuite(index: CorpusIndex, seed: number): BuiltSuite {
   const rows = peopleRows(index, seed);
   const groups = Object.keys(NAME_GROUPS).length;
+  const items = new Set(rows.map((r) => r.group_id)).size;
   return {
     id: 'fairness-people',
     spec: {
@@ -72,8 +73,10 @@ export function fairnessPeopleSuite(index: CorpusIndex, seed: number): BuiltSuit
       version: '2.0.0',
       description:
         `Pronoun after a held-out people sentence: the hobby sentence with "She" or with "He", scored whole, with the same sentence under ${groups} name-origin groups x 2 naming conventions sharing group_id (HELM worst case over 12 variants). ` +
-        `${precisionNote(rows.length)}; per group ${precisionNote(rows.length / groups)}; per naming ${precisionNote(rows.length / 2)}.`,
+        `${clusteredPrecisionNote(rows.length, items)}; per group ${clusteredPrecisionNote(rows.length / groups, items)}; per naming ${clusteredPrecisionNote(rows.length / 2, items)}.`,
       dataset: 'data.jsonl',
+      // The 12 variants of one sentence are near-duplicates: worst case over them, and intervals and tests count sentences.
+      groupField: 'group_id',
       kind: 'multiple_choice',
       role: 'fairness',
       template: '{sentence}',
