@@ -1,6 +1,6 @@
 import { roleOf } from '../../core/suite-roles.js';
 import { numCell, para, table, type Block, type Section } from '../document.js';
-import { formatBytes, formatDelta, formatDifference, formatMs, formatSummary } from '../format.js';
+import { formatBytes, formatDelta, formatDifference, formatFlipP, formatMs, formatSummary } from '../format.js';
 import { cellOf, comparisonOf, measurementOf, metricOf } from '../record-view.js';
 import { roleSliceOf, suitesWithRole } from '../roles.js';
 import { energyProvenance } from '../sections/measurements.js';
@@ -29,7 +29,7 @@ export function resultsSection({ record, variant, instances }: ChangeContext): S
       if (!m) continue;
       const base = metricOf(cellOf(record, record.baseline, suite.id), metric);
       const cmp = comparisonOf(cell, metric);
-      const flips = cmp?.flips ? `${cmp.flips.rightToWrong} right→wrong, ${cmp.flips.wrongToRight} wrong→right (McNemar p=${cmp.flips.mcnemarP.toPrecision(3)})` : 'n/a';
+      const flips = cmp?.flips ? `${cmp.flips.rightToWrong} right→wrong, ${cmp.flips.wrongToRight} wrong→right (${formatFlipP(cmp.flips)})` : 'n/a';
       overall.push([suite.id, metric, formatSummary(base?.overall, m.unit), formatSummary(m.overall, m.unit), numCell(formatDelta(cmp?.delta, m.unit), cmp?.delta.delta), flips]);
       const tags = roleOf(suite) === 'rare-words' && suite.roleSlice ? [...RESULT_SLICE_TAGS, suite.roleSlice] : RESULT_SLICE_TAGS;
       for (const b of m.slices.filter((s) => tags.includes(s.tag))) {
