@@ -37,9 +37,11 @@ export interface VariantRecord {
   readonly executionForm: ExecutionForm;
   /** Folder the variant was loaded from (relative to the package root when inside it). */
   readonly dir: string;
-  /** sha256 of onnx/model.onnx (and external data files, in order). */
+  /** sha256 over each onnx/ file's name, a NUL byte and its bytes, in name order: not the sha256sum of a file (see `files`). */
   readonly modelSha256: string;
   readonly sizeBytes: number;
+  /** Each onnx/ file with its plain sha256 (as `sha256sum` prints it) and size; absent in records written before it. */
+  readonly files?: readonly ModelFileRecord[];
   /** Teacher-student lineage: the variant this one was distilled from, if any. */
   readonly distilledFrom?: string;
   /** How its forwards hold rows, and whether a per-instance score is the same in any batch, shard or order. */
@@ -48,6 +50,15 @@ export interface VariantRecord {
   readonly kernels?: KernelSummary;
   /** The packed variant checked against its simulated twin on this machine (absent: nothing packed to check). */
   readonly selfCheck?: SelfCheckRecord;
+}
+
+/** One file of a model folder with its plain sha256. */
+export interface ModelFileRecord {
+  /** Path relative to the model folder, e.g. `onnx/model.onnx`. */
+  readonly path: string;
+  /** sha256 of the file's bytes (what `sha256sum` prints). */
+  readonly sha256: string;
+  readonly bytes: number;
 }
 
 /** What executes a packed variant's weights. */

@@ -23,8 +23,8 @@ export type PreparedVariant =
   | { readonly state: 'ready'; readonly plan: VariantPlan; readonly record: VariantRecord; readonly hash: string; readonly dir: string; readonly fromCache: boolean }
   | { readonly state: 'errored'; readonly plan: VariantPlan; readonly record: VariantRecord; readonly error: string };
 
-const baseHashes = new Map<string, { sha256: string; sizeBytes: number }>();
-function baseHash(dir: string): { sha256: string; sizeBytes: number } {
+const baseHashes = new Map<string, ReturnType<typeof hashModelFiles>>();
+function baseHash(dir: string): ReturnType<typeof hashModelFiles> {
   let h = baseHashes.get(dir);
   if (!h) baseHashes.set(dir, (h = hashModelFiles(join(dir, 'onnx'))));
   return h;
@@ -102,7 +102,7 @@ export function finishVariant(slot: VariantSlot, build?: { readonly error: strin
   const common = { id: plan.id, model: plan.model, ...(plan.distilledFrom ? { distilledFrom: plan.distilledFrom } : {}) };
   if (!plan.compress) {
     const base = baseHash(plan.baseDir);
-    const record: VariantRecord = { ...common, method: 'none', params: {}, executionForm: 'reference', dir: plan.baseDir, modelSha256: base.sha256, sizeBytes: base.sizeBytes, batching: batchingOf(plan.baseDir) };
+    const record: VariantRecord = { ...common, method: 'none', params: {}, executionForm: 'reference', dir: plan.baseDir, modelSha256: base.sha256, sizeBytes: base.sizeBytes, files: base.files, batching: batchingOf(plan.baseDir) };
     return { state: 'ready', plan, record, hash: slot.hash, dir: plan.baseDir, fromCache: true };
   }
   if (build) {
@@ -126,6 +126,7 @@ export function finishVariant(slot: VariantSlot, build?: { readonly error: strin
     dir: slot.dir,
     modelSha256: files.sha256,
     sizeBytes: files.sizeBytes,
+    files: files.files,
     batching: batchingOf(slot.dir),
     ...(manifest.execution.form === 'packed' ? { kernels: kernelSummary(manifest.execution) } : {}),
   };
