@@ -3,7 +3,7 @@ import { numCell, para, table, type Block, type Section } from '../document.js';
 import { formatBytes, formatDelta, formatDifference, formatFlipP, formatMs, formatSummary } from '../format.js';
 import { cellOf, comparisonOf, measurementOf, metricOf } from '../record-view.js';
 import { roleSliceOf, suitesWithRole } from '../roles.js';
-import { energyProvenance } from '../sections/measurements.js';
+import { energyProvenance, notApplicableText } from '../sections/measurements.js';
 import { answerOf, expectedOf, rightToWrong } from '../sections/flips.js';
 import { bucketOrder } from '../sections/slices.js';
 import type { ChangeContext } from './context.js';
@@ -91,17 +91,22 @@ export function fairnessChangeSection({ record, variant }: ChangeContext): Secti
   const blocks: Block[] = rows.length === 0
     ? [para('No fairness suite in this run: robustness across groups was not tested.', 'warn')]
     : [table({ id: 'fairness-change', columns: ['suite', 'variant', 'per slice', 'worst slice', 'max gap', 'worst case (HELM)'], rows })];
-  return { id: 'fairness', title: '6. Robustness and fairness analysis', blocks };
+  return { id: 'fairness', title: '6. Robustness and fairness analysis (Annex IV 2(g), 3)', blocks };
 }
 
-/** §8 efficiency and energy with the method (Annex XI 2(d–e)). */
+/**
+ * §8 efficiency and energy with the method. No legal point is cited: the AI Act's
+ * energy items (Annex XI 1.2(d–e)) document the training of general-purpose models, not
+ * the inference of a high-risk system, so these figures are reported for information.
+ */
 export function efficiencySection({ record, variant }: ChangeContext): Section {
   const rows = [record.baseline, variant.id].map((id) => {
     const m = measurementOf(record, id);
     const v = record.variants.find((x) => x.id === id);
     if (!m || m.state !== 'measured') {
-      const why = !m ? 'not measured' : m.state === 'not-applicable' ? `n/a (simulated): ${m.reason}` : `errored: ${m.error}`;
-      return [id, v ? formatBytes(v.sizeBytes) : 'n/a', why, why, why, why];
+      const why = !m ? 'not measured' : m.state === 'not-applicable' ? notApplicableText(m.reason) : `errored: ${m.error}`;
+      const short = !m ? 'not measured' : m.state === 'not-applicable' ? 'n/a (simulated)' : 'errored';
+      return [id, v ? `${formatBytes(v.sizeBytes)} (${v.sizeBytes} bytes)` : 'n/a', short, short, short, why];
     }
     return [
       id,
@@ -114,7 +119,10 @@ export function efficiencySection({ record, variant }: ChangeContext): Section {
   });
   return {
     id: 'efficiency',
-    title: '8. Efficiency and energy (Annex XI 2(d–e))',
-    blocks: [table({ id: 'efficiency-table', columns: ['variant', 'size on disk', 'peak RSS', 'decode', 'energy', 'energy method'], rows })],
+    title: '8. Efficiency and energy (for information)',
+    blocks: [
+      para('Reported for information: no point of the AI Act requires inference speed or energy of a high-risk system in its technical documentation (the Act\'s energy items document the training of general-purpose models). Each figure states how it was obtained; estimates say so.'),
+      table({ id: 'efficiency-table', columns: ['variant', 'size on disk', 'peak RSS', 'decode', 'energy', 'energy method'], rows }),
+    ],
   };
 }
