@@ -69,8 +69,8 @@ test("the issue's five variants fail the gate and are outside, though their poin
 test('counterfactual suites are screened on group-aware intervals', () => {
   const cell = cellOf(record, 'teacher/rtn-w3-g32', 'fairness-people');
   const d = comparisonOf(cell, 'acc')!.delta;
-  assert.is(d.clustering?.groups, 20);
-  assert.ok(d.clustering!.nEffective < 240);
+  assert.is(d.clustering?.groups, 40);
+  assert.ok(d.clustering!.nEffective < 480);
   rmSync(root, { recursive: true, force: true });
 });
 
