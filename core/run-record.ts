@@ -42,6 +42,8 @@ export interface VariantRecord {
   readonly sizeBytes: number;
   /** Each onnx/ file with its plain sha256 (as `sha256sum` prints it) and size; absent in records written before it. */
   readonly files?: readonly ModelFileRecord[];
+  /** The calibration data a method used (compression.json `calibration`); absent when it used none. */
+  readonly calibration?: CalibrationRecord;
   /** Teacher-student lineage: the variant this one was distilled from, if any. */
   readonly distilledFrom?: string;
   /** How its forwards hold rows, and whether a per-instance score is the same in any batch, shard or order. */
@@ -50,6 +52,20 @@ export interface VariantRecord {
   readonly kernels?: KernelSummary;
   /** The packed variant checked against its simulated twin on this machine (absent: nothing packed to check). */
   readonly selfCheck?: SelfCheckRecord;
+}
+
+/** Where a variant's calibration text came from and which token sequences were drawn from it. */
+export interface CalibrationRecord {
+  /** The text file, or `bundled-corpus:…`. */
+  readonly source: string;
+  /** Plain sha256 of the text's bytes. */
+  readonly textSha256: string;
+  readonly nSequences: number;
+  readonly seqLen: number;
+  readonly seed: number;
+  readonly tokens: number;
+  /** sha256 of the token sequences as little-endian int32: [count, len_0, ids_0…, len_1, ids_1…]. */
+  readonly sha256: string;
 }
 
 /** One file of a model folder with its plain sha256. */

@@ -51,7 +51,7 @@ export function modificationSection({ record, variant }: ChangeContext): Section
         `kernel self-check on the evaluating machine: ${selfCheckLine(variant)}`,
         `parameters: ${JSON.stringify(variant.params)}`,
         `bits: ${p.bits ?? 'n/a'}; group size: ${p.groupSize ?? p.group ?? 'n/a'}; sparsity: ${p.sparsity ?? 'n/a'}`,
-        `calibration data: ${calibration.length > 0 ? calibration.map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`).join(', ') : 'none recorded (the method uses no calibration, or the run did not record it)'}`,
+        calibrationLine(variant, calibration),
         `seeds: ${configSeeds(record.config).join(', ') || 'none recorded'}`,
         `tools: compbench ${record.harness.version} (git ${record.harness.gitSha ?? 'unknown'}), onnxruntime ${record.hardware.onnxruntime} (${record.hardware.executionProvider}), Node ${record.hardware.node}`,
       ]),
@@ -95,4 +95,13 @@ export function protocolSection({ record, variant, gate }: ChangeContext): Secti
         : []),
     ],
   };
+}
+
+function calibrationLine(variant: ChangeContext['variant'], fromParams: readonly [string, unknown][]): string {
+  const c = variant.calibration;
+  if (c) {
+    return `calibration data: ${c.source}, text sha256 ${c.textSha256} (plain sha256 of the text's bytes); ${c.nSequences} sequences × ${c.seqLen} tokens (${c.tokens} tokens), seed ${c.seed}; sequences sha256 ${c.sha256} (over the token ids as little-endian int32: count, then each sequence's length and ids)`;
+  }
+  if (fromParams.length > 0) return `calibration data: ${fromParams.map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`).join(', ')}`;
+  return 'calibration data: none recorded (the method uses no calibration, or the run did not record it)';
 }

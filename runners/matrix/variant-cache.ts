@@ -9,7 +9,7 @@ import { existsSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from '../../core/errors.js';
 import { packagePath } from '../../core/paths.js';
-import type { BatchingRecord, ExecutionForm, KernelSummary, VariantRecord } from '../../core/run-record.js';
+import type { BatchingRecord, CalibrationRecord, ExecutionForm, KernelSummary, VariantRecord } from '../../core/run-record.js';
 import { METHODS, validateParams } from '../../kernels/index.js';
 import { kernelVersion } from '../compress/manifest.js';
 import { readModelFile } from '../onnx/index.js';
@@ -116,6 +116,7 @@ export function finishVariant(slot: VariantSlot, build?: { readonly error: strin
     method: string;
     params: Record<string, unknown>;
     execution: { form: ExecutionForm; ops?: { op: string }[]; accuracyLevel?: number; int8Operands?: { form: string; reason: string } };
+    calibration?: CalibrationRecord | null;
   };
   const files = hashModelFiles(join(slot.dir, 'onnx'));
   const record: VariantRecord = {
@@ -127,10 +128,16 @@ export function finishVariant(slot: VariantSlot, build?: { readonly error: strin
     modelSha256: files.sha256,
     sizeBytes: files.sizeBytes,
     files: files.files,
+    ...(manifest.calibration ? { calibration: calibrationRecord(manifest.calibration) } : {}),
     batching: batchingOf(slot.dir),
     ...(manifest.execution.form === 'packed' ? { kernels: kernelSummary(manifest.execution) } : {}),
   };
   return { state: 'ready', plan, record, hash: slot.hash, dir: slot.dir, fromCache: !slot.needsBuild };
+}
+
+/** The run record's part of compression.json's calibration provenance. */
+function calibrationRecord(c: CalibrationRecord): CalibrationRecord {
+  return { source: c.source, textSha256: c.textSha256, nSequences: c.nSequences, seqLen: c.seqLen, seed: c.seed, tokens: c.tokens, sha256: c.sha256 };
 }
 
 /** The packed kernels of a variant, for the run record. */
