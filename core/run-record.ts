@@ -37,9 +37,13 @@ export interface VariantRecord {
   readonly executionForm: ExecutionForm;
   /** Folder the variant was loaded from (relative to the package root when inside it). */
   readonly dir: string;
-  /** sha256 of onnx/model.onnx (and external data files, in order). */
+  /** sha256 over each onnx/ file's name, a NUL byte and its bytes, in name order: not the sha256sum of a file (see `files`). */
   readonly modelSha256: string;
   readonly sizeBytes: number;
+  /** Each onnx/ file with its plain sha256 (as `sha256sum` prints it) and size; absent in records written before it. */
+  readonly files?: readonly ModelFileRecord[];
+  /** The calibration data a method used (compression.json `calibration`); absent when it used none. */
+  readonly calibration?: CalibrationRecord;
   /** Teacher-student lineage: the variant this one was distilled from, if any. */
   readonly distilledFrom?: string;
   /**
@@ -48,8 +52,6 @@ export interface VariantRecord {
    * for a model that stands on its own.
    */
   readonly comparedTo?: string;
-  /** The calibration text a compression method read (absent: the method reads none). */
-  readonly calibration?: CalibrationRecord;
   /** How its forwards hold rows, and whether a per-instance score is the same in any batch, shard or order. */
   readonly batching?: BatchingRecord;
   /** Packed kernels and their settings, from compression.json (absent for reference/simulated). */
@@ -58,21 +60,31 @@ export interface VariantRecord {
   readonly selfCheck?: SelfCheckRecord;
 }
 
-/** Where a variant's calibration text came from, with its hashes (DESIGN.md §2 cache keys). */
+/** Where a variant's calibration text came from and which token sequences were drawn from it (DESIGN.md §2 cache keys). */
 export interface CalibrationRecord {
   /** `bundled`: the bundled synthetic corpus; `textFile`: a text file; `suite`: the texts of a suite's instances. */
-  readonly kind: 'bundled' | 'textFile' | 'suite';
-  /** The file path, suite id or bundled corpus it was read from. */
+  readonly kind?: 'bundled' | 'textFile' | 'suite';
+  /** The file path, suite id or `bundled-corpus:…` it was read from. */
   readonly source: string;
-  /** sha256 of the text. */
+  /** Plain sha256 of the text's bytes. */
   readonly textSha256: string;
-  /** sha256 of the token sequences the method read. */
+  /** sha256 of the token sequences as little-endian int32: [count, len_0, ids_0…, len_1, ids_1…]. */
   readonly sha256: string;
   readonly nSequences: number;
   readonly seqLen: number;
+  readonly seed?: number;
   readonly tokens: number;
   /** Set when the text is not from the model's domain (a model of its own calibrated on the bundled corpus). */
   readonly warning?: string;
+}
+
+/** One file of a model folder with its plain sha256. */
+export interface ModelFileRecord {
+  /** Path relative to the model folder, e.g. `onnx/model.onnx`. */
+  readonly path: string;
+  /** sha256 of the file's bytes (what `sha256sum` prints). */
+  readonly sha256: string;
+  readonly bytes: number;
 }
 
 /** What executes a packed variant's weights. */

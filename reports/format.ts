@@ -1,4 +1,5 @@
-import type { DeltaView, SummaryView } from './record-view.js';
+import type { ClusterInfo } from '../core/stats/clusters.js';
+import type { DeltaView, FlipView, SummaryView } from './record-view.js';
 
 /** A metric with unit '' is a share in [0, 1]: shown as a percentage, Δ in points. */
 export function isShare(unit: string): boolean {
@@ -23,12 +24,23 @@ export function formatValue(value: number | null | undefined, unit: string): str
   return `${num(value)} ${unit}`;
 }
 
-/** `value [low, high], n=N` with the too-few flag. */
+/** `value [low, high], n=N` with the too-few flag, and groups and effective n when instances come in groups. */
 export function formatSummary(s: SummaryView | undefined | null, unit: string): string {
   if (!s || s.value === null) return `n/a${s ? `, n=${s.n}` : ''}`;
   const scale = isShare(unit) ? 100 : 1;
   const ci = s.low === null || s.high === null ? '' : ` [${bound(s.low * scale, unit)}, ${bound(s.high * scale, unit)}]`;
-  return `${formatValue(s.value, unit)}${ci}, n=${s.n}${s.tooFew ? ' (too few)' : ''}`;
+  return `${formatValue(s.value, unit)}${ci}, n=${s.n}${formatClustering(s.clustering)}${s.tooFew ? ' (too few)' : ''}`;
+}
+
+/** ` (20 groups, effective n 43)`, or '' when every instance is its own unit. */
+export function formatClustering(c: ClusterInfo | undefined): string {
+  return c ? ` (${c.groups} groups, effective n ${c.nEffective.toFixed(0)})` : '';
+}
+
+/** McNemar's p, and the test over groups when the suite has them: `p=0.065 per instance, p=0.25 over 20 groups`. */
+export function formatFlipP(f: FlipView): string {
+  const perInstance = `McNemar p=${f.mcnemarP.toPrecision(3)}${f.clustered ? ' per instance' : ''}`;
+  return f.clustered ? `${perInstance}, p=${f.clustered.p.toPrecision(3)} over ${f.clustered.groups} groups (sign-flip)` : perInstance;
 }
 
 function bound(x: number, unit: string): string {
@@ -47,7 +59,7 @@ export function formatDelta(d: DeltaView | undefined, unit: string): string {
   if (!d || !Number.isFinite(d.delta)) return 'n/a';
   const scale = isShare(unit) ? 100 : 1;
   const b = (x: number): string => signed(isShare(unit) ? (x * scale).toFixed(1) : num(x), x);
-  return `${formatDifference(d.delta, unit)} [${b(d.low)}, ${b(d.high)}], n=${d.n}`;
+  return `${formatDifference(d.delta, unit)} [${b(d.low)}, ${b(d.high)}], n=${d.n}${formatClustering(d.clustering)}`;
 }
 
 /** Bytes as MB (10^6) with the exact count kept for sorting by callers. */

@@ -4,4 +4,6 @@ export { loadRun, READABLE_VERSIONS, type LoadedRun, type InstanceLine } from '.
 export { escapeHtml, escapeMarkdown, escapeMarkdownLine, jsonForScript, neutralizeCsvCell } from './escape.js';
 export { resultsCsv, CSV_COLUMNS } from './csv.js';
 export { appendChangeLog, readChangeLog, defaultChangeLogDir, changeLogFile, type ChangeLogEntry } from './change/change-log.js';
-export { screenVariant, envelopeOf, type ChangeEnvelope, type Screening } from './change/screening.js';
+export { screenVariant, screeningSentence, type Finding, type Screening } from './change/screening.js';
+export { envelopeOf, type ChangeEnvelope, type EnvelopeDeclaration, type EnvelopeSource } from './change/envelope.js';
+export { gateForRecords, type RecordGate } from './change/gate-verdict.js';

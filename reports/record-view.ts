@@ -1,6 +1,8 @@
 import { comparedToOf, variantFamilies } from '../core/pairing.js';
 import type { CellRecord, MeasurementRecord, RunRecord, VariantRecord } from '../core/run-record.js';
 import type { CiWidthRule } from '../core/stats/ci-width.js';
+import type { ClusteredFlipTest } from '../core/stats/cluster-test.js';
+import type { ClusterInfo } from '../core/stats/clusters.js';
 import type { PairedDelta } from '../core/stats/paired.js';
 
 /**
@@ -15,6 +17,8 @@ export interface SummaryView {
   readonly high: number | null;
   readonly method?: string;
   readonly tooFew?: boolean;
+  /** Groups of near-duplicates, design effect and effective n (absent: every instance its own unit). */
+  readonly clustering?: ClusterInfo;
 }
 
 /** One slice of a tag. */
@@ -53,7 +57,10 @@ export interface FlipView {
   readonly rightToWrong: number;
   readonly wrongToRight: number;
   readonly flipRate: number;
+  /** Per-instance McNemar exact p. */
   readonly mcnemarP: number;
+  /** The test over groups of near-duplicates, when the suite has them: its p is the one to read. */
+  readonly clustered?: ClusteredFlipTest;
 }
 
 /** One metric of a cell's comparison with the baseline. */

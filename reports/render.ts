@@ -110,6 +110,6 @@ export async function renderReport(runDir: string, options: RenderOptions = {}):
   files.push(csv);
   const runJsonSha256 = createHash('sha256').update(readFileSync(join(runDir, 'run.json'))).digest('hex');
   const logDir = options.changeLogDir ?? defaultChangeLogDir(options.baselineRunDir ?? runDir);
-  files.push(...writeChangeRecords(run, outDir, logDir, runJsonSha256, generatedAt));
+  files.push(...writeChangeRecords(run, outDir, logDir, runJsonSha256, generatedAt, history));
   return { outDir, files, durationMs: performance.now() - start };
 }

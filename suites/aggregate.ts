@@ -1,5 +1,6 @@
 import {
   ciWidthRuleOf,
+  clustersOf,
   sliceBreakdownWith,
   summarizeRatio,
   summarizeScores,
@@ -56,6 +57,9 @@ export interface SuiteAggregate {
  * Aggregates per-instance records: for each metric the value, n and 95% interval
  * (Wilson for 0/1 metrics, bootstrap otherwise; ratio of sums for perplexity-like
  * metrics), per-slice breakdowns and the worst case over counterfactual groups.
+ * Records sharing a group id (suite.json `groupField`) are near-duplicates: every
+ * interval, overall and per slice, treats each group as one unit (see
+ * {@link summarizeMetric}) and records the effective n.
  */
 export function aggregateRecords(
   suite: Pick<LoadedSuite, 'spec' | 'hash'>,
@@ -97,15 +101,21 @@ export function aggregateRecords(
   };
 }
 
-/** A metric's summary over some records: a ratio of sums where the metric defines one, else the mean score. */
+/**
+ * A metric's summary over some records: a ratio of sums where the metric defines one,
+ * else the mean score. Records that share a group id are resampled as one group (group
+ * bootstrap) or, for 0/1 metrics, counted through the design effect (Wilson on the
+ * effective n); records without one are their own group.
+ */
 export function summarizeMetric(metric: MetricId, records: readonly ScoredRecord[], options: SummaryOptions): Summary {
   const def = METRICS[metric];
   if ('ratio' in def) {
-    const parts = ratioParts(metric, records);
+    const kept = records.filter((r) => ratioParts(metric, [r]).length > 0);
+    const parts = ratioParts(metric, kept);
     const transform = 'transform' in def.ratio ? def.ratio.transform : undefined;
-    return summarizeRatio(parts.map((p) => p.num), parts.map((p) => p.den), transform, options);
+    return summarizeRatio(parts.map((p) => p.num), parts.map((p) => p.den), transform, { ...options, clusters: clustersOf(kept.map((r) => r.groupId)) });
   }
-  return summarizeScores(records.map((r) => r.scores[metric] ?? 0), options);
+  return summarizeScores(records.map((r) => r.scores[metric] ?? 0), { ...options, clusters: clustersOf(records.map((r) => r.groupId)) });
 }
 
 /** Ratio contributions of the records that have any (instances without target words drop out of word metrics). */

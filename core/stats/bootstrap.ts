@@ -1,5 +1,6 @@
 import type { Interval } from './interval.js';
 import { createRng } from '../rng.js';
+import { isClustered, type Clusters } from './clusters.js';
 import { quantileSorted } from './quantile.js';
 
 /** Settings of a percentile bootstrap. */
@@ -10,6 +11,11 @@ export interface BootstrapOptions {
   readonly seed?: number;
   /** Coverage of the two-sided interval (default 0.95). */
   readonly level?: number;
+  /**
+   * Groups of near-duplicate instances: each resample draws whole groups with
+   * replacement (as many as there are groups) instead of instances.
+   */
+  readonly clusters?: Clusters;
 }
 
 /** Default number of bootstrap resamples. */
@@ -22,6 +28,12 @@ export const DEFAULT_RESAMPLES = 2000;
  * quantiles (type 7) of the replicates. The statistic receives the resampled unit
  * indices, so callers that resample several arrays jointly (paired data, ratios of
  * sums) pass one function that reads all of them through the same indices.
+ *
+ * With `options.clusters` it is the cluster (group) bootstrap (Davison & Hinkley 1997,
+ * §3.8, strategy 1): each resample draws k of the k groups with replacement and passes
+ * the members of the drawn groups, in draw order, so the index vector's length varies.
+ * The draws are the same stream as the per-instance bootstrap, so singleton groups give
+ * the same interval to the last bit.
  */
 export function bootstrapInterval(
   n: number,
@@ -36,11 +48,29 @@ export function bootstrapInterval(
   }
   if (!(level > 0 && level < 1)) throw new RangeError(`bootstrapInterval: options.level must be in (0, 1), got ${level}`);
   const rng = createRng(options.seed ?? 0);
-  const indices = new Int32Array(n);
   const replicates = new Float64Array(resamples);
-  for (let b = 0; b < resamples; b++) {
-    for (let i = 0; i < n; i++) indices[i] = rng.int(n);
-    replicates[b] = statistic(indices);
+  const clusters = options.clusters;
+  if (clusters !== undefined && clusters.n !== n) throw new RangeError(`bootstrapInterval: options.clusters covers ${clusters.n} instances, not n=${n}`);
+  if (isClustered(clusters)) {
+    const groups = clusters.members;
+    let largest = 0;
+    for (const g of groups) largest = Math.max(largest, g.length);
+    const buffer = new Int32Array(groups.length * largest);
+    for (let b = 0; b < resamples; b++) {
+      let length = 0;
+      for (let j = 0; j < groups.length; j++) {
+        const group = groups[rng.int(groups.length)];
+        buffer.set(group, length);
+        length += group.length;
+      }
+      replicates[b] = statistic(buffer.subarray(0, length));
+    }
+  } else {
+    const indices = new Int32Array(n);
+    for (let b = 0; b < resamples; b++) {
+      for (let i = 0; i < n; i++) indices[i] = rng.int(n);
+      replicates[b] = statistic(indices);
+    }
   }
   replicates.sort();
   const alpha = (1 - level) / 2;

@@ -8,3 +8,5 @@ export * from './kl.js';
 export * from './summary.js';
 export * from './ci-width.js';
 export * from './slices.js';
+export * from './clusters.js';
+export * from './cluster-test.js';

@@ -1,3 +1,6 @@
+import { clusteredFlipTest, type ClusteredFlipTest } from './cluster-test.js';
+import { isClustered, type Clusters } from './clusters.js';
+
 /**
  * McNemar's exact test (binomial form): under H0 the b + c discordant pairs split
  * 50:50, so the two-sided p-value is min(1, 2·P[X ≤ min(b, c)]) with X ~ Bin(b+c, ½).
@@ -41,18 +44,22 @@ export interface FlipStats {
   readonly wrongToRightRate: number;
   /** (rightToWrong + wrongToRight) / n: Dutta et al. 2024's "flips". */
   readonly flipRate: number;
-  /** McNemar exact two-sided p-value. */
+  /** McNemar exact two-sided p-value, counting every instance as independent. */
   readonly mcnemarP: number;
+  /** Present when instances come in groups: the same question asked of groups (exact sign-flip test); its p is the one to read. */
+  readonly clustered?: ClusteredFlipTest;
 }
 
 /**
  * Flip counts and rates (as a share of all n instances, following Dutta et al. 2024,
  * "Accuracy is Not All You Need") and McNemar's exact p-value. A score counts as right
- * when it is ≥ 0.5, so 0/1 scores and booleans both work.
+ * when it is ≥ 0.5, so 0/1 scores and booleans both work. With `clusters` that group
+ * near-duplicate instances, `clustered` adds the group-level test.
  */
 export function flipStats(
   baselineCorrect: ArrayLike<number | boolean>,
   variantCorrect: ArrayLike<number | boolean>,
+  clusters?: Clusters,
 ): FlipStats {
   if (baselineCorrect.length !== variantCorrect.length) {
     throw new RangeError(`flipStats: baseline has ${baselineCorrect.length} items, variant ${variantCorrect.length}`);
@@ -81,5 +88,6 @@ export function flipStats(
     wrongToRightRate: rate(wrongToRight),
     flipRate: rate(rightToWrong + wrongToRight),
     mcnemarP: mcnemarExactP(rightToWrong, wrongToRight),
+    ...(isClustered(clusters) ? { clustered: clusteredFlipTest(baselineCorrect, variantCorrect, clusters) } : {}),
   };
 }

@@ -1,4 +1,5 @@
 import { bootstrapInterval, mean, meanAt, type BootstrapOptions } from './bootstrap.js';
+import { clusterInfo, isClustered, type ClusterInfo } from './clusters.js';
 
 /** Difference of means of a variant and its baseline on the same instances. */
 export interface PairedDelta {
@@ -11,6 +12,8 @@ export interface PairedDelta {
   /** Percentile-bootstrap interval of `delta` (instances resampled jointly). */
   readonly low: number;
   readonly high: number;
+  /** Present when instances come in groups: the interval resampled whole groups; groups, design effect and effective n. */
+  readonly clustering?: ClusterInfo;
 }
 
 /**
@@ -18,7 +21,9 @@ export interface PairedDelta {
  * interval: each resample draws instance indices once and reads both arrays through
  * them, so the between-instance variance that both models share cancels. On the same
  * items this interval is much narrower than one from two independent resamples.
- * `baseline[i]` and `variant[i]` must be scores of the same instance.
+ * `baseline[i]` and `variant[i]` must be scores of the same instance. With
+ * `options.clusters` whole groups of near-duplicates are resampled (both runs read the
+ * same drawn groups), and `clustering` records the effective n of the differences.
  */
 export function pairedDelta(
   baseline: ArrayLike<number>,
@@ -32,6 +37,10 @@ export function pairedDelta(
   if (n === 0) throw new RangeError('pairedDelta: no paired instances');
   const baselineMean = mean(baseline);
   const variantMean = mean(variant);
+  const delta = variantMean - baselineMean;
   const ci = bootstrapInterval(n, (idx) => meanAt(variant, idx) - meanAt(baseline, idx), options);
-  return { n, baselineMean, variantMean, delta: variantMean - baselineMean, low: ci.low, high: ci.high };
+  const out: PairedDelta = { n, baselineMean, variantMean, delta, low: ci.low, high: ci.high };
+  if (!isClustered(options.clusters)) return out;
+  const influence = Array.from({ length: n }, (_, i) => variant[i] - baseline[i] - delta);
+  return { ...out, clustering: clusterInfo(influence, options.clusters, 'group-bootstrap') };
 }

@@ -1,6 +1,8 @@
 import { bootstrapInterval, bootstrapMeanInterval, mean, type BootstrapOptions } from './bootstrap.js';
 import { exceedsCiWidth, type CiWidthRule } from './ci-width.js';
 import { wilsonInterval } from './wilson.js';
+import { clusterInfo, isClustered, type ClusterInfo } from './clusters.js';
+import { wilsonIntervalEffective } from './wilson.js';
 
 /** How an interval was computed. */
 export type IntervalMethod = 'wilson' | 'bootstrap';
@@ -16,6 +18,8 @@ export interface Summary {
   readonly method: IntervalMethod;
   /** True when n < minN or the interval is wider than maxCiWidth: too few instances to trust. */
   readonly tooFew: boolean;
+  /** Present when instances come in groups of near-duplicates: groups, design effect, effective n and how the interval used them. */
+  readonly clustering?: ClusterInfo;
 }
 
 /** Settings of {@link summarizeScores} and {@link summarizeRatio}. */
@@ -40,6 +44,11 @@ export const DEFAULT_MIN_N = 2;
  * The one function that turns per-instance scores into a reported number: the mean,
  * n, a 95% interval (Wilson for 0/1 scores, seeded percentile bootstrap otherwise) and
  * a `tooFew` flag, so an under-sampled cell is flagged rather than silently gated.
+ *
+ * With groups of near-duplicates (`options.clusters`), a proportion gets Wilson on the
+ * effective n = n/deff (a design-effect adjustment: it keeps Wilson's behaviour at 0 and
+ * 1, where a bootstrap collapses to a point) and a mean gets the group bootstrap; both
+ * record groups, design effect and effective n in `clustering`.
  */
 export function summarizeScores(scores: ArrayLike<number>, options: SummaryOptions = {}): Summary {
   const n = scores.length;
@@ -48,8 +57,17 @@ export function summarizeScores(scores: ArrayLike<number>, options: SummaryOptio
   const method: IntervalMethod = proportion ? 'wilson' : 'bootstrap';
   if (n === 0) return { n, value: null, low: null, high: null, method, tooFew: true };
   const value = mean(scores);
-  const ci = proportion ? wilsonInterval(countAtLeastHalf(scores), n) : bootstrapMeanInterval(scores, options);
-  return { n, value, low: ci.low, high: ci.high, method, tooFew: isTooFew(n, ci.high - ci.low, value, options) };
+  const clusters = isClustered(options.clusters) ? options.clusters : undefined;
+  if (proportion) {
+    const successes = countAtLeastHalf(scores);
+    const p = successes / n;
+    const clustering = clusters && clusterInfo(Array.from(scores, (s) => (s >= 0.5 ? 1 : 0) - p), clusters, 'design-effect');
+    const ci = clustering ? wilsonIntervalEffective(p, clustering.nEffective) : wilsonInterval(successes, n);
+    return withClustering({ n, value, low: ci.low, high: ci.high, method, tooFew: isTooFew(n, ci.high - ci.low, value, options) }, clustering);
+  }
+  const ci = bootstrapMeanInterval(scores, options);
+  const clustering = clusters && clusterInfo(Array.from(scores, (s) => s - value), clusters, 'group-bootstrap');
+  return withClustering({ n, value, low: ci.low, high: ci.high, method, tooFew: isTooFew(n, ci.high - ci.low, value, options) }, clustering);
 }
 
 /**
@@ -79,7 +97,24 @@ export function summarizeRatio(
   const all = Int32Array.from({ length: n }, (_, i) => i);
   const ci = bootstrapInterval(n, ratioAt, options);
   const value = ratioAt(all);
-  return { n, value, low: ci.low, high: ci.high, method: 'bootstrap', tooFew: isTooFew(n, ci.high - ci.low, value, options) };
+  // transform' cancels in the ratio of variances, so the influence of the untransformed ratio gives the design effect.
+  const clustering = isClustered(options.clusters) ? ratioClustering(numerators, denominators, options.clusters) : undefined;
+  return withClustering({ n, value, low: ci.low, high: ci.high, method: 'bootstrap', tooFew: isTooFew(n, ci.high - ci.low, value, options) }, clustering);
+}
+
+function ratioClustering(numerators: ArrayLike<number>, denominators: ArrayLike<number>, clusters: NonNullable<SummaryOptions['clusters']>): ClusterInfo {
+  let num = 0;
+  let den = 0;
+  for (let i = 0; i < numerators.length; i++) {
+    num += numerators[i];
+    den += denominators[i];
+  }
+  const r = num / den;
+  return clusterInfo(Array.from(numerators, (x, i) => x - r * denominators[i]), clusters, 'group-bootstrap');
+}
+
+function withClustering(summary: Summary, clustering: ClusterInfo | undefined): Summary {
+  return clustering ? { ...summary, clustering } : summary;
 }
 
 /** The rule of core/stats/ci-width.ts as these options set it. */

@@ -12,14 +12,23 @@ export function wilsonInterval(successes: number, n: number, z: number = Z95): I
     throw new RangeError(`wilsonInterval: successes must be in [0, n=${n}], got ${successes}`);
   }
   if (n === 0) return { low: 0, high: 1 };
-  const p = successes / n;
+  return wilsonIntervalEffective(successes / n, n, z);
+}
+
+/**
+ * Wilson interval of a proportion `p` estimated from clustered data, on the effective
+ * sample size n/deff (Korn & Graubard 1998; Rao & Scott 1992): the binomial variance
+ * p(1−p)/n is inflated by the design effect, the rest of Wilson's formula is unchanged.
+ * `nEffective` need not be an integer.
+ */
+export function wilsonIntervalEffective(p: number, nEffective: number, z: number = Z95): Interval {
+  if (!(nEffective > 0)) throw new RangeError(`wilsonIntervalEffective: nEffective must be positive, got ${nEffective}`);
+  if (!(p >= 0 && p <= 1)) throw new RangeError(`wilsonIntervalEffective: p must be in [0, 1], got ${p}`);
+  const n = nEffective;
   const z2 = z * z;
   const denom = 1 + z2 / n;
   const center = (p + z2 / (2 * n)) / denom;
   const half = (z / denom) * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n));
-  // At k = 0 and k = n the bound is exactly 0 or 1; pin it against rounding residue.
-  return {
-    low: successes === 0 ? 0 : Math.max(0, center - half),
-    high: successes === n ? 1 : Math.min(1, center + half),
-  };
+  // At p = 0 and p = 1 the bound is exactly 0 or 1; pin it against rounding residue.
+  return { low: p === 0 ? 0 : Math.max(0, center - half), high: p === 1 ? 1 : Math.min(1, center + half) };
 }

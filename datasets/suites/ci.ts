@@ -14,3 +14,12 @@ export function wilsonHalfWidth(n: number, p: number): number {
 export function precisionNote(n: number): string {
   return `n=${n}; Wilson 95% CI half-width ±${wilsonHalfWidth(n, 0.5).toFixed(3)} at p=0.5, ±${wilsonHalfWidth(n, 0.8).toFixed(3)} at p=0.8`;
 }
+
+/**
+ * The precision of n instances that come in `groups` groups of near-duplicates (suite.json
+ * `groupField`): intervals count groups, so the effective n lies between the number of
+ * groups (members that always agree) and n (members as good as independent).
+ */
+export function clusteredPrecisionNote(n: number, groups: number): string {
+  return `n=${n} in ${groups} groups (groupField group_id): intervals resample groups, so the effective n lies between ${groups} and ${n}; Wilson 95% CI half-width at p=0.5 between ±${wilsonHalfWidth(n, 0.5).toFixed(3)} and ±${wilsonHalfWidth(groups, 0.5).toFixed(3)}`;
+}

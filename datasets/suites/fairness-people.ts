@@ -12,46 +12,46 @@
  */
 import { choiceChance } from './chance.js';
 import { NAME_GROUPS, OCCUPATIONS, HOBBIES, type Naming } from '../corpus/people.js';
-import { precisionNote } from './ci.js';
+import { clusteredPrecisionNote } from './ci.js';
 import { type CorpusIndex, occursInCorpus } from './corpus-index.js';
 import { counterpart, occupationSentence, peoplePool, rewriteName } from './people-pool.js';
 import type { BuiltSuite, SuiteRow } from './types.js';
 
-/** Base items per gender: 2 × 10 items × 12 variants = 240 instances. */
-export const PEOPLE_ITEMS_PER_GENDER = 10;
+/** Base items per gender: 2 × 20 items × 12 variants = 480 instances (40 items: the clustered interval needs items, not variants). */
+export const PEOPLE_ITEMS_PER_GENDER = 20;
 const NAMINGS: readonly Naming[] = ['given_first', 'family_first'];
 
 /** Rows of the `fairness-people` suite: every base sentence under every group and naming. */
 export function peopleRows(index: CorpusIndex, seed: number): SuiteRow[] {
-  const pool = peoplePool(index, OCCUPATIONS, HOBBIES, 4, seed, 'suite:fairness-people');
+  const pool = peoplePool(index, OCCUPATIONS, HOBBIES, 8, seed, 'suite:fairness-people');
   const rows: SuiteRow[] = [];
   const usedOccupations = new Set<string>();
-  for (const gender of ['female', 'male'] as const) {
-    let items = 0;
-    for (const line of pool) {
-      if (items === PEOPLE_ITEMS_PER_GENDER) break;
-      // One item per occupation, so the items spread over the rare-word buckets.
-      if (line.person.gender !== gender || usedOccupations.has(line.occupation) || line.hobby === '') continue;
-      const follow = line.text.slice(occupationSentence(line.text).length + 1);
-      const variants = Object.keys(NAME_GROUPS).flatMap((group) =>
-        NAMINGS.map((naming) => ({ group, naming, sentence: occupationSentence(rewriteName(line, counterpart(line, group), naming)) })),
-      );
-      // A variant whose exact sentence is in the corpus would test memory of that line.
-      if (variants.some((v) => occursInCorpus(index, v.sentence))) continue;
-      usedOccupations.add(line.occupation);
-      const item = `${gender[0]}${String(items).padStart(2, '0')}`;
-      for (const v of variants) {
-        rows.push({
-          id: `${item}/${v.group}/${v.naming}`,
-          group_id: item,
-          sentence: v.sentence,
-          choices: [withPronoun(follow, 'She'), withPronoun(follow, 'He')],
-          answer: gender === 'female' ? 0 : 1,
-          tags: { group: v.group, naming: v.naming, gender, occupation: line.occupation },
-        });
-      }
-      items++;
+  const items = { female: 0, male: 0 };
+  // One pass over the pool for both genders, so neither takes the occupations the other needs.
+  for (const line of pool) {
+    const gender = line.person.gender;
+    if (items[gender] === PEOPLE_ITEMS_PER_GENDER) continue;
+    // One item per occupation, so the items spread over the rare-word buckets.
+    if (usedOccupations.has(line.occupation) || line.hobby === '') continue;
+    const follow = line.text.slice(occupationSentence(line.text).length + 1);
+    const variants = Object.keys(NAME_GROUPS).flatMap((group) =>
+      NAMINGS.map((naming) => ({ group, naming, sentence: occupationSentence(rewriteName(line, counterpart(line, group), naming)) })),
+    );
+    // A variant whose exact sentence is in the corpus would test memory of that line.
+    if (variants.some((v) => occursInCorpus(index, v.sentence))) continue;
+    usedOccupations.add(line.occupation);
+    const item = `${gender[0]}${String(items[gender]).padStart(2, '0')}`;
+    for (const v of variants) {
+      rows.push({
+        id: `${item}/${v.group}/${v.naming}`,
+        group_id: item,
+        sentence: v.sentence,
+        choices: [withPronoun(follow, 'She'), withPronoun(follow, 'He')],
+        answer: gender === 'female' ? 0 : 1,
+        tags: { group: v.group, naming: v.naming, gender, occupation: line.occupation },
+      });
     }
+    items[gender]++;
   }
   return rows;
 }
@@ -65,15 +65,18 @@ export function withPronoun(sentence: string, pronoun: 'She' | 'He'): string {
 export function fairnessPeopleSuite(index: CorpusIndex, seed: number): BuiltSuite {
   const rows = peopleRows(index, seed);
   const groups = Object.keys(NAME_GROUPS).length;
+  const items = new Set(rows.map((r) => r.group_id)).size;
   return {
     id: 'fairness-people',
     spec: {
       id: 'fairness-people',
-      version: '2.0.0',
+      version: '3.0.0',
       description:
         `Pronoun after a held-out people sentence: the hobby sentence with "She" or with "He", scored whole, with the same sentence under ${groups} name-origin groups x 2 naming conventions sharing group_id (HELM worst case over 12 variants). ` +
-        `${precisionNote(rows.length)}; per group ${precisionNote(rows.length / groups)}; per naming ${precisionNote(rows.length / 2)}.`,
+        `${clusteredPrecisionNote(rows.length, items)}; per group ${clusteredPrecisionNote(rows.length / groups, items)}; per naming ${clusteredPrecisionNote(rows.length / 2, items)}.`,
       dataset: 'data.jsonl',
+      // The 12 variants of one sentence are near-duplicates: worst case over them, and intervals and tests count sentences.
+      groupField: 'group_id',
       kind: 'multiple_choice',
       role: 'fairness',
       template: '{sentence}',

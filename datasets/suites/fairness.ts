@@ -9,7 +9,7 @@ import type { FactRecord } from '../corpus/fact-lines.js';
 import { createRng, subSeed } from '../corpus/rng.js';
 import { type Dialect, fillTemplate, KICK_PROMPT, TEMPLATES } from '../corpus/templates.js';
 import type { Relation } from '../facts/sources.js';
-import { precisionNote } from './ci.js';
+import { clusteredPrecisionNote, precisionNote } from './ci.js';
 import { KNOWLEDGE_BUCKETS, KNOWLEDGE_MAX_NEW_TOKENS, KNOWLEDGE_PER_CELL } from './knowledge.js';
 import type { BuiltSuite, SuiteRow } from './types.js';
 
@@ -70,8 +70,10 @@ export function fairnessSuite(knowledgeFacts: readonly FactRecord[], seed: numbe
       version: '1.0.0',
       description:
         `Knowledge questions in the majority (en) and the minority (sco, ~10% of each fact's corpus lines) dialect; each item's two variants share group_id, so the aggregate's worst case is HELM's. ` +
-        `${rows.length} variants of ${facts.length} items; per dialect ${precisionNote(facts.length)}; per dialect x freq_bucket ${precisionNote(perBucket)}.`,
+        `${clusteredPrecisionNote(rows.length, facts.length)}; per dialect ${precisionNote(facts.length)}; per dialect x freq_bucket ${precisionNote(perBucket)}.`,
       dataset: 'data.jsonl',
+      // The two dialect variants of one question are near-duplicates: worst case over them, and intervals and tests count questions.
+      groupField: 'group_id',
       kind: 'generate',
       role: 'fairness',
       template: KICK_PROMPT,

@@ -1,9 +1,9 @@
 import { roleOf } from '../../core/suite-roles.js';
 import { numCell, para, table, type Block, type Section } from '../document.js';
-import { formatBytes, formatDelta, formatDifference, formatMs, formatSummary } from '../format.js';
+import { formatBytes, formatDelta, formatDifference, formatFlipP, formatMs, formatSummary } from '../format.js';
 import { cellOf, comparisonOf, measurementOf, metricOf, parentOf, sliceComparisonOf } from '../record-view.js';
 import { roleSliceOf, suitesWithRole } from '../roles.js';
-import { energyProvenance } from '../sections/measurements.js';
+import { energyProvenance, notApplicableText } from '../sections/measurements.js';
 import { answerOf, expectedOf, rightToWrong } from '../sections/flips.js';
 import { bucketOrder } from '../sections/slices.js';
 import type { ChangeContext } from './context.js';
@@ -30,7 +30,7 @@ export function resultsSection({ record, variant, instances, baseline }: ChangeC
       if (!m) continue;
       const base = metricOf(cellOf(record, baseId, suite.id), metric);
       const cmp = comparisonOf(cell, metric);
-      const flips = cmp?.flips ? `${cmp.flips.rightToWrong} right→wrong, ${cmp.flips.wrongToRight} wrong→right (McNemar p=${cmp.flips.mcnemarP.toPrecision(3)})` : 'n/a';
+      const flips = cmp?.flips ? `${cmp.flips.rightToWrong} right→wrong, ${cmp.flips.wrongToRight} wrong→right (${formatFlipP(cmp.flips)})` : 'n/a';
       overall.push([suite.id, metric, formatSummary(base?.overall, m.unit), formatSummary(m.overall, m.unit), numCell(formatDelta(cmp?.delta, m.unit), cmp?.delta.delta), flips]);
       const tags = roleOf(suite) === 'rare-words' && suite.roleSlice ? [...RESULT_SLICE_TAGS, suite.roleSlice] : RESULT_SLICE_TAGS;
       for (const b of m.slices.filter((s) => tags.includes(s.tag))) {
@@ -95,17 +95,22 @@ export function fairnessChangeSection({ record, variant, baseline }: ChangeConte
   const blocks: Block[] = rows.length === 0
     ? [para('No fairness suite in this run: robustness across groups was not tested.', 'warn')]
     : [table({ id: 'fairness-change', columns: ['suite', 'variant', 'per slice', 'worst slice', 'max gap', 'worst case (HELM)'], rows })];
-  return { id: 'fairness', title: '6. Robustness and fairness analysis', blocks };
+  return { id: 'fairness', title: '6. Robustness and fairness analysis (Annex IV 2(g), 3)', blocks };
 }
 
-/** §8 efficiency and energy with the method (Annex XI 2(d–e)). */
+/**
+ * §8 efficiency and energy with the method. No legal point is cited: the AI Act's
+ * energy items (Annex XI 1.2(d–e)) document the training of general-purpose models, not
+ * the inference of a high-risk system, so these figures are reported for information.
+ */
 export function efficiencySection({ record, variant, baseline }: ChangeContext): Section {
   const rows = [baseline?.id ?? record.baseline, variant.id].map((id) => {
     const m = measurementOf(record, id);
     const v = record.variants.find((x) => x.id === id);
     if (!m || m.state !== 'measured') {
-      const why = !m ? 'not measured' : m.state === 'not-applicable' ? `n/a (simulated): ${m.reason}` : `errored: ${m.error}`;
-      return [id, v ? formatBytes(v.sizeBytes) : 'n/a', why, why, why, why];
+      const why = !m ? 'not measured' : m.state === 'not-applicable' ? notApplicableText(m.reason) : `errored: ${m.error}`;
+      const short = !m ? 'not measured' : m.state === 'not-applicable' ? 'n/a (simulated)' : 'errored';
+      return [id, v ? `${formatBytes(v.sizeBytes)} (${v.sizeBytes} bytes)` : 'n/a', short, short, short, why];
     }
     return [
       id,
@@ -118,7 +123,10 @@ export function efficiencySection({ record, variant, baseline }: ChangeContext):
   });
   return {
     id: 'efficiency',
-    title: '8. Efficiency and energy (Annex XI 2(d–e))',
-    blocks: [table({ id: 'efficiency-table', columns: ['variant', 'size on disk', 'peak RSS', 'decode', 'energy', 'energy method'], rows })],
+    title: '8. Efficiency and energy (for information)',
+    blocks: [
+      para('Reported for information: no point of the AI Act requires inference speed or energy of a high-risk system in its technical documentation (the Act\'s energy items document the training of general-purpose models). Each figure states how it was obtained; estimates say so.'),
+      table({ id: 'efficiency-table', columns: ['variant', 'size on disk', 'peak RSS', 'decode', 'energy', 'energy method'], rows }),
+    ],
   };
 }

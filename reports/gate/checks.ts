@@ -87,10 +87,11 @@ export function checkNoninferiorityUnpaired(variant: Summary, baseline: Summary,
 /** max_flip_rate: right→wrong rate (default) or both directions, at most `max`. */
 export function checkFlipRate(flips: FlipStats, max: number, which: 'right_to_wrong' | 'any'): Check {
   const value = which === 'any' ? flips.flipRate : flips.rightToWrongRate;
+  const groupP = flips.clustered ? ` per instance, p ${fmt(flips.clustered.p)} over ${flips.clustered.groups} groups` : '';
   const detail =
     which === 'any'
-      ? `flips ${flips.rightToWrong}+${flips.wrongToRight} of ${flips.n}, McNemar p ${fmt(flips.mcnemarP)}`
-      : `right→wrong ${flips.rightToWrong} of ${flips.n}, McNemar p ${fmt(flips.mcnemarP)}`;
+      ? `flips ${flips.rightToWrong}+${flips.wrongToRight} of ${flips.n}, McNemar p ${fmt(flips.mcnemarP)}${groupP}`
+      : `right→wrong ${flips.rightToWrong} of ${flips.n}, McNemar p ${fmt(flips.mcnemarP)}${groupP}`;
   return compare(value, '≤', max, detail);
 }
 

@@ -64,7 +64,7 @@ export function flipsSection({ record, instances }: ReportInput): BuiltSection {
         numCell(String(flips.rightToWrong), flips.rightToWrong),
         numCell(String(flips.wrongToRight), flips.wrongToRight),
         numCell(`${(flips.flipRate * 100).toFixed(1)}%`, flips.flipRate),
-        numCell(flips.mcnemarP.toPrecision(3), flips.mcnemarP),
+        numCell(flips.clustered ? `${flips.clustered.p.toPrecision(3)} over ${flips.clustered.groups} groups (per instance ${flips.mcnemarP.toPrecision(3)})` : flips.mcnemarP.toPrecision(3), flips.clustered?.p ?? flips.mcnemarP),
         numCell(String(flips.n), flips.n),
       ]);
       for (const { base, variant } of rightToWrong(instances, parent, v.id, suite.id, metric).slice(0, FLIP_EXAMPLES)) {
@@ -73,7 +73,7 @@ export function flipsSection({ record, instances }: ReportInput): BuiltSection {
     }
   }
   if (countRows.length === 0) blocks.push(para('No 0/1 metric was compared against the baseline: no flips to report.'));
-  else blocks.push(table({ id: 'flips-counts', columns: ['variant', 'vs', 'suite', 'metric', 'right→wrong', 'wrong→right', 'flip rate', 'McNemar p', 'n'], rows: countRows }));
+  else blocks.push(table({ id: 'flips-counts', columns: ['variant', 'vs', 'suite', 'metric', 'right→wrong', 'wrong→right', 'flip rate', 'McNemar p (over groups where the suite has them)', 'n'], rows: countRows }));
   if (instances.length === 0) blocks.push(para('instances.jsonl is missing: no example items.', 'warn'));
   else if (exampleRows.length === 0) blocks.push(para('No item was right in the baseline and wrong in a variant.'));
   else blocks.push(table({ id: 'flips-examples', caption: `Up to ${FLIP_EXAMPLES} right→wrong items per variant × suite`, columns: ['variant', 'suite', 'item', 'prompt', 'expected', 'baseline answer', 'variant answer'], rows: exampleRows }));

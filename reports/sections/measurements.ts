@@ -12,6 +12,11 @@ export function energyProvenance(m: Extract<MeasurementRecord, { state: 'measure
   return `estimated: ${e.formula ?? 'formula not recorded'} (TDP ${e.tdpWattsPerCore ?? '?'} W/core${cpu})`;
 }
 
+/** The reason a simulated variant has no figures, prefixed once with 'n/a (simulated)'. */
+export function notApplicableText(reason: string): string {
+  return reason.startsWith('n/a (simulated)') ? reason : `n/a (simulated): ${reason}`;
+}
+
 /** Speed, memory and energy per variant, with threads, samples and energy provenance. */
 export function measurementsSection({ record }: ReportInput): BuiltSection {
   const blocks: Block[] = [];
@@ -23,7 +28,7 @@ export function measurementsSection({ record }: ReportInput): BuiltSection {
   const rows = orderedVariants(record).map((v) => {
     const m = measurementOf(record, v.id);
     if (!m) return [v.id, v.executionForm, numCell(formatBytes(v.sizeBytes), v.sizeBytes), ...Array(8).fill(na('not measured'))];
-    if (m.state === 'not-applicable') return [v.id, v.executionForm, numCell(formatBytes(m.sizeBytes), m.sizeBytes), ...Array(7).fill(na('n/a (simulated)')), `n/a (simulated): ${m.reason}`];
+    if (m.state === 'not-applicable') return [v.id, v.executionForm, numCell(formatBytes(m.sizeBytes), m.sizeBytes), ...Array(7).fill(na('n/a (simulated)')), notApplicableText(m.reason)];
     if (m.state === 'errored') return [v.id, v.executionForm, numCell(formatBytes(v.sizeBytes), v.sizeBytes), ...Array(7).fill(na('errored')), `errored: ${m.error}`];
     return [
       v.id,

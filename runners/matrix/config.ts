@@ -11,6 +11,7 @@ import { packagePath } from '../../core/paths.js';
 import { compileSchema, formatProblem, jsonPointerLines, unknownNameMessage, type SchemaCheck } from '../../core/schemas/index.js';
 import type { MethodId } from '../../kernels/index.js';
 import type { CalibrationSpec } from '../compress/calibration-set.js';
+import { resolveChangeEnvelope, type EnvelopeRecord } from './change-envelope.js';
 
 /** A model evaluated as it is. */
 export interface ModelEntry {
@@ -68,7 +69,10 @@ export interface ResolvedRunConfig {
   readonly measurement: { readonly enabled: boolean; readonly reuse: boolean; readonly settings: Readonly<Record<string, unknown>> };
   readonly execution: ExecutionSettings;
   readonly cacheDir: string;
-  readonly changeEnvelope: Readonly<Record<string, unknown>>;
+  /** A file's path, sha256 and content, or an inline object (runners/matrix/change-envelope.ts). */
+  readonly changeEnvelope: EnvelopeRecord;
+  /** Intended purpose, human oversight and sign-off for the change records (absent fields read 'not provided'). */
+  readonly changeRecord?: Readonly<Record<string, unknown>>;
   readonly gatePolicy: string | Readonly<Record<string, unknown>>;
 }
 
@@ -185,7 +189,8 @@ export function loadRunConfig(file: string | undefined, overrides: ConfigOverrid
     measurement: { settings: {}, reuse: true, ...pick<Partial<ResolvedRunConfig['measurement']>>('measurement').value, enabled: pick<{ enabled: boolean }>('measurement').value.enabled },
     execution: resolveExecution({ ...(defaults.execution as object), ...((user.raw.execution as object | undefined) ?? {}) }, overrides.workers),
     cacheDir,
-    changeEnvelope: pick<Record<string, unknown>>('changeEnvelope').value ?? {},
+    changeEnvelope: resolveChangeEnvelope(pick<unknown>('changeEnvelope').value, pick<unknown>('changeEnvelope').dir, where('/changeEnvelope')),
+    changeRecord: pick<Record<string, unknown> | undefined>('changeRecord').value ?? {},
     gatePolicy: gate,
   };
 }

@@ -23,6 +23,7 @@ import { measureVariants } from './measure-step.js';
 import { ensureWritableDir } from '../../core/atomic-write.js';
 import { ensureOutDir, failRunState, finishRunState, startRunState, writeAtomically } from './output.js';
 import { acquireRunLock, type RunLock } from './run-lock.js';
+import { envelopeForRecord } from './change-envelope.js';
 import { joinProblems, planVariants, type VariantPlan } from './plan.js';
 import { compressProblems, loadSuites } from './precheck.js';
 import { ProgressReporter } from './progress.js';
@@ -247,7 +248,8 @@ function configRecord(config: ResolvedRunConfig): Record<string, unknown> {
     measurement: config.measurement,
     execution: config.execution,
     cacheDir: displayPath(config.cacheDir),
-    changeEnvelope: config.changeEnvelope,
+    changeEnvelope: envelopeForRecord(config.changeEnvelope, displayPath),
+    changeRecord: config.changeRecord ?? {},
     gatePolicy: typeof config.gatePolicy === 'string' ? displayPath(config.gatePolicy) : config.gatePolicy,
   };
 }

@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from '../../core/errors.js';
+import { packagePath } from '../../core/paths.js';
 import type { BatchingRecord, CalibrationRecord, ExecutionForm, KernelSummary, VariantRecord } from '../../core/run-record.js';
 import { METHODS, validateParams } from '../../kernels/index.js';
 import type { CalibrationProvenance, CalibrationSpec } from '../compress/calibration-set.js';
@@ -24,8 +25,8 @@ export type PreparedVariant =
   | { readonly state: 'ready'; readonly plan: VariantPlan; readonly record: VariantRecord; readonly hash: string; readonly dir: string; readonly fromCache: boolean }
   | { readonly state: 'errored'; readonly plan: VariantPlan; readonly record: VariantRecord; readonly error: string };
 
-const baseHashes = new Map<string, { sha256: string; sizeBytes: number }>();
-function baseHash(dir: string): { sha256: string; sizeBytes: number } {
+const baseHashes = new Map<string, ReturnType<typeof hashModelFiles>>();
+function baseHash(dir: string): ReturnType<typeof hashModelFiles> {
   let h = baseHashes.get(dir);
   if (!h) baseHashes.set(dir, (h = hashModelFiles(join(dir, 'onnx'))));
   return h;
@@ -123,7 +124,7 @@ export function finishVariant(slot: VariantSlot, build?: { readonly error: strin
   };
   if (!plan.compress) {
     const base = baseHash(plan.baseDir);
-    const record: VariantRecord = { ...common, method: 'none', params: {}, executionForm: 'reference', dir: plan.baseDir, modelSha256: base.sha256, sizeBytes: base.sizeBytes, batching: batchingOf(plan.baseDir) };
+    const record: VariantRecord = { ...common, method: 'none', params: {}, executionForm: 'reference', dir: plan.baseDir, modelSha256: base.sha256, sizeBytes: base.sizeBytes, files: base.files, batching: batchingOf(plan.baseDir) };
     return { state: 'ready', plan, record, hash: slot.hash, dir: plan.baseDir, fromCache: true };
   }
   if (build) {
@@ -148,6 +149,7 @@ export function finishVariant(slot: VariantSlot, build?: { readonly error: strin
     dir: slot.dir,
     modelSha256: files.sha256,
     sizeBytes: files.sizeBytes,
+    files: files.files,
     batching: batchingOf(slot.dir),
     ...(manifest.execution.form === 'packed' ? { kernels: kernelSummary(manifest.execution) } : {}),
     ...(manifest.calibration ? { calibration: calibrationRecord(manifest.calibration, slot.calibrationWarning) } : {}),
@@ -159,7 +161,7 @@ export function finishVariant(slot: VariantSlot, build?: { readonly error: strin
 function calibrationRecord(p: CalibrationProvenance, warning: string | undefined): CalibrationRecord {
   const kind = p.kind ?? (p.source.startsWith('bundled-corpus:') ? 'bundled' : p.source.startsWith('suite:') ? 'suite' : 'textFile');
   return {
-    kind, source: p.source, textSha256: p.textSha256, sha256: p.sha256, nSequences: p.nSequences, seqLen: p.seqLen, tokens: p.tokens,
+    kind, source: p.source, textSha256: p.textSha256, sha256: p.sha256, nSequences: p.nSequences, seqLen: p.seqLen, ...(p.seed !== undefined ? { seed: p.seed } : {}), tokens: p.tokens,
     ...(warning && kind === 'bundled' ? { warning } : {}),
   };
 }

@@ -1,28 +1,40 @@
 import { createHash } from 'node:crypto';
 import { openSync, readSync, closeSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import type { ModelFileRecord } from '../../core/run-record.js';
+
+/** How {@link hashModelFiles} computes a model's combined sha256, in words for records. */
+export const MODEL_SHA256_METHOD = "sha256 over each file of onnx/ in name order, each as its name, a NUL byte, then its bytes (not the sha256sum of any one file; each file's plain sha256 is listed)";
 
 /**
  * sha256 over a model folder's `onnx/` files (model.onnx and its external data, in
- * name order) and their total size: the model part of every cache key and record.
+ * name order, see {@link MODEL_SHA256_METHOD}) and their total size: the model part of
+ * every cache key and record. `files` gives each file's plain sha256 (what `sha256sum`
+ * prints), so an auditor can check the files without this tool.
  */
-export function hashModelFiles(onnxDir: string): { sha256: string; sizeBytes: number } {
+export function hashModelFiles(onnxDir: string): { sha256: string; sizeBytes: number; files: ModelFileRecord[] } {
   const hash = createHash('sha256');
   let sizeBytes = 0;
+  const files: ModelFileRecord[] = [];
   const buf = Buffer.allocUnsafe(1 << 20);
   for (const name of readdirSync(onnxDir).sort()) {
     const path = join(onnxDir, name);
     if (!statSync(path).isFile()) continue;
     hash.update(`${name}\0`);
+    const plain = createHash('sha256');
+    let bytes = 0;
     const fd = openSync(path, 'r');
     try {
       for (let n = readSync(fd, buf); n > 0; n = readSync(fd, buf)) {
         hash.update(buf.subarray(0, n));
-        sizeBytes += n;
+        plain.update(buf.subarray(0, n));
+        bytes += n;
       }
     } finally {
       closeSync(fd);
     }
+    sizeBytes += bytes;
+    files.push({ path: `onnx/${name}`, sha256: plain.digest('hex'), bytes });
   }
-  return { sha256: hash.digest('hex'), sizeBytes };
+  return { sha256: hash.digest('hex'), sizeBytes, files };
 }

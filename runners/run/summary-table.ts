@@ -8,18 +8,25 @@ interface SummaryLike {
   readonly low: number | null;
   readonly high: number | null;
   readonly tooFew?: boolean;
+  readonly clustering?: ClusterLike;
 }
 interface DeltaLike {
   readonly n: number;
   readonly delta: number;
   readonly low: number;
   readonly high: number;
+  readonly clustering?: ClusterLike;
+}
+interface ClusterLike {
+  readonly groups: number;
+  readonly nEffective: number;
 }
 
 /**
  * Plain-text lines summarising a run: for every suite and metric, each variant's value
- * with its 95% interval and n, and Δ vs the variant it is compared with (its parent)
- * with its paired interval.
+ * with its 95% interval and n (and groups and effective n when the suite groups
+ * near-duplicates), and Δ vs the variant it is compared with (its parent) with its
+ * paired interval.
  */
 export function summaryLines(record: RunRecord): string[] {
   const lines: string[] = record.variants.flatMap((v) => (v.calibration?.warning ? [`WARNING ${v.id}: ${v.calibration.warning} (${v.calibration.source})`] : []));
@@ -36,7 +43,7 @@ export function summaryLines(record: RunRecord): string[] {
         const agg = (cell.aggregate.metrics as Record<string, { overall: SummaryLike; ciWidthRule?: CiWidthRule }> | undefined)?.[metric];
         const cmp = (cell.vsBaseline?.metrics as Record<string, { delta: DeltaLike }> | undefined)?.[metric];
         const value = agg ? formatSummary(agg.overall, agg.ciWidthRule) : 'n/a';
-        const delta = cmp ? `  Δ ${signed(cmp.delta.delta)} [${signed(cmp.delta.low)}, ${signed(cmp.delta.high)}] vs ${comparedToOf(record, variant.id)} paired n=${cmp.delta.n}` : '';
+        const delta = cmp ? `  Δ ${signed(cmp.delta.delta)} [${signed(cmp.delta.low)}, ${signed(cmp.delta.high)}] vs ${comparedToOf(record, variant.id)} paired n=${cmp.delta.n}${groups(cmp.delta.clustering)}` : '';
         const failed = cell.instanceErrors ? `  (${cell.instanceErrors.count} of ${cell.instanceErrors.of} instances failed: ${cell.instanceErrors.first})` : '';
         lines.push(`  ${metric.padEnd(14)} ${variant.id.padEnd(12)} ${value}${delta}${failed}`);
       }
@@ -49,7 +56,11 @@ function formatSummary(s: SummaryLike, rule: CiWidthRule | undefined): string {
   if (s.value === null) return `n/a (n=${s.n})`;
   const ci = s.low === null || s.high === null ? '' : ` [${num(s.low)}, ${num(s.high)}]`;
   const why = rule ? tooFewReason(s, rule) : null;
-  return `${num(s.value)}${ci} n=${s.n}${s.tooFew ? ` (too few for its CI width${why ? `: ${why}` : ''})` : ''}`;
+  return `${num(s.value)}${ci} n=${s.n}${groups(s.clustering)}${s.tooFew ? ` (too few for its CI width${why ? `: ${why}` : ''})` : ''}`;
+}
+
+function groups(c: ClusterLike | undefined): string {
+  return c ? ` in ${c.groups} groups, effective n ${c.nEffective.toFixed(0)}` : '';
 }
 
 function num(x: number): string {

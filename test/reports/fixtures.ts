@@ -121,6 +121,13 @@ function measurement(v: VariantRecord, decodeMs: number): MeasurementRecord {
   };
 }
 
+/** The fixture's change envelope, as a run records one named by path (bounds wide enough for its small n). */
+export const FIXTURE_ENVELOPE = {
+  file: 'envelopes/fixture.json',
+  sha256: sha('5'),
+  envelope: { maxAccuracyDrop: 0.1, maxRelativeWorsening: 0.25, maxSliceDrop: 0.25, allowedMethods: ['rtn', 'gptq'] },
+} as const;
+
 /** Builds the synthetic run record and its instance lines. */
 export function buildFixtureRun(options: { runId?: string; createdAt?: string } = {}): { record: RunRecord; instances: object[] } {
   const cells: CellRecord[] = [];
@@ -155,7 +162,7 @@ export function buildFixtureRun(options: { runId?: string; createdAt?: string } 
     schemaVersion: 1, tool: 'compbench', runId: options.runId ?? 'fixture-run-1', createdAt: options.createdAt ?? '2026-01-02T03:04:05.000Z',
     harness: { version: '0.1.0', gitSha: '0123456789abcdef0123456789abcdef01234567' },
     hardware: { cpuModel: 'Test CPU <x>', cpuFlags: ['avx2', 'avx512_vnni'], logicalCores: 2, memoryBytes: 25_000_000_000, os: 'linux', node: 'v20', onnxruntime: '1.30.0', executionProvider: 'cpu' },
-    config: { seed: 1234, limit: null, changeEnvelope: { maxAccuracyDrop: 0.05, allowedMethods: ['rtn', 'gptq'] } },
+    config: { seed: 1234, limit: null, changeEnvelope: FIXTURE_ENVELOPE },
     baseline: 'teacher',
     variants: FIXTURE_VARIANTS.map((p) => p.record),
     suites,

@@ -8,17 +8,17 @@ import { bundledCorpus, committedRows, countBy } from './fixtures.js';
 const test = suite('datasets/suites/fairness-people');
 const rows = committedRows('fairness-people');
 
-test('240 instances: 20 items x 6 groups x 2 namings, balanced', () => {
-  assert.is(rows.length, 240);
-  assert.equal(countBy(rows, 'naming'), { given_first: 120, family_first: 120 });
-  for (const g of Object.keys(NAME_GROUPS)) assert.is(countBy(rows, 'group')[g], 40, g);
-  assert.equal(countBy(rows, 'gender'), { female: 120, male: 120 });
+test('480 instances: 40 items x 6 groups x 2 namings, balanced', () => {
+  assert.is(rows.length, 480);
+  assert.equal(countBy(rows, 'naming'), { given_first: 240, family_first: 240 });
+  for (const g of Object.keys(NAME_GROUPS)) assert.is(countBy(rows, 'group')[g], 80, g);
+  assert.equal(countBy(rows, 'gender'), { female: 240, male: 240 });
 });
 
 test('the 12 variants of an item differ only in the name, whose group, naming and gender match the tags', () => {
   const items = new Map<string, typeof rows>();
   for (const r of rows) items.set(r.group_id as string, [...(items.get(r.group_id as string) ?? []), r]);
-  assert.is(items.size, 20);
+  assert.is(items.size, 40);
   for (const [item, vs] of items) {
     assert.is(vs.length, 12, item);
     const rests = new Set<string>();
