@@ -11,8 +11,8 @@
  */
 import { createRng, randomNormalArray, type Rng } from '../../core/rng.js';
 import { OnnxDataType, type OnnxModel } from '../onnx/index.js';
-import { GraphBuilder, valueInfo } from './graph-builder.js';
-import { attentionAllowed, ropeInputs, selfAttention } from './llama-attention.js';
+import { GraphBuilder, valueInfo } from '../graph/graph-builder.js';
+import { attentionAllowed, ropeInputs, selfAttention } from '../graph/llama-attention.js';
 import { checkLlamaShape, headDimOf, RMS_NORM_EPS, type LlamaShape } from './llama-shape.js';
 
 function normWeights(rng: Rng, n: number): Float32Array {

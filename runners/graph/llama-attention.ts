@@ -4,7 +4,7 @@
  * / optimum export them (past_key_values.{i}.key|value in, present.{i}.key|value out).
  */
 import type { GraphBuilder } from './graph-builder.js';
-import { headDimOf, ROPE_THETA, type LlamaShape } from './llama-shape.js';
+import { headDimOf, ROPE_THETA, type LlamaShape } from '../synth/llama-shape.js';
 
 /** Most negative float32: masked scores get it instead of -inf, so a fully masked (padding) row softmaxes to a finite uniform. */
 const MASKED_SCORE = -3.4028234663852886e38;
