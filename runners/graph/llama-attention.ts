@@ -1,42 +1,48 @@
 /**
- * The attention parts of the synthetic Llama graph: RoPE tables, the causal × padding mask
- * and one layer's grouped-query self-attention with its KV cache, laid out as Hugging Face
- * / optimum export them (past_key_values.{i}.key|value in, present.{i}.key|value out).
+ * The attention parts of a Llama-family decoder graph: RoPE cos/sin, the causal × padding
+ * (× sliding window) mask and one layer's grouped-query self-attention with its KV cache,
+ * laid out as Hugging Face / optimum export them (past_key_values.{i}.key|value in,
+ * present.{i}.key|value out).
  */
 import type { GraphBuilder } from './graph-builder.js';
-import { headDimOf, ROPE_THETA, type LlamaShape } from '../synth/llama-shape.js';
+import type { DecoderSpec, RopeFrequencies } from './decoder-spec.js';
 
 /** Most negative float32: masked scores get it instead of -inf, so a fully masked (padding) row softmaxes to a finite uniform. */
 const MASKED_SCORE = -3.4028234663852886e38;
 
 const BOOL = 9;
+const FLOAT = 1;
 
-/** cos/sin of RoPE gathered at `position_ids`, each (B,1,S,D), shared by all layers. */
+/** cos/sin of RoPE at `position_ids`, each (B,1,S,D), shared by all layers. */
 export interface RopeInputs {
   readonly cos: string;
   readonly sin: string;
 }
 
 /**
- * cos/sin tables (maxPositions, D), rotate-half layout (HF):
- * table[p, i] = f(p · θ^(-2 (i mod D/2) / D)); gathered by position_ids (B,S) -> (B,1,S,D).
+ * cos/sin computed from `position_ids` as HF's rotary embedding does, in float32:
+ * freqs = position (B,S,1) · inv_freq (D/2,) -> (B,S,D/2); emb = [freqs, freqs] (B,S,D);
+ * cos = cos(emb) · attention_scaling, unsqueezed to (B,1,S,D). No table: any position works.
  */
-export function ropeInputs(g: GraphBuilder, s: LlamaShape): RopeInputs {
-  const D = headDimOf(s);
-  const cos = new Float32Array(s.maxPositions * D);
-  const sin = new Float32Array(s.maxPositions * D);
-  for (let p = 0; p < s.maxPositions; p++) {
-    for (let i = 0; i < D; i++) {
-      const angle = p * Math.pow(ROPE_THETA, (-2 * (i % (D / 2))) / D);
-      cos[p * D + i] = Math.cos(angle);
-      sin[p * D + i] = Math.sin(angle);
-    }
+export function ropeInputs(g: GraphBuilder, rope: RopeFrequencies): RopeInputs {
+  const half = rope.kind === 'static' ? rope.invFreq.length : rope.shortInvFreq.length;
+  let invFreq: string;
+  if (rope.kind === 'static') invFreq = g.weight('rope.inv_freq', [half], rope.invFreq);
+  else {
+    // LongRoPE: the long frequencies once max(position_ids) + 1 > original_max_position_embeddings
+    const seqLen = g.op('Add', [g.op('ReduceMax', ['position_ids'], '/rope/max_position', { keepdims: 0 }), g.int64(1)], '/rope/seq_len');
+    const isLong = g.op('Greater', [seqLen, g.int64(rope.originalMax)], '/rope/is_long');
+    invFreq = g.op('Where', [isLong, g.weight('rope.long_inv_freq', [half], rope.longInvFreq), g.weight('rope.short_inv_freq', [half], rope.shortInvFreq)], '/rope/inv_freq');
   }
-  const gather = (table: string, values: Float32Array): string => {
-    const rows = g.op('Gather', [g.weight(`rope.${table}_table`, [s.maxPositions, D], values), 'position_ids'], `/rope/${table}/Gather`, { axis: 0 });
-    return g.op('Unsqueeze', [rows, g.int64([1])], `/rope/${table}`);
+  const positions = g.op('Unsqueeze', [g.op('Cast', ['position_ids'], '/rope/positions', { to: FLOAT }), g.int64([2])], '/rope/positions_3d'); // (B,S,1)
+  const freqs = g.op('Mul', [positions, invFreq], '/rope/freqs'); // (B,S,D/2)
+  const emb = g.op('Concat', [freqs, freqs], '/rope/emb', { axis: -1 }); // (B,S,D)
+  const table = (fn: 'Cos' | 'Sin'): string => {
+    let t = g.op(fn, [emb], `/rope/${fn}`);
+    if (rope.attentionScaling !== 1) t = g.op('Mul', [t, g.float(rope.attentionScaling)], `/rope/${fn}_scaled`);
+    return g.op('Unsqueeze', [t, g.int64([1])], `/rope/${fn.toLowerCase()}`); // (B,1,S,D)
   };
-  return { cos: gather('cos', cos), sin: gather('sin', sin) };
+  return { cos: table('Cos'), sin: table('Sin') };
 }
 
 /**
@@ -56,6 +62,18 @@ export function attentionAllowed(g: GraphBuilder): string {
   return g.op('And', [causal, real], '/mask/allowed');
 }
 
+/**
+ * `allowed` narrowed to a sliding window, (B,1,S,T): query position − key position < W.
+ * Key positions are the running count of real columns (cumsum(attention_mask) − 1), the
+ * position ids the runtime gives those tokens, so padding inside the cache is not counted.
+ */
+export function windowAllowed(g: GraphBuilder, allowed: string, window: number): string {
+  const at = `/mask/window_${window}`;
+  const keyPos = g.op('Sub', [g.op('CumSum', ['attention_mask', g.int64(1)], `${at}/cumsum`), g.int64(1)], `${at}/key_position`); // (B,T)
+  const distance = g.op('Sub', [g.op('Unsqueeze', ['position_ids', g.int64([1, 3])], `${at}/query_4d`), g.op('Unsqueeze', [keyPos, g.int64([1, 2])], `${at}/key_4d`)], `${at}/distance`); // (B,1,S,T)
+  return g.op('And', [allowed, g.op('Less', [distance, g.int64(window)], `${at}/inside`)], `${at}/allowed`);
+}
+
 /** x (B,H,S,D) -> x·cos + rotate_half(x)·sin, rotate_half(x) = [-x2, x1]. */
 function rotary(g: GraphBuilder, x: string, rope: RopeInputs, D: number, at: string): string {
   const half = g.int64([D / 2, D / 2]);
@@ -64,15 +82,18 @@ function rotary(g: GraphBuilder, x: string, rope: RopeInputs, D: number, at: str
   return g.op('Add', [g.op('Mul', [x, rope.cos], `${at}/x_cos`), g.op('Mul', [rotated, rope.sin], `${at}/rot_sin`)], `${at}/out`);
 }
 
+/** A projection x (…,K) @ W (K,N) [+ b (N,)], named as optimum names it. */
+export type Linear = (x: string, name: string, K: number, N: number, bias: boolean, at: string) => string;
+
 /**
  * Layer `l`'s self-attention on normed input x (B,S,h) -> (B,S,h). Query heads of one KV
  * group are adjacent (HF repeat_kv), so q reshaped to (B,KVH,g·S,D) meets K unrepeated.
  */
-export function selfAttention(g: GraphBuilder, x: string, l: number, s: LlamaShape, rope: RopeInputs, allowed: string, weight: (name: string, K: number, N: number) => string): string {
-  const H = s.heads, KVH = s.kvHeads, D = headDimOf(s);
+export function selfAttention(g: GraphBuilder, x: string, l: number, s: DecoderSpec, rope: RopeInputs, allowed: string, linear: Linear): string {
+  const H = s.heads, KVH = s.kvHeads, D = s.headDim;
   const p = `model.layers.${l}.self_attn`, at = `/layers.${l}/self_attn`;
   const heads = (name: string, n: number): string => {
-    const y = g.op('MatMul', [x, weight(`${p}.${name}_proj.weight`, s.hidden, n * D)], `${at}/${name}_proj/MatMul`); // (B,S,n·D)
+    const y = linear(x, `${p}.${name}_proj`, s.hidden, n * D, s.qkvBias, `${at}/${name}_proj`); // (B,S,n·D)
     const split = g.op('Reshape', [y, g.int64([0, 0, n, D])], `${at}/${name}/Reshape`); // (B,S,n,D)
     return g.op('Transpose', [split], `${at}/${name}/Transpose`, { perm: [0, 2, 1, 3] }); // (B,n,S,D)
   };
@@ -92,5 +113,5 @@ export function selfAttention(g: GraphBuilder, x: string, l: number, s: LlamaSha
   const context = g.op('MatMul', [probsGrouped, values], `${at}/context_grouped`); // (B,KVH,g·S,D)
   const perHead = g.op('Reshape', [context, g.int64([0, H, -1, D])], `${at}/context`); // (B,H,S,D)
   const merged = g.op('Reshape', [g.op('Transpose', [perHead], `${at}/context_T`, { perm: [0, 2, 1, 3] }), g.int64([0, 0, H * D])], `${at}/context_merged`); // (B,S,H·D)
-  return g.op('MatMul', [merged, weight(`${p}.o_proj.weight`, H * D, s.hidden)], `${at}/o_proj/MatMul`);
+  return linear(merged, `${p}.o_proj`, H * D, s.hidden, s.oBias, `${at}/o_proj`);
 }
