@@ -11,6 +11,7 @@ import { closeSync, copyFileSync, existsSync, mkdirSync, openSync, readdirSync, 
 import { basename, dirname, join, resolve } from 'node:path';
 import { InputError, messageOf } from '../../core/errors.js';
 import { encodeModel } from '../onnx/index.js';
+import { loadModelFolder } from '../model-folder.js';
 import { isFloatDtype, openCheckpoint, type Checkpoint } from '../formats/safetensors/index.js';
 import { buildDecoderGraph } from '../graph/index.js';
 import { checkpointWeights } from './checkpoint-weights.js';
@@ -130,6 +131,12 @@ export function importCheckpointFolder(fromArg: string, outArg: string, options:
       rope: model.spec.rope.kind,
     };
     writeFileSync(join(tmp, 'import.json'), `${JSON.stringify(record, null, 2)}\n`);
+    try {
+      loadModelFolder(tmp); // the folder must open as the runtime opens it (tokenizer, config)
+    } catch (e) {
+      // the copied files are the source's: name those
+      throw e instanceof InputError ? new InputError(e.message.split(tmp).join(from)) : e;
+    }
     if (existsSync(out)) rmdirSync(out);
     mkdirSync(dirname(out), { recursive: true });
     renameSync(tmp, out);

@@ -46,8 +46,9 @@ function ropeParameters(cfg: Json, file: string): Json {
 export function ropeFrequencies(cfg: Json, headDim: number, file: string): RopeFrequencies {
   const params = ropeParameters(cfg, file);
   const type = params.rope_type === 'su' ? 'longrope' : params.rope_type;
-  const partial = params.partial_rotary_factor ?? cfg.partial_rotary_factor ?? 1;
-  if (partial !== 1) throw new InputError(`${file}: partial_rotary_factor ${JSON.stringify(partial)} is not supported (only 1.0: RoPE on the whole head)`);
+  for (const partial of [params.partial_rotary_factor, cfg.partial_rotary_factor]) {
+    if (partial !== undefined && partial !== null && partial !== 1) throw new InputError(`${file}: partial_rotary_factor ${JSON.stringify(partial)} is not supported (only 1.0: RoPE on the whole head)`);
+  }
   if (!(SUPPORTED_ROPE_TYPES as readonly unknown[]).includes(type)) {
     throw new InputError(`${file}: RoPE type ${JSON.stringify(type)} is not supported; supported: ${SUPPORTED_ROPE_TYPES.join(', ')}`);
   }
