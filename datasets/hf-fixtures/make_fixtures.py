@@ -13,6 +13,13 @@ bfloat16 forward too. Weights are random (seeded); the configs switch on the fea
 importer maps (RoPE scaling, sliding windows, biases, tied embeddings, fused projections,
 head_dim != hidden/heads, bf16/fp16 storage, sharding).
 
+Optimum-style exports (test/fixtures/optimum/): the llama-bf16 checkpoint exported by
+torch.onnx.export's TorchScript exporter, which optimum uses (onnx::MatMul_<n> weight
+names, the tied head as a transposed copy, bias Adds, past_key_values.* / present.* names),
+and the same graph after onnxruntime's transformer optimizer (fused RMSNorms:
+SimplifiedLayerNormalization, com.microsoft SkipSimplifiedLayerNormalization), as
+`optimum-cli export onnx --optimize O1` writes it. Needs `pip install onnxruntime`.
+
 With --stories, stories260k's ONNX initializers are written back as a LlamaForCausalLM
 safetensors folder in a temp dir and only its reference.json is kept (the weights are
 the shared model's, not ours to commit).
@@ -168,6 +175,60 @@ def make_family(name, tok, prompts):
     print(f"{name}: {sizes // 1024} KB, max |logit| {max(float(l.abs().max()) for l in logits):.2f}")
 
 
+def export_optimum_style(name):
+    """torch.onnx.export (TorchScript) of fixture `name` with a KV cache, named as optimum names it."""
+    from transformers import DynamicCache
+    src = os.path.join(OUT, name)
+    model = AutoModelForCausalLM.from_pretrained(src, dtype=torch.float32, attn_implementation="eager").eval()
+    layers = model.config.num_hidden_layers
+    kv_heads = model.config.num_key_value_heads
+    head_dim = getattr(model.config, "head_dim", None) or model.config.hidden_size // model.config.num_attention_heads
+
+    class WithPast(torch.nn.Module):
+        def __init__(self, m):
+            super().__init__()
+            self.model, self.lm_head, self.cfg = m.model, m.lm_head, m.config
+
+        def forward(self, input_ids, attention_mask, position_ids, *past):
+            cache = DynamicCache(config=self.cfg)
+            for l in range(layers):
+                cache.update(past[2 * l], past[2 * l + 1], l)
+            out = self.model(input_ids=input_ids, attention_mask=attention_mask, position_ids=position_ids,
+                             past_key_values=cache, use_cache=True)
+            res = [self.lm_head(out.last_hidden_state)]
+            for layer in out.past_key_values.layers:
+                res += [layer.keys, layer.values]
+            return tuple(res)
+
+    past_len, seq = 3, 5
+    ids = torch.tensor([[1, 5, 9, 20, 33]])
+    mask = torch.ones(1, past_len + seq, dtype=torch.int64)
+    pos = torch.arange(past_len, past_len + seq)[None]
+    past = [torch.randn(1, kv_heads, past_len, head_dim) for _ in range(2 * layers)]
+    kv = [f"{l}.{k}" for l in range(layers) for k in ("key", "value")]
+    names_in = ["input_ids", "attention_mask", "position_ids"] + [f"past_key_values.{n}" for n in kv]
+    names_out = ["logits"] + [f"present.{n}" for n in kv]
+    dyn = {"input_ids": {0: "batch_size", 1: "sequence_length"}, "attention_mask": {0: "batch_size", 1: "total_sequence_length"},
+           "position_ids": {0: "batch_size", 1: "sequence_length"}, "logits": {0: "batch_size", 1: "sequence_length"}}
+    dyn.update({n: {0: "batch_size", 2: "past_sequence_length"} for n in names_in[3:]})
+    dyn.update({n: {0: "batch_size", 2: "total_sequence_length"} for n in names_out[1:]})
+    for variant in ("plain", "fused"):
+        folder = os.path.join(ROOT, "test", "fixtures", "optimum", f"{name}-{variant}")
+        shutil.rmtree(folder, ignore_errors=True)
+        os.makedirs(os.path.join(folder, "onnx"))
+        path = os.path.join(folder, "onnx", "model.onnx")
+        torch.onnx.export(WithPast(model), (ids, mask, pos, *past), path, input_names=names_in, output_names=names_out,
+                          dynamic_axes=dyn, opset_version=14, do_constant_folding=True, dynamo=False)
+        if variant == "fused":
+            from onnxruntime.transformers.optimizer import optimize_model
+            fused = optimize_model(path, model_type="gpt2", num_heads=model.config.num_attention_heads,
+                                   hidden_size=model.config.hidden_size, opt_level=1)
+            fused.save_model_to_file(path)
+        for f in ("config.json", "generation_config.json", "tokenizer.json", "tokenizer_config.json"):
+            shutil.copy(os.path.join(src, f), folder)
+        print(f"optimum-style {name}-{variant}: {os.path.getsize(path) // 1024} KB")
+
+
 def make_stories(stories_dir):
     import onnx
     from onnx import numpy_helper
@@ -218,9 +279,11 @@ def main():
     tok = train_tokenizer()
     prompts = [tok.encode(p).ids for p in PROMPTS]
     for name in args.only or FAMILIES:
-        if name == "stories260k":
+        if name in ("stories260k", "optimum"):
             continue
         make_family(name, tok, prompts)
+    if args.only is None or "optimum" in args.only:
+        export_optimum_style("llama-bf16")
     if (args.only is None or "stories260k" in args.only) and os.path.isdir(args.stories):
         make_stories(args.stories)
     elif args.only is None:

@@ -94,7 +94,7 @@ export function selfAttention(g: GraphBuilder, x: string, l: number, s: DecoderS
   const p = `model.layers.${l}.self_attn`, at = `/layers.${l}/self_attn`;
   const heads = (name: string, n: number): string => {
     const y = linear(x, `${p}.${name}_proj`, s.hidden, n * D, s.qkvBias, `${at}/${name}_proj`); // (B,S,n·D)
-    const split = g.op('Reshape', [y, g.int64([0, 0, n, D])], `${at}/${name}/Reshape`); // (B,S,n,D)
+    const split = g.op('Reshape', [y, g.int64([0, 0, -1, D])], `${at}/${name}/Reshape`); // (B,S,n,D)
     return g.op('Transpose', [split], `${at}/${name}/Transpose`, { perm: [0, 2, 1, 3] }); // (B,n,S,D)
   };
   const q = rotary(g, heads('q', H), rope, D, `${at}/q_rope`);
@@ -102,16 +102,21 @@ export function selfAttention(g: GraphBuilder, x: string, l: number, s: DecoderS
   const v = heads('v', KVH);
   const keys = g.op('Concat', [`past_key_values.${l}.key`, k], `present.${l}.key`, { axis: 2 }); // (B,KVH,T,D)
   const values = g.op('Concat', [`past_key_values.${l}.value`, v], `present.${l}.value`, { axis: 2 });
-  const grouped = g.op('Reshape', [q, g.int64([0, KVH, -1, D])], `${at}/q_grouped`); // (B,KVH,g·S,D)
+  // Head counts are read from the tensors, not baked in, so structured pruning that drops
+  // heads (fewer q/k/v columns) leaves a graph that still reshapes correctly.
+  const count = (x: string, name: string): string => g.op('Gather', [g.op('Shape', [x], `${at}/${name}_shape`), g.int64([1])], `${at}/${name}_count`, { axis: 0 }); // (1,)
+  const qHeads = count(q, 'q_heads'), kvHeads = count(keys, 'kv_heads');
+  const shape = (heads: string, last: number, name: string): string => g.op('Concat', [g.int64([0]), heads, g.int64([-1, last])], `${at}/${name}_shape`, { axis: 0 });
+  const grouped = g.op('Reshape', [q, shape(kvHeads, D, 'q_grouped')], `${at}/q_grouped`); // (B,KVH,g·S,D)
   const keysT = g.op('Transpose', [keys], `${at}/keys_T`, { perm: [0, 1, 3, 2] }); // (B,KVH,D,T)
   const raw = g.op('MatMul', [grouped, keysT], `${at}/scores_grouped`); // (B,KVH,g·S,T)
   const scaled = g.op('Mul', [raw, g.float(1 / Math.sqrt(D))], `${at}/scores_scaled`);
-  const scores = g.op('Reshape', [scaled, g.int64([0, H, -1, 0])], `${at}/scores`); // (B,H,S,T)
+  const scores = g.op('Reshape', [scaled, shape(qHeads, 0, 'scores')], `${at}/scores`); // (B,H,S,T)
   const masked = g.op('Where', [allowed, scores, g.float(MASKED_SCORE)], `${at}/scores_masked`);
   const probs = g.op('Softmax', [masked], `${at}/probs`, { axis: -1 });
-  const probsGrouped = g.op('Reshape', [probs, g.int64([0, KVH, -1, 0])], `${at}/probs_grouped`); // (B,KVH,g·S,T)
+  const probsGrouped = g.op('Reshape', [probs, shape(kvHeads, 0, 'probs_grouped')], `${at}/probs_grouped`); // (B,KVH,g·S,T)
   const context = g.op('MatMul', [probsGrouped, values], `${at}/context_grouped`); // (B,KVH,g·S,D)
-  const perHead = g.op('Reshape', [context, g.int64([0, H, -1, D])], `${at}/context`); // (B,H,S,D)
-  const merged = g.op('Reshape', [g.op('Transpose', [perHead], `${at}/context_T`, { perm: [0, 2, 1, 3] }), g.int64([0, 0, H * D])], `${at}/context_merged`); // (B,S,H·D)
+  const perHead = g.op('Reshape', [context, shape(qHeads, D, 'context')], `${at}/context`); // (B,H,S,D)
+  const merged = g.op('Reshape', [g.op('Transpose', [perHead], `${at}/context_T`, { perm: [0, 2, 1, 3] }), g.int64([0, 0, -1])], `${at}/context_merged`); // (B,S,H·D)
   return linear(merged, `${p}.o_proj`, H * D, s.hidden, s.oBias, `${at}/o_proj`);
 }

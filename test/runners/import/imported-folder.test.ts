@@ -61,4 +61,26 @@ test('compbench compress on an imported folder: RTN 4-bit packed, head included,
   }
 });
 
+test('structured pruning on an imported folder (biases, GQA): packed equals its simulated twin', async () => {
+  const dir = join(root, 'llama-bf16-structured');
+  importCheckpointFolder(fixtureDir('llama-bf16'), dir);
+  const ids = readReference('llama-bf16').prompts[2];
+  const logits: Float32Array[] = [];
+  for (const form of ['packed', 'simulated']) {
+    const out = join(root, `structured-${form}`);
+    const r = cli('compress', '--model', dir, '--method', 'structured', '--ratio', '0.5', '--target', 'both', '--form', form, '--out', out);
+    assert.is(r.code, 0, r.stderr);
+    const s = await DecoderSession.create(loadModelFolder(out));
+    try {
+      const f = await s.forward([ids]);
+      logits.push(f.logits.slice(0, ids.length * f.vocab));
+    } finally {
+      await s.release();
+    }
+  }
+  let d = 0;
+  for (let i = 0; i < logits[0].length; i++) d = Math.max(d, Math.abs(logits[0][i] - logits[1][i]));
+  assert.ok(d <= 1e-4, `packed vs simulated ${d}`);
+});
+
 test.run();
