@@ -55,6 +55,7 @@ export class ExternalDataSink {
     return this.offset;
   }
 
+  /** Closes the data file (after the last weight). */
   close(): void {
     closeSync(this.fd);
   }

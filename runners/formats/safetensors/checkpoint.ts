@@ -22,6 +22,7 @@ export interface Checkpoint {
   readonly entries: ReadonlyMap<string, SafetensorsEntry & { readonly file: string }>;
   /** The tensor's float32 values (F32/F16/BF16/F64 converted). */
   readFloat32(name: string): Float32Array;
+  /** Closes every shard. */
   close(): void;
 }
 

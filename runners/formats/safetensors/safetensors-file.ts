@@ -36,6 +36,7 @@ export interface SafetensorsFile {
   readBytes(name: string): Uint8Array;
   /** The tensor's values as float32 (F32/F16/BF16/F64); InputError for other dtypes. */
   readFloat32(name: string): Float32Array;
+  /** Closes the file descriptor. */
   close(): void;
 }
 
