@@ -38,9 +38,9 @@ const INERT_FIELDS = [
 /** Fields read into the spec, per family (checked one by one below). */
 const MAPPED_FIELDS: Readonly<Record<Family, readonly string[]>> = {
   llama: ['attention_bias', 'mlp_bias'],
-  mistral: ['sliding_window'],
-  qwen2: ['use_sliding_window', 'sliding_window', 'max_window_layers', 'layer_types'],
-  phi3: ['sliding_window', 'partial_rotary_factor'],
+  mistral: ['sliding_window', 'attention_bias'],
+  qwen2: ['use_sliding_window', 'sliding_window', 'max_window_layers', 'layer_types', 'attention_bias'],
+  phi3: ['sliding_window', 'partial_rotary_factor', 'attention_bias'],
 };
 const COMMON_FIELDS = ['hidden_size', 'intermediate_size', 'num_hidden_layers', 'num_attention_heads', 'num_key_value_heads', 'head_dim', 'vocab_size', 'rms_norm_eps', 'hidden_act', 'rope_theta', 'rope_scaling', 'rope_parameters', 'tie_word_embeddings'];
 
@@ -113,6 +113,8 @@ export function parseHfConfig(config: unknown, file: string): HfModel {
   if (headDim % 2 !== 0) throw new InputError(`${file}: head_dim ${headDim} must be even (RoPE rotates pairs)`);
   const layers = int(cfg, 'num_hidden_layers', file);
   const attentionBias = family === 'llama' && bool(cfg, 'attention_bias', file, false);
+  // Phi-3 and others carry a leftover attention_bias: false that their modeling code never reads
+  if (family !== 'llama' && bool(cfg, 'attention_bias', file, false)) throw new InputError(`${file}: attention_bias true is not supported for ${architecture} (transformers ignores it there; set it to false or remove it)`);
   const eps = cfg.rms_norm_eps ?? 1e-6;
   if (typeof eps !== 'number' || !(eps > 0)) throw new InputError(`${file}: field rms_norm_eps must be a positive number, got ${JSON.stringify(eps)}`);
   int(cfg, 'max_position_embeddings', file);

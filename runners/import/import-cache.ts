@@ -6,19 +6,23 @@
  * `<cacheDir>/imported/hashes.json` so a rerun does not reread gigabytes.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { isSafetensorsFolder } from '../formats/safetensors/index.js';
-import { fileSha256, importCheckpointFolder, IMPORTER_VERSION } from './import-folder.js';
+import { INDEX_FILE, isSafetensorsFolder, openCheckpoint } from '../formats/safetensors/index.js';
+import { COPIED_FILES, fileSha256, importCheckpointFolder, IMPORTER_VERSION } from './import-folder.js';
 
 /** True when `dir` is a Hugging Face safetensors folder without an ONNX export: it needs importing. */
 export function needsImport(dir: string): boolean {
   return !existsSync(join(dir, 'onnx', 'model.onnx')) && existsSync(join(dir, 'config.json')) && isSafetensorsFolder(dir);
 }
 
-/** Source files that decide the imported folder: configs, tokenizer files, weights, index. */
+/** Source files that decide the imported folder: config.json, the copied files, the index and the shards it reads (not e.g. a consolidated.safetensors beside them). */
 function sourceFiles(dir: string): string[] {
-  return readdirSync(dir).filter((f) => /\.(json|safetensors)$/u.test(f) && statSync(join(dir, f)).isFile()).sort();
+  const ckpt = openCheckpoint(dir);
+  const weights = ckpt.files;
+  ckpt.close();
+  const extra = [INDEX_FILE, 'config.json', ...COPIED_FILES].filter((f) => existsSync(join(dir, f)));
+  return [...new Set([...extra, ...weights])].sort();
 }
 
 type HashMemo = Record<string, { size: number; mtimeMs: number; sha256: string }>;
@@ -60,10 +64,12 @@ export function importedModelDir(dirArg: string, cacheDir: string, log: (line: s
   if (!needsImport(dir)) return dir;
   const root = join(cacheDir, 'imported');
   mkdirSync(root, { recursive: true });
-  const target = join(root, importKey(dir, join(root, 'hashes.json')));
+  const memoFile = join(root, 'hashes.json');
+  const target = join(root, importKey(dir, memoFile));
   if (existsSync(join(target, 'import.json'))) return target;
   const started = Date.now();
-  const r = importCheckpointFolder(dir, target);
+  const memo = readMemo(memoFile);
+  const r = importCheckpointFolder(dir, target, { knownSha256: (path) => memo[path]?.sha256 });
   log(`imported ${dir} (${r.architecture}, ${r.sourceDtypes.join('/')}) into ${target} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   return target;
 }

@@ -19,7 +19,7 @@ import { parseHfConfig, type HfModel } from './hf-config.js';
 import { EXTERNAL_DATA_NAME, ExternalDataSink, INLINE_LIMIT_BYTES, inlineSink, writeModelFramed } from './write-onnx.js';
 
 /** Files copied from the source folder when present (tokenizer.json is required). */
-const COPIED_FILES = ['generation_config.json', 'tokenizer.json', 'tokenizer_config.json', 'special_tokens_map.json'] as const;
+export const COPIED_FILES = ['generation_config.json', 'tokenizer.json', 'tokenizer_config.json', 'special_tokens_map.json'] as const;
 
 /** Version of the importer's graph: part of import.json and of the run cache key. */
 export const IMPORTER_VERSION = 1;
@@ -28,6 +28,8 @@ export const IMPORTER_VERSION = 1;
 export interface ImportOptions {
   /** Write external data whatever the size (tests; default: only above 2 GiB). */
   readonly forceExternalData?: boolean;
+  /** sha256 of a source file when the caller already hashed it (the run cache), so big shards are not read twice. */
+  readonly knownSha256?: (path: string) => string | undefined;
 }
 
 /** What an import wrote. */
@@ -122,7 +124,7 @@ export function importCheckpointFolder(fromArg: string, outArg: string, options:
       importerVersion: IMPORTER_VERSION,
       architecture: model.architecture,
       family: model.family,
-      source: { dir: from, files: ['config.json', ...ckpt.files].map((f) => ({ file: f, bytes: statSync(join(from, f)).size, sha256: fileSha256(join(from, f)) })) },
+      source: { dir: from, files: ['config.json', ...ckpt.files].map((f) => ({ file: f, bytes: statSync(join(from, f)).size, sha256: options.knownSha256?.(join(from, f)) ?? fileSha256(join(from, f)) })) },
       sourceDtypes,
       weightBytes,
       externalData,

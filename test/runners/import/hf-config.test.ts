@@ -42,6 +42,8 @@ test('each fixture maps to its family and features', () => {
   const { layer_types: _t, ...v4 } = config('qwen2');
   assert.equal(parseHfConfig(v4, FILE).spec.slidingWindows, [0, 3]);
   assert.equal(parseHfConfig({ ...v4, use_sliding_window: false }, FILE).spec.slidingWindows, []);
+  // Phi-3-mini's config.json carries attention_bias: false, which transformers never reads
+  assert.is(parseHfConfig({ ...config('phi3'), attention_bias: false }, FILE).spec.qkvBias, false);
   const phi = parseHfConfig(config('phi3-longrope'), FILE);
   assert.is(phi.spec.rope.kind, 'by-length');
   // attention factor sqrt(1 + ln(64/8) / ln 8) = sqrt(2)
@@ -72,6 +74,7 @@ test('unsupported architectures and fields: one line naming them', () => {
   rejects({ ...llama, hidden_act: 'gelu' }, /hidden_act "gelu" is not supported/);
   rejects({ ...llama, rope_scaling: { rope_type: 'dynamic', factor: 2 } }, /RoPE type "dynamic" is not supported; supported: default, linear, llama3, longrope/);
   rejects({ ...llama, rope_scaling: { rope_type: 'yarn', factor: 4 } }, /RoPE type "yarn" is not supported/);
+  rejects({ ...config('phi3'), attention_bias: true }, /attention_bias true is not supported for Phi3ForCausalLM/);
   rejects({ ...config('phi3'), partial_rotary_factor: 0.75 }, /partial_rotary_factor 0.75 is not supported/);
   rejects({ ...llama, num_key_value_heads: 3 }, /num_attention_heads 4 is not a multiple of num_key_value_heads 3/);
   rejects({ ...llama, hidden_size: 'big' }, /field hidden_size must be a positive integer, got "big"/);

@@ -1,7 +1,8 @@
-import { readdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { importKey } from '../../../runners/import/index.js';
 import { loadRunConfig } from '../../../runners/matrix/config.js';
 import { runMatrix } from '../../../runners/matrix/run-matrix.js';
 import { tempDir } from '../fixtures.js';
@@ -44,6 +45,19 @@ test('the matrix runs on an imported Qwen2 and Phi-3; a rerun reuses the import'
   const again: string[] = [];
   await runMatrix({ configFile: config, outDir: tempDir('out-hf2') }, (l) => again.push(l));
   assert.is(again.filter((l) => l.startsWith('imported ')).length, 0, 'second run: cached import');
+});
+
+test('the import key: content of the files the import reads, not of unrelated files beside them', () => {
+  const dir = tempDir('key-src');
+  for (const f of readdirSync(fixtureDir('phi3'))) copyFileSync(join(fixtureDir('phi3'), f), join(dir, f));
+  const memo = join(tempDir('key-memo'), 'hashes.json');
+  const key = importKey(dir, memo);
+  writeFileSync(join(dir, 'consolidated.safetensors'), 'not read by the import');
+  writeFileSync(join(dir, 'notes.json'), '{}');
+  assert.is(importKey(dir, memo), key);
+  const cfg = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')) as Record<string, unknown>;
+  writeFileSync(join(dir, 'config.json'), JSON.stringify({ ...cfg, rms_norm_eps: 1e-6 }));
+  assert.is.not(importKey(dir, memo), key);
 });
 
 test('an unsupported architecture in a run config fails at load, naming the entry', () => {
