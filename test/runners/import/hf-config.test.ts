@@ -106,6 +106,7 @@ test('compbench import: weights that do not match the config are refused, exit 2
   writeSafetensors(join(withTensor, 'model.safetensors'), [{ name: 'model.embed_tokens.weight', shape: [2], values: Float32Array.of(1, 2) }]);
   assertOneLineError(cli('import', '--from', withTensor, '--out', out()), /tensor 'model\.embed_tokens\.weight' has shape \[2\], config\.json implies \[320, 32\]/);
   assertOneLineError(cli('import', '--from', fixtureDir('phi3')), /import needs --out DIR/);
+  assertOneLineError(cli('generate', '--model', fixtureDir('phi3'), '--prompt', 'hi'), /is a Hugging Face safetensors folder without onnx\/model\.onnx; import it first: compbench import --from/);
   assertOneLineError(cli('import', '--from', join(fixtureDir('phi3'), 'nope'), '--out', out()), /is not a folder/);
   const r = cli('import', '--from', fixtureDir('phi3'), '--out', out());
   assert.is(r.code, 0, r.stderr);
