@@ -2,6 +2,7 @@ import { InputError, isCompbenchError, messageOf, EXIT_INFRA } from './core/erro
 import { compressCommand } from './runners/commands/compress.js';
 import { generateCommand } from './runners/commands/generate.js';
 import { synthCommand } from './runners/commands/synth.js';
+import { importCommand } from './runners/commands/import.js';
 import { join, isAbsolute } from 'node:path';
 import { packagePath } from './core/paths.js';
 import { RUN_EXIT_CODES, runFromArgs, type LockedRun } from './runners/commands/run.js';
@@ -28,6 +29,7 @@ const COMMANDS = {
   gate: gateCommand,
   report: reportCommand,
   synth: synthCommand,
+  import: importCommand,
 } as const satisfies Record<string, Command>;
 
 const USAGE = `usage: compbench <command> [options]

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { InputError, messageOf } from '../core/errors.js';
+import { isSafetensorsFolder } from './formats/safetensors/index.js';
 import { parseDecoderConfig, type DecoderConfig } from './model-config.js';
 import { TextTokenizer } from './text-tokenizer.js';
 
@@ -61,6 +62,9 @@ export function loadModelFolder(dirArg: string): ModelFolder {
     );
   }
   const onnxPath = join(dir, 'onnx', 'model.onnx');
-  if (!existsSync(onnxPath)) throw new InputError(`model folder is missing onnx/model.onnx: ${onnxPath} not found; export the model to ONNX`);
+  if (!existsSync(onnxPath)) {
+    if (isSafetensorsFolder(dir)) throw new InputError(`${dir} is a Hugging Face safetensors folder without onnx/model.onnx; import it first: compbench import --from ${dir} --out DIR (a run config may name it directly)`);
+    throw new InputError(`model folder is missing onnx/model.onnx: ${onnxPath} not found; export the model to ONNX`);
+  }
   return { dir, onnxPath, config, tokenizer };
 }

@@ -9,6 +9,7 @@ import { InputError } from '../../core/errors.js';
 import { OnnxDataType } from '../onnx/onnx-proto.js';
 import type { OnnxModel, OnnxNode, OnnxTensor } from '../onnx/onnx-types.js';
 import { consumers, initializerMap, int64Tensor, producers, putInitializer } from './model-graph.js';
+import { projectionOutput } from './projection-bias.js';
 
 /** int64 values of a constant tensor (initializer or Constant node output), else undefined. */
 export function constantInt64(model: OnnxModel, name: string): number[] | undefined {
@@ -75,15 +76,21 @@ export function rewriteHeadShapes(
   const projections: [OnnxNode, number, number, string][] = [[layer.q, before.heads, after.heads, 'q'], [layer.k, before.kvHeads, after.kvHeads, 'k'], [layer.v, before.kvHeads, after.kvHeads, 'v']];
   const edits: (() => void)[] = [];
   for (const [node, was, now, tag] of projections) {
-    const reshape = (readers.get(node.output![0]) ?? []).find((n) => n.op_type === 'Reshape');
+    // after the bias Add when the projection has one
+    const width = was * before.headDim;
+    const reshape = (readers.get(projectionOutput(model, node, width)) ?? []).find((n) => n.op_type === 'Reshape');
     const slot = reshape && shapeSlot(model, reshape, 2);
+    // transformers ≥ 4.48 reshapes to (B, S, -1, head_dim): the head count follows the weights
+    if (slot?.value === -1 && shapeSlot(model, reshape!, 3)?.value === before.headDim) continue;
     if (!slot || slot.value !== was) fail(`${tag}_proj head`);
     edits.push(() => slot!.set(model, now, `heads${now}`));
   }
   const merge = producers(model).get(layer.o.input![0]);
   const slot = merge?.op_type === 'Reshape' ? shapeSlot(model, merge, 2) : undefined;
-  if (!slot || slot.value !== before.heads * before.headDim) fail('o_proj input merge');
-  edits.push(() => slot!.set(model, after.heads * before.headDim, `width${after.heads * before.headDim}`));
+  if (slot?.value !== -1) {
+    if (!slot || slot.value !== before.heads * before.headDim) fail('o_proj input merge');
+    edits.push(() => slot!.set(model, after.heads * before.headDim, `width${after.heads * before.headDim}`));
+  }
   for (const e of edits) e();
 }
 

@@ -14,6 +14,7 @@ import {
 import type { LayerStats } from './apply-method.js';
 import type { Activations } from './capture.js';
 import { rewriteHeadShapes, rewriteKvShapes } from './head-reshapes.js';
+import { keepBiasFeatures } from './projection-bias.js';
 import { dropUnusedInitializers, floatTensor, putInitializer, type SurgeryModel, type TargetMatMul } from './model-graph.js';
 import type { ExecutionForm } from './spec.js';
 
@@ -41,13 +42,14 @@ export interface StructuredResult {
   readonly configPatch: Record<string, number>;
 }
 
-const ROLE = /layers\.(\d+)\.(self_attn\.(q|k|v|o)_proj|mlp\.(gate|up|down)_proj)\b/u;
+/** A projection's role in its weight name (model.layers.0.self_attn.q_proj.weight) or, for optimum's onnx::MatMul_<n> weights, its node name (/model/layers.0/self_attn/q_proj/MatMul). */
+const ROLE = /layers\.(\d+)[./](self_attn[./](q|k|v|o)_proj|mlp[./](gate|up|down)_proj)\b/u;
 
 /** Targets by layer index and role (q, k, v, o, gate, up, down). */
 function byLayer(targets: readonly TargetMatMul[]): Map<number, Map<string, TargetMatMul>> {
   const out = new Map<number, Map<string, TargetMatMul>>();
   for (const t of targets) {
-    const m = ROLE.exec(t.weight);
+    const m = ROLE.exec(t.weight) ?? ROLE.exec(t.node.name ?? '');
     if (!m) continue;
     const layer = Number(m[1]);
     if (!out.has(layer)) out.set(layer, new Map());
@@ -73,7 +75,7 @@ export function applyStructured(
     layers.push({ weight: t.weight, K: t.K, N: t.N, ...s });
   };
   const found = byLayer(targets);
-  if (found.size === 0) throw new InputError(`structured: no weights named like model.layers.N.self_attn.q_proj / mlp.gate_proj in ${m.onnxPath}`);
+  if (found.size === 0) throw new InputError(`structured: no weights or MatMul nodes named like model.layers.N.self_attn.q_proj / mlp.gate_proj in ${m.onnxPath}`);
   for (const [layer, roles] of [...found].sort((a, b) => a[0] - b[0])) {
     const rec: { layer: number; keptHeads?: number[]; keptKvHeads?: number[]; keptChannels?: number; removedImportanceFraction: { heads?: number; ffn?: number } } = { layer, removedImportanceFraction: {} };
     if (params.target !== 'ffn') {
@@ -93,6 +95,9 @@ export function applyStructured(
         put(v, r.shrunk.v, v.K, r.keptKvHeads.length * d, r.stats.v);
         put(o, r.shrunk.o, r.keptHeads.length * d, o.N, r.stats.o);
         rewriteHeadShapes(m.model, { q: q.node, k: k.node, v: v.node, o: o.node, weightName: q.weight }, { heads: heads.numHeads, kvHeads: heads.numKvHeads, headDim: d }, { heads: r.keptHeads.length, kvHeads: r.keptKvHeads.length });
+        // after the reshapes: they find the bias Add by the bias' full width
+        keepBiasFeatures(m, q.node, q.N, headFeatures(r.keptHeads, d));
+        for (const t of [k, v]) keepBiasFeatures(m, t.node, t.N, headFeatures(r.keptKvHeads, d));
         Object.assign(configPatch, { num_attention_heads: r.keptHeads.length, num_key_value_heads: r.keptKvHeads.length, head_dim: d });
       } else {
         const qCols = headFeatures(r.keptHeads, d);
@@ -115,6 +120,7 @@ export function applyStructured(
         put(gate, r.shrunk.gate, gate.K, F, r.stats.gate);
         put(up, r.shrunk.up, up.K, F, r.stats.up);
         put(down, r.shrunk.down, F, down.N, r.stats.down);
+        for (const t of [gate, up]) keepBiasFeatures(m, t.node, t.N, r.kept);
         configPatch.intermediate_size = F;
       } else {
         put(gate, zeroExcept(w.gate, gate.K, gate.N, 'columns', r.kept), gate.K, gate.N, r.stats.gate);

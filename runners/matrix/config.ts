@@ -12,6 +12,7 @@ import { compileSchema, formatProblem, jsonPointerLines, unknownNameMessage, typ
 import type { MethodId } from '../../kernels/index.js';
 import type { CalibrationSpec } from '../compress/calibration-set.js';
 import { resolveChangeEnvelope, type EnvelopeRecord } from './change-envelope.js';
+import { needsImport, readSourceModel } from '../import/index.js';
 
 /** A model evaluated as it is. */
 export interface ModelEntry {
@@ -235,9 +236,12 @@ function checkModelDir(dir: string, where: string): string {
   const onnx = join(dir, 'onnx', 'model.onnx');
   try {
     readFileSync(join(dir, 'config.json'), 'utf8');
-    if (!statSync(onnx).isFile()) throw new Error(`${onnx} is not a file`);
+    // a Hugging Face safetensors folder is imported before the run (runners/import); its architecture is checked now
+    if (needsImport(dir)) readSourceModel(dir);
+    else if (!statSync(onnx).isFile()) throw new Error(`${onnx} is not a file`);
   } catch (e) {
-    throw new InputError(`${where}: model folder ${dir} is not readable (${messageOf(e)}) — give a folder with config.json, tokenizer.json and onnx/model.onnx`);
+    if (e instanceof InputError) throw new InputError(`${where}: ${e.message}`);
+    throw new InputError(`${where}: model folder ${dir} is not readable (${messageOf(e)}) — give a folder with config.json, tokenizer.json and onnx/model.onnx, or a Hugging Face safetensors folder`);
   }
   return dir;
 }

@@ -18,6 +18,7 @@ import { removeDeadTemps } from './debris.js';
 import { selfCheckVariants } from './self-check-step.js';
 import { assembleCells, limitSuite, suiteRecord, type CellOutcome, type InstanceLine } from './assemble.js';
 import { loadRunConfig, type ResolvedRunConfig } from './config.js';
+import { importedModelDir } from '../import/index.js';
 import { executeShards, type ShardJob } from './executor.js';
 import { measureVariants } from './measure-step.js';
 import { ensureWritableDir } from '../../core/atomic-write.js';
@@ -89,8 +90,10 @@ export async function runMatrix(options: MatrixOptions, log: (line: string) => v
 }
 
 async function evaluateMatrix(outDir: string, options: MatrixOptions, log: (line: string) => void): Promise<MatrixResult> {
-  const config = loadRunConfig(options.configFile, { limit: options.limit, workers: options.workers, cacheDir: options.cacheDir });
-  ensureWritableDir(config.cacheDir, { flag: '--cache-dir' });
+  const loadedConfig = loadRunConfig(options.configFile, { limit: options.limit, workers: options.workers, cacheDir: options.cacheDir });
+  ensureWritableDir(loadedConfig.cacheDir, { flag: '--cache-dir' });
+  // safetensors folders run as their ONNX import (cached by content)
+  const config = { ...loadedConfig, models: loadedConfig.models.map((m) => ({ ...m, dir: importedModelDir(m.dir, loadedConfig.cacheDir, log) })) };
   const measureSettings = config.measurement.enabled ? checkedMeasureSettings(config) : undefined;
   // Everything is checked before anything starts: one message lists every problem.
   const problems: string[] = [];

@@ -27,6 +27,12 @@ function int64Bytes(values: readonly number[]): Uint8Array {
   return bytes;
 }
 
+/**
+ * Turns a float32 weight into the initializer the graph keeps: by default a copy held
+ * inline; the importer's sink streams the bytes to an external-data file instead.
+ */
+export type WeightSink = (name: string, dims: readonly number[], values: Float32Array) => OnnxTensor;
+
 /** Nodes and initializers of one graph under construction. */
 export class GraphBuilder {
   /** Nodes in topological order. */
@@ -34,6 +40,9 @@ export class GraphBuilder {
   /** Initializers, weights first in creation order. */
   readonly initializers: OnnxTensor[] = [];
   private readonly constants = new Map<string, string>();
+
+  /** @param sink where weights go (default: inline copies) */
+  constructor(private readonly sink: WeightSink = floatTensor) {}
 
   /** Appends `op_type(inputs)` with output `name`; returns `name`. */
   op(opType: string, inputs: readonly string[], name: string, attributes: Record<string, AttributeValue> = {}): string {
@@ -46,9 +55,9 @@ export class GraphBuilder {
     return outputs;
   }
 
-  /** A float32 initializer; returns its name. */
+  /** A float32 initializer (through the sink); returns its name. */
   weight(name: string, dims: readonly number[], values: Float32Array): string {
-    this.initializers.push(floatTensor(name, dims, values));
+    this.initializers.push(this.sink(name, dims, values));
     return name;
   }
 
