@@ -17,6 +17,8 @@ export interface InstanceLine {
   readonly state: 'scored' | 'errored';
   /** Score per metric (scored lines only; empty for errored ones). */
   readonly scores: Readonly<Record<string, number>>;
+  /** The instance's group of near-duplicates (a counterfactual item), when its suite has groups. */
+  readonly groupId?: string;
 }
 
 /** A run folder read from disk: the validated run.json and, when present, its instances. */
@@ -104,6 +106,7 @@ export function readInstances(file: string): InstanceLine[] {
       instanceHash: v.instanceHash as string,
       state: v.state,
       scores,
+      ...(typeof v.groupId === 'string' ? { groupId: v.groupId } : {}),
     };
   });
 }

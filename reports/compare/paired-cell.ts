@@ -1,3 +1,4 @@
+import { clustersOf } from '../../core/stats/clusters.js';
 import { flipStats, type FlipStats } from '../../core/stats/mcnemar.js';
 import { pairedDelta, type PairedDelta } from '../../core/stats/paired.js';
 import type { InstanceLine } from './load-run.js';
@@ -50,6 +51,7 @@ export function pairCell(
   const byIdB = new Map(b.filter(mine).map((l) => [l.instanceId, l]));
   const scoresA: number[] = [];
   const scoresB: number[] = [];
+  const groups: (string | undefined)[] = [];
   let hashChanged = 0;
   let onlyA = 0;
   let erroredEither = 0;
@@ -69,6 +71,7 @@ export function pairCell(
       else {
         scoresA.push(sa);
         scoresB.push(sb);
+        groups.push(la.groupId);
       }
     }
   }
@@ -76,10 +79,12 @@ export function pairCell(
   for (const id of byIdB.keys()) if (!seen.has(id)) onlyB++;
   const pairing = { matched: scoresA.length, hashChanged, onlyA, onlyB, erroredEither, lostInB };
   if (scoresA.length === 0) return { pairing, delta: null, flips: null };
+  const clusters = clustersOf(groups);
   return {
     pairing,
     // pairedDelta(baseline, variant) = mean(variant) − mean(baseline): A is the baseline here.
-    delta: pairedDelta(scoresA, scoresB, { seed: options.seed ?? 0, resamples: options.resamples }),
-    flips: options.binary ? flipStats(scoresA, scoresB) : null,
+    // Near-duplicates (counterfactual variants of one item) are resampled and tested as whole groups.
+    delta: pairedDelta(scoresA, scoresB, { seed: options.seed ?? 0, resamples: options.resamples, clusters }),
+    flips: options.binary ? flipStats(scoresA, scoresB, clusters) : null,
   };
 }

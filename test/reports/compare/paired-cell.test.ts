@@ -1,5 +1,6 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { clustersOf } from '../../../core/stats/clusters.js';
 import { pairedDelta } from '../../../core/stats/paired.js';
 import type { InstanceLine } from '../../../reports/compare/load-run.js';
 import { pairCell } from '../../../reports/compare/paired-cell.js';
@@ -62,6 +63,16 @@ test('no matched instance: no statistics; non-binary metric: no flips', () => {
   const mean = pairCell(A, B, { variantId: 'v', suiteId: 'qa', metric: 'acc' }, { binary: false });
   assert.is(mean.flips, null);
   assert.ok(mean.delta !== null);
+});
+
+test('instances in groups of near-duplicates are resampled and tested as groups, as in the run record', () => {
+  const grouped = (lines: InstanceLine[]): InstanceLine[] => lines.map((l, i) => ({ ...l, groupId: `g${Math.floor(i / 4)}` }));
+  const r = pairCell(grouped(A), grouped(B), { variantId: 'v', suiteId: 'qa', metric: 'acc' }, { binary: true, seed: 3 });
+  const clusters = clustersOf(pattern.map((_, i) => `g${Math.floor(i / 4)}`));
+  const expected = pairedDelta(pattern.map(([a]) => a), pattern.map(([, b]) => b), { seed: 3, clusters });
+  assert.equal(r.delta, expected);
+  assert.is(r.delta?.clustering?.groups, 5);
+  assert.is(r.flips?.clustered?.groups, 5);
 });
 
 test.run();
