@@ -2,8 +2,8 @@
 
 Run once by hand (never in CI); the outputs are committed under test/fixtures/hf/:
 
-    python3 -m venv /tmp/fx && /tmp/fx/bin/pip install torch transformers safetensors onnx
-    /tmp/fx/bin/python datasets/hf-fixtures/make_fixtures.py [--stories ../shared/external/stories260k]
+    python3 -m venv .venv-fixtures && .venv-fixtures/bin/pip install torch transformers safetensors onnx
+    .venv-fixtures/bin/python datasets/hf-fixtures/make_fixtures.py [--stories ../shared/external/stories260k]
 
 Each family folder is what `save_pretrained` writes (config.json, *.safetensors, sharded
 where asked) plus a 320-token byte-level BPE tokenizer trained here, and reference.json:
