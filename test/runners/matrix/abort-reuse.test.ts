@@ -1,19 +1,14 @@
 import { spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { CLI } from '../../cli-helpers.js';
 import { studentDir, tempDir } from '../fixtures.js';
-import { writeConfig } from './fixtures.js';
+import { TINY_MC_ROWS, writeConfig, writeMcSuite } from './fixtures.js';
 
 const test = suite('runners/matrix/abort-reuse (variants built before an abort are reused)');
 
 function mcSuite(): string {
-  const dir = tempDir('suite-mc');
-  writeFileSync(join(dir, 'data.jsonl'), `${JSON.stringify({ id: 'a', question: 'One plus one is', choices: [' two', ' seven'], answer: 0 })}\n`);
-  writeFileSync(join(dir, 'suite.json'), JSON.stringify({ id: 'tiny-mc', version: '1', description: 'one item', dataset: 'data.jsonl', kind: 'multiple_choice', template: '{question}', choicesField: 'choices', answerField: 'answer', metrics: ['acc'] }));
-  return dir;
+  return writeMcSuite(TINY_MC_ROWS.slice(0, 1));
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));

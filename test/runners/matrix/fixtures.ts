@@ -19,6 +19,20 @@ export function writeTinySuites(externalDir: string): { ppl: string; mc: string 
   return { ppl, mc };
 }
 
+/** Rows of a tiny multiple-choice suite that needs no ../shared (bundled models answer them). */
+export const TINY_MC_ROWS = [
+  { id: 'a', question: 'One plus one is', choices: [' two', ' seven'], answer: 0 },
+  { id: 'b', question: 'The capital of France is', choices: [' Paris', ' banana'], answer: 0 },
+] as const;
+
+/** A multiple-choice suite 'tiny-mc' of `rows` in a new temp dir; returns the folder. */
+export function writeMcSuite(rows: readonly object[]): string {
+  const dir = tempDir('suite-mc');
+  writeFileSync(join(dir, 'data.jsonl'), rows.map((r) => JSON.stringify(r)).join('\n') + '\n');
+  writeFileSync(join(dir, 'suite.json'), JSON.stringify({ id: 'tiny-mc', version: '1', description: `${rows.length} item(s)`, dataset: 'data.jsonl', kind: 'multiple_choice', template: '{question}', choicesField: 'choices', answerField: 'answer', metrics: ['acc'] }));
+  return dir;
+}
+
 /** Writes a config object as pretty JSON into a new temp dir; returns its path. */
 export function writeConfig(config: object, text?: string): string {
   const file = join(tempDir('config'), 'config.json');

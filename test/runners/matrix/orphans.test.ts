@@ -6,15 +6,12 @@ import * as assert from 'uvu/assert';
 import { isProcessAlive } from '../../../core/run-state.js';
 import { CLI, cli } from '../../cli-helpers.js';
 import { studentDir, teacherDir, tempDir } from '../fixtures.js';
-import { writeConfig } from './fixtures.js';
+import { TINY_MC_ROWS, writeConfig, writeMcSuite } from './fixtures.js';
 
 const test = suite('runners/matrix/orphans (a killed run leaves no process and no debris)');
 
 function mcSuite(): string {
-  const dir = tempDir('suite-mc');
-  writeFileSync(join(dir, 'data.jsonl'), `${JSON.stringify({ id: 'a', question: 'One plus one is', choices: [' two', ' seven'], answer: 0 })}\n`);
-  writeFileSync(join(dir, 'suite.json'), JSON.stringify({ id: 'tiny-mc', version: '1', description: 'one item', dataset: 'data.jsonl', kind: 'multiple_choice', template: '{question}', choicesField: 'choices', answerField: 'answer', metrics: ['acc'] }));
-  return dir;
+  return writeMcSuite(TINY_MC_ROWS.slice(0, 1));
 }
 
 /** Pids of every live descendant of `root` (from /proc: ppid is field 4 of /proc/<pid>/stat). */

@@ -1,4 +1,3 @@
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -6,19 +5,12 @@ import { evaluateGate } from '../../../reports/gate/evaluate.js';
 import { kernelsSection } from '../../../reports/sections/kernels.js';
 import { runMatrix } from '../../../runners/matrix/run-matrix.js';
 import { studentDir, tempDir } from '../fixtures.js';
-import { writeConfig } from './fixtures.js';
+import { TINY_MC_ROWS, writeConfig, writeMcSuite } from './fixtures.js';
 
 const test = suite('runners/matrix/self-check-step (packed variants checked before scoring)');
 
 function mcSuite(): string {
-  const dir = tempDir('suite-mc');
-  const rows = [
-    { id: 'a', question: 'The capital of France is', choices: [' Paris', ' banana'], answer: 0 },
-    { id: 'b', question: 'One plus one is', choices: [' two', ' seven'], answer: 0 },
-  ];
-  writeFileSync(join(dir, 'data.jsonl'), rows.map((r) => JSON.stringify(r)).join('\n') + '\n');
-  writeFileSync(join(dir, 'suite.json'), JSON.stringify({ id: 'tiny-mc', version: '1', description: 'two items', dataset: 'data.jsonl', kind: 'multiple_choice', template: '{question}', choicesField: 'choices', answerField: 'answer', metrics: ['acc'] }));
-  return dir;
+  return writeMcSuite(TINY_MC_ROWS);
 }
 
 function config(model: string): string {
