@@ -7,7 +7,7 @@
  *   node dist/bench/ceiling-child.js MODEL_DIR SUITE_ID...
  */
 import { packagePath } from '../core/paths.js';
-import { OnnxDecoderAdapter } from '../runners/onnx-adapter.js';
+import { OnnxDecoderAdapter } from '../runners/backends/onnxruntime/onnx-adapter.js';
 import { answerRequests, buildRequests, loadSuite } from '../suites/index.js';
 
 const [dir, ...suiteIds] = process.argv.slice(2);

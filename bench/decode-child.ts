@@ -8,8 +8,8 @@
  *   node dist/bench/decode-child.js MODEL_DIR STEPS BUDGET_MS THREADS PROMPT
  */
 import { readFileSync } from 'node:fs';
-import { DecoderSession, type ForwardResult } from '../runners/decoder-session.js';
-import { loadModelFolder } from '../runners/model-folder.js';
+import { DecoderSession, type ForwardResult } from '../runners/backends/onnxruntime/decoder-session.js';
+import { loadModelFolder } from '../runners/model/model-folder.js';
 
 /** What the child prints. */
 export interface DecodeChildResult {

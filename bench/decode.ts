@@ -16,7 +16,7 @@ import type { LlamaShape } from '../runners/synth/llama-shape.js';
 import { convertModel, formatLabel, LM_HEAD_POLICY, SYNTH_FORMATS, weightBytes, withAccuracyLevel } from '../runners/synth/model-formats.js';
 import { writeSynthLlamaFolder } from '../runners/synth/synth-folder.js';
 import type { DecodeChildResult } from './decode-child.js';
-import type { OnnxModel } from '../runners/onnx/index.js';
+import type { OnnxModel } from '../runners/formats/onnx/index.js';
 
 /** One format's figures. */
 export interface DecodeResult {

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { packagePath } from '../core/paths.js';
 import { runMatrix } from '../runners/matrix/index.js';
-import { OnnxDecoderAdapter } from '../runners/onnx-adapter.js';
+import { OnnxDecoderAdapter } from '../runners/backends/onnxruntime/onnx-adapter.js';
 import { answerRequests, buildRequests, loadSuite } from '../suites/index.js';
 import { installOrtRunTimer, ortRunTime, resetOrtRunTime } from './ort-run-time.js';
 

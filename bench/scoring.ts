@@ -8,8 +8,8 @@
 import { basename, dirname } from 'node:path';
 import { AutoModelForCausalLM, env, Tensor } from '@huggingface/transformers';
 import type { LoglikelihoodRequest } from '../core/requests.js';
-import { OnnxDecoderAdapter } from '../runners/onnx-adapter.js';
-import { tokenizePairs } from '../runners/request-tokens.js';
+import { OnnxDecoderAdapter } from '../runners/backends/onnxruntime/onnx-adapter.js';
+import { tokenizePairs } from '../runners/model/request-tokens.js';
 
 /** One scorer's figures. */
 export interface ScorerResult {

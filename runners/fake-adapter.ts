@@ -8,7 +8,7 @@ import type {
   RollingRequest,
   RollingResponse,
 } from '../core/requests.js';
-import { argmaxAt, logProbAt } from './log-probs.js';
+import { argmaxAt, logProbAt } from './backends/onnxruntime/log-probs.js';
 
 const BOS = 256;
 const EOS = 257;

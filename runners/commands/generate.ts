@@ -1,6 +1,6 @@
 import { InputError } from '../../core/errors.js';
 import { packagePath } from '../../core/paths.js';
-import { OnnxDecoderAdapter } from '../onnx-adapter.js';
+import { OnnxDecoderAdapter } from '../backends/onnxruntime/onnx-adapter.js';
 import { integerFlag, parseFlags } from './parse-flags.js';
 
 /** Usage text of `compbench generate`. */

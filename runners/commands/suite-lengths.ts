@@ -6,8 +6,8 @@
 import { statSync } from 'node:fs';
 import { messageOf } from '../../core/errors.js';
 import { buildRequests, findSuiteDirs, validateSuite } from '../../suites/index.js';
-import { loadModelFolder } from '../model-folder.js';
-import { tokenizePairs, tokenizePrompts } from '../request-tokens.js';
+import { loadModelFolder } from '../model/model-folder.js';
+import { tokenizePairs, tokenizePrompts } from '../model/request-tokens.js';
 
 /** Problems (one line each, naming suite file and instance id) of the suites at `path` on the model in `modelDir`. */
 export function lengthProblems(path: string, modelDir: string): string[] {

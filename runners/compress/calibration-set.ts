@@ -17,7 +17,7 @@
 import { createHash } from 'node:crypto';
 import { InputError } from '../../core/errors.js';
 import { createRng } from '../../core/rng.js';
-import type { TextTokenizer } from '../text-tokenizer.js';
+import type { TextTokenizer } from '../model/text-tokenizer.js';
 import { readCalibrationText, type CalibrationKind, type CalibrationSource } from './calibration-text.js';
 
 /** Where calibration text comes from and how much of it is used. */

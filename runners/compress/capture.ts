@@ -9,11 +9,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { InfraError, messageOf } from '../../core/errors.js';
-import { externalDataOf } from '../onnx/external-data.js';
-import { readExternalBytes } from '../onnx/initializer-data.js';
-import type { OnnxModel } from '../onnx/onnx-types.js';
-import { encodeModel } from '../onnx/read-model.js';
-import type { DecoderConfig } from '../model-config.js';
+import { externalDataOf } from '../formats/onnx/external-data.js';
+import { readExternalBytes } from '../formats/onnx/initializer-data.js';
+import type { OnnxModel } from '../formats/onnx/onnx-types.js';
+import { encodeModel } from '../formats/onnx/read-model.js';
+import type { DecoderConfig } from '../model/model-config.js';
 import type { SurgeryModel } from './model-graph.js';
 
 /** Captured activations: tensor name -> X (T,K) row-major over all calibration tokens. */

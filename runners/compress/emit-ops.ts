@@ -4,7 +4,7 @@
  * DynamicQuantizeLinear → MatMulInteger → Cast → Mul.
  */
 import type { MatMulIntegerWeights, MatMulNBitsTensors } from '../../kernels/index.js';
-import type { OnnxAttribute, OnnxModel, OnnxNode } from '../onnx/onnx-types.js';
+import type { OnnxAttribute, OnnxModel, OnnxNode } from '../formats/onnx/onnx-types.js';
 import type { Int8Form, Int8FormChoice } from './int8-form.js';
 import { byteTensor, floatTensor, putInitializer, type TargetMatMul } from './model-graph.js';
 

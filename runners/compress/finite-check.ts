@@ -4,7 +4,7 @@
  * non-finite refuses its variant instead of writing one that looks fine.
  */
 import { InfraError, InputError } from '../../core/errors.js';
-import { OnnxDataType } from '../onnx/onnx-proto.js';
+import { OnnxDataType } from '../formats/onnx/onnx-proto.js';
 import type { LayerStats } from './apply-method.js';
 import type { SurgeryModel } from './model-graph.js';
 

@@ -6,8 +6,8 @@
  * shape tensor directly.
  */
 import { InputError } from '../../core/errors.js';
-import { OnnxDataType } from '../onnx/onnx-proto.js';
-import type { OnnxModel, OnnxNode, OnnxTensor } from '../onnx/onnx-types.js';
+import { OnnxDataType } from '../formats/onnx/onnx-proto.js';
+import type { OnnxModel, OnnxNode, OnnxTensor } from '../formats/onnx/onnx-types.js';
 import { consumers, initializerMap, int64Tensor, producers, putInitializer } from './model-graph.js';
 import { projectionOutput } from './projection-bias.js';
 

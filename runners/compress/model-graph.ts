@@ -7,12 +7,12 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { InputError } from '../../core/errors.js';
-import { externalDataOf, externalDataRefs, resolveExternalPath } from '../onnx/external-data.js';
-import { initializerFloat32, readExternalBytes } from '../onnx/initializer-data.js';
-import { OnnxDataType } from '../onnx/onnx-proto.js';
-import type { OnnxModel, OnnxNode, OnnxTensor } from '../onnx/onnx-types.js';
-import { readModelFile } from '../onnx/read-model.js';
-import { int64ToNumber } from '../onnx/tensor-data.js';
+import { externalDataOf, externalDataRefs, resolveExternalPath } from '../formats/onnx/external-data.js';
+import { initializerFloat32, readExternalBytes } from '../formats/onnx/initializer-data.js';
+import { OnnxDataType } from '../formats/onnx/onnx-proto.js';
+import type { OnnxModel, OnnxNode, OnnxTensor } from '../formats/onnx/onnx-types.js';
+import { readModelFile } from '../formats/onnx/read-model.js';
+import { int64ToNumber } from '../formats/onnx/tensor-data.js';
 
 /** One MatMul whose weight can be compressed. */
 export interface TargetMatMul {

@@ -4,8 +4,8 @@
  * attention_bias and mlp_bias; the importer writes the same). Structured pruning shrinks
  * the bias with the weight's columns and looks for the head Reshape after the Add.
  */
-import type { OnnxModel, OnnxNode } from '../onnx/onnx-types.js';
-import { OnnxDataType } from '../onnx/onnx-proto.js';
+import type { OnnxModel, OnnxNode } from '../formats/onnx/onnx-types.js';
+import { OnnxDataType } from '../formats/onnx/onnx-proto.js';
 import { consumers, dimsOf, floatTensor, initializerMap, putInitializer, weightValues, type SurgeryModel } from './model-graph.js';
 
 /** The bias Add reading `node`'s output alone, with its initializer name. */

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { createRng } from '../../core/rng.js';
 import type { SelfCheckRecord } from '../../core/run-record.js';
 import { hardwareFingerprint } from '../hardware.js';
-import { OnnxDecoderAdapter } from '../onnx-adapter.js';
+import { OnnxDecoderAdapter } from '../backends/onnxruntime/onnx-adapter.js';
 import { inlineExternalData, openSurgeryModel } from './model-graph.js';
 import { simulatedTwin } from './twin.js';
 import { writeVariant } from './write-variant.js';

@@ -4,7 +4,7 @@
  * are folded into the preceding RMSNorm weight or applied by an inserted Mul.
  */
 import { packMatMulNBits } from '../../kernels/index.js';
-import type { OnnxModel, OnnxNode } from '../onnx/onnx-types.js';
+import type { OnnxModel, OnnxNode } from '../formats/onnx/onnx-types.js';
 import type { InputScaling, WeightOutcome } from './apply-method.js';
 import type { Int8FormChoice } from './int8-form.js';
 import { emitMatMulNBits, emitW8A8, insertBefore, replaceNode, type NBitsOpRecord, type W8A8OpRecord } from './emit-ops.js';

@@ -18,7 +18,7 @@ import { packagePath } from '../../core/paths.js';
 import type { ParamValue } from '../../kernels/index.js';
 import { loadSuite, type LoadedSuite } from '../../suites/index.js';
 import { evaluateSuite } from '../evaluate-suite.js';
-import { OnnxDecoderAdapter } from '../onnx-adapter.js';
+import { OnnxDecoderAdapter } from '../backends/onnxruntime/onnx-adapter.js';
 import { openSurgeryModel } from './model-graph.js';
 import type { CompressSpec } from './spec.js';
 import { compressModel } from './variants.js';

@@ -10,9 +10,9 @@
  */
 import { InputError } from '../../core/errors.js';
 import { dequantizeMatMulNBits, type MatMulNBitsTensors } from '../../kernels/index.js';
-import { OnnxDataType } from '../onnx/onnx-proto.js';
-import type { OnnxModel, OnnxNode, OnnxTensor } from '../onnx/onnx-types.js';
-import { int64ToNumber } from '../onnx/tensor-data.js';
+import { OnnxDataType } from '../formats/onnx/onnx-proto.js';
+import type { OnnxModel, OnnxNode, OnnxTensor } from '../formats/onnx/onnx-types.js';
+import { int64ToNumber } from '../formats/onnx/tensor-data.js';
 import { intAttribute, replaceNode } from './emit-ops.js';
 import { dimsOf, dropUnusedInitializers, floatTensor, initializerMap, putInitializer } from './model-graph.js';
 

@@ -6,7 +6,7 @@ import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from '../../core/errors.js';
 import { assertMethodId, calibrationNeeded, validateParams, type ParamValue } from '../../kernels/index.js';
-import { loadModelFolder } from '../model-folder.js';
+import { loadModelFolder } from '../model/model-folder.js';
 import { applyMethod, AWQ_SEARCH_SAMPLE, type LayerStats, type MethodResult } from './apply-method.js';
 import { buildCalibrationSet, type CalibrationSet, type CalibrationSpec } from './calibration-set.js';
 import { captureActivations, type Activations } from './capture.js';

@@ -6,8 +6,8 @@
 import { accessSync, constants, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { InputError, messageOf } from '../../core/errors.js';
-import type { OnnxModel } from '../onnx/onnx-types.js';
-import { encodeModel } from '../onnx/read-model.js';
+import type { OnnxModel } from '../formats/onnx/onnx-types.js';
+import { encodeModel } from '../formats/onnx/read-model.js';
 
 /** Name of the external weights file written beside model.onnx. */
 export const EXTERNAL_DATA_FILE = 'model.onnx.data';

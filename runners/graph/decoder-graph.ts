@@ -8,7 +8,7 @@
  * Projections are plain MatMuls on (K,N) initializers named like the HF tensors, so
  * runners/compress finds them; a bias is an Add after its MatMul.
  */
-import { OnnxDataType, type OnnxModel } from '../onnx/index.js';
+import { OnnxDataType, type OnnxModel } from '../formats/onnx/index.js';
 import { GraphBuilder, valueInfo, type WeightSink } from './graph-builder.js';
 import { attentionAllowed, ropeInputs, selfAttention, windowAllowed, type Linear } from './llama-attention.js';
 import type { DecoderSpec, WeightSource } from './decoder-spec.js';

@@ -2,8 +2,8 @@
  * A small helper that appends ONNX nodes and initializers in order, so a graph reads like
  * the forward pass it computes. Node names double as their output names.
  */
-import { OnnxDataType } from '../onnx/index.js';
-import type { OnnxAttribute, OnnxNode, OnnxTensor } from '../onnx/index.js';
+import { OnnxDataType } from '../formats/onnx/index.js';
+import type { OnnxAttribute, OnnxNode, OnnxTensor } from '../formats/onnx/index.js';
 import { floatTensor } from '../compress/model-graph.js';
 
 /** ONNX AttributeProto.AttributeType codes. */

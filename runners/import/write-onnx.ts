@@ -6,7 +6,7 @@
  * external data, the name optimum and transformers.js use) as the builder makes it.
  */
 import { closeSync, openSync, writeSync } from 'node:fs';
-import { OnnxDataType, onnxType, type OnnxModel, type OnnxTensor } from '../onnx/index.js';
+import { OnnxDataType, onnxType, type OnnxModel, type OnnxTensor } from '../formats/onnx/index.js';
 import type { WeightSink } from '../graph/index.js';
 
 /** External data file name, beside model.onnx. */

@@ -4,7 +4,7 @@
  * then moved into the cache; cached variants cost only a hash of their files.
  */
 import { calibrationFor, type ResolvedRunConfig } from './config.js';
-import { executeShards, type ShardJob } from './executor.js';
+import { executeShards, type ShardJob } from '../executors/local/executor.js';
 import type { VariantPlan } from './plan.js';
 import type { CompressTask } from './shard.js';
 import { clearTmp, finishVariant, moveIntoCache, variantSlot, type PreparedVariant, type VariantSlot } from './variant-cache.js';

@@ -19,7 +19,7 @@ import { selfCheckVariants } from './self-check-step.js';
 import { assembleCells, limitSuite, suiteRecord, type CellOutcome, type InstanceLine } from './assemble.js';
 import { loadRunConfig, type ResolvedRunConfig } from './config.js';
 import { importedModelDir } from '../import/index.js';
-import { executeShards, type ShardJob } from './executor.js';
+import { executeShards, type ShardJob } from '../executors/local/executor.js';
 import { measureVariants } from './measure-step.js';
 import { ensureWritableDir } from '../../core/atomic-write.js';
 import { ensureOutDir, failRunState, finishRunState, startRunState, writeAtomically } from './output.js';

@@ -8,7 +8,7 @@
 import { messageOf } from '../../core/errors.js';
 import { describeSelfCheck, selfCheckForm, storedSelfCheck, variantOps } from '../compress/self-check.js';
 import type { ResolvedRunConfig } from './config.js';
-import { executeShards, type ShardJob } from './executor.js';
+import { executeShards, type ShardJob } from '../executors/local/executor.js';
 import type { SelfCheckResult, SelfCheckTask } from './shard.js';
 import type { PreparedVariant } from './variant-cache.js';
 

@@ -14,9 +14,9 @@ import { METHODS, validateParams } from '../../kernels/index.js';
 import type { CalibrationProvenance, CalibrationSpec } from '../compress/calibration-set.js';
 import { BUNDLED_CORPUS_FILE, calibrationKind, calibrationWarning, suiteCalibrationText } from '../compress/calibration-text.js';
 import { kernelVersion } from '../compress/manifest.js';
-import { readModelFile } from '../onnx/index.js';
+import { readModelFile } from '../formats/onnx/index.js';
 import { hashModelFiles } from '../run/model-hash.js';
-import { rowsInteract } from '../session-io.js';
+import { rowsInteract } from '../backends/onnxruntime/session-io.js';
 import { calibrationFor, type ResolvedRunConfig } from './config.js';
 import type { VariantPlan } from './plan.js';
 

@@ -1,8 +1,8 @@
 import { InputError } from '../../core/errors.js';
 import type { EnergyRecord } from '../../core/run-record.js';
-import type { DecoderSession, ForwardResult } from '../decoder-session.js';
-import { argmaxAt } from '../log-probs.js';
-import type { TextTokenizer } from '../text-tokenizer.js';
+import type { DecoderSession, ForwardResult } from '../backends/onnxruntime/decoder-session.js';
+import { argmaxAt } from '../backends/onnxruntime/log-probs.js';
+import type { TextTokenizer } from '../model/text-tokenizer.js';
 import type { EnergySpan } from './energy.js';
 
 /**

@@ -6,7 +6,7 @@
  */
 import { InputError, messageOf } from '../../core/errors.js';
 import type { MeasurementRecord } from '../../core/run-record.js';
-import { OnnxDecoderAdapter } from '../onnx-adapter.js';
+import { OnnxDecoderAdapter } from '../backends/onnxruntime/onnx-adapter.js';
 import { RESULT_MARKER, type ChildReply, type ChildRequest } from './child-protocol.js';
 import { benchmarkDecoder, benchmarkPromptIds } from './decode-benchmark.js';
 import { startEnergySpan } from './energy.js';

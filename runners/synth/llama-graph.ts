@@ -5,7 +5,7 @@
  * dropped norm multiply changes the logits.
  */
 import { createRng, randomNormalArray } from '../../core/rng.js';
-import type { OnnxModel } from '../onnx/index.js';
+import type { OnnxModel } from '../formats/onnx/index.js';
 import { buildDecoderGraph, defaultInvFreq, type DecoderSpec } from '../graph/index.js';
 import { checkLlamaShape, headDimOf, RMS_NORM_EPS, ROPE_THETA, type LlamaShape } from './llama-shape.js';
 

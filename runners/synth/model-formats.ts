@@ -5,7 +5,7 @@
  * head included; the embedding is a Gather and stays fp32.
  */
 import { matMulIntegerWeights, packMatMulNBits, quantizeRtn, quantizeWeightInt8 } from '../../kernels/index.js';
-import type { OnnxModel } from '../onnx/index.js';
+import type { OnnxModel } from '../formats/onnx/index.js';
 import { emitMatMulNBits, emitW8A8, replaceNode } from '../compress/emit-ops.js';
 import { chooseInt8Form } from '../compress/int8-form.js';
 import { dropUnusedInitializers, findTargets, initializerMap } from '../compress/model-graph.js';

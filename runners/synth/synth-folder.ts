@@ -1,12 +1,12 @@
 /**
- * Writes a synthetic model as a Hugging Face style folder that runners/model-folder.ts
+ * Writes a synthetic model as a Hugging Face style folder that runners/model/model-folder.ts
  * opens: config.json, generation_config.json, the bundled teacher's tokenizer files,
  * onnx/model.onnx with its weights in onnx/model.onnx.data, and synth.json describing it.
  */
 import { closeSync, copyFileSync, mkdirSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { packagePath } from '../../core/paths.js';
-import { encodeModel, type OnnxModel } from '../onnx/index.js';
+import { encodeModel, type OnnxModel } from '../formats/onnx/index.js';
 import { headDimOf, RMS_NORM_EPS, ROPE_THETA, type LlamaShape } from './llama-shape.js';
 
 /** Tensors this small stay inline in model.onnx (the int64 shape constants). */

@@ -3,9 +3,9 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, statSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { packagePath, sharedExternalDir } from '../../core/paths.js';
-import { encodeModel, readModelFile } from '../../runners/onnx/read-model.js';
+import { encodeModel, readModelFile } from '../../runners/formats/onnx/read-model.js';
 import { findTargets } from '../../runners/compress/model-graph.js';
-import type { OnnxModel, OnnxTensor } from '../../runners/onnx/onnx-types.js';
+import type { OnnxModel, OnnxTensor } from '../../runners/formats/onnx/onnx-types.js';
 
 /** stories260k's folder, or undefined (after printing a SKIP notice naming `what`). */
 export function storiesDir(what: string): string | undefined {

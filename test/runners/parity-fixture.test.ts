@@ -3,9 +3,9 @@ import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { packagePath } from '../../core/paths.js';
-import { DecoderSession } from '../../runners/decoder-session.js';
-import { argmaxAt } from '../../runners/log-probs.js';
-import { loadModelFolder } from '../../runners/model-folder.js';
+import { DecoderSession } from '../../runners/backends/onnxruntime/decoder-session.js';
+import { argmaxAt } from '../../runners/backends/onnxruntime/log-probs.js';
+import { loadModelFolder } from '../../runners/model/model-folder.js';
 
 /**
  * Our runtime against PyTorch: bundled model folders may carry `parity-fixture.json`

@@ -4,9 +4,9 @@ import { AutoModelForCausalLM, env, Tensor } from '@huggingface/transformers';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { packagePath } from '../../core/paths.js';
-import { DecoderSession } from '../../runners/decoder-session.js';
-import type { KvCache } from '../../runners/kv-cache.js';
-import { loadModelFolder } from '../../runners/model-folder.js';
+import { DecoderSession } from '../../runners/backends/onnxruntime/decoder-session.js';
+import type { KvCache } from '../../runners/backends/onnxruntime/kv-cache.js';
+import { loadModelFolder } from '../../runners/model/model-folder.js';
 import { storiesDir, teacherDir } from './fixtures.js';
 
 /**

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sharedExternalDir } from '../../core/paths.js';
 import type { LoglikelihoodRequest } from '../../core/requests.js';
-import { OnnxDecoderAdapter, type OnnxAdapterOptions } from '../../runners/onnx-adapter.js';
+import { OnnxDecoderAdapter, type OnnxAdapterOptions } from '../../runners/backends/onnxruntime/onnx-adapter.js';
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);

@@ -2,7 +2,7 @@
  * Element types of safetensors files that compbench converts to float32, and their byte
  * codecs (little-endian, as the format stores them).
  */
-import { halfToFloat } from '../../onnx/index.js';
+import { halfToFloat } from '../onnx/index.js';
 
 /** safetensors dtypes holding floating-point weights. */
 export const FLOAT_DTYPES = ['F32', 'F16', 'BF16', 'F64'] as const;

@@ -1,7 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { packagePath } from '../../../core/paths.js';
-import { OnnxDecoderAdapter } from '../../../runners/onnx-adapter.js';
+import { OnnxDecoderAdapter } from '../../../runners/backends/onnxruntime/onnx-adapter.js';
 import { evaluateSuite } from '../../../runners/evaluate-suite.js';
 import { loadSuite, type MetricId, type SuiteAggregate } from '../../../suites/index.js';
 import { BUNDLED_SUITE_IDS } from '../../../datasets/suites/build.js';

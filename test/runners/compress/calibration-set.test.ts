@@ -5,7 +5,7 @@ import * as assert from 'uvu/assert';
 import { InputError } from '../../../core/errors.js';
 import { packagePath, sharedExternalDir } from '../../../core/paths.js';
 import { buildCalibrationSet, CALIBRATION_MODES, hashSequences } from '../../../runners/compress/calibration-set.js';
-import { loadModelFolder } from '../../../runners/model-folder.js';
+import { loadModelFolder } from '../../../runners/model/model-folder.js';
 import { storiesDir, tempDir } from '../fixtures.js';
 
 const test = suite('runners/compress/calibration-set');

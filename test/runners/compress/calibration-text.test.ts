@@ -8,7 +8,7 @@ import { buildCalibrationSet } from '../../../runners/compress/calibration-set.j
 import {
   calibrationKind, calibrationWarning, isBundledModel, OFF_DOMAIN_WARNING, readCalibrationText, suiteCalibrationText,
 } from '../../../runners/compress/calibration-text.js';
-import { loadModelFolder } from '../../../runners/model-folder.js';
+import { loadModelFolder } from '../../../runners/model/model-folder.js';
 import { storiesDir, tempDir } from '../fixtures.js';
 
 const test = suite('runners/compress/calibration-text');

@@ -5,7 +5,7 @@ import * as assert from 'uvu/assert';
 import { sharedExternalDir } from '../../../core/paths.js';
 import type { CompressionRecord } from '../../../runners/compress/manifest.js';
 import { floatTensor } from '../../../runners/compress/model-graph.js';
-import { encodeModel } from '../../../runners/onnx/read-model.js';
+import { encodeModel } from '../../../runners/formats/onnx/read-model.js';
 import { storiesDir, tempDir } from '../fixtures.js';
 import { cli, assertOneLineError } from '../../cli-helpers.js';
 

@@ -11,8 +11,8 @@ import {
 import { chooseInt8Form } from '../../../runners/compress/int8-form.js';
 import { emitMatMulNBits, emitW8A8, replaceNode } from '../../../runners/compress/emit-ops.js';
 import { floatTensor, type TargetMatMul } from '../../../runners/compress/model-graph.js';
-import type { OnnxModel, OnnxNode } from '../../../runners/onnx/onnx-types.js';
-import { encodeModel } from '../../../runners/onnx/read-model.js';
+import type { OnnxModel, OnnxNode } from '../../../runners/formats/onnx/onnx-types.js';
+import { encodeModel } from '../../../runners/formats/onnx/read-model.js';
 
 const test = suite('runners/compress/emit-ops');
 

@@ -6,7 +6,7 @@ import { sharedExternalDir } from '../../../core/paths.js';
 import type { CompressionRecord } from '../../../runners/compress/manifest.js';
 import type { CompressSpec } from '../../../runners/compress/spec.js';
 import { compressModel } from '../../../runners/compress/variants.js';
-import { OnnxDecoderAdapter } from '../../../runners/onnx-adapter.js';
+import { OnnxDecoderAdapter } from '../../../runners/backends/onnxruntime/onnx-adapter.js';
 import { storiesDir, teacherDir, tempDir } from '../fixtures.js';
 
 const test = suite('runners/compress/variants (packed vs simulated twins)');

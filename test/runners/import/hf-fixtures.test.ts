@@ -2,9 +2,9 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { DecoderSession, type ForwardResult } from '../../../runners/decoder-session.js';
+import { DecoderSession, type ForwardResult } from '../../../runners/backends/onnxruntime/decoder-session.js';
 import { importCheckpointFolder } from '../../../runners/import/index.js';
-import { loadModelFolder } from '../../../runners/model-folder.js';
+import { loadModelFolder } from '../../../runners/model/model-folder.js';
 import { tempDir } from '../fixtures.js';
 import { argmax, fixtureDir, HF_FIXTURES, maxLogitDiff, readReference, type HfReference } from './hf-reference.js';
 

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { packagePath } from '../../../core/paths.js';
-import type { ForwardResult } from '../../../runners/decoder-session.js';
+import type { ForwardResult } from '../../../runners/backends/onnxruntime/decoder-session.js';
 
 /** Families with a committed fixture folder. */
 export const HF_FIXTURES = ['llama', 'llama-bf16', 'mistral', 'qwen2', 'phi3', 'phi3-longrope'] as const;

@@ -9,7 +9,7 @@ import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeSafetensors, type TensorToWrite } from '../../../runners/formats/safetensors/index.js';
 import { transpose } from '../../../runners/import/index.js';
-import { listInitializers, readModelFile, tensorToFloat32 } from '../../../runners/onnx/index.js';
+import { listInitializers, readModelFile, tensorToFloat32 } from '../../../runners/formats/onnx/index.js';
 
 /** Exports `onnxDir` into `out` (created) as `dtype`; returns `out`. */
 export function exportOnnxFolder(onnxDir: string, out: string, tied: boolean, dtype: 'F32' | 'BF16' = 'F32'): string {

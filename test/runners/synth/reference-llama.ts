@@ -4,7 +4,7 @@
  * runners/synth beyond reading the initializer bytes. RoPE is written as the pairwise
  * rotation (x_i, x_{i+D/2}) by angle p·θ^(-2i/D), not as the graph's rotate-half tables.
  */
-import type { OnnxModel } from '../../../runners/onnx/index.js';
+import type { OnnxModel } from '../../../runners/formats/onnx/index.js';
 
 /** Sizes the reference needs. */
 export interface ReferenceShape {

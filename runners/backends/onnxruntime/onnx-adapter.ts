@@ -1,0 +1,111 @@
+import { basename } from 'node:path';
+import { InputError } from '../../../core/errors.js';
+import type {
+  GenerateRequest,
+  GenerateResponse,
+  LoglikelihoodRequest,
+  LoglikelihoodResponse,
+  ModelAdapter,
+  RollingRequest,
+  RollingResponse,
+} from '../../../core/requests.js';
+import { checkBatchLimits, DEFAULT_BATCH_LIMITS, rowPlan, type BatchLimits, type RowPlan } from './batching.js';
+import { DecoderSession } from './decoder-session.js';
+import { generateGreedy } from './generate.js';
+import { scoreFullForward, scoreSharedPrefix } from './loglikelihood.js';
+import { loadModelFolder, type ModelFolder } from '../../model/model-folder.js';
+import { tokenizePairs, tokenizePrompts } from '../../model/request-tokens.js';
+import { scoreRolling } from './rolling.js';
+
+/** Options of {@link OnnxDecoderAdapter.load}. */
+export interface OnnxAdapterOptions {
+  /** ORT intra-op threads (default 1). */
+  readonly intraOpNumThreads?: number;
+  /** Forward-pass size limits (default {@link DEFAULT_BATCH_LIMITS}). */
+  readonly batch?: BatchLimits;
+  /** Context window in tokens (default and maximum: config.json max_position_embeddings). */
+  readonly maxLength?: number;
+  /** New tokens per rolling window after the first (default: maxLength, as lm-evaluation-harness). */
+  readonly rollingStride?: number;
+  /** `shared-prefix` (default with a KV cache) or `full-forward` (one row per request; the path without a KV cache). */
+  readonly loglikelihoodPath?: 'shared-prefix' | 'full-forward';
+}
+
+/** A model folder run by onnxruntime: the {@link ModelAdapter} for real models. */
+export class OnnxDecoderAdapter implements ModelAdapter {
+  readonly name: string;
+  private released = false;
+
+  private constructor(
+    /** The opened folder (config, tokenizer, paths). */
+    readonly folder: ModelFolder,
+    /** The ORT session. */
+    readonly session: DecoderSession,
+    /** Effective context window in tokens. */
+    readonly maxLength: number,
+    private readonly rollingStride: number,
+    private readonly plan: RowPlan,
+    private readonly path: 'shared-prefix' | 'full-forward',
+  ) {
+    this.name = basename(folder.dir);
+  }
+
+  /**
+   * How this adapter batches: `rows` when forwards hold many rows of one padded width, `one-row`
+   * when the graph mixes rows (per-tensor activation quantization) and each forward holds one.
+   * Either way a request's answer does not depend on the other requests (batch invariance).
+   */
+  get batching(): 'rows' | 'one-row' {
+    return this.plan.alone ? 'one-row' : 'rows';
+  }
+
+  /** Opens a model folder; every problem with the folder or the options is an InputError. */
+  static async load(dir: string, options: OnnxAdapterOptions = {}): Promise<OnnxDecoderAdapter> {
+    const limits = options.batch ?? DEFAULT_BATCH_LIMITS;
+    checkBatchLimits(limits);
+    const folder = loadModelFolder(dir);
+    const maxLength = options.maxLength ?? folder.config.maxPositions;
+    if (!Number.isInteger(maxLength) || maxLength < 2 || maxLength > folder.config.maxPositions) {
+      throw new InputError(`options.maxLength must be an integer in 2..${folder.config.maxPositions} (max_position_embeddings), got ${maxLength}`);
+    }
+    const stride = options.rollingStride ?? maxLength;
+    if (!Number.isInteger(stride) || stride < 1 || stride > maxLength) throw new InputError(`options.rollingStride must be an integer in 1..${maxLength}, got ${stride}`);
+    const session = await DecoderSession.create(folder, { intraOpNumThreads: options.intraOpNumThreads });
+    const path = options.loglikelihoodPath ?? (session.hasKvCache ? 'shared-prefix' : 'full-forward');
+    if (path === 'shared-prefix' && !session.hasKvCache) {
+      await session.release();
+      throw new InputError(`options.loglikelihoodPath 'shared-prefix' needs a KV cache, and ${folder.onnxPath} has no past_key_values inputs`);
+    }
+    return new OnnxDecoderAdapter(folder, session, maxLength, stride, rowPlan(limits, session.rowsInteract, folder.config.maxPositions), path);
+  }
+
+  /** Sum log p(continuation | context), batched; shared contexts are computed once. */
+  async loglikelihood(requests: readonly LoglikelihoodRequest[]): Promise<LoglikelihoodResponse[]> {
+    if (requests.length === 0) return [];
+    const pairs = tokenizePairs(this.folder.tokenizer, requests, this.maxLength);
+    return this.path === 'shared-prefix' ? scoreSharedPrefix(this.session, pairs, this.plan) : scoreFullForward(this.session, pairs, this.plan);
+  }
+
+  /** Token NLLs of whole texts (BOS first, never scored), over windows of maxLength tokens. */
+  async rolling(requests: readonly RollingRequest[]): Promise<RollingResponse[]> {
+    if (requests.length === 0) return [];
+    const sequences = requests.map((r) => this.folder.tokenizer.encode(r.text));
+    const { nllSum, tokenCount } = await scoreRolling(this.session, sequences, this.maxLength, this.rollingStride, this.plan);
+    return requests.map((r, i) => ({ nllSum: nllSum[i], tokenCount: tokenCount[i], byteCount: Buffer.byteLength(r.text, 'utf8') }));
+  }
+
+  /** Greedy generation with stop strings; an empty prompt starts from BOS alone. */
+  async generate(requests: readonly GenerateRequest[]): Promise<GenerateResponse[]> {
+    if (requests.length === 0) return [];
+    const jobs = tokenizePrompts(this.folder.tokenizer, requests, this.maxLength);
+    const results = await generateGreedy(this.session, this.folder.tokenizer, jobs, this.folder.config.eosTokenIds, this.plan);
+    return results.map((r, i) => ({ text: r.text, promptIds: jobs[i].promptIds, generatedIds: r.generatedIds, finishReason: r.finishReason }));
+  }
+
+  /** Releases the ORT session (idempotent). */
+  async dispose(): Promise<void> {
+    if (this.released) return;
+    this.released = true;
+    await this.session.release();
+  }
+}

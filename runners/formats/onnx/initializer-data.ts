@@ -1,0 +1,49 @@
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { InputError, messageOf } from '../../../core/errors.js';
+import { externalDataOf, resolveExternalPath } from './external-data.js';
+import type { OnnxModel, OnnxTensor } from './onnx-types.js';
+import { findInitializer } from './read-model.js';
+import { bytesToFloat32, tensorDataType, tensorElementCount, typedFieldsToFloat32 } from './tensor-data.js';
+
+/** The raw little-endian bytes of an externally stored tensor (read from its file, bounds-checked). */
+export function readExternalBytes(t: OnnxTensor, modelPath: string, allowedRoot?: string): Uint8Array {
+  const ref = externalDataOf(t);
+  if (!ref) throw new InputError(`tensor '${t.name ?? ''}' is not stored externally`);
+  const file = resolveExternalPath(ref, modelPath, allowedRoot);
+  let fd: number | undefined;
+  try {
+    const size = statSync(file).size;
+    const length = ref.length ?? size - ref.offset;
+    if (ref.offset + length > size) {
+      throw new InputError(`${file}: tensor '${ref.tensorName}' needs bytes ${ref.offset}..${ref.offset + length} but the file has ${size}; the weights file is truncated`);
+    }
+    const out = new Uint8Array(length);
+    fd = openSync(file, 'r');
+    let done = 0;
+    while (done < length) {
+      const n = readSync(fd, out, done, length - done, ref.offset + done);
+      if (n === 0) break;
+      done += n;
+    }
+    return out;
+  } catch (e) {
+    if (e instanceof InputError) throw e;
+    throw new InputError(`cannot read external data ${file} of tensor '${ref.tensorName}': ${messageOf(e)}`);
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+/** A tensor's values as a fresh Float32Array, wherever they are stored (raw_data, float_data, external file). */
+export function tensorToFloat32(t: OnnxTensor, modelPath: string, allowedRoot?: string): Float32Array {
+  const count = tensorElementCount(t);
+  const name = t.name ?? '';
+  if (externalDataOf(t)) return bytesToFloat32(readExternalBytes(t, modelPath, allowedRoot), tensorDataType(t), count, name);
+  if (t.raw_data && t.raw_data.length > 0) return bytesToFloat32(t.raw_data, tensorDataType(t), count, name);
+  return typedFieldsToFloat32(t, count);
+}
+
+/** The main graph's initializer `name` as a Float32Array (`modelPath` locates external data files). */
+export function initializerFloat32(model: OnnxModel, name: string, modelPath: string, allowedRoot?: string): Float32Array {
+  return tensorToFloat32(findInitializer(model, name), modelPath, allowedRoot);
+}

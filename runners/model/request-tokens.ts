@@ -1,0 +1,41 @@
+import { InputError } from '../../core/errors.js';
+import type { GenerateRequest, LoglikelihoodRequest } from '../../core/requests.js';
+import type { GenerationJob } from '../backends/onnxruntime/generate.js';
+import type { TokenizedPair } from '../backends/onnxruntime/loglikelihood.js';
+import { TextTokenizer } from './text-tokenizer.js';
+
+/**
+ * Tokenizes loglikelihood requests the lm-evaluation-harness way, encoding each distinct
+ * context once, and cuts contexts from the left so context + continuation[:-1] fits in
+ * `maxLength` tokens.
+ */
+export function tokenizePairs(tokenizer: TextTokenizer, requests: readonly LoglikelihoodRequest[], maxLength: number): TokenizedPair[] {
+  const contexts = new Map<string, number[]>();
+  return requests.map((r, i) => {
+    const key = TextTokenizer.pairContextKey(r.context);
+    let ctx = contexts.get(key);
+    if (!ctx) contexts.set(key, (ctx = tokenizer.encode(key)));
+    const { contextIds, continuationIds } = tokenizer.encodePair(r.context, r.continuation, ctx);
+    const room = maxLength - continuationIds.length + 1;
+    if (room < 1) {
+      throw new InputError(`loglikelihood request ${i}: the continuation has ${continuationIds.length} tokens, more than the model's context of ${maxLength} tokens`);
+    }
+    return { contextIds: contextIds.length > room ? contextIds.slice(-room) : contextIds, continuationIds };
+  });
+}
+
+/** Checks `maxNewTokens`, tokenizes prompts (BOS first) and caps new tokens at the context window. */
+export function tokenizePrompts(tokenizer: TextTokenizer, requests: readonly GenerateRequest[], maxLength: number): GenerationJob[] {
+  return requests.map((r, i) => {
+    const max = r.options.maxNewTokens;
+    if (!Number.isInteger(max) || max < 0) throw new InputError(`generate request ${i}: maxNewTokens must be a non-negative integer (got ${max})`);
+    const promptIds = tokenizer.encode(r.prompt);
+    if (max > 0 && promptIds.length >= maxLength) {
+      throw new InputError(
+        `generate request ${i}: the prompt has ${promptIds.length} tokens but the model's context (max_position_embeddings) is ${maxLength}; shorten the prompt to at most ${maxLength - 1} tokens`,
+      );
+    }
+    const room = maxLength - promptIds.length;
+    return { promptIds, maxNewTokens: Math.min(max, room), stop: r.options.stop ?? [] };
+  });
+}
