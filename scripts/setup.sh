@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # One-time set-up on a fresh Debian 12 / Node 20 machine: the system libraries that
 # canvas (chartjs-node-canvas) builds against, Chromium for the report's browser test,
-# then `npm ci` and the TypeScript build. Safe to run again: it skips what is present.
+# then npm install (locked versions, optional GPU builds omitted) and the TypeScript build. Safe to run again: it skips what is present.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -26,8 +26,11 @@ if ((${#need_apt[@]})); then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
 fi
 
-echo "setup: npm ci"
-npm ci --no-audit --no-fund --loglevel=error
+# `npm install`, not `npm ci`: node-llama-cpp lists GPU builds for every platform as optional
+# dependencies, some absent from mirrors, so the lock cannot hold them all and `npm ci` refuses.
+# With a lock present, `npm install` installs the locked versions; optional ones are omitted.
+echo "setup: npm install --omit=optional (locked versions; see .npmrc)"
+npm install --omit=optional --no-audit --no-fund --loglevel=error
 echo "setup: build"
 npm run build --silent
 echo "setup: done"
