@@ -7,7 +7,7 @@
 import { InfraError } from '../../../core/errors.js';
 import type { GgufFile } from '../../formats/gguf/index.js';
 import type { GgufQuantType } from './gguf-types.js';
-import { nominalBitsPerWeight } from './gguf-types.js';
+import { baseGgmlType, nominalBitsPerWeight } from './gguf-types.js';
 import type { GgufFallback, QuantLog } from './quant-log.js';
 
 /** One tensor of the output file. */
@@ -21,6 +21,22 @@ export interface QuantTensorRecord {
   /** The type in the output file. */
   readonly actualType: string;
   readonly sizeBytes: number;
+}
+
+/**
+ * A 2-D tensor whose row length is not a multiple of the file type's base block. llama.cpp
+ * either logs a fallback for it or, for the output head, silently picks Q8_0 itself
+ * (llama_tensor_get_type_impl: `nx % qk_k != 0`); both end up here.
+ */
+export interface ShapeLimitedTensor {
+  readonly tensor: string;
+  readonly ncols: number;
+  /** The file type's base ggml type and its block, e.g. Q4_K / 256. */
+  readonly baseType: string;
+  readonly blockSize: number;
+  readonly actualType: string;
+  /** True when llama.cpp's log has a fallback warning for it. */
+  readonly loggedFallback: boolean;
 }
 
 /** What {@link buildQuantRecord} needs besides the file and the log. */
@@ -51,6 +67,8 @@ export interface GgufQuantRecord {
   readonly tensors: readonly QuantTensorRecord[];
   /** Tensors whose rows did not fit the chosen type's block, and what was written instead. */
   readonly fallbacks: readonly GgufFallback[];
+  /** Every 2-D tensor whose rows do not fit the base type's block, logged by llama.cpp or not. */
+  readonly shapeLimited: readonly ShapeLimitedTensor[];
   readonly bitsPerWeight: {
     /** The base type's nominal figure (block bytes × 8 / block). */
     readonly nominal: number;
@@ -96,6 +114,10 @@ export function buildQuantRecord(out: GgufFile, log: QuantLog, facts: QuantRunFa
   for (const f of log.fallbacks) {
     if (!out.tensors.some((t) => t.name === f.tensor)) throw new InfraError(`${where}: the log names a fallback for ${f.tensor}, which the output does not hold`);
   }
+  const base = baseGgmlType(facts.type);
+  const shapeLimited = tensors
+    .filter((t) => t.dims.length >= 2 && t.dims[0]! % base.blockSize !== 0)
+    .map((t): ShapeLimitedTensor => ({ tensor: t.name, ncols: t.dims[0]!, baseType: base.name, blockSize: base.blockSize, actualType: t.actualType, loggedFallback: fallbackOf.has(t.name) }));
   const parameters = out.tensors.reduce((a, t) => a + elementsOf(t.dims), 0);
   const converted = tensors.filter((t) => t.actualType !== t.sourceType);
   const convertedElements = converted.reduce((a, t) => a + elementsOf(t.dims), 0);
@@ -110,6 +132,7 @@ export function buildQuantRecord(out: GgufFile, log: QuantLog, facts: QuantRunFa
     parameters,
     tensors,
     fallbacks: log.fallbacks,
+    shapeLimited,
     bitsPerWeight: {
       nominal: nominalBitsPerWeight(facts.type),
       quantizedTensors: convertedElements > 0 ? (convertedBytes * 8) / convertedElements : 0,

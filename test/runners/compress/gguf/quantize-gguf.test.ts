@@ -48,6 +48,7 @@ for (const type of ['Q8_0', 'Q6_K', 'Q5_K_M', 'Q4_K_M', 'Q4_0', 'Q3_K_M', 'Q2_K'
     assert.equal(r.llamaCpp, { release: 'v0.5.0', nodeLlamaCpp: '3.22.1' });
     assertRecordMatchesFile(r);
     assert.equal(r.fallbacks, []);
+    assert.equal(r.shapeLimited, []);
     for (const t of r.tensors) {
       assert.is(t.requestedType, t.actualType, t.name);
       // 1-D norms stay F32; every 2-D weight is quantized.
@@ -66,7 +67,8 @@ for (const type of ['Q8_0', 'Q6_K', 'Q5_K_M', 'Q4_K_M', 'Q4_0', 'Q3_K_M', 'Q2_K'
 
 test('determinism: the same call twice gives byte-identical files', async () => {
   const a = await quantizeGguf(source, 'Q4_K_M', join(dir, 'det-a.gguf'));
-  const b = await quantizeGguf(source, 'Q4_K_M', join(dir, 'det-b.gguf'));
+  const b = await quantizeGguf(source, 'Q4_K_M', join(dir, 'det-b.gguf'), { recordFile: join(dir, 'det-b.json') });
+  assert.equal(JSON.parse(readFileSync(join(dir, 'det-b.json'), 'utf8')), JSON.parse(JSON.stringify(b)));
   assert.is(a.output.sha256, b.output.sha256);
   assert.ok(readFileSync(a.output.path).equals(readFileSync(b.output.path)));
 });
