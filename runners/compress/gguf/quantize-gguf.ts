@@ -67,6 +67,9 @@ export async function quantizeGguf(sourceGguf: string, typeName: string, outFile
     const imatrix = options.imatrix ? [...options.imatrix.entries].map(([name, data]) => ({ name, data })) : undefined;
     const run = await runQuantizeChild({ input: source.path, output: tmp, call: { ftype: type.ftype, nthread: threads, ...(imatrix ? { imatrix } : {}) } });
     const log = parseQuantLog(run.log);
+    if (run.rc !== 0 && log.failure?.startsWith('unknown model architecture')) {
+      throw new InputError(`${source.path}: llama.cpp ${run.versions.llamaCpp} cannot quantize it: ${log.failure}: give a GGUF of an architecture this llama.cpp loads (llama for compbench's exports)`);
+    }
     if (run.rc !== 0) {
       throw new InfraError(`llama.cpp could not quantize ${source.path} to ${type.name}: ${log.failure ?? `llama_model_quantize returned ${run.rc}`}`);
     }

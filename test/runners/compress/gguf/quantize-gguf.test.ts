@@ -84,6 +84,17 @@ test('unknown type, requantizing and a missing imatrix are one-line InputErrors;
   assert.is(readdirSync(dir).length, before);
 });
 
+test('a GGUF llama.cpp cannot load: its reason in one line, no output left behind', async () => {
+  const bad = join(dir, 'nosuch-arch.gguf');
+  writeTinyLlamaGguf(bad, { ...TINY_SHAPE, architecture: 'nosuch' });
+  const out = join(dir, 'nosuch-q8.gguf');
+  await quantizeGguf(bad, 'Q8_0', out).then(
+    () => assert.unreachable(),
+    (e) => assert.ok(e instanceof InputError && /cannot quantize it: unknown model architecture: 'nosuch'/.test(e.message), String(e)),
+  );
+  assert.not.ok(existsSync(out));
+});
+
 test('imatrix: changes Q4_K_M and IQ4_XS output, deterministically, and reaches every entry', async () => {
   const im = syntheticImatrix();
   for (const type of ['Q4_K_M', 'IQ4_XS']) {

@@ -16,6 +16,8 @@ export interface TinyLlamaShape {
   readonly extraTokens: number;
   /** Seed of the weights (all tensors are F32). */
   readonly seed: number;
+  /** general.architecture (default `llama`; anything else makes a file llama.cpp cannot load). */
+  readonly architecture?: string;
 }
 
 /** The default tiny model: 2 layers, hidden 256, ffn 512, 320 tokens. */
@@ -79,7 +81,7 @@ export function writeTinyLlamaGguf(path: string, shape: TinyLlamaShape = TINY_SH
   }
   tensors.push({ name: 'output_norm.weight', dims: [e], norm: true }, { name: 'output.weight', dims: [e, nVocab] });
   const kvs: Kv[] = [
-    ['general.architecture', 'str', 'llama'],
+    ['general.architecture', 'str', shape.architecture ?? 'llama'],
     ['general.name', 'str', 'compbench-tiny'],
     ['llama.context_length', 'u32', 128],
     ['llama.embedding_length', 'u32', e],
