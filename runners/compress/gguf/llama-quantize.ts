@@ -90,8 +90,15 @@ export function nodeLlamaCppPaths(): { readonly packageDir: string; readonly bin
 
 /** Refuses any node-llama-cpp or llama.cpp release other than the one the struct layout was written for. */
 export function checkReleases(packageDir: string, binsDir: string): { nodeLlamaCpp: string; llamaCpp: string } {
-  const nodeLlamaCpp = String((JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8')) as { version?: unknown }).version);
-  const meta = JSON.parse(readFileSync(join(binsDir, '_nlcBuildMetadata.json'), 'utf8')) as { buildOptions?: { llamaCpp?: { release?: unknown } } };
+  const readJson = (path: string): unknown => {
+    try {
+      return JSON.parse(readFileSync(path, 'utf8'));
+    } catch (e) {
+      throw new InputError(`${path}: cannot read the node-llama-cpp release (${(e as Error).message}): reinstall node-llama-cpp@${EXPECTED_NODE_LLAMA_CPP} with 'npm install'`);
+    }
+  };
+  const nodeLlamaCpp = String((readJson(join(packageDir, 'package.json')) as { version?: unknown }).version);
+  const meta = readJson(join(binsDir, '_nlcBuildMetadata.json')) as { buildOptions?: { llamaCpp?: { release?: unknown } } };
   const llamaCpp = String(meta.buildOptions?.llamaCpp?.release);
   if (nodeLlamaCpp !== EXPECTED_NODE_LLAMA_CPP || llamaCpp !== EXPECTED_LLAMA_CPP_RELEASE) {
     throw new InputError(`node-llama-cpp ${nodeLlamaCpp} (llama.cpp ${llamaCpp}) is installed, but compbench's llama_model_quantize_params layout was written for node-llama-cpp ${EXPECTED_NODE_LLAMA_CPP} (llama.cpp ${EXPECTED_LLAMA_CPP_RELEASE}): install node-llama-cpp@${EXPECTED_NODE_LLAMA_CPP} or update runners/compress/gguf/llama-quantize.ts from the new llama.h`);

@@ -52,6 +52,7 @@ test('a drifted default is named; another node-llama-cpp release is refused in o
   writeFileSync(join(fake, 'package.json'), JSON.stringify({ version: '3.22.1' }));
   writeFileSync(join(bins, '_nlcBuildMetadata.json'), JSON.stringify({ buildOptions: { llamaCpp: { release: 'b9999' } } }));
   assert.throws(() => checkReleases(fake, bins), /llama\.cpp b9999\) is installed/);
+  assert.throws(() => checkReleases(fake, join(fake, 'nowhere')), (e: unknown) => e instanceof InputError && /_nlcBuildMetadata\.json: cannot read the node-llama-cpp release/.test((e as Error).message));
 });
 
 test.run();
