@@ -7,7 +7,6 @@ import { join, resolve } from 'node:path';
 import { InputError, messageOf } from '../../core/errors.js';
 import type { ModelAdapter } from '../../core/requests.js';
 import { kvCacheSetup, type KvCacheType } from './llama-cpp/kv-cache-type.js';
-import { LlamaCppAdapter } from './llama-cpp/llama-adapter.js';
 import { OnnxDecoderAdapter } from './onnxruntime/onnx-adapter.js';
 
 /** Runtime settings a variant folder's compression.json may carry (`runtime`), passed on to the backend as they are. */
@@ -77,6 +76,8 @@ export async function openModel(pathArg: string, options: OpenModelOptions = {})
   if (where.backend === 'llama.cpp') {
     const kvCacheType = runtime?.kvCache as KvCacheType | undefined;
     if (kvCacheType !== undefined) kvCacheSetup(kvCacheType, options.runtime ? 'options.runtime.kvCache' : `${join(folder, 'compression.json')} runtime.kvCache`);
+    // imported on demand: node-llama-cpp costs ~0.7 s and ~44 MB of RSS, which an ONNX worker or measurement must not pay
+    const { LlamaCppAdapter } = await import('./llama-cpp/llama-adapter.js');
     return LlamaCppAdapter.load(where.ggufPath, { threads: options.threads, ...(kvCacheType !== undefined ? { kvCacheType } : {}) });
   }
   const onnxOptions = { intraOpNumThreads: options.threads, ...(runtime ? { runtime } : {}) };
