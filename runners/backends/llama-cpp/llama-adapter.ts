@@ -17,7 +17,7 @@ import type { LlamaCppBackendInfo } from '../backend-info.js';
 import { generateOne } from './generate.js';
 import { checkGgufForLlama, loadFailure } from './gguf-check.js';
 import { kvCacheSetup, type KvCacheSetup, type KvCacheType } from './kv-cache-type.js';
-import { llamaInstance, loadedCpuVariant } from './llama-instance.js';
+import { llamaInstance, loadedCpuVariant, takeLlamaError } from './llama-instance.js';
 import { LlamaTokenizer } from './llama-tokenizer.js';
 import { scoreLoglikelihood } from './loglikelihood.js';
 import { scoreRollingSequence } from './rolling.js';
@@ -82,10 +82,11 @@ export class LlamaCppAdapter implements ModelAdapter {
     const file = checkGgufForLlama(path);
     const llama = await llamaInstance();
     let model: LlamaModel;
+    takeLlamaError();
     try {
       model = await llama.loadModel({ modelPath: path, gpuLayers: 0 });
     } catch (e) {
-      throw loadFailure(path, file, messageOf(e));
+      throw loadFailure(path, file, takeLlamaError() ?? messageOf(e));
     }
     try {
       const train = model.trainContextSize;
@@ -178,6 +179,6 @@ async function createContext(model: LlamaModel, maxLength: number, threads: numb
       experimentalKvCacheValueType: kv.value,
     });
   } catch (e) {
-    throw new InputError(`${path}: llama.cpp could not create a context with a ${kv.key}/${kv.value} KV cache (${messageOf(e)}); choose another runtime.kvCache or options.kvCacheType`);
+    throw new InputError(`${path}: llama.cpp could not create a context with a ${kv.key}/${kv.value} KV cache (${takeLlamaError() ?? messageOf(e)}); choose another runtime.kvCache or options.kvCacheType`);
   }
 }
