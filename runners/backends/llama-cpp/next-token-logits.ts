@@ -8,7 +8,9 @@ export type LogitMap = ReadonlyMap<number, number>;
  * Appends `tokens` to the sequence's KV cache in one evaluation and returns the raw logits
  * after each of the inputs at index ≥ `logitsFrom` (the distribution of the token that
  * follows it). Raw logits rather than the sampler's probabilities: the log-softmax is
- * then taken in float64 here, as the ONNX backend does.
+ * then taken in float64 here, as the ONNX backend does (measured on stories260K, 924
+ * tokens, |Δ log p| vs onnxruntime: logits mean 1.14e-6, log of the sampler's float32
+ * probabilities mean 1.42e-6, and those underflow to 0 for rare tokens).
  */
 export async function evaluateWithLogits(seq: LlamaContextSequence, tokens: readonly number[], logitsFrom: number): Promise<LogitMap[]> {
   const input = tokens.map((id, i): ControlledEvaluateInputItem => {

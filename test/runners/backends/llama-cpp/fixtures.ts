@@ -1,6 +1,7 @@
 /** Fixtures of the llama.cpp backend tests: stories260K.gguf and fixed TinyStories-like texts. */
 import { copyFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { InputError } from '../../../../core/errors.js';
 import type { LoglikelihoodRequest } from '../../../../core/requests.js';
 import { storiesDir, tempDir } from '../../fixtures.js';
 
@@ -61,4 +62,18 @@ export function storyRequests(): LoglikelihoodRequest[] {
     out.push({ context: text.slice(0, lastSpace), continuation: text.slice(lastSpace) });
   }
   return out;
+}
+
+/** The message of the InputError `p` rejects with; fails the test when it resolves or rejects otherwise. */
+export async function inputErrorOf(p: Promise<unknown>): Promise<string> {
+  let caught: unknown;
+  await p.then(
+    async (v) => {
+      await (v as { dispose?: () => Promise<void> } | undefined)?.dispose?.();
+    },
+    (e: unknown) => (caught = e),
+  );
+  if (!(caught instanceof InputError)) throw new Error(`expected an InputError, got ${caught === undefined ? 'success' : String(caught)}`);
+  if (caught.message.includes('\n')) throw new Error('an InputError must be one line');
+  return caught.message;
 }
