@@ -1,5 +1,5 @@
 import type { LlamaCppAdapter } from '../backends/llama-cpp/llama-adapter.js';
-import { evaluateWithLogits, greedyToken, type LogitMap } from '../backends/llama-cpp/next-token-logits.js';
+import { evaluateGreedy } from '../backends/llama-cpp/next-token-logits.js';
 import type { BenchmarkSizes, BenchmarkTimings } from './decode-benchmark.js';
 import type { EnergySpan } from './energy.js';
 
@@ -11,7 +11,8 @@ function msSince(t0: bigint): number {
  * {@link benchmarkDecoder}'s measurements for a GGUF model on llama.cpp: prefill of the
  * whole prompt from an empty cache (one untimed pass first; emptying the cache is not
  * timed), then greedy decoding with the KV cache, `warmupTokens` untimed steps and
- * `decodeTokens` timed ones (evaluate one token + argmax each). Energy covers exactly the
+ * `decodeTokens` timed ones (evaluate one token + llama.cpp's greedy sampler each, which
+ * reproduces the llama2.c oracle as the logit argmax does). Energy covers exactly the
  * timed decode loop.
  */
 export async function benchmarkLlamaDecoder(
@@ -21,20 +22,18 @@ export async function benchmarkLlamaDecoder(
   startEnergy: () => EnergySpan,
 ): Promise<BenchmarkTimings> {
   const seq = adapter.sequence;
-  const prefill = async (): Promise<LogitMap> => (await evaluateWithLogits(seq, promptIds, promptIds.length - 1))[0];
   await seq.clearHistory();
-  let logits = await prefill();
+  let token = await evaluateGreedy(seq, promptIds);
   const prefillMs: number[] = [];
   for (let i = 0; i < sizes.prefillRepeats; i++) {
     await seq.clearHistory();
     const t0 = process.hrtime.bigint();
-    logits = await prefill();
     // the first token is part of time to first token
-    greedyToken(logits);
+    token = await evaluateGreedy(seq, promptIds);
     prefillMs.push(msSince(t0));
   }
   const step = async (): Promise<void> => {
-    [logits] = await evaluateWithLogits(seq, [Math.max(0, greedyToken(logits))], 0);
+    token = await evaluateGreedy(seq, [Math.max(0, token)]);
   };
   for (let i = 0; i < sizes.warmupTokens; i++) await step();
   const decodeMs: number[] = [];

@@ -54,3 +54,18 @@ export function greedyToken(logits: LogitMap): number {
   }
   return arg;
 }
+
+/**
+ * Appends `tokens` and returns llama.cpp's own greedy choice (temperature 0) after the last
+ * one, or −1 when it gives none. For timing only: no logits cross into JavaScript, so a
+ * decode step costs what llama.cpp costs (a logit map of the whole vocabulary is sorted per
+ * position otherwise). Scoring and `generate` use the logits (exact float64, NaN checks).
+ */
+export async function evaluateGreedy(seq: LlamaContextSequence, tokens: readonly number[]): Promise<number> {
+  const input = tokens.map((id, i): ControlledEvaluateInputItem => {
+    const t = id as Token;
+    return i === tokens.length - 1 ? [t, { generateNext: { token: true, options: { temperature: 0 } } }] : t;
+  });
+  const out = await seq.controlledEvaluate(input);
+  return out[tokens.length - 1]?.next.token ?? -1;
+}
