@@ -34,7 +34,7 @@ export type ModelLocation = { readonly backend: 'llama.cpp'; readonly ggufPath: 
  */
 export function locateModel(pathArg: string): ModelLocation {
   const path = resolve(pathArg);
-  if (!existsSync(path)) throw new InputError(`model path ${path} not found; give a model folder (onnx/model.onnx) or a .gguf file`);
+  if (!existsSync(path)) throw new InputError(`model folder or .gguf file ${path} not found; give a folder holding onnx/model.onnx, or a .gguf file`);
   if (statSync(path).isFile()) {
     if (path.toLowerCase().endsWith('.gguf')) return { backend: 'llama.cpp', ggufPath: path };
     throw new InputError(`model path ${path} is a file but not a .gguf; give a .gguf file or a model folder holding onnx/model.onnx`);

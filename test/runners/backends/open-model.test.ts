@@ -23,7 +23,7 @@ test('locateModel: .gguf file or a folder with one â†’ llama.cpp; onnx/ folder â
   assert.equal(locateModel(onnx), { backend: 'onnxruntime', dir: onnx });
   writeFileSync(join(onnx, 'config.json'), '{}');
   assert.match(await inputErrorOf(Promise.resolve().then(() => locateModel(join(onnx, 'config.json')))), /is a file but not a \.gguf/);
-  assert.match(await inputErrorOf(Promise.resolve().then(() => locateModel(join(onnx, 'nope')))), /^model path .*nope not found/);
+  assert.match(await inputErrorOf(Promise.resolve().then(() => locateModel(join(onnx, 'nope')))), /^model folder or \.gguf file .*nope not found/);
 });
 
 test('openModel runs a GGUF on llama.cpp and an ONNX folder on onnxruntime; compression.json runtime.kvCache reaches llama.cpp', async () => {
