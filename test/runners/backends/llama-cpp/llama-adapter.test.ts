@@ -4,7 +4,9 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { LlamaCppAdapter } from '../../../../runners/backends/llama-cpp/llama-adapter.js';
 import { describeBackend } from '../../../../runners/backends/backend-info.js';
+import { tempDir } from '../../fixtures.js';
 import { STORY_TEXTS, storiesGguf, storyRequests } from './fixtures.js';
+import { fillGgufTensor } from './patch-gguf.js';
 
 const test = suite('runners/backends/llama-cpp/llama-adapter (stories260K.gguf)');
 
@@ -118,6 +120,24 @@ test('rolling: every token after BOS is predicted once, over windows; a long tex
   } finally {
     await small.dispose();
     await big.dispose();
+  }
+});
+
+test('NaN logits: generate ends with non-finite, loglikelihood and rolling give NaN (never a chosen token 0)', async () => {
+  const s = storiesGguf('llama.cpp NaN logits');
+  if (!s) return;
+  const path = join(tempDir('nan'), 'nan.gguf');
+  fillGgufTensor(s.gguf, path, 'output_norm.weight', NaN);
+  const adapter = await LlamaCppAdapter.load(path);
+  try {
+    const [g] = await adapter.generate([{ prompt: 'Once', options: { maxNewTokens: 5 } }]);
+    assert.equal([g.finishReason, g.generatedIds, g.text], ['non-finite', [], '']);
+    const [l] = await adapter.loglikelihood([{ context: 'Once', continuation: ' upon a time' }]);
+    assert.ok(Number.isNaN(l.logprob) && !l.isGreedy);
+    const [r] = await adapter.rolling([{ text: 'Once upon a time' }]);
+    assert.ok(Number.isNaN(r.nllSum));
+  } finally {
+    await adapter.dispose();
   }
 });
 

@@ -4,6 +4,7 @@
  * same length), so every offset in the file stays valid.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
+import { readGgufFile } from '../../../../runners/formats/gguf/index.js';
 
 /** One metadata edit: `key` gets `value` (a number for a uint32 key, a string of the same length for a string key). */
 export interface GgufPatch {
@@ -50,3 +51,13 @@ export const HEAD32_PATCHES: readonly GgufPatch[] = [
   { key: 'llama.attention.head_count_kv', value: 1 },
   { key: 'llama.rope.dimension_count', value: 32 },
 ];
+
+/** Writes `src` to `dst` with every float of F32 tensor `name` set to `value` (NaN makes a broken model). */
+export function fillGgufTensor(src: string, dst: string, name: string, value: number): void {
+  const file = readGgufFile(src);
+  const tensor = file.tensors.find((t) => t.name === name);
+  if (!tensor || tensor.type.name !== 'F32') throw new Error(`${src}: no F32 tensor ${name}`);
+  const bytes = readFileSync(src);
+  for (let at = tensor.offset; at < tensor.offset + tensor.bytes; at += 4) bytes.writeFloatLE(value, at);
+  writeFileSync(dst, bytes);
+}
