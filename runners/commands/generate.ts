@@ -1,11 +1,11 @@
 import { InputError } from '../../core/errors.js';
 import { packagePath } from '../../core/paths.js';
-import { OnnxDecoderAdapter } from '../backends/onnxruntime/onnx-adapter.js';
+import { openModel } from '../backends/open-model.js';
 import { integerFlag, parseFlags } from './parse-flags.js';
 
 /** Usage text of `compbench generate`. */
-export const GENERATE_USAGE = `usage: compbench generate [--model DIR] [--prompt TEXT] [--max-new-tokens N] [--stop TEXT]... [--threads N] [--json]
-  Greedy continuation of TEXT (empty: start from BOS) by the model folder DIR
+export const GENERATE_USAGE = `usage: compbench generate [--model DIR|FILE.gguf] [--prompt TEXT] [--max-new-tokens N] [--stop TEXT]... [--threads N] [--json]
+  Greedy continuation of TEXT (empty: start from BOS) by the model folder DIR or GGUF file
   (default: the bundled datasets/models/teacher).
   --json  print {"prompt_ids":[...],"generated_ids":[...],"text":"..."} on one line`;
 
@@ -29,15 +29,16 @@ export async function generateCommand(args: readonly string[], out: (line: strin
   }
   const maxNewTokens = integerFlag('max-new-tokens', values['max-new-tokens'], DEFAULT_MAX_NEW_TOKENS);
   const threads = integerFlag('threads', values.threads, 2);
-  const adapter = await OnnxDecoderAdapter.load(values.model ?? packagePath('datasets', 'models', 'teacher'), { intraOpNumThreads: Math.max(1, threads) });
+  const modelPath = values.model ?? packagePath('datasets', 'models', 'teacher');
+  const adapter = await openModel(modelPath, { threads: Math.max(1, threads) });
   try {
     const [r] = await adapter.generate([{ prompt: values.prompt ?? '', options: { maxNewTokens, stop: values.stop ?? [] } }]);
     if (r.finishReason === 'non-finite') {
-      throw new InputError(`${adapter.folder.dir}: the model's logits hold NaN or ±Inf (after ${r.generatedIds.length} generated tokens); the model is broken — check its weights (compbench compress names a non-finite tensor)`);
+      throw new InputError(`${modelPath}: the model's logits hold NaN or ±Inf (after ${r.generatedIds.length} generated tokens); the model is broken — check its weights (compbench compress names a non-finite tensor)`);
     }
     out(values.json ? JSON.stringify({ prompt_ids: r.promptIds, generated_ids: r.generatedIds, text: r.text }) : r.text);
   } finally {
-    await adapter.dispose();
+    await adapter.dispose?.();
   }
   return 0;
 }

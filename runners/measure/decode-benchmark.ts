@@ -30,7 +30,7 @@ export interface BenchmarkTimings {
 }
 
 /** `promptTokens` ids: the start prefix (BOS), then the fixed text's ids repeated. */
-export function benchmarkPromptIds(tokenizer: TextTokenizer, promptTokens: number): number[] {
+export function benchmarkPromptIds(tokenizer: Pick<TextTokenizer, 'prefixIds' | 'encodePlain'>, promptTokens: number): number[] {
   const text = tokenizer.encodePlain(BENCHMARK_PROMPT_TEXT);
   if (text.length === 0) throw new InputError('the model tokenizer encodes the benchmark prompt to no tokens; check tokenizer.json');
   const ids = [...tokenizer.prefixIds];

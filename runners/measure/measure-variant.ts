@@ -8,7 +8,7 @@ import { resolveMeasureSettings, type MeasureSettings } from './settings.js';
 /** The variant to measure. */
 export interface MeasureInput {
   readonly variantId: string;
-  /** Model folder (config.json, tokenizer.json, onnx/model.onnx). */
+  /** Model folder (config.json, tokenizer.json, onnx/model.onnx), or a .gguf file or a folder holding one (see openModel). */
   readonly modelDir: string;
   readonly executionForm: ExecutionForm;
   /** Bytes on disk, copied into the record. */

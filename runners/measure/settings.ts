@@ -10,7 +10,7 @@ export interface MeasureSettings {
   readonly warmupTokens?: number;
   /** Timed decode steps, one token each, with the KV cache. Default 64. */
   readonly decodeTokens?: number;
-  /** ORT intra-op threads of the child's session. Default 1. */
+  /** ORT intra-op threads of the child's session (llama.cpp: the context's threads for a GGUF). Default 1. */
   readonly intraOpNumThreads?: number;
   /**
    * Assumed power of one fully busy logical core, in watts, for the `estimated` energy

@@ -3,13 +3,20 @@ import type { GenerateRequest, LoglikelihoodRequest } from '../../core/requests.
 import type { GenerationJob } from '../backends/onnxruntime/generate.js';
 import type { TokenizedPair } from '../backends/onnxruntime/loglikelihood.js';
 import { TextTokenizer } from './text-tokenizer.js';
+import type { PrefixEncoder } from './encode-pair.js';
+
+/** What request tokenization needs of a tokenizer (TextTokenizer, or llama.cpp's own tokenizer from a GGUF). */
+export interface RequestTokenizer extends PrefixEncoder {
+  /** Splits a loglikelihood request into context ids (BOS first) and continuation ids (see encodePairWith). */
+  encodePair(context: string, continuation: string, contextIds?: readonly number[]): { contextIds: number[]; continuationIds: number[] };
+}
 
 /**
  * Tokenizes loglikelihood requests the lm-evaluation-harness way, encoding each distinct
  * context once, and cuts contexts from the left so context + continuation[:-1] fits in
  * `maxLength` tokens.
  */
-export function tokenizePairs(tokenizer: TextTokenizer, requests: readonly LoglikelihoodRequest[], maxLength: number): TokenizedPair[] {
+export function tokenizePairs(tokenizer: RequestTokenizer, requests: readonly LoglikelihoodRequest[], maxLength: number): TokenizedPair[] {
   const contexts = new Map<string, number[]>();
   return requests.map((r, i) => {
     const key = TextTokenizer.pairContextKey(r.context);
@@ -25,7 +32,7 @@ export function tokenizePairs(tokenizer: TextTokenizer, requests: readonly Logli
 }
 
 /** Checks `maxNewTokens`, tokenizes prompts (BOS first) and caps new tokens at the context window. */
-export function tokenizePrompts(tokenizer: TextTokenizer, requests: readonly GenerateRequest[], maxLength: number): GenerationJob[] {
+export function tokenizePrompts(tokenizer: RequestTokenizer, requests: readonly GenerateRequest[], maxLength: number): GenerationJob[] {
   return requests.map((r, i) => {
     const max = r.options.maxNewTokens;
     if (!Number.isInteger(max) || max < 0) throw new InputError(`generate request ${i}: maxNewTokens must be a non-negative integer (got ${max})`);

@@ -1,6 +1,6 @@
 import { Tokenizer } from '@huggingface/tokenizers';
 import { InputError, messageOf } from '../../core/errors.js';
-import { commonPrefixLength } from '../../core/text.js';
+import { encodePairWith } from './encode-pair.js';
 
 /** Prompt tokens re-decoded before the generated ones, so the decoder sees the right left context (leading spaces). */
 const DECODE_ANCHOR_TOKENS = 8;
@@ -65,13 +65,7 @@ export class TextTokenizer {
    * tokenizer never produces for this text, and the model has never seen it.
    */
   encodePair(context: string, continuation: string, contextIds?: readonly number[]): { contextIds: number[]; continuationIds: number[] } {
-    const trimmed = context.replace(/\s+$/u, '');
-    const moved = context.slice(trimmed.length);
-    const ctx = contextIds ? [...contextIds] : this.encode(trimmed);
-    const whole = this.encode(trimmed + moved + continuation);
-    const common = commonPrefixLength(ctx, whole);
-    if (common === ctx.length || common < this.prefixIds.length) return { contextIds: ctx, continuationIds: whole.slice(ctx.length) };
-    return { contextIds: whole.slice(0, common), continuationIds: whole.slice(common) };
+    return encodePairWith(this, context, continuation, contextIds);
   }
 
   /** The context string actually encoded by {@link encodePair} (trailing whitespace removed), for caching. */

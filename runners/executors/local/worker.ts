@@ -1,36 +1,37 @@
 /**
- * Piscina worker: answers one shard. It keeps the last few ORT sessions (one per
- * variant folder) and loaded suites across tasks. `session.run()` is synchronous and a
- * worker must never be terminated inside it, so the time budget is enforced here,
- * between batches, and the rest of a late shard is returned as a failure.
+ * Piscina worker: answers one shard. It keeps the last few model adapters (one per
+ * variant folder or .gguf file, opened by openModel) and loaded suites across tasks.
+ * A forward pass is native and a worker must never be terminated inside it, so the time
+ * budget is enforced here, between batches, and the rest of a late shard is returned as
+ * a failure.
  */
 import { InputError, messageOf } from '../../../core/errors.js';
 import type { ModelAdapter } from '../../../core/requests.js';
 import { answerRequests, buildRequests, loadSuite, scoreInstances, type InstanceRecord, type LoadedSuite } from '../../../suites/index.js';
 import { selfCheckVariant } from '../../compress/self-check.js';
 import { compressModel } from '../../compress/variants.js';
-import { OnnxDecoderAdapter } from '../../backends/onnxruntime/onnx-adapter.js';
+import { openModel } from '../../backends/open-model.js';
 import type { AnyWorkerResult, CompressResult, CompressTask, SelfCheckResult, SelfCheckTask, ShardResult, ShardTask, WorkerTask } from '../../matrix/shard.js';
 
 /** Sessions kept per worker (least recently used is released first). */
 const MAX_SESSIONS = 3;
-const sessions = new Map<string, Promise<OnnxDecoderAdapter>>();
+const sessions = new Map<string, Promise<ModelAdapter>>();
 const suites = new Map<string, LoadedSuite>();
 
-async function adapterFor(dir: string, threads: number): Promise<OnnxDecoderAdapter> {
+async function adapterFor(dir: string, threads: number): Promise<ModelAdapter> {
   const key = `${dir}\0${threads}`;
   let got = sessions.get(key);
   if (got) {
     sessions.delete(key);
   } else {
-    got = OnnxDecoderAdapter.load(dir, { intraOpNumThreads: threads });
+    got = openModel(dir, { threads });
     got.catch(() => sessions.delete(key));
   }
   sessions.set(key, got);
   while (sessions.size > MAX_SESSIONS) {
-    const [oldest, adapter] = sessions.entries().next().value as [string, Promise<OnnxDecoderAdapter>];
+    const [oldest, adapter] = sessions.entries().next().value as [string, Promise<ModelAdapter>];
     sessions.delete(oldest);
-    void adapter.then((a) => a.dispose()).catch(() => undefined);
+    void adapter.then((a) => a.dispose?.()).catch(() => undefined);
   }
   return got;
 }

@@ -1,0 +1,49 @@
+import type { LlamaContextSequence } from 'node-llama-cpp';
+import type { LoglikelihoodResponse } from '../../../core/requests.js';
+import type { TokenizedPair } from '../onnxruntime/loglikelihood.js';
+import { evaluateWithLogits, logProbOf } from './next-token-logits.js';
+
+/** Pair indices by identical context ids, in first-seen order. */
+function groupByContext(pairs: readonly TokenizedPair[]): number[][] {
+  const groups = new Map<string, number[]>();
+  pairs.forEach((p, i) => {
+    const key = p.contextIds.join(',');
+    const g = groups.get(key);
+    if (g) g.push(i);
+    else groups.set(key, [i]);
+  });
+  return [...groups.values()];
+}
+
+/**
+ * Scores pairs on one sequence with the shared context evaluated once: each distinct
+ * context is evaluated from an empty cache, its last logits score every continuation's
+ * first token, then each continuation's remaining inputs are evaluated on top of it and
+ * erased again. The evaluations a pair takes part in depend only on its own context and
+ * continuation, so its score is the same alone or in any batch (bit for bit: a test).
+ */
+export async function scoreLoglikelihood(seq: LlamaContextSequence, pairs: readonly TokenizedPair[]): Promise<LoglikelihoodResponse[]> {
+  const logprob = new Float64Array(pairs.length);
+  const greedy = new Uint8Array(pairs.length).fill(1);
+  const add = (i: number, logits: ReadonlyMap<number, number>, target: number): void => {
+    const r = logProbOf(logits, target);
+    logprob[i] += r.logprob;
+    if (r.argmax !== target) greedy[i] = 0;
+  };
+  for (const members of groupByContext(pairs)) {
+    const ctx = pairs[members[0]].contextIds;
+    await seq.clearHistory();
+    const [head] = await evaluateWithLogits(seq, ctx, ctx.length - 1);
+    for (const i of members) {
+      const cont = pairs[i].continuationIds;
+      if (cont.length === 0) continue;
+      add(i, head, cont[0]);
+      if (cont.length === 1) continue;
+      // feed cont[0 .. m-2]; the logits after cont[j] score cont[j+1]
+      const tail = await evaluateWithLogits(seq, cont.slice(0, -1), 0);
+      tail.forEach((logits, j) => add(i, logits, cont[j + 1]));
+      await seq.eraseContextTokenRanges([{ start: ctx.length, end: seq.nextTokenIndex }]);
+    }
+  }
+  return pairs.map((p, i) => ({ logprob: logprob[i], isGreedy: greedy[i] === 1, tokenCount: p.continuationIds.length }));
+}

@@ -1,0 +1,85 @@
+/**
+ * The one place that decides which runtime runs a model (DESIGN.md §11), as
+ * transformers.js' backends/onnx.js does: nothing else in compbench knows.
+ */
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { InputError, messageOf } from '../../core/errors.js';
+import type { ModelAdapter } from '../../core/requests.js';
+import { kvCacheSetup, type KvCacheType } from './llama-cpp/kv-cache-type.js';
+import { OnnxDecoderAdapter } from './onnxruntime/onnx-adapter.js';
+
+/** Runtime settings a variant folder's compression.json may carry (`runtime`), passed on to the backend as they are. */
+export interface RuntimeSettings {
+  /** KV cache element type: llama.cpp runs it natively; the onnxruntime backend simulates it. */
+  readonly kvCache?: string;
+  readonly [key: string]: unknown;
+}
+
+/** Options of {@link openModel}. */
+export interface OpenModelOptions {
+  /** CPU threads of the model's session or context (default 1). */
+  readonly threads?: number;
+  /** Overrides compression.json's `runtime` (tests, measurements). */
+  readonly runtime?: RuntimeSettings;
+}
+
+/** Which backend a path selects, and the file or folder it hands it. */
+export type ModelLocation = { readonly backend: 'llama.cpp'; readonly ggufPath: string } | { readonly backend: 'onnxruntime'; readonly dir: string };
+
+/**
+ * Picks the backend for `pathArg`: a `.gguf` file, or a folder holding exactly one
+ * `.gguf` and no onnx/ folder → llama.cpp; a folder with onnx/ and no `.gguf` →
+ * onnxruntime. Anything ambiguous or empty is an InputError naming the folder and the fix.
+ */
+export function locateModel(pathArg: string): ModelLocation {
+  const path = resolve(pathArg);
+  if (!existsSync(path)) throw new InputError(`model folder or .gguf file ${path} not found; give a folder holding onnx/model.onnx, or a .gguf file`);
+  if (statSync(path).isFile()) {
+    if (path.toLowerCase().endsWith('.gguf')) return { backend: 'llama.cpp', ggufPath: path };
+    throw new InputError(`model path ${path} is a file but not a .gguf; give a .gguf file or a model folder holding onnx/model.onnx`);
+  }
+  const ggufs = readdirSync(path).filter((n) => n.toLowerCase().endsWith('.gguf'));
+  const hasOnnx = existsSync(join(path, 'onnx'));
+  if (ggufs.length > 0 && hasOnnx) {
+    throw new InputError(`model folder ${path} holds both onnx/ and ${ggufs.join(', ')}: keep one runtime's files per folder, or name the .gguf file itself`);
+  }
+  if (ggufs.length > 1) throw new InputError(`model folder ${path} holds ${ggufs.length} .gguf files (${ggufs.join(', ')}): keep one, or name the .gguf file itself`);
+  if (ggufs.length === 1) return { backend: 'llama.cpp', ggufPath: join(path, ggufs[0]) };
+  return { backend: 'onnxruntime', dir: path };
+}
+
+/** compression.json's `runtime` object in folder `dir`, or undefined when the file or the field is absent. */
+export function readRuntimeSettings(dir: string): RuntimeSettings | undefined {
+  const path = join(dir, 'compression.json');
+  if (!existsSync(path) || !statSync(dir).isDirectory()) return undefined;
+  let runtime: unknown;
+  try {
+    runtime = (JSON.parse(readFileSync(path, 'utf8')) as { runtime?: unknown } | null)?.runtime;
+  } catch (e) {
+    throw new InputError(`${path} is not valid JSON (${messageOf(e)}); fix or re-create the variant`);
+  }
+  if (runtime === undefined) return undefined;
+  if (typeof runtime !== 'object' || runtime === null || Array.isArray(runtime)) throw new InputError(`${path}: runtime must be an object such as { "kvCache": "q8_0" }`);
+  return runtime as RuntimeSettings;
+}
+
+/**
+ * Opens the model at `pathArg` with the backend {@link locateModel} picks. A folder's
+ * compression.json `runtime` (or `options.runtime`) is passed on: for llama.cpp its
+ * `kvCache` is the cache type; onnxruntime receives the object as its `runtime` option.
+ */
+export async function openModel(pathArg: string, options: OpenModelOptions = {}): Promise<ModelAdapter> {
+  const where = locateModel(pathArg);
+  const folder = resolve(pathArg);
+  const runtime = options.runtime ?? readRuntimeSettings(folder);
+  if (where.backend === 'llama.cpp') {
+    const kvCacheType = runtime?.kvCache as KvCacheType | undefined;
+    if (kvCacheType !== undefined) kvCacheSetup(kvCacheType, options.runtime ? 'options.runtime.kvCache' : `${join(folder, 'compression.json')} runtime.kvCache`);
+    // imported on demand: node-llama-cpp costs ~0.7 s and ~44 MB of RSS, which an ONNX worker or measurement must not pay
+    const { LlamaCppAdapter } = await import('./llama-cpp/llama-adapter.js');
+    return LlamaCppAdapter.load(where.ggufPath, { threads: options.threads, ...(kvCacheType !== undefined ? { kvCacheType } : {}) });
+  }
+  const onnxOptions = { intraOpNumThreads: options.threads, ...(runtime ? { runtime } : {}) };
+  return OnnxDecoderAdapter.load(where.dir, onnxOptions);
+}
