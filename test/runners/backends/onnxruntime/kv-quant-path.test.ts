@@ -78,6 +78,23 @@ test('teacher: generation through the f32 cache equals the plain path; q8_0 gene
   }
 });
 
+test('teacher: a request scores the same bits alone as in a batch (q8_0, kivi2), so per-instance caching holds', async () => {
+  const dir = teacherDir('kv-quant-path invariance');
+  if (!dir) return;
+  const texts = TEXTS.slice(0, 4).map((t, i) => ({ text: t.text.split('\n').slice(0, 3 + i).join('\n') }));
+  for (const kvCache of [{ type: 'q8_0' }, { type: 'kivi2' }] as KvCacheOption[]) {
+    const adapter = await OnnxDecoderAdapter.load(dir, { kvCache });
+    try {
+      const all = await adapter.rolling(texts);
+      const ll = await adapter.loglikelihood(PAIRS.slice(0, 5));
+      for (let i = 0; i < texts.length; i++) assert.is((await adapter.rolling([texts[i]]))[0].nllSum, all[i].nllSum, `${kvCache.type} text ${i}`);
+      for (let i = 0; i < 5; i++) assert.is((await adapter.loglikelihood([PAIRS[i]]))[0].logprob, ll[i].logprob, `${kvCache.type} pair ${i}`);
+    } finally {
+      await adapter.dispose();
+    }
+  }
+});
+
 test('compression.json runtime.kvCache is read when the option is absent; null overrides it; info records it', async () => {
   const dir = teacherDir('kv-quant-path folder');
   if (!dir) return;
