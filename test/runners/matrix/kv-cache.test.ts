@@ -8,6 +8,8 @@ import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { InputError } from '../../../core/errors.js';
+import { packagePath } from '../../../core/paths.js';
+import { compileSchema } from '../../../core/schemas/index.js';
 import { loadRunConfig, readConfigFile } from '../../../runners/matrix/config.js';
 import { KV_SIMULATED_REASON } from '../../../runners/matrix/measure-step.js';
 import { planVariants } from '../../../runners/matrix/plan.js';
@@ -61,6 +63,8 @@ test('a tiny run with a kv-cache variant: base weights, runtime.kvCache, simulat
   });
   const r = await runMatrix({ configFile: config, outDir: tempDir('out') }, quiet);
   assert.is(r.record.complete, true);
+  const schema = JSON.parse(readFileSync(packagePath('core', 'schemas', 'run-record.schema.json'), 'utf8')) as object;
+  assert.equal(compileSchema(schema)(JSON.parse(JSON.stringify(r.record)), { file: 'run.json' }), [], 'the record passes its schema');
   const [base, kv] = r.record.variants;
   assert.equal([base.id, kv.id, kv.method, kv.executionForm], ['student', 'student/kv-cache-q4_0', 'kv-cache', 'simulated']);
   assert.is(kv.modelSha256, base.modelSha256, 'the weights are the base model\'s');
