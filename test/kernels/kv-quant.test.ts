@@ -24,6 +24,10 @@ test('roundToFp16: ties to even, overflow, subnormals (IEEE binary16, as ggml_co
   assert.is(roundToFp16(2 ** -25), 0, 'half the smallest subnormal ties to 0');
   assert.is(roundToFp16(3 * 2 ** -25), 2 ** -23, '1.5 subnormal steps ties to 2');
   assert.is(roundToFp16(0), 0);
+  // numpy 1.x: float(np.float16(np.float32(x))) for seeded values across the normal and subnormal range
+  const xs = [-0.08019313961267471, -0.013243589550256729, -2.4836162992869504e-6, 4.204452466183284e-7, 1.1360465350662707e-6, 1.0970639863217002e-7, 1.0000000116860974e-7, 6.0999998822808266e-5, 3.299999889350147e-6, 60000.69921875];
+  const numpy = [-0.0802001953125, -0.01324462890625, -2.5033950805664062e-6, 4.172325134277344e-7, 1.1324882507324219e-6, 1.1920928955078125e-7, 1.1920928955078125e-7, 6.097555160522461e-5, 3.2782554626464844e-6, 60000.0];
+  assert.equal(xs.map(roundToFp16), numpy);
 });
 
 test('q8_0: d = amax/127, q = roundf(x/d) (half away from zero), scale stored fp16', () => {
