@@ -54,7 +54,7 @@ export function buildKvCacheVariant(modelDir: string, spec: CompressSpec, outDir
       form,
       ops: [],
       inputScalings: [],
-      note: 'simulated: weights unchanged; the KV cache is quantized then dequantized to fp32 after every decode step (incremental decoding); accuracy only, speed/memory n/a (simulated)',
+      note: 'simulated: weights unchanged; the KV cache is quantized then dequantized to fp32 as tokens enter it (incremental decoding, every key and value read through the cache, a token\'s own included); accuracy only, speed/memory n/a (simulated)',
     },
     calibration: null,
     compressed: { weights: 0, includeHead: false, embeddings: 'fp32' },

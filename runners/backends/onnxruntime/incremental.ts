@@ -2,11 +2,13 @@
  * Incremental decoding through a (simulated) quantized KV cache: the path every request
  * takes when the adapter has a `kvCache` option. Rows feed one token per forward, in
  * lockstep from an empty cache, and the cache is quantized after every step, so each token
- * reads every earlier token's key and value through the quantized cache. Its own key and
- * value it reads in fp32 inside the forward that makes them (llama.cpp writes them into the
- * quantized cache first; the ONNX graph gives no hook between the K/V projection and the
- * attention). A prefill in one forward would let the prompt's tokens read each other in
- * fp32, which would hide most of the damage on short prompts.
+ * reads every earlier token's key and value through the quantized cache. A prefill in one
+ * forward would let the prompt's tokens read each other in fp32, which hides damage.
+ * Its own key and value a token has in fp32 inside the forward that makes them; llama.cpp
+ * (and KIVI's Algorithm 1) write them into the quantized cache before attention. With
+ * `selfRead: 'cache'` (the default) a step whose newest key or value was quantized is run
+ * a second time as a query over the cache alone (DecoderSession.forward `requeryLast`), so
+ * the logits read every key and value, the token's own included, through the cache.
  */
 import { chunkByWidth, decodeRows, type RowPlan } from './batching.js';
 import type { DecoderSession } from './decoder-session.js';
@@ -40,9 +42,12 @@ export async function runIncremental(session: DecoderSession, jobs: readonly Ste
     let cache;
     for (let t = 0; live.some(Boolean); t++) {
       const feed = Array.from({ length: rows }, (_, r) => [r < chunk.length && live[r] ? chunk[r].tokens[t] : IDLE_TOKEN]);
-      const out = await session.forward(feed, cache, 1);
-      cache = out.cache!;
-      quantizer.afterStep(cache);
+      if (cache) quantizer.beforeStep(cache);
+      const step = await session.forward(feed, cache, 1);
+      cache = step.cache!;
+      const selfQuantized = quantizer.afterStep(cache);
+      // the token read its own key/value in fp32 within `step`; read them again from the cache
+      const out = kv.selfRead === 'cache' && selfQuantized ? await session.forward(feed, cache, 1, { requeryLast: true }) : step;
       chunk.forEach((job, r) => {
         if (!live[r]) return;
         const more = job.take(t, out.logits, out.offset(r, 0), out.vocab);

@@ -20,6 +20,12 @@ export interface KvCacheOption {
   readonly group?: number;
   /** kivi2: most recent tokens kept fp32; a multiple of group, or 0; default 32. */
   readonly residual?: number;
+  /**
+   * How a token reads its own key and value: `cache` (default), through the quantized cache
+   * as llama.cpp does, at the price of a second forward per step; `fp32`, as the forward that
+   * computes them has them (one forward per step).
+   */
+  readonly selfRead?: 'cache' | 'fp32';
 }
 
 /** The cache setting an adapter runs with, as recorded (always simulated: the cache is stored fp32). */
@@ -30,6 +36,8 @@ export interface KvCacheInfo {
   readonly group: number;
   /** Recent tokens held fp32 (kivi2), else 0. */
   readonly residual: number;
+  /** Where a token reads its own key/value (see {@link KvCacheOption.selfRead}). */
+  readonly selfRead: 'cache' | 'fp32';
 }
 
 /** Checks `option` (named `where` in messages) against the model's head size. */
@@ -40,10 +48,12 @@ export function resolveKvCache(option: unknown, headDim: number, where: string):
     throw new InputError(`${where}.type must be one of ${KV_CACHE_TYPES.join(', ')}, got ${JSON.stringify(o.type)}`);
   }
   const type = o.type as KvCacheType;
+  const selfRead = o.selfRead ?? 'cache';
+  if (selfRead !== 'cache' && selfRead !== 'fp32') throw new InputError(`${where}.selfRead must be 'cache' or 'fp32', got ${JSON.stringify(selfRead)}`);
   if (type !== 'kivi2') {
     for (const k of ['group', 'residual']) if (o[k] !== undefined) throw new InputError(`${where}.${k} applies to kivi2 only; remove it for ${type}`);
     if (type !== 'f32' && headDim % GGML_BLOCK !== 0) throw new InputError(`${where}.type ${type} needs head_dim a multiple of ${GGML_BLOCK} (llama.cpp blocks), the model has ${headDim}; use kivi2`);
-    return { type, simulated: true, group: type === 'f32' ? 0 : GGML_BLOCK, residual: 0 };
+    return { type, simulated: true, group: type === 'f32' ? 0 : GGML_BLOCK, residual: 0, selfRead };
   }
   const group = o.group ?? KIVI_DEFAULTS.group;
   const residual = o.residual ?? KIVI_DEFAULTS.residual;
@@ -51,12 +61,12 @@ export function resolveKvCache(option: unknown, headDim: number, where: string):
   if (!Number.isInteger(residual) || (residual as number) < 0 || (residual as number) % (group as number) !== 0) {
     throw new InputError(`${where}.residual must be 0 or a multiple of group ${group as number} (KIVI flushes whole groups), got ${JSON.stringify(residual)}`);
   }
-  return { type, simulated: true, group: group as number, residual: residual as number };
+  return { type, simulated: true, group: group as number, residual: residual as number, selfRead };
 }
 
 /**
- * Quantizes a growing cache in place after each step. It assumes every row's column t holds
- * the row's token t (rows step in lockstep from an empty cache, no padding columns).
+ * Quantizes a growing cache in place around each step. It assumes every row's column t
+ * holds the row's token t (rows step in lockstep from an empty cache, no padding columns).
  */
 export class KvQuantizer {
   private keysDone = 0;
@@ -64,22 +74,51 @@ export class KvQuantizer {
 
   constructor(readonly info: KvCacheInfo) {}
 
-  /** Quantizes the tokens of `cache` that the schedule says are due and not yet quantized. */
-  afterStep(cache: KvCache): void {
+  /**
+   * Before the step that appends token L to a cache of L tokens: quantizes the older tokens
+   * that are due once the cache holds L + 1 (KIVI: the value leaving the residual window,
+   * keys when the window is flushed), so the step reads them quantized, as KIVI's
+   * Algorithm 1 quantizes before its attention.
+   */
+  beforeStep(cache: KvCache): void {
+    const due = this.due(cache.length + 1);
+    // a key flush that takes in the new token is done whole after the step (its groups span it)
+    this.quantize(cache, due.keys <= cache.length ? due.keys : this.keysDone, Math.min(due.values, cache.length));
+  }
+
+  /**
+   * After the step: quantizes what is due now that the cache holds the new token; true when
+   * that included the new token's key or value (its own logits then read them back from the
+   * cache only in a second, requery forward).
+   */
+  afterStep(cache: KvCache): boolean {
+    const due = this.due(cache.length);
+    this.quantize(cache, due.keys, due.values);
+    return this.info.type !== 'f32' && Math.max(due.keys, due.values) === cache.length;
+  }
+
+  /** Leading tokens whose keys/values are quantized in a cache of `length` tokens. */
+  private due(length: number): { keys: number; values: number } {
+    if (this.info.type === 'f32') return { keys: 0, values: 0 };
+    return this.info.type === 'kivi2' ? kiviQuantizedCounts(length, this.info) : { keys: length, values: length };
+  }
+
+  private quantize(cache: KvCache, keysTo: number, valuesTo: number): void {
     const { type } = this.info;
-    if (type === 'f32') return;
+    if (type === 'f32' || (keysTo <= this.keysDone && valuesTo <= this.valuesDone)) return;
+    keysTo = Math.max(keysTo, this.keysDone);
+    valuesTo = Math.max(valuesTo, this.valuesDone);
     const shape: KvShape = { batch: cache.batch, heads: cache.heads, seq: cache.length, headDim: cache.headDim };
-    const due = type === 'kivi2' ? kiviQuantizedCounts(cache.length, this.info) : { keys: cache.length, values: cache.length };
     for (let i = 0; i < cache.keys.length; i++) {
       if (type === 'kivi2') {
-        kiviKeysTokens(cache.keys[i] as Float32Array, shape, this.keysDone, due.keys, this.info.group);
-        kiviValuesTokens(cache.values[i] as Float32Array, shape, this.valuesDone, due.values, this.info.group);
+        kiviKeysTokens(cache.keys[i] as Float32Array, shape, this.keysDone, keysTo, this.info.group);
+        kiviValuesTokens(cache.values[i] as Float32Array, shape, this.valuesDone, valuesTo, this.info.group);
       } else {
-        quantizeGgmlTokens(cache.keys[i] as Float32Array, shape, this.keysDone, due.keys, type);
-        quantizeGgmlTokens(cache.values[i] as Float32Array, shape, this.valuesDone, due.values, type);
+        quantizeGgmlTokens(cache.keys[i] as Float32Array, shape, this.keysDone, keysTo, type);
+        quantizeGgmlTokens(cache.values[i] as Float32Array, shape, this.valuesDone, valuesTo, type);
       }
     }
-    this.keysDone = due.keys;
-    this.valuesDone = due.values;
+    this.keysDone = keysTo;
+    this.valuesDone = valuesTo;
   }
 }
