@@ -58,6 +58,18 @@ export interface VariantRecord {
   readonly kernels?: KernelSummary;
   /** The packed variant checked against its simulated twin on this machine (absent: nothing packed to check). */
   readonly selfCheck?: SelfCheckRecord;
+  /** kv-cache variants: KV bytes per token of the simulated cache form next to fp32 (compression.json `kvCache`). */
+  readonly kvCache?: KvCacheBytesRecord;
+}
+
+/** What a quantized KV cache would hold per token (the cache itself ran simulated, stored fp32). */
+export interface KvCacheBytesRecord {
+  /** `q8_0`, `q4_0` or `kivi2`. */
+  readonly form: string;
+  readonly bytesPerToken: number;
+  readonly fp32BytesPerToken: number;
+  /** kivi2: bytes of the fp32 residual window held on top (0 otherwise). */
+  readonly residualWindowBytes: number;
 }
 
 /** Where a variant's calibration text came from and which token sequences were drawn from it (DESIGN.md §2 cache keys). */

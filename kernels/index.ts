@@ -32,3 +32,8 @@ export { dequantizeMatMulNBits, packMatMulNBits, packZeroPoints, unpackMatMulNBi
 export { matMulIntegerReference, matMulIntegerWeights, type MatMulIntegerWeights } from './pack-integer.js';
 export { METHOD_IDS, METHODS, type MethodId, type MethodInfo, type ParamSpec, type ParamValue } from './registry.js';
 export { assertMethodId, calibrationNeeded, validateParams, type ResolvedParams, type ValidationContext } from './validate-params.js';
+export {
+  ggmlQuantizeCopy, GGML_BLOCK, kiviKeysTokens, kiviQuantizeCopy, kiviQuantizedCounts, kiviValuesTokens, minMax2BitInPlace, q4_0Block, q8_0Block,
+  quantizeGgmlTokens, roundToFp16, type GgmlKvType, type KiviParams, type KvShape,
+} from './kv-quant.js';
+export { KIVI_DEFAULTS, kvBytesPerElement, kvBytesPerToken, type KiviLayout, type KvBytes, type KvForm, type KvGeometry } from './kv-bytes.js';

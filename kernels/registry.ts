@@ -5,7 +5,7 @@
  */
 
 /** Every compression method the kernels implement. */
-export type MethodId = 'rtn' | 'nf4' | 'gptq' | 'awq' | 'smoothquant' | 'magnitude' | 'wanda' | 'nm' | 'structured';
+export type MethodId = 'rtn' | 'nf4' | 'gptq' | 'awq' | 'smoothquant' | 'magnitude' | 'wanda' | 'nm' | 'structured' | 'kv-cache';
 
 /** The type and limits of one parameter. */
 export type ParamSpec =
@@ -103,6 +103,15 @@ export const METHODS = {
       target: { kind: 'enum', values: ['heads', 'ffn', 'both'], doc: 'what to prune' },
     },
     defaults: { ratio: 0.25, target: 'ffn' },
+  },
+  'kv-cache': {
+    id: 'kv-cache', summary: 'KV-cache quantization at run time (llama.cpp q8_0/q4_0, KIVI 2-bit); weights unchanged, simulated', needsCalibration: false, usesCalibration: false,
+    params: {
+      type: { kind: 'enum', values: ['q8_0', 'q4_0', 'kivi2'], doc: 'cache form: llama.cpp blocks of 32 (q8_0, q4_0) or KIVI 2-bit' },
+      group: { kind: 'int', min: 1, max: 4096, doc: 'kivi2: tokens (keys) or channels (values) per scale and zero point' },
+      residual: { kind: 'int', min: 0, max: 65536, doc: 'kivi2: most recent tokens kept fp32 (0 or a multiple of group)' },
+    },
+    defaults: { type: 'q8_0', group: 32, residual: 32 },
   },
 } as const satisfies Record<MethodId, MethodInfo>;
 

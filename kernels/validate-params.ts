@@ -49,6 +49,11 @@ export function validateParams<M extends MethodId>(id: M, raw: Readonly<Record<s
     const { n, m } = out as { n: number; m: number };
     if (n >= m) throw new InputError(`nm: pattern ${n}:${m} is invalid; N must be smaller than M (e.g. 2:4)`);
   }
+  if (id === 'kv-cache') {
+    const { type, group, residual } = out as { type: string; group: number; residual: number };
+    if (type !== 'kivi2' && (raw.group !== undefined || raw.residual !== undefined)) throw new InputError(`kv-cache: group and residual apply to type kivi2 only; remove them for ${type}`);
+    if (residual % group !== 0) throw new InputError(`kv-cache: residual must be 0 or a multiple of group ${group} (KIVI flushes whole groups), got ${residual}`);
+  }
   if (calibrationNeeded(id, out) && ctx.calibrationTokens !== undefined && ctx.calibrationTokens <= 0) {
     const what = id === 'nm' ? "nm with score 'wanda'" : id;
     throw new InputError(`${what} needs calibration input, but the calibration set is empty; give calibration text (at least one token)`);

@@ -18,6 +18,8 @@ import type { GroupingRecord } from './grid-record.js';
 import type { Int8FormChoice } from './int8-form.js';
 import type { ExecutionForm } from './spec.js';
 import type { StructuredLayerRecord } from './structured-surgery.js';
+import type { KvCacheOption } from '../backends/onnxruntime/kv-quantizer.js';
+import type { KvCacheRecord } from './kv-cache-variant.js';
 import type { OpRecord, ScalingRecord } from './surgery.js';
 
 /** Version of the compression.json layout. */
@@ -67,6 +69,10 @@ export interface CompressionRecord {
   readonly baseModel: { readonly dir: string; readonly sha256: string };
   readonly kernelVersion: string;
   readonly timingsMs: { readonly calibration: number; readonly compression: number; readonly total: number };
+  /** Settings the backend applies when it opens the folder (kv-cache: `runtime.kvCache`). */
+  readonly runtime?: { readonly kvCache: KvCacheOption };
+  /** kv-cache: KV bytes per token of the form next to the fp32 cache. */
+  readonly kvCache?: KvCacheRecord;
 }
 
 /** Counts parameters of a (possibly rewritten) graph; see {@link ParameterCounts}. */

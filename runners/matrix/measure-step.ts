@@ -14,6 +14,9 @@ import { measureVariant, type MeasureSettings } from '../measure/index.js';
 import { ensureWritableDir, writeFileAtomic } from '../../core/atomic-write.js';
 import type { PreparedVariant } from './variant-cache.js';
 
+/** Why a kv-cache variant has no speed or memory figure. */
+export const KV_SIMULATED_REASON = 'n/a (simulated): the KV cache is quantized then dequantized to fp32 between steps; no quantized-cache kernel ran';
+
 /** Measures every variant (errored variants get an errored record); returns them in variant order. */
 export async function measureVariants(
   variants: readonly PreparedVariant[],
@@ -50,7 +53,8 @@ export async function measureVariants(
       writeFileAtomic(file, `${JSON.stringify(m)}\n`, { flag: '--cache-dir' });
       log(`measured ${v.record.id} in ${((performance.now() - start) / 1000).toFixed(1)} s`);
     }
-    out.push(m);
+    // the generic reason speaks of dequantized weights; a kv-cache variant's weights are the base model's
+    out.push(m.state === 'not-applicable' && v.record.method === 'kv-cache' ? { ...m, reason: KV_SIMULATED_REASON } : m);
   }
   return out;
 }

@@ -79,7 +79,9 @@ export function expandParams(entry: MethodEntry): Record<string, ParamValue>[] {
   for (const key of keys) {
     const value = entry[key];
     const values = (Array.isArray(value) ? value : [value]) as ParamValue[];
-    combos = combos.flatMap((c) => values.map((v) => ({ ...c, [key]: v })));
+    // kv-cache entries name their sweep "types" (one variant per cache form); the param is "type"
+    const name = entry.method === 'kv-cache' && key === 'types' ? 'type' : key;
+    combos = combos.flatMap((c) => values.map((v) => ({ ...c, [name]: v })));
   }
   return combos;
 }
@@ -90,9 +92,11 @@ const SHORT: Readonly<Record<string, (v: ParamValue) => string>> = {
   sparsity: (v) => `${Math.round(Number(v) * 100)}pct`,
   ratio: (v) => `${Math.round(Number(v) * 100)}pct`,
   alpha: (v) => `a${v}`,
+  type: (v) => `${v}`,
+  residual: (v) => `r${v}`,
 };
 
-/** A readable variant name: `rtn-w4-g32`, `nm-2of4`, `magnitude-50pct`, `smoothquant-w8a8-a0.5`. */
+/** A readable variant name: `rtn-w4-g32`, `nm-2of4`, `magnitude-50pct`, `smoothquant-w8a8-a0.5`, `kv-cache-kivi2-g32-r64`. */
 export function variantSlug(method: MethodId, params: Readonly<Record<string, ParamValue>>, form?: string): string {
   const parts: string[] = [method];
   if (method === 'smoothquant') parts.push('w8a8');

@@ -9,7 +9,7 @@ import { existsSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from '../../core/errors.js';
 import { packagePath } from '../../core/paths.js';
-import type { BatchingRecord, CalibrationRecord, ExecutionForm, KernelSummary, VariantRecord } from '../../core/run-record.js';
+import type { BatchingRecord, CalibrationRecord, ExecutionForm, KernelSummary, KvCacheBytesRecord, VariantRecord } from '../../core/run-record.js';
 import { METHODS, validateParams } from '../../kernels/index.js';
 import type { CalibrationProvenance, CalibrationSpec } from '../compress/calibration-set.js';
 import { BUNDLED_CORPUS_FILE, calibrationKind, calibrationWarning, suiteCalibrationText } from '../compress/calibration-text.js';
@@ -139,6 +139,7 @@ export function finishVariant(slot: VariantSlot, build?: { readonly error: strin
     params: Record<string, unknown>;
     calibration?: CalibrationProvenance | null;
     execution: { form: ExecutionForm; ops?: { op: string }[]; accuracyLevel?: number; int8Operands?: { form: string; reason: string } };
+    kvCache?: KvCacheBytesRecord;
   };
   const files = hashModelFiles(join(slot.dir, 'onnx'));
   const record: VariantRecord = {
@@ -153,8 +154,14 @@ export function finishVariant(slot: VariantSlot, build?: { readonly error: strin
     batching: batchingOf(slot.dir),
     ...(manifest.execution.form === 'packed' ? { kernels: kernelSummary(manifest.execution) } : {}),
     ...(manifest.calibration ? { calibration: calibrationRecord(manifest.calibration, slot.calibrationWarning) } : {}),
+    ...(manifest.kvCache ? { kvCache: kvBytesRecord(manifest.kvCache) } : {}),
   };
   return { state: 'ready', plan, record, hash: slot.hash, dir: slot.dir, fromCache: !slot.needsBuild };
+}
+
+/** The KV bytes of compression.json's `kvCache`, for the run record. */
+function kvBytesRecord(k: KvCacheBytesRecord): KvCacheBytesRecord {
+  return { form: k.form, bytesPerToken: k.bytesPerToken, fp32BytesPerToken: k.fp32BytesPerToken, residualWindowBytes: k.residualWindowBytes };
 }
 
 /** Where a variant's calibration text came from, for the run record (compression.json's provenance). */

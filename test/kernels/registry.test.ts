@@ -6,8 +6,8 @@ import { inputError } from './fixtures.js';
 
 const test = suite('kernels/registry');
 
-test('registry keys are the method ids of DESIGN.md §4 (all but distill, which trains)', () => {
-  assert.equal(METHOD_IDS, ['rtn', 'nf4', 'gptq', 'awq', 'smoothquant', 'magnitude', 'wanda', 'nm', 'structured']);
+test('registry keys are the method ids of DESIGN.md §4 (all but distill, which trains) and kv-cache (issue 13)', () => {
+  assert.equal(METHOD_IDS, ['rtn', 'nf4', 'gptq', 'awq', 'smoothquant', 'magnitude', 'wanda', 'nm', 'structured', 'kv-cache']);
   for (const id of METHOD_IDS) {
     assert.is(METHODS[id].id, id);
     assert.equal(Object.keys(METHODS[id].defaults).sort(), Object.keys(METHODS[id].params).sort(), id);
@@ -35,6 +35,9 @@ test('one-line InputErrors for the documented mistakes', () => {
   assert.throws(() => validateParams('magnitude', { sparsity: 1 }), inputError(/sparsity must be a number in \[0, 1\), got 1/));
   assert.throws(() => validateParams('wanda', { sparsity: -0.5 }), inputError(/\[0, 1\)/));
   assert.throws(() => validateParams('nm', { n: 4, m: 4 }), inputError(/N must be smaller than M/));
+  assert.throws(() => validateParams('kv-cache', { type: 'q8' }), inputError(/^kv-cache: type must be one of q8_0, q4_0, kivi2, got "q8"$/));
+  assert.throws(() => validateParams('kv-cache', { type: 'kivi2', group: 32, residual: 48 }), inputError(/residual must be 0 or a multiple of group 32/));
+  assert.throws(() => validateParams('kv-cache', { type: 'q4_0', residual: 0 }), inputError(/apply to type kivi2 only/));
   assert.throws(() => validateParams('gptq', {}, { calibrationTokens: 0 }), inputError(/gptq needs calibration input/));
   assert.throws(() => validateParams('rtn', { bitz: 4 }), inputError(/Unknown param 'bitz'. Did you mean: bits\?/));
   assert.throws(() => validateParams('gtpq' as 'gptq', {}), inputError(/Unknown method 'gtpq'. Did you mean: gptq\?/));

@@ -28,6 +28,16 @@ export class ForwardResult {
   }
 }
 
+/** Options of {@link DecoderSession.forward}. */
+export interface ForwardOptions {
+  /**
+   * Each row's one token is the row's last cached token, fed again as a query that attends
+   * to the past only (its new key/value masked out): its logits then read its own key and
+   * value from the cache, as llama.cpp's do. The returned cache is not a continuation.
+   */
+  readonly requeryLast?: boolean;
+}
+
 /** Id under padding positions; they are masked out, so any valid id works. */
 const PAD_ID = 0n;
 
@@ -81,11 +91,13 @@ export class DecoderSession {
    * tokens follow the cached columns (padding included) and their position ids continue
    * the row's count.
    */
-  async forward(rows: readonly (readonly number[])[], past?: KvCache, width?: number): Promise<ForwardResult> {
+  async forward(rows: readonly (readonly number[])[], past?: KvCache, width?: number, options: ForwardOptions = {}): Promise<ForwardResult> {
     const batch = rows.length;
     if (batch === 0) throw new Error('forward: empty batch');
     if (past && past.batch !== batch) throw new Error(`forward: past has ${past.batch} rows, batch has ${batch}`);
     if (past && !this.hasKvCache) throw new Error('forward: this graph has no KV cache');
+    const requery = options.requeryLast === true;
+    if (requery && (!past || past.length === 0 || rows.some((r) => r.length !== 1))) throw new Error('forward: requeryLast needs a past and one token per row');
     let seqLen = width ?? 0;
     for (const r of rows) {
       if (width !== undefined && r.length > width) throw new Error(`forward: a row of ${r.length} tokens is wider than width ${width}`);
@@ -99,13 +111,14 @@ export class DecoderSession {
     const realLengths = new Int32Array(batch);
     for (let b = 0; b < batch; b++) {
       const row = rows[b];
-      const base = past ? past.realLengths[b] : 0;
+      // requery: the row's last cached token again, at its own position
+      const base = past ? past.realLengths[b] - (requery ? 1 : 0) : 0;
       realLengths[b] = base + row.length;
       if (past) mask.set(past.mask.subarray(b * pastLen, (b + 1) * pastLen), b * totalLen);
       for (let j = 0; j < row.length; j++) {
         ids[b * seqLen + j] = BigInt(row[j]);
         positions[b * seqLen + j] = BigInt(base + j);
-        mask[b * totalLen + pastLen + j] = 1;
+        mask[b * totalLen + pastLen + j] = requery ? 0 : 1;
       }
     }
     const feeds: Record<string, ort.Tensor> = {

@@ -68,24 +68,18 @@ async function decodeStep(session: DecoderSession, plan: RowPlan, cache: KvCache
 }
 
 /**
- * Greedy decoding of a batch of jobs. Prompts of one padded width share a prefill; with a
- * KV cache each step feeds one token per row and finished rows are dropped from the
- * cache; without one each step re-runs the whole sequences. Every forward a job takes part
- * in has a shape fixed by its own prompt, so its text is the same in any batch.
+ * The function that takes job i's next token into `generated` and, when the job is
+ * finished (EOS, a stop string, its token limit, a non-finite distribution: token −1),
+ * writes its result into `results` and returns true.
  */
-export async function generateGreedy(
-  session: DecoderSession,
+export function jobTaker(
   tokenizer: TextTokenizer,
   jobs: readonly GenerationJob[],
   eosIds: readonly number[],
-  plan: RowPlan,
-): Promise<GenerationResult[]> {
-  const results: GenerationResult[] = new Array(jobs.length);
+  results: GenerationResult[],
+): (i: number, generated: number[], token: number) => boolean {
   const eos = new Set(eosIds);
-  const live = jobs.map((_, i) => i).filter((i) => jobs[i].maxNewTokens > 0);
-  for (const [i, job] of jobs.entries()) if (job.maxNewTokens === 0) results[i] = { generatedIds: [], text: '', finishReason: 'length' };
-  /** Takes job i's next token; true when the job is finished (its result written). */
-  const take = (i: number, generated: number[], token: number): boolean => {
+  return (i, generated, token) => {
     const job = jobs[i];
     if (token < 0) {
       results[i] = { generatedIds: generated, text: '', finishReason: 'non-finite' };
@@ -106,6 +100,25 @@ export async function generateGreedy(
     results[i] = { generatedIds: generated, text: at >= 0 ? text.slice(0, at) : text, finishReason: at >= 0 ? 'stop' : reason };
     return true;
   };
+}
+
+/**
+ * Greedy decoding of a batch of jobs. Prompts of one padded width share a prefill; with a
+ * KV cache each step feeds one token per row and finished rows are dropped from the
+ * cache; without one each step re-runs the whole sequences. Every forward a job takes part
+ * in has a shape fixed by its own prompt, so its text is the same in any batch.
+ */
+export async function generateGreedy(
+  session: DecoderSession,
+  tokenizer: TextTokenizer,
+  jobs: readonly GenerationJob[],
+  eosIds: readonly number[],
+  plan: RowPlan,
+): Promise<GenerationResult[]> {
+  const results: GenerationResult[] = new Array(jobs.length);
+  const live = jobs.map((_, i) => i).filter((i) => jobs[i].maxNewTokens > 0);
+  for (const [i, job] of jobs.entries()) if (job.maxNewTokens === 0) results[i] = { generatedIds: [], text: '', finishReason: 'length' };
+  const take = jobTaker(tokenizer, jobs, eosIds, results);
   for (const { width, items: chunk } of chunkByWidth(plan, live, (i) => jobs[i].promptIds.length, (i) => jobs[i].maxNewTokens, PROMPT_STEP)) {
     const generated = chunk.map((): number[] => []);
     const prefill = await session.forward(chunk.map((i) => jobs[i].promptIds), undefined, width);

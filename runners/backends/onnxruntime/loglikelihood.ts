@@ -11,7 +11,7 @@ export interface TokenizedPair {
 }
 
 /** Per-request sums, filled in place (typed, no per-token objects). */
-class Totals {
+export class Totals {
   readonly logprob: Float64Array;
   readonly greedy: Uint8Array;
   private readonly argmax = new Int32Array(1);
@@ -19,10 +19,12 @@ class Totals {
     this.logprob = new Float64Array(n);
     this.greedy = new Uint8Array(n).fill(1);
   }
+  /** Adds log p(target) at `offset` of `logits` to request `req`, and clears its greedy flag unless target is the argmax. */
   add(req: number, logits: Float32Array, offset: number, vocab: number, target: number): void {
     this.logprob[req] += logProbAt(logits, offset, vocab, target, this.argmax);
     if (this.argmax[0] !== target) this.greedy[req] = 0;
   }
+  /** The responses, in request order. */
   responses(pairs: readonly TokenizedPair[]): LoglikelihoodResponse[] {
     return pairs.map((p, i) => ({ logprob: this.logprob[i], isGreedy: this.greedy[i] === 1, tokenCount: p.continuationIds.length }));
   }

@@ -1,5 +1,6 @@
-import { basename } from 'node:path';
-import { InputError } from '../../../core/errors.js';
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { InputError, messageOf } from '../../../core/errors.js';
 import type {
   GenerateRequest,
   GenerateResponse,
@@ -16,6 +17,8 @@ import { scoreFullForward, scoreSharedPrefix } from './loglikelihood.js';
 import { loadModelFolder, type ModelFolder } from '../../model/model-folder.js';
 import { tokenizePairs, tokenizePrompts } from '../../model/request-tokens.js';
 import { scoreRolling } from './rolling.js';
+import { generateIncremental, rollingIncremental, scoreIncremental } from './incremental-requests.js';
+import { resolveKvCache, type KvCacheInfo, type KvCacheOption } from './kv-quantizer.js';
 
 /** Options of {@link OnnxDecoderAdapter.load}. */
 export interface OnnxAdapterOptions {
@@ -29,6 +32,32 @@ export interface OnnxAdapterOptions {
   readonly rollingStride?: number;
   /** `shared-prefix` (default with a KV cache) or `full-forward` (one row per request; the path without a KV cache). */
   readonly loglikelihoodPath?: 'shared-prefix' | 'full-forward';
+  /**
+   * Simulated KV-cache quantization: every request is then scored by incremental decoding
+   * through the quantized cache (incremental.ts). Absent: the folder's compression.json
+   * `runtime.kvCache`, if any; null: none, whatever the folder says.
+   */
+  readonly kvCache?: KvCacheOption | null;
+}
+
+/** What an adapter runs with, beyond its weights (recorded beside its results). */
+export interface OnnxAdapterInfo {
+  /** The simulated KV-cache quantization, or null for the plain fp32 cache and paths. */
+  readonly kvCache: KvCacheInfo | null;
+}
+
+/** compression.json's `runtime.kvCache` of `dir`, or undefined. */
+function folderKvCache(dir: string): { value: unknown; where: string } | undefined {
+  const file = join(dir, 'compression.json');
+  if (!existsSync(file)) return undefined;
+  let record: { runtime?: { kvCache?: unknown } };
+  try {
+    record = JSON.parse(readFileSync(file, 'utf8')) as typeof record;
+  } catch (e) {
+    throw new InputError(`${file} is not valid JSON (${messageOf(e)}); rebuild the variant`);
+  }
+  const value = record.runtime?.kvCache;
+  return value === undefined ? undefined : { value, where: `${file}: runtime.kvCache` };
 }
 
 /** A model folder run by onnxruntime: the {@link ModelAdapter} for real models. */
@@ -46,6 +75,8 @@ export class OnnxDecoderAdapter implements ModelAdapter {
     private readonly rollingStride: number,
     private readonly plan: RowPlan,
     private readonly path: 'shared-prefix' | 'full-forward',
+    /** Settings beyond the weights (the KV-cache form). */
+    readonly info: OnnxAdapterInfo,
   ) {
     this.name = basename(folder.dir);
   }
@@ -70,19 +101,27 @@ export class OnnxDecoderAdapter implements ModelAdapter {
     }
     const stride = options.rollingStride ?? maxLength;
     if (!Number.isInteger(stride) || stride < 1 || stride > maxLength) throw new InputError(`options.rollingStride must be an integer in 1..${maxLength}, got ${stride}`);
+    const fromFolder = options.kvCache === undefined ? folderKvCache(folder.dir) : undefined;
+    const kvOption = options.kvCache === undefined ? fromFolder : options.kvCache === null ? undefined : { value: options.kvCache, where: 'options.kvCache' };
+    const kvCache = kvOption ? resolveKvCache(kvOption.value, folder.config.headDim, kvOption.where) : null;
     const session = await DecoderSession.create(folder, { intraOpNumThreads: options.intraOpNumThreads });
+    if (kvCache && !session.hasKvCache) {
+      await session.release();
+      throw new InputError(`${kvOption!.where} needs a KV cache, and ${folder.onnxPath} has no past_key_values inputs; drop the kvCache setting`);
+    }
     const path = options.loglikelihoodPath ?? (session.hasKvCache ? 'shared-prefix' : 'full-forward');
     if (path === 'shared-prefix' && !session.hasKvCache) {
       await session.release();
       throw new InputError(`options.loglikelihoodPath 'shared-prefix' needs a KV cache, and ${folder.onnxPath} has no past_key_values inputs`);
     }
-    return new OnnxDecoderAdapter(folder, session, maxLength, stride, rowPlan(limits, session.rowsInteract, folder.config.maxPositions), path);
+    return new OnnxDecoderAdapter(folder, session, maxLength, stride, rowPlan(limits, session.rowsInteract, folder.config.maxPositions), path, { kvCache });
   }
 
   /** Sum log p(continuation | context), batched; shared contexts are computed once. */
   async loglikelihood(requests: readonly LoglikelihoodRequest[]): Promise<LoglikelihoodResponse[]> {
     if (requests.length === 0) return [];
     const pairs = tokenizePairs(this.folder.tokenizer, requests, this.maxLength);
+    if (this.info.kvCache) return scoreIncremental(this.session, pairs, this.info.kvCache, this.plan);
     return this.path === 'shared-prefix' ? scoreSharedPrefix(this.session, pairs, this.plan) : scoreFullForward(this.session, pairs, this.plan);
   }
 
@@ -90,7 +129,10 @@ export class OnnxDecoderAdapter implements ModelAdapter {
   async rolling(requests: readonly RollingRequest[]): Promise<RollingResponse[]> {
     if (requests.length === 0) return [];
     const sequences = requests.map((r) => this.folder.tokenizer.encode(r.text));
-    const { nllSum, tokenCount } = await scoreRolling(this.session, sequences, this.maxLength, this.rollingStride, this.plan);
+    const kv = this.info.kvCache;
+    const { nllSum, tokenCount } = kv
+      ? await rollingIncremental(this.session, sequences, this.maxLength, this.rollingStride, kv, this.plan)
+      : await scoreRolling(this.session, sequences, this.maxLength, this.rollingStride, this.plan);
     return requests.map((r, i) => ({ nllSum: nllSum[i], tokenCount: tokenCount[i], byteCount: Buffer.byteLength(r.text, 'utf8') }));
   }
 
@@ -98,7 +140,11 @@ export class OnnxDecoderAdapter implements ModelAdapter {
   async generate(requests: readonly GenerateRequest[]): Promise<GenerateResponse[]> {
     if (requests.length === 0) return [];
     const jobs = tokenizePrompts(this.folder.tokenizer, requests, this.maxLength);
-    const results = await generateGreedy(this.session, this.folder.tokenizer, jobs, this.folder.config.eosTokenIds, this.plan);
+    const { tokenizer, config } = this.folder;
+    const kv = this.info.kvCache;
+    const results = kv
+      ? await generateIncremental(this.session, tokenizer, jobs, config.eosTokenIds, kv, this.plan)
+      : await generateGreedy(this.session, tokenizer, jobs, config.eosTokenIds, this.plan);
     return results.map((r, i) => ({ text: r.text, promptIds: jobs[i].promptIds, generatedIds: r.generatedIds, finishReason: r.finishReason }));
   }
 
