@@ -7,12 +7,16 @@ import { join, resolve } from 'node:path';
 import { InputError, messageOf } from '../../core/errors.js';
 import type { ModelAdapter } from '../../core/requests.js';
 import { kvCacheSetup, type KvCacheType } from './llama-cpp/kv-cache-type.js';
+import type { KvCacheOption } from './onnxruntime/kv-quantizer.js';
 import { OnnxDecoderAdapter } from './onnxruntime/onnx-adapter.js';
 
 /** Runtime settings a variant folder's compression.json may carry (`runtime`), passed on to the backend as they are. */
 export interface RuntimeSettings {
-  /** KV cache element type: llama.cpp runs it natively; the onnxruntime backend simulates it. */
-  readonly kvCache?: string;
+  /**
+   * KV cache form: llama.cpp runs it natively; the onnxruntime backend simulates it. A type
+   * name (`q8_0`) or the kv-cache method's object (`{ type, group, residual }`).
+   */
+  readonly kvCache?: string | { readonly type: string; readonly [key: string]: unknown };
   readonly [key: string]: unknown;
 }
 
@@ -74,12 +78,15 @@ export async function openModel(pathArg: string, options: OpenModelOptions = {})
   const folder = resolve(pathArg);
   const runtime = options.runtime ?? readRuntimeSettings(folder);
   if (where.backend === 'llama.cpp') {
-    const kvCacheType = runtime?.kvCache as KvCacheType | undefined;
+    const kv = runtime?.kvCache;
+    const kvCacheType = (typeof kv === 'object' && kv !== null ? kv.type : kv) as KvCacheType | undefined;
     if (kvCacheType !== undefined) kvCacheSetup(kvCacheType, options.runtime ? 'options.runtime.kvCache' : `${join(folder, 'compression.json')} runtime.kvCache`);
     // imported on demand: node-llama-cpp costs ~0.7 s and ~44 MB of RSS, which an ONNX worker or measurement must not pay
     const { LlamaCppAdapter } = await import('./llama-cpp/llama-adapter.js');
     return LlamaCppAdapter.load(where.ggufPath, { threads: options.threads, ...(kvCacheType !== undefined ? { kvCacheType } : {}) });
   }
-  const onnxOptions = { intraOpNumThreads: options.threads, ...(runtime ? { runtime } : {}) };
-  return OnnxDecoderAdapter.load(where.dir, onnxOptions);
+  // the onnxruntime adapter reads the folder's runtime.kvCache itself; an override is passed as its option
+  const override = options.runtime?.kvCache;
+  const kvCache = override === undefined ? undefined : typeof override === 'string' ? { type: override } : override;
+  return OnnxDecoderAdapter.load(where.dir, { intraOpNumThreads: options.threads, ...(kvCache ? { kvCache: kvCache as KvCacheOption } : {}) });
 }
