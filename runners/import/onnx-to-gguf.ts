@@ -71,11 +71,12 @@ export async function exportGguf(modelDir: string, outFile: string, options: Exp
   const configPath = join(dir, 'config.json');
   if (!existsSync(configPath)) throw new InputError(`${dir} has no config.json; give a model folder (config.json, tokenizer.json, onnx/model.onnx)`);
   const config = readJson(configPath, 'fix or re-export the model folder');
+  const arch = Array.isArray(config.architectures) ? String(config.architectures[0]) : String(config.architectures);
+  const notExported = `${configPath}: architecture ${arch} is not exported to GGUF (only LlamaForCausalLM, and MistralForCausalLM without a sliding window)`;
+  if (arch !== 'LlamaForCausalLM' && arch !== 'MistralForCausalLM') throw new InputError(notExported);
   const hf = parseHfConfig(config, configPath);
   const s = hf.spec;
-  if (hf.family !== 'llama' && !(hf.family === 'mistral' && s.slidingWindows.every((w) => w === 0))) {
-    throw new InputError(`${configPath}: architecture ${hf.architecture} is not exported to GGUF (only LlamaForCausalLM, and Mistral without a sliding window)`);
-  }
+  if (s.slidingWindows.some((w) => w > 0)) throw new InputError(notExported);
   const ropeType = (config.rope_scaling as Json | null | undefined)?.rope_type ?? (config.rope_scaling as Json | null | undefined)?.type ?? (config.rope_parameters as Json | undefined)?.rope_type ?? 'default';
   if (ropeType !== 'default' || s.rope.kind !== 'static') throw new InputError(`${configPath}: rope_scaling ${JSON.stringify(ropeType)} is not exported to GGUF (only default RoPE)`);
   if (s.qkvBias || s.oBias || s.mlpBias) throw new InputError(`${configPath}: attention_bias/mlp_bias models are not exported to GGUF`);
