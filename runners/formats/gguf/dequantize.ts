@@ -40,16 +40,20 @@ export const DEQUANTIZERS: Readonly<Record<string, Dequantizer>> = {
   Q6_K: dequantizeQ6_K,
 };
 
+/** The dequantizer of `type`, or an InputError naming tensor `name` of `file` (codebook and unknown types). */
+export function dequantizerOf(type: GgmlTypeInfo, file: string, name: string): Dequantizer {
+  const run = DEQUANTIZERS[type.name];
+  if (run) return run;
+  const why = type.codebook ? 'a codebook type' : 'not a weight type compbench reads';
+  throw new InputError(`${file}: tensor '${name}' is ${type.name} (${why}), not supported for import: re-quantize the model to Q4_0, Q8_0, a K-quant, F16 or F32`);
+}
+
 /**
  * Dequantizes `bytes` of `type` (the data of tensor `name` in `file`) into float32.
  * // raw (elements / blockSize · typeSize bytes) -> (elements,)
  */
 export function dequantizeTensor(type: GgmlTypeInfo, bytes: Uint8Array, file: string, name: string): Float32Array {
-  const run = DEQUANTIZERS[type.name];
-  if (!run) {
-    const why = type.codebook ? 'a codebook type' : 'not a weight type compbench reads';
-    throw new InputError(`${file}: tensor '${name}' is ${type.name} (${why}), not supported for import: re-quantize the model to Q4_0, Q8_0, a K-quant, F16 or F32`);
-  }
+  const run = dequantizerOf(type, file, name);
   const y = new Float32Array((bytes.length / type.typeSize) * type.blockSize);
   run(bytes, y);
   return y;

@@ -6,24 +6,12 @@ import { exportGguf } from '../../../runners/import/onnx-to-gguf.js';
 import { readGgufFile, readGgufTensorBytes } from '../../../runners/formats/gguf/index.js';
 import { DecoderSession } from '../../../runners/backends/onnxruntime/decoder-session.js';
 import { loadModelFolder } from '../../../runners/model/model-folder.js';
-import { InputError } from '../../../core/errors.js';
 import { copyModelFolder, storiesDir, teacherDir, tempDir } from '../fixtures.js';
 import { loadLlamaCpp, TOKENIZER_PROBES } from './llama-cpp-oracle.js';
+import { rejectsInput } from './rejects-input.js';
 
 const test = suite('exportGguf');
 
-/** Asserts `run` fails with a one-line InputError matching `re`. */
-export async function rejectsInput(run: () => Promise<unknown>, re: RegExp): Promise<void> {
-  try {
-    await run();
-  } catch (e) {
-    assert.instance(e, InputError);
-    assert.match((e as Error).message, re);
-    assert.not.match((e as Error).message, /\n/);
-    return;
-  }
-  assert.unreachable(`expected an InputError matching ${re}`);
-}
 
 /**
  * Teacher F32 on llama.cpp vs onnxruntime, max |Δ| over every logit of 3 prompts (61

@@ -30,8 +30,15 @@ export function llamaBinDir(): string | undefined {
   return existsSync(join(dir, 'libggml-base.so')) ? dir : undefined;
 }
 
+let cached: Promise<GgmlOracle | undefined> | undefined;
+
 /** The oracle, or undefined (prints nothing: callers print their SKIP line). */
-export async function ggmlOracle(): Promise<GgmlOracle | undefined> {
+export function ggmlOracle(): Promise<GgmlOracle | undefined> {
+  cached ??= load();
+  return cached;
+}
+
+async function load(): Promise<GgmlOracle | undefined> {
   const dir = llamaBinDir();
   if (!dir) return undefined;
   const koffi = (await import('koffi')).default;
