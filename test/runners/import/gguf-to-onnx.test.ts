@@ -19,13 +19,15 @@ import { rejectsInput } from './rejects-input.js';
 const test = suite('importGguf');
 
 /**
- * Imported Q4_0/Q8_0 on onnxruntime (MatMulNBits, accuracy_level 4) vs the GGUF on
- * llama.cpp, max |Δlogit| over 2 prompts (38 positions × 2048): measured 0.141 (Q4_0) and
- * 0.142 (Q8_0), top-1 equal at 37 of 38 positions for both. The weights are bit-identical
- * (tested below); the gap is the two runtimes' int8 activation quantization (llama.cpp's
- * Q8_0 blocks vs onnxruntime's), which accuracy_level 0 does not close (0.122 / 0.151).
+ * Imported GGUF on onnxruntime vs the GGUF on llama.cpp, max |Δlogit| over 2 prompts
+ * (38 positions × 2048), measured: Q4_0 0.141, Q8_0 0.142 (MatMulNBits, accuracy_level 4),
+ * Q5_1 0.191, Q4_K 0.340 (float32 weights). The weights are bit-identical (tested below);
+ * the gap is llama.cpp's int8 activation quantization in quantized matmuls (Q8_0/Q8_1
+ * blocks of 32, Q8_K blocks of 256 for K-quants), which onnxruntime does differently or
+ * not at all (MatMulNBits accuracy_level 0 does not close it: 0.122 / 0.151). The same
+ * dequantized weights re-exported as F32 GGUF agree with onnxruntime to < 1e-4 (tested).
  */
-const QUANT_LOGIT_BOUND = 0.3;
+const QUANT_LOGIT_BOUND: Record<string, number> = { Q4_0: 0.3, Q8_0: 0.3, Q5_1: 0.4, Q4_K: 0.7 };
 const PROMPTS = ['The capital of France is Paris. Once upon a time', 'café naïve 12345\n\nthe end'];
 
 function bytesOf(t: OnnxTensor): Uint8Array {
@@ -62,8 +64,9 @@ async function teacherGguf(what: string): Promise<{ dir: string; f32: string } |
   return { dir, f32 };
 }
 
-for (const type of ['Q4_0', 'Q8_0'] as const) {
-  test(`${type} GGUF made by llama.cpp → ONNX: MatMulNBits weights bit-identical to ggml's and our dequantizer; logits vs llama.cpp within the bound`, async () => {
+for (const type of ['Q4_0', 'Q8_0', 'Q5_1', 'Q4_K'] as const) {
+  const exact = type === 'Q4_0' || type === 'Q8_0';
+  test(`${type} GGUF made by llama.cpp → ONNX: ${exact ? 'MatMulNBits' : 'float32'} weights bit-identical to ggml's and our dequantizer; logits vs llama.cpp within the bound`, async () => {
     const src = await teacherGguf(`${type} import golden`);
     if (!src) return;
     const gguf = join(tempDir('gguf'), `teacher-${type}.gguf`);
@@ -87,14 +90,15 @@ for (const type of ['Q4_0', 'Q8_0'] as const) {
       if (hfName === 'model.embed_tokens.weight') got = tensorToFloat32(findInitializer(model, hfName), onnxPath);
       else {
         const w = importedWeight(model, onnxPath, hfName, K, N);
-        assert.ok(w.packed, `${t.name} should be MatMulNBits`);
-        assert.is(hf.form, 'MatMulNBits');
-        packed++;
+        assert.is(w.packed, exact, `${t.name} MatMulNBits`);
+        assert.is(hf.form, exact ? 'MatMulNBits' : 'float32');
+        if (w.packed) packed++;
         got = /attn_[qk]\./.test(t.name) ? permuteRows(w.values, K, (r) => ropeRowSource(r, head)) : w.values;
       }
       assert.ok(Buffer.from(got.buffer).equals(Buffer.from(mine.buffer)), `${t.name}: imported ONNX weight ≠ GGUF dequantized`);
     }
-    assert.is(packed, 4 * 7 + 1, 'every projection and the head are MatMulNBits');
+    assert.is(packed, exact ? 4 * 7 + 1 : 0, 'every projection and the head are MatMulNBits (Q4_0/Q8_0 only)');
+    assert.ok(file.tensors.filter((x) => x.type.name === type).length >= 4 * 7 + 1, `llama.cpp made ${type} matrices`);
     if (!oracle) console.log('SKIP ggml oracle for the import check (ours checked against hand-made blocks in dequantize.test)');
 
     const cpp = await loadLlamaCpp(gguf);
@@ -115,7 +119,23 @@ for (const type of ['Q4_0', 'Q8_0'] as const) {
       await cpp.dispose();
     }
     console.log(`  ${type}: imported ONNX (onnxruntime) vs GGUF (llama.cpp) max |Δlogit| ${gap.toFixed(3)}`);
-    assert.ok(gap < QUANT_LOGIT_BOUND, `max |Δ| ${gap}`);
+    assert.ok(gap < QUANT_LOGIT_BOUND[type], `max |Δ| ${gap}`);
+    if (exact) return;
+    // the float32 weights ONNX runs, as an F32 GGUF: llama.cpp then agrees with onnxruntime
+    const f32 = join(tempDir('gguf'), 'dequantized.gguf');
+    await exportGguf(out, f32, { dtype: 'F32' });
+    const cppF32 = (await loadLlamaCpp(f32))!;
+    const session2 = await DecoderSession.create(folder);
+    let gapF32 = 0;
+    try {
+      const ids = folder.tokenizer.encode(PROMPTS[0]);
+      const want = await session2.forward([ids]);
+      (await cppF32.logits(ids, want.vocab)).forEach((row, j) => row.forEach((v, k) => (gapF32 = Math.max(gapF32, Math.abs(v - want.logits[want.offset(0, j) + k])))));
+    } finally {
+      await session2.release();
+      await cppF32.dispose();
+    }
+    assert.ok(gapF32 < 1e-4, `${type} dequantized weights as F32 GGUF: max |Δ| ${gapF32}`);
   });
 }
 

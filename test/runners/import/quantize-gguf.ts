@@ -6,8 +6,8 @@
 import { join } from 'node:path';
 import { llamaBinDir } from '../formats/gguf/ggml-oracle.js';
 
-/** llama_ftype values used here. */
-export const LLAMA_FTYPE = { Q4_0: 2, Q8_0: 7 } as const;
+/** llama_ftype values used here (Q4_K is MOSTLY_Q4_K_M, all Q4_K when pure). */
+export const LLAMA_FTYPE = { Q4_0: 2, Q8_0: 7, Q5_1: 9, Q4_K: 15 } as const;
 
 type Quantize = (input: string, output: string, ftype: number) => void;
 let loaded: Quantize | undefined;
