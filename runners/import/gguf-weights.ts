@@ -6,9 +6,10 @@
  *        zero point 8 (MatMulNBits' default for 4 bits): W = (q − 8)·d, ggml's formula.
  *   Q8_0 {d, 32 × int8 q}: B bytes = q + 128, scale = fp32(d), zero point 128 (default):
  *        W = (q + 128 − 128)·d = q·d.
- * Other quantized types have no MatMulNBits form with the same values (Q4_1/Q5_1/K-quants
- * subtract a float minimum, which MatMulNBits' uint8 zero points cannot hold; Q5_0 is 5
- * bits; K-quants nest scales): they are dequantized to float32, exactly as ggml does.
+ * Other quantized types have no MatMulNBits form with the same values: Q4_1/Q5_1 add a
+ * float minimum m (y = q·d + m), and a float zero point −m/d would round, so (q − zp)·d ≠
+ * q·d + m in float32; Q5_0 is 5 bits; K-quants nest 6/8-bit sub-scales and mins in 256-
+ * element super-blocks. They are dequantized to float32, exactly as ggml does.
  * Q and K rows go back from llama.cpp's interleaved RoPE order to Hugging Face's.
  */
 import type { MatMulNBitsTensors } from '../../kernels/index.js';

@@ -5,12 +5,12 @@ import { join } from 'node:path';
 import { exportGguf } from '../../../runners/import/onnx-to-gguf.js';
 import { importGguf } from '../../../runners/import/gguf-to-onnx.js';
 import { ropeRowSource, permuteRows } from '../../../runners/import/llama-tensor-names.js';
-import { dequantizeTensor, readGgufFile, readGgufTensorBytes, GgufKind, ggmlTypeByName, writeGgufFile } from '../../../runners/formats/gguf/index.js';
+import { dequantizeTensor, readGgufFile, readGgufTensorBytes, GgufKind, ggmlTypeByName, writeGgufFile, type GgufEntry, type GgufValue } from '../../../runners/formats/gguf/index.js';
 import { findInitializer, readModelFile, tensorToFloat32, type OnnxModel, type OnnxTensor } from '../../../runners/formats/onnx/index.js';
 import { dequantizeMatMulNBits } from '../../../kernels/index.js';
 import { DecoderSession } from '../../../runners/backends/onnxruntime/decoder-session.js';
 import { loadModelFolder } from '../../../runners/model/model-folder.js';
-import { teacherDir, tempDir } from '../fixtures.js';
+import { storiesDir, teacherDir, tempDir } from '../fixtures.js';
 import { ggmlOracle } from '../formats/gguf/ggml-oracle.js';
 import { loadLlamaCpp, TOKENIZER_PROBES } from './llama-cpp-oracle.js';
 import { LLAMA_FTYPE, quantizeGguf } from './quantize-gguf.js';
@@ -153,6 +153,39 @@ test('F32 round trip: teacher → GGUF → ONNX gives back every weight bit for 
   }
   const orig = loadModelFolder(src.dir).tokenizer, back = loadModelFolder(out).tokenizer;
   for (const s of TOKENIZER_PROBES) assert.equal(back.encode(s), orig.encode(s), JSON.stringify(s));
+});
+
+/** A reader value back as a writer entry (enough for the importer: integers as U32/I32, other numbers F32). */
+function entryOf(v: GgufValue): GgufEntry {
+  const kindOf = (x: GgufValue): 4 | 5 | 6 | 7 | 8 => (typeof x === 'string' ? GgufKind.STRING : typeof x === 'boolean' ? GgufKind.BOOL : Number.isInteger(x) ? (Number(x) < 0 ? GgufKind.I32 : GgufKind.U32) : GgufKind.F32);
+  if (Array.isArray(v)) return { kind: GgufKind.ARRAY, itemKind: v.some((x) => typeof x === 'number' && !Number.isInteger(x)) ? GgufKind.F32 : v.some((x) => typeof x === 'number' && x < 0) ? GgufKind.I32 : kindOf(v[0] ?? ''), values: v as (string | number)[] };
+  return { kind: kindOf(v), value: v as number };
+}
+
+test('tied embeddings: a GGUF without output.weight imports with lm_head = token_embd and stories260k\'s logits', async () => {
+  const dir = storiesDir('GGUF tied import');
+  if (!dir) return;
+  const ref = readGgufFile(join(dir, 'source', 'stories260K.gguf'));
+  const file = join(tempDir('gguf'), 'tied.gguf');
+  const meta = new Map([...ref.metadata].filter(([k]) => k !== 'general.alignment').map(([k, v]) => [k, entryOf(v)] as const));
+  writeGgufFile(file, meta, ref.tensors.filter((t) => t.name !== 'output.weight').map((t) => ({ name: t.name, dims: t.dims, type: t.type, data: readGgufTensorBytes(ref, t) })));
+  const out = join(tempDir('gguf-import'), 'model');
+  const rec = await importGguf(file, out);
+  assert.ok(!rec.tensors.some((t) => t.name === 'output.weight'));
+  assert.is(JSON.parse(readFileSync(join(out, 'config.json'), 'utf8')).tie_word_embeddings, true);
+  const a = loadModelFolder(dir), b = loadModelFolder(out);
+  const ids = a.tokenizer.encode('Once upon a time, there was a little girl named Lily.');
+  assert.equal(b.tokenizer.encode('Once upon a time, there was a little girl named Lily.'), ids);
+  const sa = await DecoderSession.create(a), sb = await DecoderSession.create(b);
+  try {
+    const x = await sa.forward([ids]), y = await sb.forward([ids]);
+    let gap = 0;
+    x.logits.forEach((v, i) => (gap = Math.max(gap, Math.abs(v - y.logits[i]))));
+    assert.ok(gap < 1e-4, `stories260k ONNX vs its GGUF imported: max |Δ| ${gap}`);
+  } finally {
+    await sa.release();
+    await sb.release();
+  }
 });
 
 test('refusals: missing file, codebook type, unknown architecture — one line each', async () => {
