@@ -3,6 +3,7 @@ import * as assert from 'uvu/assert';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { exportGguf } from '../../../runners/import/onnx-to-gguf.js';
+import { importGguf } from '../../../runners/import/gguf-to-onnx.js';
 import { readGgufFile, readGgufTensorBytes } from '../../../runners/formats/gguf/index.js';
 import { DecoderSession } from '../../../runners/backends/onnxruntime/decoder-session.js';
 import { loadModelFolder } from '../../../runners/model/model-folder.js';
@@ -99,6 +100,36 @@ test('stories260k → GGUF: weights and vocabulary equal llama.cpp\'s own storie
   const tok = loadModelFolder(dir).tokenizer;
   try {
     for (const s of TOKENIZER_PROBES) assert.equal(cpp.tokenize(s), tok.encodePlain(s), JSON.stringify(s));
+  } finally {
+    await cpp.dispose();
+  }
+});
+
+test('byte-level BPE with the GPT-2 split regex exports as gpt2 + merges; llama.cpp and the re-imported tokenizer.json tokenize like it', async () => {
+  const dir = teacherDir('GGUF gpt2 tokenizer');
+  if (!dir) return;
+  const copy = copyModelFolder(dir);
+  const tokPath = join(copy, 'tokenizer.json');
+  const tok = JSON.parse(readFileSync(tokPath, 'utf8'));
+  const gpt2 = "'s|'t|'re|'ve|'m|'ll|'d| ?\\p{L}+| ?\\p{N}+| ?[^\\s\\p{L}\\p{N}]+|\\s+(?!\\S)|\\s+";
+  tok.pre_tokenizer.pretokenizers[0].pattern = { Regex: gpt2 };
+  writeFileSync(tokPath, JSON.stringify(tok));
+  const file = join(tempDir('gguf'), 'gpt2.gguf');
+  const rec = await exportGguf(copy, file, { dtype: 'F32' });
+  assert.is(rec.vocabForm, 'gpt2');
+  const g = readGgufFile(file);
+  assert.is(g.metadata.get('tokenizer.ggml.pre'), 'gpt-2');
+  const cpp = await loadLlamaCpp(file);
+  if (!cpp) return;
+  const hf = loadModelFolder(copy).tokenizer;
+  const back = join(tempDir('gguf-import'), 'model');
+  await importGguf(file, back);
+  const again = loadModelFolder(back).tokenizer;
+  try {
+    for (const s of TOKENIZER_PROBES) {
+      assert.equal(cpp.tokenize(s), hf.encodePlain(s), `llama.cpp ${JSON.stringify(s)}`);
+      assert.equal(again.encodePlain(s), hf.encodePlain(s), `re-imported ${JSON.stringify(s)}`);
+    }
   } finally {
     await cpp.dispose();
   }
