@@ -31,8 +31,13 @@ async function load(): Promise<Quantize | undefined> {
     imatrix: 'void *', kv_overrides: 'void *', tt_overrides: 'void *', prune_layers: 'void *', max_buf_size: 'size_t',
   });
   const defaults = lib.func('llama_model_quantize_params_t llama_model_quantize_default_params()');
+  // llama.cpp logs every tensor it converts; a no-op logger keeps test output readable
+  const LogCallback = koffi.proto('void compbench_llama_log_cb(int level, const char *text, void *user)');
+  const silent = koffi.register(() => {}, koffi.pointer(LogCallback));
+  const setLog = lib.func('void llama_log_set(compbench_llama_log_cb *cb, void *user)');
   const quantize = lib.func('uint32_t llama_model_quantize(const char *fname_inp, const char *fname_out, const llama_model_quantize_params_t *params)');
   return (input, output, ftype) => {
+    setLog(silent, null);
     const params = { ...(defaults() as Record<string, unknown>), nthread: 1, ftype, pure: true };
     const rc = quantize(input, output, params) as number;
     if (rc !== 0) throw new Error(`llama_model_quantize returned ${rc}`);
