@@ -3,6 +3,7 @@ import { compressCommand } from './runners/commands/compress.js';
 import { generateCommand } from './runners/commands/generate.js';
 import { synthCommand } from './runners/commands/synth.js';
 import { importCommand } from './runners/commands/import.js';
+import { exportCommand } from './runners/commands/export.js';
 import { join, isAbsolute } from 'node:path';
 import { packagePath } from './core/paths.js';
 import { RUN_EXIT_CODES, runFromArgs, type LockedRun } from './runners/commands/run.js';
@@ -30,6 +31,7 @@ const COMMANDS = {
   report: reportCommand,
   synth: synthCommand,
   import: importCommand,
+  export: exportCommand,
 } as const satisfies Record<string, Command>;
 
 const USAGE = `usage: compbench <command> [options]

@@ -1,10 +1,11 @@
-/** `compbench import`: a Hugging Face safetensors folder -> an ONNX model folder. */
+/** `compbench import`: a Hugging Face safetensors folder, or a GGUF file, -> an ONNX model folder. */
 import { InputError } from '../../core/errors.js';
-import { SUPPORTED_FIELDS_NOTE, importCheckpointFolder } from '../import/index.js';
+import { SUPPORTED_FIELDS_NOTE, importCheckpointFolder, importGguf } from '../import/index.js';
 import { parseFlags } from './parse-flags.js';
 
 /** Usage text of `compbench import`. */
 export const IMPORT_USAGE = `usage: compbench import --from DIR --out DIR
+       compbench import FILE.gguf --out DIR
   Reads a Hugging Face model folder (config.json, model.safetensors or a sharded
   model.safetensors.index.json in F32/F16/BF16, tokenizer.json) and writes DIR: an ONNX
   folder with a KV cache (onnx/model.onnx, + onnx/model.onnx_data above 2 GiB of fp32
@@ -13,18 +14,35 @@ export const IMPORT_USAGE = `usage: compbench import --from DIR --out DIR
   ${SUPPORTED_FIELDS_NOTE}
   A run config's "models" entry may also name the safetensors folder directly: compbench
   run imports it into its cache first.
+  A .gguf file (llama.cpp, architecture llama) imports the same way: Q4_0 and Q8_0
+  matrices become MatMulNBits holding the file's own blocks (bit-identical weights,
+  accuracy_level 4); F32/F16/BF16, Q4_1, Q5_0/Q5_1 and K-quants are dequantized to fp32
+  exactly as ggml does; codebook types (IQ*, TQ*) are refused. config.json and
+  tokenizer.json are rebuilt from the file's metadata; import.json lists every tensor's form.
   --from DIR   the Hugging Face folder
   --out DIR    a new or empty folder`;
 
 /** `compbench import`; returns the exit code. */
 export async function importCommand(args: readonly string[], out: (line: string) => void): Promise<number> {
-  const { values } = parseFlags('import', args, {
+  const { values, positionals } = parseFlags('import', args, {
     from: { type: 'string' },
     out: { type: 'string' },
     help: { type: 'boolean', default: false },
-  });
+  }, true);
   if (values.help) {
     out(IMPORT_USAGE);
+    return 0;
+  }
+  if (positionals.length > 1) throw new InputError(`import takes one GGUF file, got ${positionals.length} (${positionals.join(' ')}); see 'compbench import --help'`);
+  const gguf = positionals[0] ?? (values.from?.toLowerCase().endsWith('.gguf') ? values.from : undefined);
+  if (positionals[0] && !positionals[0].toLowerCase().endsWith('.gguf')) throw new InputError(`import: '${positionals[0]}' is not a .gguf file; give a folder with --from DIR, or FILE.gguf`);
+  if (gguf) {
+    if (!values.out) throw new InputError('import needs --out DIR (a new or empty folder), e.g. --out ./model-onnx');
+    const started = Date.now();
+    const r = await importGguf(gguf, values.out);
+    const forms = new Map<string, number>();
+    for (const t of r.tensors) forms.set(`${t.type}→${t.form}`, (forms.get(`${t.type}→${t.form}`) ?? 0) + 1);
+    out(`${r.dir}: llama from GGUF, ${r.tensors.length} tensors (${[...forms].map(([k, n]) => `${n} ${k}`).join(', ')}), tokenizer ${r.tokenizer}, ${((Date.now() - started) / 1000).toFixed(1)} s`);
     return 0;
   }
   if (!values.from) throw new InputError('import needs --from DIR (a Hugging Face folder with config.json and *.safetensors), e.g. --from ./Qwen2-0.5B');
