@@ -60,7 +60,24 @@ export interface VariantRecord {
   readonly selfCheck?: SelfCheckRecord;
   /** kv-cache variants: KV bytes per token of the simulated cache form next to fp32 (compression.json `kvCache`). */
   readonly kvCache?: KvCacheBytesRecord;
+  /** The runtime that scored it (onnxruntime, or llama.cpp with its release, CPU library and KV cache); absent in older records. */
+  readonly backend?: VariantBackendRecord;
 }
+
+/** A variant's runtime as plain data (runners/backends/backend-info.ts). */
+export type VariantBackendRecord =
+  | { readonly backend: 'onnxruntime'; readonly version: string }
+  | {
+      readonly backend: 'llama.cpp';
+      readonly nodeLlamaCpp: string;
+      readonly llamaCppRelease: string;
+      readonly buildType: string;
+      /** The ggml CPU library loaded on this machine (`libggml-cpu-<cpuVariant>.so`). */
+      readonly cpuVariant: string;
+      readonly kvCache: { readonly key: string; readonly value: string };
+      readonly flashAttention: boolean;
+      readonly threads: number;
+    };
 
 /** What a quantized KV cache would hold per token (the cache itself ran simulated, stored fp32). */
 export interface KvCacheBytesRecord {

@@ -5,7 +5,16 @@
  */
 
 /** Every compression method the kernels implement. */
-export type MethodId = 'rtn' | 'nf4' | 'gptq' | 'awq' | 'smoothquant' | 'magnitude' | 'wanda' | 'nm' | 'structured' | 'kv-cache';
+export type MethodId = 'rtn' | 'nf4' | 'gptq' | 'awq' | 'smoothquant' | 'magnitude' | 'wanda' | 'nm' | 'structured' | 'kv-cache' | 'gguf';
+
+/**
+ * llama.cpp quantization type names (runners/compress/gguf/gguf-types.ts maps each to its
+ * llama_ftype; a test keeps the two lists equal), with F32 for the unquantized export.
+ */
+export const GGUF_TYPE_NAMES = [
+  'F32', 'F16', 'BF16', 'Q8_0', 'Q6_K', 'Q5_K_M', 'Q5_K_S', 'Q5_0', 'Q5_1', 'Q4_K_M', 'Q4_K_S', 'Q4_0', 'Q4_1', 'Q3_K_M', 'Q3_K_S', 'Q3_K_L',
+  'Q2_K', 'Q2_K_S', 'IQ4_NL', 'IQ4_XS', 'IQ3_XXS', 'IQ3_S', 'IQ2_XXS', 'IQ2_XS', 'IQ2_S', 'IQ1_S', 'IQ1_M',
+] as const;
 
 /** The type and limits of one parameter. */
 export type ParamSpec =
@@ -112,6 +121,18 @@ export const METHODS = {
       residual: { kind: 'int', min: 0, max: 65536, doc: 'kivi2: most recent tokens kept fp32 (0 or a multiple of group)' },
     },
     defaults: { type: 'q8_0', group: 32, residual: 32 },
+  },
+  gguf: {
+    id: 'gguf', summary: "llama.cpp's own quantization types (GGUF), run packed by llama.cpp", needsCalibration: false, usesCalibration: true,
+    params: {
+      type: {
+        kind: 'enum', values: GGUF_TYPE_NAMES,
+        doc: "llama-quantize's type name; F32 is the model exported to GGUF unquantized (the cross-backend reference)",
+      },
+      imatrix: { kind: 'boolean', doc: "quantize with an importance matrix (mean x² per input column on the calibration text, as llama.cpp's imatrix tool)" },
+      kvCache: { kind: 'enum', values: ['f32', 'f16', 'q8_0', 'q4_0'], doc: "llama.cpp's KV cache type (q8_0/q4_0 stored quantized, with flash attention)" },
+    },
+    defaults: { type: 'Q4_K_M', imatrix: false, kvCache: 'f32' },
   },
 } as const satisfies Record<MethodId, MethodInfo>;
 

@@ -54,6 +54,7 @@ export function validateParams<M extends MethodId>(id: M, raw: Readonly<Record<s
     if (type !== 'kivi2' && (raw.group !== undefined || raw.residual !== undefined)) throw new InputError(`kv-cache: group and residual apply to type kivi2 only; remove them for ${type}`);
     if (residual % group !== 0) throw new InputError(`kv-cache: residual must be 0 or a multiple of group ${group} (KIVI flushes whole groups), got ${residual}`);
   }
+  if (id === 'gguf' && out.type === 'F32' && out.imatrix === true) throw new InputError('gguf: imatrix applies to quantized types; remove it for F32');
   if (calibrationNeeded(id, out) && ctx.calibrationTokens !== undefined && ctx.calibrationTokens <= 0) {
     const what = id === 'nm' ? "nm with score 'wanda'" : id;
     throw new InputError(`${what} needs calibration input, but the calibration set is empty; give calibration text (at least one token)`);
@@ -64,6 +65,7 @@ export function validateParams<M extends MethodId>(id: M, raw: Readonly<Record<s
 /** Whether method `id` with these resolved params reads calibration activations (nm: only with score 'wanda'). */
 export function calibrationNeeded(id: MethodId, params: Readonly<Record<string, ParamValue>>): boolean {
   if (id === 'nm') return params.score !== 'magnitude';
+  if (id === 'gguf') return params.imatrix === true;
   return METHODS[id].needsCalibration;
 }
 

@@ -78,7 +78,7 @@ function stat(t: TargetMatMul, s: ErrorStats, extra: { sparsity?: number; alpha?
 }
 
 /** Applies `method` (validated `params`) to every target in the given form (not structured: see structured-surgery.ts; not kv-cache: see kv-cache-variant.ts). */
-export function applyMethod(method: Exclude<MethodId, 'structured' | 'kv-cache'>, params: Params, form: ExecutionForm, inputs: MethodInputs): MethodResult {
+export function applyMethod(method: Exclude<MethodId, 'structured' | 'kv-cache' | 'gguf'>, params: Params, form: ExecutionForm, inputs: MethodInputs): MethodResult {
   if (method === 'awq' || method === 'smoothquant') return applyGrouped(method, params, form, inputs);
   const outcomes: WeightOutcome[] = [];
   const layers: LayerStats[] = [];

@@ -19,6 +19,7 @@ import type { Int8FormChoice } from './int8-form.js';
 import type { ExecutionForm } from './spec.js';
 import type { StructuredLayerRecord } from './structured-surgery.js';
 import type { KvCacheOption } from '../backends/onnxruntime/kv-quantizer.js';
+import type { GgufVariantRecord } from './gguf/gguf-variant.js';
 import type { KvCacheRecord } from './kv-cache-variant.js';
 import type { OpRecord, ScalingRecord } from './surgery.js';
 
@@ -70,7 +71,11 @@ export interface CompressionRecord {
   readonly kernelVersion: string;
   readonly timingsMs: { readonly calibration: number; readonly compression: number; readonly total: number };
   /** Settings the backend applies when it opens the folder (kv-cache: `runtime.kvCache`). */
-  readonly runtime?: { readonly kvCache: KvCacheOption };
+  readonly runtime?: { readonly kvCache: KvCacheOption | { readonly type: string } };
+  /** The runtime that runs the variant when it is not onnxruntime (gguf: llama.cpp). */
+  readonly backend?: 'llama.cpp';
+  /** gguf: the unquantized source, llama.cpp's quantization record and the KV cache type. */
+  readonly gguf?: GgufVariantRecord;
   /** kv-cache: KV bytes per token of the form next to the fp32 cache. */
   readonly kvCache?: KvCacheRecord;
 }

@@ -76,6 +76,8 @@ export function packedUnavailable(method: MethodId, params: Readonly<Record<stri
       return 'sparse weights have no onnxruntime CPU sparse kernel; they run as dense fp32 with zeros';
     case 'kv-cache':
       return 'the KV cache is quantized then dequantized to fp32 between decode steps; no quantized-cache kernel runs';
+    case 'gguf':
+      return undefined;
   }
 }
 

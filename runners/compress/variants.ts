@@ -19,6 +19,7 @@ import { checkAccuracyLevel, DEFAULT_ACCURACY_LEVEL, packedUnavailable, resolveF
 import { applyStructured, type HeadConfig, type StructuredResult } from './structured-surgery.js';
 import { applySurgery, type OpRecord, type ScalingRecord } from './surgery.js';
 import { checkOutputDir, writeVariant } from './write-variant.js';
+import { buildGgufVariant } from './gguf/gguf-variant.js';
 import { buildKvCacheVariant } from './kv-cache-variant.js';
 
 /** Options of {@link compressModel}. */
@@ -40,6 +41,7 @@ export interface CompressResult {
 /** Compresses the model folder `modelDir` by `spec` into a new folder `outDir`. */
 export async function compressModel(modelDir: string, spec: CompressSpec, outDir: string, options: CompressOptions = {}): Promise<CompressResult> {
   assertMethodId(spec.method);
+  if (spec.method === 'gguf') return buildGgufVariant(modelDir, spec, outDir, { calibration: options.calibration, threads: options.threads });
   if (spec.method === 'kv-cache') return buildKvCacheVariant(modelDir, spec, outDir);
   const start = performance.now();
   const out = checkOutputDir(modelDir, outDir);

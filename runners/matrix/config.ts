@@ -13,6 +13,8 @@ import type { MethodId } from '../../kernels/index.js';
 import type { CalibrationSpec } from '../compress/calibration-set.js';
 import { resolveChangeEnvelope, type EnvelopeRecord } from './change-envelope.js';
 import { needsImport, readSourceModel } from '../import/index.js';
+import { locateModel } from '../backends/locate-model.js';
+import { readGgufFile } from '../formats/gguf/index.js';
 
 /** A model evaluated as it is. */
 export interface ModelEntry {
@@ -235,13 +237,19 @@ function resolveExecution(e: Partial<ExecutionSettings>, workersFlag: number | u
 function checkModelDir(dir: string, where: string): string {
   const onnx = join(dir, 'onnx', 'model.onnx');
   try {
+    // a .gguf file, or a folder holding one, runs on llama.cpp: its header is checked now
+    const located = existsSync(dir) ? locateModel(dir) : undefined;
+    if (located?.backend === 'llama.cpp') {
+      readGgufFile(located.ggufPath);
+      return dir;
+    }
     readFileSync(join(dir, 'config.json'), 'utf8');
     // a Hugging Face safetensors folder is imported before the run (runners/import); its architecture is checked now
     if (needsImport(dir)) readSourceModel(dir);
     else if (!statSync(onnx).isFile()) throw new Error(`${onnx} is not a file`);
   } catch (e) {
     if (e instanceof InputError) throw new InputError(`${where}: ${e.message}`);
-    throw new InputError(`${where}: model folder ${dir} is not readable (${messageOf(e)}) — give a folder with config.json, tokenizer.json and onnx/model.onnx, or a Hugging Face safetensors folder`);
+    throw new InputError(`${where}: model folder ${dir} is not readable (${messageOf(e)}) — give a folder with config.json, tokenizer.json and onnx/model.onnx, a Hugging Face safetensors folder, or a .gguf file`);
   }
   return dir;
 }

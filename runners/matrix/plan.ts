@@ -79,8 +79,8 @@ export function expandParams(entry: MethodEntry): Record<string, ParamValue>[] {
   for (const key of keys) {
     const value = entry[key];
     const values = (Array.isArray(value) ? value : [value]) as ParamValue[];
-    // kv-cache entries name their sweep "types" (one variant per cache form); the param is "type"
-    const name = entry.method === 'kv-cache' && key === 'types' ? 'type' : key;
+    // kv-cache and gguf entries name their sweep "types" (one variant per form); the param is "type"
+    const name = (entry.method === 'kv-cache' || entry.method === 'gguf') && key === 'types' ? 'type' : key;
     combos = combos.flatMap((c) => values.map((v) => ({ ...c, [name]: v })));
   }
   return combos;
@@ -94,6 +94,8 @@ const SHORT: Readonly<Record<string, (v: ParamValue) => string>> = {
   alpha: (v) => `a${v}`,
   type: (v) => `${v}`,
   residual: (v) => `r${v}`,
+  imatrix: (v) => (v === true ? 'imatrix' : ''),
+  kvCache: (v) => (v === 'f32' ? '' : `kv${v}`),
 };
 
 /** A readable variant name: `rtn-w4-g32`, `nm-2of4`, `magnitude-50pct`, `smoothquant-w8a8-a0.5`, `kv-cache-kivi2-g32-r64`. */
@@ -103,7 +105,8 @@ export function variantSlug(method: MethodId, params: Readonly<Record<string, Pa
   if (method === 'nm') parts.push(`${params.n ?? 2}of${params.m ?? 4}`);
   for (const [k, v] of Object.entries(params)) {
     if (method === 'nm' && (k === 'n' || k === 'm')) continue;
-    parts.push(SHORT[k] ? SHORT[k](v) : `${k}${v}`);
+    const part = SHORT[k] ? SHORT[k](v) : `${k}${v}`;
+    if (part !== '') parts.push(part);
   }
   if (form) parts.push(form);
   return parts.join('-').replace(/[^A-Za-z0-9._-]/gu, '_');

@@ -16,6 +16,7 @@ import { harnessVersion } from '../run/harness-version.js';
 import { buildVariants } from './build-variants.js';
 import { removeDeadTemps } from './debris.js';
 import { selfCheckVariants } from './self-check-step.js';
+import { describeBackends } from './backend-step.js';
 import { assembleCells, limitSuite, suiteRecord, type CellOutcome, type InstanceLine } from './assemble.js';
 import { loadRunConfig, type ResolvedRunConfig } from './config.js';
 import { importedModelDir } from '../import/index.js';
@@ -116,7 +117,7 @@ async function evaluateMatrix(outDir: string, options: MatrixOptions, log: (line
 
   const debris = removeDeadTemps([outDir, join(config.cacheDir, 'variants')]);
   if (debris.length > 0) log(`removed ${debris.length} temporary file(s) of dead processes: ${debris.join(', ')}`);
-  const variants = await selfCheckVariants(await buildVariants(plans, config, log), config, log);
+  const variants = await describeBackends(await selfCheckVariants(await buildVariants(plans, config, log), config, log), intraOpNumThreads, log);
 
   const cells = new Map<string, CellState>();
   const jobs: ShardJob<{ cell: string; file: string | undefined }, ShardTask>[] = [];

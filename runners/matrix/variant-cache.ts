@@ -15,7 +15,8 @@ import type { CalibrationProvenance, CalibrationSpec } from '../compress/calibra
 import { BUNDLED_CORPUS_FILE, calibrationKind, calibrationWarning, suiteCalibrationText } from '../compress/calibration-text.js';
 import { kernelVersion } from '../compress/manifest.js';
 import { readModelFile } from '../formats/onnx/index.js';
-import { hashModelFiles } from '../run/model-hash.js';
+import { hashModelAt } from '../run/model-hash.js';
+import { locateModel } from '../backends/locate-model.js';
 import { rowsInteract } from '../backends/onnxruntime/session-io.js';
 import { calibrationFor, type ResolvedRunConfig } from './config.js';
 import type { VariantPlan } from './plan.js';
@@ -25,10 +26,10 @@ export type PreparedVariant =
   | { readonly state: 'ready'; readonly plan: VariantPlan; readonly record: VariantRecord; readonly hash: string; readonly dir: string; readonly fromCache: boolean }
   | { readonly state: 'errored'; readonly plan: VariantPlan; readonly record: VariantRecord; readonly error: string };
 
-const baseHashes = new Map<string, ReturnType<typeof hashModelFiles>>();
-function baseHash(dir: string): ReturnType<typeof hashModelFiles> {
+const baseHashes = new Map<string, ReturnType<typeof hashModelAt>>();
+function baseHash(dir: string): ReturnType<typeof hashModelAt> {
   let h = baseHashes.get(dir);
-  if (!h) baseHashes.set(dir, (h = hashModelFiles(join(dir, 'onnx'))));
+  if (!h) baseHashes.set(dir, (h = hashModelAt(dir)));
   return h;
 }
 
@@ -61,6 +62,8 @@ export function calibrationKey(spec: CalibrationSpec, method: string): string | 
  * opens the model); both ways are batch-invariant (README "Batch invariance").
  */
 export function batchingOf(dir: string): BatchingRecord {
+  // llama.cpp evaluates each request alone on one sequence (backends/llama-cpp/loglikelihood.ts)
+  if (locateModel(dir).backend === 'llama.cpp') return { rowsPerForward: 'one', invariant: true };
   return { rowsPerForward: rowsInteract(readModelFile(join(dir, 'onnx', 'model.onnx'))) ? 'one' : 'many', invariant: true };
 }
 
@@ -141,7 +144,7 @@ export function finishVariant(slot: VariantSlot, build?: { readonly error: strin
     execution: { form: ExecutionForm; ops?: { op: string }[]; accuracyLevel?: number; int8Operands?: { form: string; reason: string } };
     kvCache?: KvCacheBytesRecord;
   };
-  const files = hashModelFiles(join(slot.dir, 'onnx'));
+  const files = hashModelAt(slot.dir);
   const record: VariantRecord = {
     ...common,
     method: manifest.method,

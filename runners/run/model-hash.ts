@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
 import { openSync, readSync, closeSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
+import { locateModel } from '../backends/locate-model.js';
 import type { ModelFileRecord } from '../../core/run-record.js';
 
 /** How {@link hashModelFiles} computes a model's combined sha256, in words for records. */
-export const MODEL_SHA256_METHOD = "sha256 over each file of onnx/ in name order, each as its name, a NUL byte, then its bytes (not the sha256sum of any one file; each file's plain sha256 is listed)";
+export const MODEL_SHA256_METHOD = "sha256 over each file of onnx/ in name order (a GGUF model: its one .gguf file), each as its name, a NUL byte, then its bytes (not the sha256sum of any one file; each file's plain sha256 is listed)";
 
 /**
  * sha256 over a model folder's `onnx/` files (model.onnx and its external data, in
@@ -13,12 +14,25 @@ export const MODEL_SHA256_METHOD = "sha256 over each file of onnx/ in name order
  * prints), so an auditor can check the files without this tool.
  */
 export function hashModelFiles(onnxDir: string): { sha256: string; sizeBytes: number; files: ModelFileRecord[] } {
+  return hashFiles(readdirSync(onnxDir).sort().map((name) => ({ name, path: join(onnxDir, name), label: `onnx/${name}` })));
+}
+
+/**
+ * The same hash for the model at `modelPath` whichever backend runs it: a folder's onnx/
+ * files, or a GGUF model's one .gguf file (named by its file name).
+ */
+export function hashModelAt(modelPath: string): { sha256: string; sizeBytes: number; files: ModelFileRecord[] } {
+  const where = locateModel(modelPath);
+  if (where.backend === 'onnxruntime') return hashModelFiles(join(where.dir, 'onnx'));
+  return hashFiles([{ name: basename(where.ggufPath), path: where.ggufPath, label: basename(where.ggufPath) }]);
+}
+
+function hashFiles(entries: readonly { name: string; path: string; label: string }[]): { sha256: string; sizeBytes: number; files: ModelFileRecord[] } {
   const hash = createHash('sha256');
   let sizeBytes = 0;
   const files: ModelFileRecord[] = [];
   const buf = Buffer.allocUnsafe(1 << 20);
-  for (const name of readdirSync(onnxDir).sort()) {
-    const path = join(onnxDir, name);
+  for (const { name, path, label } of entries) {
     if (!statSync(path).isFile()) continue;
     hash.update(`${name}\0`);
     const plain = createHash('sha256');
@@ -34,7 +48,7 @@ export function hashModelFiles(onnxDir: string): { sha256: string; sizeBytes: nu
       closeSync(fd);
     }
     sizeBytes += bytes;
-    files.push({ path: `onnx/${name}`, sha256: plain.digest('hex'), bytes });
+    files.push({ path: label, sha256: plain.digest('hex'), bytes });
   }
   return { sha256: hash.digest('hex'), sizeBytes, files };
 }

@@ -1,4 +1,3 @@
-import { createRequire } from 'node:module';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { LlamaContext, LlamaContextSequence, LlamaModel } from 'node-llama-cpp';
@@ -17,7 +16,7 @@ import type { LlamaCppBackendInfo } from '../backend-info.js';
 import { generateOne } from './generate.js';
 import { checkGgufForLlama, loadFailure } from './gguf-check.js';
 import { kvCacheSetup, type KvCacheSetup, type KvCacheType } from './kv-cache-type.js';
-import { llamaInstance, loadedCpuVariant, takeLlamaError } from './llama-instance.js';
+import { llamaInstance, loadedCpuVariant, nodeLlamaCppVersion, takeLlamaError } from './llama-instance.js';
 import { LlamaTokenizer } from './llama-tokenizer.js';
 import { scoreLoglikelihood } from './loglikelihood.js';
 import { scoreRollingSequence } from './rolling.js';
@@ -36,15 +35,6 @@ export interface LlamaCppAdapterOptions {
 }
 
 /** node-llama-cpp's version, from the package.json above its resolved entry (the package does not export that file). */
-function nodeLlamaCppVersion(): string {
-  try {
-    const entry = createRequire(import.meta.url).resolve('node-llama-cpp');
-    return (JSON.parse(readFileSync(join(dirname(entry), '..', 'package.json'), 'utf8')) as { version: string }).version;
-  } catch {
-    return 'unknown';
-  }
-}
-
 /**
  * A GGUF model run by llama.cpp (node-llama-cpp, CPU): the {@link ModelAdapter} of the
  * second backend. One context with one sequence; requests run one after another on it.

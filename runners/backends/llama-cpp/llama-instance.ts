@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { basename } from 'node:path';
+import { createRequire } from 'node:module';
+import { basename, dirname, join } from 'node:path';
 import { getLlama, LlamaLogLevel, type Llama } from 'node-llama-cpp';
 
 let instance: Promise<Llama> | undefined;
@@ -52,4 +53,14 @@ export function loadedCpuVariant(): string {
     if (m) return m[1];
   }
   return 'unknown';
+}
+
+/** The installed node-llama-cpp version (its package.json), or `unknown`. */
+export function nodeLlamaCppVersion(): string {
+  try {
+    const entry = createRequire(import.meta.url).resolve('node-llama-cpp');
+    return (JSON.parse(readFileSync(join(dirname(entry), '..', 'package.json'), 'utf8')) as { version: string }).version;
+  } catch {
+    return 'unknown';
+  }
 }
