@@ -1,0 +1,100 @@
+/**
+ * Issue 13 part 3 in the matrix: `{ "method": "gguf", "types": [...] }` makes one llama.cpp
+ * variant per type from the ONNX base (exported to F32 GGUF, quantized by llama.cpp), run
+ * packed by llama.cpp and measured like every packed variant; the F32 export scores as the
+ * ONNX model does (the cross-backend bound), and a KV cache type is a packed llama.cpp setting.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { InputError } from '../../../core/errors.js';
+import { packagePath } from '../../../core/paths.js';
+import { compileSchema } from '../../../core/schemas/index.js';
+import { loadRunConfig, readConfigFile } from '../../../runners/matrix/config.js';
+import { planVariants } from '../../../runners/matrix/plan.js';
+import { runMatrix } from '../../../runners/matrix/run-matrix.js';
+import { studentDir, tempDir } from '../fixtures.js';
+import { TINY_MC_ROWS, writeConfig, writeMcSuite } from './fixtures.js';
+
+const test = suite('runners/matrix/gguf');
+const quiet = (): void => {};
+
+function inputError(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (e) {
+    assert.instance(e, InputError);
+    return (e as Error).message;
+  }
+  throw new Error('expected an InputError');
+}
+
+test('a gguf entry sweeps "types"; kvCache and imatrix name the variant; an unknown type names its JSON path', () => {
+  const student = studentDir('gguf config');
+  if (!student) return;
+  const file = writeConfig({
+    models: [{ id: 'student', dir: student }],
+    methods: [{ method: 'gguf', types: ['F32', 'Q4_K_M', 'Q2_K'] }, { method: 'gguf', type: 'Q8_0', kvCache: 'q8_0' }, { method: 'gguf', type: 'Q4_K_M', imatrix: true }],
+    suites: ['reasoning'],
+  });
+  const plans = planVariants(loadRunConfig(file));
+  assert.equal(plans.map((p) => p.id), ['student', 'student/gguf-F32', 'student/gguf-Q4_K_M', 'student/gguf-Q2_K', 'student/gguf-Q8_0-kvq8_0', 'student/gguf-Q4_K_M-imatrix']);
+  assert.equal(plans[4].compress?.params, { type: 'Q8_0', kvCache: 'q8_0' });
+  const bad = writeConfig({}, '{\n  "methods": [\n    { "method": "gguf", "types": ["Q4_K_M", "Q4_K_X"] }\n  ]\n}\n');
+  const msg = inputError(() => readConfigFile(bad));
+  assert.match(msg, `${bad}:3: $.methods[0].types[1]`);
+  assert.match(msg, /Q4_K_M/);
+  const f32 = writeConfig({ models: [{ id: 'student', dir: student }], methods: [{ method: 'gguf', type: 'F32', imatrix: true }], suites: ['reasoning'] });
+  assert.match(inputError(() => planVariants(loadRunConfig(f32))), '$.methods[0]: gguf: imatrix applies to quantized types');
+});
+
+test('a tiny run: GGUF variants are packed, run by llama.cpp, measured; F32 scores as the ONNX model; Q4_0 and a q8_0 cache move the scores', async () => {
+  const student = studentDir('gguf run');
+  if (!student) return;
+  const config = writeConfig({
+    models: [{ id: 'student', dir: student }],
+    methods: [{ method: 'gguf', types: ['F32', 'Q4_0'] }, { method: 'gguf', type: 'F32', kvCache: 'q8_0' }],
+    suites: [writeMcSuite(TINY_MC_ROWS)],
+    seed: 1,
+    measurement: { enabled: true, reuse: false, settings: { promptTokens: 8, prefillRepeats: 1, warmupTokens: 1, decodeTokens: 4 } },
+    execution: { workers: 1 },
+    cacheDir: tempDir('cache'),
+  });
+  const r = await runMatrix({ configFile: config, outDir: tempDir('out') }, quiet);
+  assert.is(r.record.complete, true);
+  const schema = JSON.parse(readFileSync(packagePath('core', 'schemas', 'run-record.schema.json'), 'utf8')) as object;
+  assert.equal(compileSchema(schema)(JSON.parse(JSON.stringify(r.record)), { file: 'run.json' }), [], 'the record passes its schema');
+  const byId = new Map(r.record.variants.map((v) => [v.id, v]));
+  const base = byId.get('student')!;
+  const f32 = byId.get('student/gguf-F32')!;
+  const q4 = byId.get('student/gguf-Q4_0')!;
+  const kv = byId.get('student/gguf-F32-kvq8_0')!;
+  assert.equal(base.backend?.backend, 'onnxruntime');
+  for (const v of [f32, q4, kv]) {
+    assert.is(v.method, 'gguf');
+    assert.is(v.executionForm, 'packed');
+    assert.ok(v.backend?.backend === 'llama.cpp' && v.backend.cpuVariant !== '' && v.backend.nodeLlamaCpp === '3.22.1', JSON.stringify(v.backend));
+    assert.equal(v.files?.map((f) => f.path), ['model.gguf']);
+  }
+  assert.ok(q4.sizeBytes < f32.sizeBytes / 4, `Q4_0 ${q4.sizeBytes} B vs F32 ${f32.sizeBytes} B`);
+  assert.ok(kv.backend?.backend === 'llama.cpp' && kv.backend.kvCache.key === 'Q8_0' && kv.backend.flashAttention);
+  const manifest = JSON.parse(readFileSync(join(q4.dir, 'compression.json'), 'utf8'));
+  assert.is(manifest.gguf.quantization.type, 'Q4_0');
+  assert.ok(manifest.gguf.quantization.tensors.some((t: { actualType: string }) => t.actualType === 'Q4_0'));
+  const measured = new Map((r.record.measurements ?? []).map((m) => [m.variantId, m]));
+  for (const id of [f32.id, q4.id, kv.id]) {
+    const m = measured.get(id);
+    assert.ok(m && m.state === 'measured' && m.decode.tokensPerS > 0 && m.peakRssBytes > 0, `${id}: ${JSON.stringify(m)}`);
+  }
+  const rows = readFileSync(join(r.outDir, 'instances.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { variantId: string; outcome: { logprobs: number[] } });
+  const logprobs = (variant: string): number[] => rows.filter((x) => x.variantId === variant).flatMap((x) => x.outcome.logprobs);
+  const [a, b, c, d] = [logprobs('student'), logprobs(f32.id), logprobs(q4.id), logprobs(kv.id)];
+  assert.is(a.length, 4);
+  // llama.cpp F32 vs onnxruntime fp32, same weights: ≤ 1e-4 nats per request (measured 2e-6 per token on stories260k)
+  assert.ok(a.every((x, i) => Math.abs(x - b[i]) < 1e-4), `onnx ${a} vs gguf F32 ${b}`);
+  assert.ok(a.some((x, i) => Math.abs(x - c[i]) > 1e-3), `Q4_0 moves the scores: ${a} vs ${c}`);
+  assert.ok(b.some((x, i) => x !== d[i]), `a q8_0 cache moves the scores: ${b} vs ${d}`);
+});
+
+test.run();
