@@ -113,6 +113,8 @@ export function primaryMetric(record: RunRecord, suiteId: string): string | unde
 export function variantSetting(v: VariantRecord): string {
   const p = v.params as Record<string, unknown>;
   if (typeof p.bits === 'number') return `w${p.bits}`;
+  if (v.method === 'gguf') return `${String(p.type)}${p.kvCache && p.kvCache !== 'f32' ? `, KV ${String(p.kvCache)}` : ''}`;
+  if (v.method === 'kv-cache') return `KV ${String(p.type)}`;
   if (typeof p.sparsity === 'number') return `${Math.round(p.sparsity * 100)}% sparse`;
   if (typeof p.n === 'number' && typeof p.m === 'number') return `${p.n}:${p.m}`;
   if (typeof p.ratio === 'number') return `ratio ${p.ratio}`;

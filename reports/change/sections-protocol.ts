@@ -37,6 +37,14 @@ export function identitySection({ record, variant, baseline, runJsonSha256, gene
   };
 }
 
+/** The runtime that scored the variant, as the run record gives it. */
+function runtimeLine(variant: ChangeContext['variant']): string {
+  const b = variant.backend;
+  if (!b) return 'not recorded';
+  if (b.backend === 'onnxruntime') return `onnxruntime ${b.version}`;
+  return `llama.cpp ${b.llamaCppRelease} via node-llama-cpp ${b.nodeLlamaCpp} (${b.buildType}, CPU library ${b.cpuVariant}, ${b.threads} thread(s)), KV cache ${b.kvCache.key}/${b.kvCache.value}${b.flashAttention ? ', flash attention' : ''}`;
+}
+
 /** §2 description of the modification. */
 export function modificationSection({ record, variant }: ChangeContext): Section {
   const p = variant.params as Record<string, unknown>;
@@ -48,6 +56,7 @@ export function modificationSection({ record, variant }: ChangeContext): Section
       list([
         `method: ${variant.method}; execution form: ${variant.executionForm}`,
         ...(variant.kernels ? [`packed kernels: ${variant.kernels.ops.join(', ')}${variant.kernels.accuracyLevel !== undefined ? `, accuracy_level ${variant.kernels.accuracyLevel}` : ''}${variant.kernels.int8Operands ? `; W8A8 operands ${variant.kernels.int8Operands} (${variant.kernels.int8Reason ?? ''})` : ''}`] : []),
+        `runtime: ${runtimeLine(variant)}`,
         `kernel self-check on the evaluating machine: ${selfCheckLine(variant)}`,
         `parameters: ${JSON.stringify(variant.params)}`,
         `bits: ${p.bits ?? 'n/a'}; group size: ${p.groupSize ?? p.group ?? 'n/a'}; sparsity: ${p.sparsity ?? 'n/a'}`,

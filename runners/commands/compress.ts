@@ -11,12 +11,13 @@ import { integerFlag, parseFlags } from './parse-flags.js';
 export const COMPRESS_USAGE = `usage: compbench compress --method ID --out DIR [--model DIR] [options]
   Compresses every eligible MatMul weight of the model folder DIR (default: the bundled
   datasets/models/teacher) and writes a new folder with compression.json.
-  --method rtn|nf4|gptq|awq|smoothquant|magnitude|wanda|nm|structured|kv-cache
+  --method rtn|nf4|gptq|awq|smoothquant|magnitude|wanda|nm|structured|kv-cache|gguf
   --bits N (2–8)  --group G (channel, tensor or a size; the last group of K may be partial)  --sym | --asym
   --sym-grid full|narrow (with --sym: scale 2a/(2^b-1), codes 0..2^b-1 | scale a/(2^(b-1)-1), codes 1..2^b-1)
   --sparsity S ([0,1))  --pattern N:M  --score wanda|magnitude (nm)  --alpha A (smoothquant)  --ratio R  --target heads|ffn|both (structured)
   --act-order (gptq)  --block-size N (nf4)  --double-quant (nf4)
   --kv-type q8_0|q4_0|kivi2 (kv-cache: weights unchanged, the backend quantizes the KV cache)  --group G --residual R (kivi2)
+  --gguf-type Q4_K_M|Q8_0|…|F32 (gguf: llama.cpp's quantizer, writes DIR/model.gguf)  --imatrix  --kv-cache f32|f16|q8_0|q4_0 (llama.cpp KV cache)
   --form packed|simulated (default: packed where onnxruntime runs it)  --accuracy-level L (MatMulNBits, default 4)
   --calib FILE (default: the bundled training corpus)  --calib-n N (16)  --calib-len L (128)  --seed N (0)
   --calib-mode stream|documents (stream: packed across documents; documents: one BOS-started sequence each)
@@ -55,7 +56,9 @@ function paramsFrom(values: Record<string, string | boolean | undefined>): Recor
     actOrder: values['act-order'] ? true : undefined,
     blockSize: values['block-size'] === undefined ? undefined : integerFlag('block-size', values['block-size'] as string, 0),
     doubleQuant: values['double-quant'] ? true : undefined,
-    type: values['kv-type'] as string | undefined,
+    type: (values['kv-type'] ?? values['gguf-type']) as string | undefined,
+    imatrix: values.imatrix ? true : undefined,
+    kvCache: values['kv-cache'] as string | undefined,
     residual: values.residual === undefined ? undefined : integerFlag('residual', values.residual as string, 0),
   };
   if (values.sym && values.asym) throw new InputError('--sym and --asym exclude each other; give one');
@@ -75,6 +78,7 @@ export async function compressCommand(args: readonly string[], out: (line: strin
     bits: { type: 'string' }, group: { type: 'string' }, sym: { type: 'boolean' }, asym: { type: 'boolean' }, 'sym-grid': { type: 'string' },
     sparsity: { type: 'string' }, pattern: { type: 'string' }, score: { type: 'string' }, alpha: { type: 'string' }, ratio: { type: 'string' }, target: { type: 'string' },
     'act-order': { type: 'boolean' }, 'block-size': { type: 'string' }, 'double-quant': { type: 'boolean' }, 'kv-type': { type: 'string' }, residual: { type: 'string' },
+    'gguf-type': { type: 'string' }, imatrix: { type: 'boolean' }, 'kv-cache': { type: 'string' },
     'accuracy-level': { type: 'string' }, form: { type: 'string' },
     calib: { type: 'string' }, 'calib-n': { type: 'string' }, 'calib-len': { type: 'string' }, 'calib-mode': { type: 'string' }, seed: { type: 'string' },
     'include-head': { type: 'boolean' }, 'external-data': { type: 'boolean' }, threads: { type: 'string' },

@@ -14,6 +14,7 @@ import { METHODS, validateParams } from '../../kernels/index.js';
 import type { CalibrationProvenance, CalibrationSpec } from '../compress/calibration-set.js';
 import { BUNDLED_CORPUS_FILE, calibrationKind, calibrationWarning, suiteCalibrationText } from '../compress/calibration-text.js';
 import { kernelVersion } from '../compress/manifest.js';
+import type { GgufVariantRecord } from '../compress/gguf/gguf-variant.js';
 import { readModelFile } from '../formats/onnx/index.js';
 import { hashModelAt } from '../run/model-hash.js';
 import { locateModel } from '../backends/locate-model.js';
@@ -143,6 +144,7 @@ export function finishVariant(slot: VariantSlot, build?: { readonly error: strin
     calibration?: CalibrationProvenance | null;
     execution: { form: ExecutionForm; ops?: { op: string }[]; accuracyLevel?: number; int8Operands?: { form: string; reason: string } };
     kvCache?: KvCacheBytesRecord;
+    gguf?: GgufVariantRecord;
   };
   const files = hashModelAt(slot.dir);
   const record: VariantRecord = {
@@ -155,7 +157,7 @@ export function finishVariant(slot: VariantSlot, build?: { readonly error: strin
     sizeBytes: files.sizeBytes,
     files: files.files,
     batching: batchingOf(slot.dir),
-    ...(manifest.execution.form === 'packed' ? { kernels: kernelSummary(manifest.execution) } : {}),
+    ...(manifest.execution.form === 'packed' ? { kernels: manifest.gguf ? ggufKernelSummary(manifest.gguf) : kernelSummary(manifest.execution) } : {}),
     ...(manifest.calibration ? { calibration: calibrationRecord(manifest.calibration, slot.calibrationWarning) } : {}),
     ...(manifest.kvCache ? { kvCache: kvBytesRecord(manifest.kvCache) } : {}),
   };
@@ -174,6 +176,13 @@ function calibrationRecord(p: CalibrationProvenance, warning: string | undefined
     kind, source: p.source, textSha256: p.textSha256, sha256: p.sha256, nSequences: p.nSequences, seqLen: p.seqLen, ...(p.seed !== undefined ? { seed: p.seed } : {}), tokens: p.tokens,
     ...(warning && kind === 'bundled' ? { warning } : {}),
   };
+}
+
+/** A GGUF variant's kernels: the ggml types its weights hold (llama.cpp's CPU kernels) and its KV cache. */
+function ggufKernelSummary(g: GgufVariantRecord): KernelSummary {
+  const types = g.quantization ? [...new Set(g.quantization.tensors.filter((t) => t.dims.length > 1).map((t) => t.actualType))] : ['F32'];
+  const kv = g.kvCache.type === 'f32' ? '' : ` (KV cache ${g.kvCache.type})`;
+  return { ops: types.map((t) => `llama.cpp ggml ${t}${kv}`) };
 }
 
 /** The packed kernels of a variant, for the run record. */
