@@ -6,7 +6,6 @@
  * computes: llama.cpp rounds the activations of a quantized matmul to 8 bits (q8_0 /
  * q8_K vec_dot) and of an F16 one to f16, hence a measured bound, not zero.
  */
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from '../../../core/errors.js';
 import type { LlamaCppBackendInfo } from '../../backends/backend-info.js';
@@ -25,7 +24,8 @@ export interface GgufCheckPlan {
   readonly kvCache: KvCacheType;
 }
 
-interface GgufCompressionJson {
+/** The fields of a GGUF variant's compression.json that decide its check. */
+export interface GgufCompressionJson {
   readonly backend?: string;
   readonly method?: string;
   readonly params?: { readonly type?: string };
@@ -54,11 +54,6 @@ export function ggufSelfCheckPlan(rec: GgufCompressionJson, file: string): GgufC
   const kvCache = kv as KvCacheType;
   if (kvCache === 'q8_0' || kvCache === 'q4_0') return { form: `llama.cpp GGUF, ${kvCache} KV cache`, kvCache };
   return { form: f32 && kvCache === 'f32' ? 'llama.cpp F32' : 'llama.cpp GGUF', kvCache };
-}
-
-/** Reads a variant folder's compression.json as far as the GGUF check needs. */
-export function readGgufCompression(variantDir: string): GgufCompressionJson {
-  return JSON.parse(readFileSync(join(variantDir, 'compression.json'), 'utf8')) as GgufCompressionJson;
 }
 
 /** What one GGUF probe gave. */
