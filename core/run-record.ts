@@ -144,7 +144,14 @@ export interface SelfCheckRecord {
   /** The form's bound on relRmsError. */
   readonly bound: number;
   readonly probe: { readonly rows: number; readonly tokens: number; readonly seed: number };
-  readonly machine: { readonly key: string; readonly cpuModel: string; readonly cpuFlags: readonly string[]; readonly onnxruntime: string };
+  readonly machine: {
+    readonly key: string;
+    readonly cpuModel: string;
+    readonly cpuFlags: readonly string[];
+    readonly onnxruntime: string;
+    /** A llama.cpp (GGUF) variant's check: the runtime, the ggml CPU library it loaded, the probe's KV cache, the twin's build time. */
+    readonly llamaCpp?: { readonly nodeLlamaCpp: string; readonly release: string; readonly cpuVariant: string; readonly kvCache: string; readonly twinBuildMs: number };
+  };
   readonly checkedAt: string;
   readonly durationMs: number;
   /** True when this machine's stored result was reused instead of re-running the probe. */

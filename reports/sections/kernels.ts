@@ -7,7 +7,8 @@ export function selfCheckLine(v: VariantRecord): string {
   const c = v.selfCheck;
   if (!c) return v.executionForm === 'packed' ? 'no quantized kernel to check (fp32 matrices)' : 'not applicable (no packed kernel)';
   const fig = `relative logit error ${c.relRmsError.toExponential(2)} vs bound ${c.bound}, max |Δlogit| ${c.maxAbsLogitDiff.toExponential(2)}`;
-  const where = `on ${c.machine.cpuModel}, onnxruntime ${c.machine.onnxruntime}${c.reused ? ', stored result of this machine' : ''}`;
+  const runtime = c.machine.llamaCpp ? `llama.cpp ${c.machine.llamaCpp.release} (${c.machine.llamaCpp.cpuVariant} CPU library, ${c.machine.llamaCpp.kvCache} KV cache) vs onnxruntime ${c.machine.onnxruntime}` : `onnxruntime ${c.machine.onnxruntime}`;
+  const where = `on ${c.machine.cpuModel}, ${runtime}${c.reused ? ', stored result of this machine' : ''}`;
   return `${c.state === 'passed' ? 'passed' : 'INVALID ON THIS HARDWARE'}: ${c.form} vs ${c.twin}: ${fig} ${where}`;
 }
 
@@ -20,18 +21,19 @@ export function kernelsSection({ record }: ReportInput): BuiltSection {
   else if (invalid.length > 0) {
     blocks.push(para(`${invalid.length} packed variant(s) computed something else than their simulated twin on this machine and were refused, not scored: ${invalid.map((v) => v.id).join(', ')}. The gate fails them.`, 'bad'));
   } else blocks.push(para('Every packed variant agreed with its simulated twin on this machine within its form\'s bound.', 'ok'));
-  blocks.push(para('Each packed variant runs a fixed probe (2 rows × 32 seeded token ids) and its simulated twin: MatMulNBits against the dequantized fp32 weights, the W8A8 chain against an fp32 emulation that computes the same integer products exactly (so a saturating uint8×int8 kernel is caught). The bound belongs to the form: accuracy_level 0 is the same fp32 GEMM (≈ exact), level 4 quantizes activations to int8 per block (measured bound).'));
+  blocks.push(para('Each packed variant runs a fixed probe (2 rows × 32 seeded token ids) and its simulated twin: MatMulNBits against the dequantized fp32 weights, the W8A8 chain against an fp32 emulation that computes the same integer products exactly (so a saturating uint8×int8 kernel is caught). A llama.cpp (GGUF) variant runs the probe on llama.cpp against its weights dequantized exactly into fp32 onnxruntime. The bound belongs to the form: accuracy_level 0 and llama.cpp F32 are the same fp32 arithmetic (≈ exact); level 4 and the quantized llama.cpp types round activations to 8 bits per block, and a quantized llama.cpp KV cache rounds keys and values (measured bounds).'));
   if (packed.length > 0) {
     blocks.push(table({
       id: 'kernel-checks',
-      columns: ['variant', 'ops', 'accuracy level', 'W8A8 operands', 'self-check', 'relative logit error', 'bound', 'max |Δlogit|'],
+      columns: ['variant', 'ops', 'accuracy level', 'W8A8 operands', 'self-check', 'form', 'relative logit error', 'bound', 'max |Δlogit|'],
       rows: packed.map((v) => {
         const k = v.kernels;
         const c = v.selfCheck;
         return [
-          v.id, k?.ops.join(', ') ?? 'unknown', k?.accuracyLevel === undefined ? '-' : String(k.accuracyLevel),
+          v.id, k && k.ops.length > 0 ? k.ops.join(', ') : v.backend?.backend === 'llama.cpp' ? 'llama.cpp (ggml CPU)' : 'unknown', k?.accuracyLevel === undefined ? '-' : String(k.accuracyLevel),
           k?.int8Operands ? `${k.int8Operands} (${k.int8Reason ?? ''})` : '-',
           c ? (c.state === 'passed' ? 'passed' : 'INVALID ON THIS HARDWARE') : 'not applicable',
+          c?.form ?? '-',
           c ? numCell(c.relRmsError.toExponential(2), c.relRmsError) : '-', c ? String(c.bound) : '-',
           c ? numCell(c.maxAbsLogitDiff.toExponential(2), c.maxAbsLogitDiff) : '-',
         ];

@@ -2,8 +2,8 @@
  * A llama.cpp GGUF file (architecture 'llama') -> an HF-style ONNX folder that onnxruntime
  * runs with the same weights: config.json and tokenizer files rebuilt from the metadata,
  * onnx/model.onnx from the shared graph builder, Q4_0/Q8_0 matrices as MatMulNBits with the
- * file's own blocks (gguf-weights.ts), everything else as the float32 values ggml's
- * dequantizer gives. import.json records each tensor's ggml type and graph form. Written to
+ * file's own blocks (gguf-weights.ts) unless `weights: 'fp32'` asks for plain float32,
+ * everything else as the float32 values ggml's dequantizer gives. import.json records each tensor's ggml type and graph form. Written to
  * a temp sibling and renamed into place.
  */
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, rmdirSync, writeFileSync } from 'node:fs';
@@ -35,6 +35,7 @@ export interface ImportRecord {
   readonly tensors: readonly { readonly name: string; readonly type: string; readonly form: WeightForm }[];
   /** tokenizer.json form ('llama' SPM or 'gpt2 (pre)'). */
   readonly tokenizer: string;
+  /** MatMulNBits accuracy_level of the packed matrices (0 with `weights: 'fp32'`: there are none). */
   readonly accuracyLevel: number;
 }
 
@@ -64,8 +65,20 @@ function configOf(file: GgufFile, vocab: number, tied: boolean): Record<string, 
   };
 }
 
+/** Options of {@link importGguf}. */
+export interface ImportGgufOptions {
+  /**
+   * `packed` (default): Q4_0/Q8_0 matrices as MatMulNBits with the file's blocks. `fp32`:
+   * every tensor dequantized to float32 initializers, plain MatMul everywhere — the exact
+   * weights in fp32 arithmetic, as the self-check's twin of a llama.cpp variant needs.
+   */
+  readonly weights?: 'packed' | 'fp32';
+}
+
 /** Imports the GGUF `fileArg` into `outArg` (a new or empty folder). */
-export async function importGguf(fileArg: string, outArg: string): Promise<ImportRecord> {
+export async function importGguf(fileArg: string, outArg: string, options: ImportGgufOptions = {}): Promise<ImportRecord> {
+  const weights = options.weights ?? 'packed';
+  if (weights !== 'packed' && weights !== 'fp32') throw new InputError(`options.weights must be 'packed' or 'fp32' (got ${JSON.stringify(weights)})`);
   const path = resolve(fileArg);
   const out = resolve(outArg);
   if (existsSync(out) && readdirSync(out).length > 0) throw new InputError(`--out ${out} is not empty; pick a new folder`);
@@ -95,7 +108,8 @@ export async function importGguf(fileArg: string, outArg: string): Promise<Impor
     const info = tensorFor(hf);
     const matrix = /_proj\.weight$/.test(hf) || hf === 'lm_head.weight';
     const rope = /self_attn\.[qk]_proj\.weight$/.test(hf) ? headDim : undefined;
-    const w = graphWeight(info, readGgufTensorBytes(file, info), path, { matrix, ropeHeadDim: rope });
+    const got = graphWeight(info, readGgufTensorBytes(file, info), path, { matrix, ropeHeadDim: rope });
+    const w: GraphWeight = weights === 'fp32' ? { values: got.values, form: 'float32' } : got;
     const want = dims.reduce((a, b) => a * b, 1);
     if (w.values.length !== want) throw new InputError(`${path}: tensor '${info.name}' has ${w.values.length} values, the Llama hyperparameters imply ${want} (${dims.join('×')})`);
     converted.set(hf, w);
@@ -119,7 +133,7 @@ export async function importGguf(fileArg: string, outArg: string): Promise<Impor
     json('config.json', config);
     json('tokenizer.json', tok.tokenizer);
     json('tokenizer_config.json', tok.tokenizerConfig);
-    const record: ImportRecord = { dir: out, architecture: 'llama', tensors: records, tokenizer: tok.form, accuracyLevel: GGUF_IMPORT_ACCURACY_LEVEL };
+    const record: ImportRecord = { dir: out, architecture: 'llama', tensors: records, tokenizer: tok.form, accuracyLevel: weights === 'fp32' ? 0 : GGUF_IMPORT_ACCURACY_LEVEL };
     json('import.json', { importer: 'compbench import (gguf)', source: { file: path, bytes: file.fileBytes, sha256: fileSha256(path), ggufVersion: file.version }, ...record, dir: undefined });
     loadModelFolder(tmp);
     if (existsSync(out)) rmdirSync(out);

@@ -1,12 +1,12 @@
 /**
- * The self-check stage: every packed variant is checked against its simulated twin on
- * this machine before any of its cells is scored (compress/self-check.ts). A stored
+ * The self-check stage: every packed variant (ONNX or llama.cpp GGUF) is checked against
+ * its twin on this machine before any of its cells is scored (compress/self-check.ts). A stored
  * result of this machine is reused; the others run on the worker pool. A variant that
  * fails its check, or whose check cannot run, becomes errored: its cells are not scored
  * and the gate fails it (fail-closed).
  */
 import { messageOf } from '../../core/errors.js';
-import { describeSelfCheck, selfCheckForm, storedSelfCheck, variantOps } from '../compress/self-check.js';
+import { describeSelfCheck, storedSelfCheck, variantSelfCheckForm } from '../compress/self-check.js';
 import type { ResolvedRunConfig } from './config.js';
 import { executeShards, type ShardJob } from '../executors/local/executor.js';
 import type { SelfCheckResult, SelfCheckTask } from './shard.js';
@@ -20,7 +20,7 @@ export async function selfCheckVariants(variants: readonly PreparedVariant[], co
     if (v.state !== 'ready' || v.record.executionForm !== 'packed' || results.has(v.dir)) continue;
     let form;
     try {
-      form = selfCheckForm(variantOps(v.dir));
+      form = variantSelfCheckForm(v.dir);
     } catch (e) {
       results.set(v.dir, { state: 'failed', error: `cannot read compression.json: ${messageOf(e)}`, durationMs: 0 });
       continue;

@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { basename, dirname, join } from 'node:path';
+import { basename } from 'node:path';
 import { getLlama, LlamaLogLevel, type Llama } from 'node-llama-cpp';
 
 let instance: Promise<Llama> | undefined;
@@ -55,12 +54,4 @@ export function loadedCpuVariant(): string {
   return 'unknown';
 }
 
-/** The installed node-llama-cpp version (its package.json), or `unknown`. */
-export function nodeLlamaCppVersion(): string {
-  try {
-    const entry = createRequire(import.meta.url).resolve('node-llama-cpp');
-    return (JSON.parse(readFileSync(join(dirname(entry), '..', 'package.json'), 'utf8')) as { version: string }).version;
-  } catch {
-    return 'unknown';
-  }
-}
+export { nodeLlamaCppVersion } from './version.js';
