@@ -160,7 +160,9 @@ export class LlamaCppAdapter implements ModelAdapter {
 async function createContext(model: LlamaModel, maxLength: number, threads: number, kv: KvCacheSetup, path: string): Promise<LlamaContext> {
   try {
     return await model.createContext({
-      contextSize: maxLength,
+      // a quantized cache (with flash attention) crashes llama.cpp (SIGSEGV, node-llama-cpp 3.22.1)
+      // when one batch fills the context exactly, as a full rolling window does: one spare cell
+      contextSize: kv.flashAttention ? maxLength + 1 : maxLength,
       sequences: 1,
       batchSize: Math.min(maxLength, 512),
       threads: { ideal: threads, min: threads },
