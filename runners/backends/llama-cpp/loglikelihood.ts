@@ -1,7 +1,7 @@
 import type { LlamaContextSequence } from 'node-llama-cpp';
 import type { LoglikelihoodResponse } from '../../../core/requests.js';
 import type { TokenizedPair } from '../onnxruntime/loglikelihood.js';
-import { evaluateWithLogits, logProbOf } from './next-token-logits.js';
+import { evaluateLastTargets, evaluateTargets, type TargetScore } from './next-token-logits.js';
 
 /** Pair indices by identical context ids, in first-seen order. */
 function groupByContext(pairs: readonly TokenizedPair[]): number[][] {
@@ -25,23 +25,24 @@ function groupByContext(pairs: readonly TokenizedPair[]): number[][] {
 export async function scoreLoglikelihood(seq: LlamaContextSequence, pairs: readonly TokenizedPair[]): Promise<LoglikelihoodResponse[]> {
   const logprob = new Float64Array(pairs.length);
   const greedy = new Uint8Array(pairs.length).fill(1);
-  const add = (i: number, logits: ReadonlyMap<number, number>, target: number): void => {
-    const r = logProbOf(logits, target);
+  const add = (i: number, r: TargetScore): void => {
     logprob[i] += r.logprob;
-    if (r.argmax !== target) greedy[i] = 0;
+    if (!r.isArgmax) greedy[i] = 0;
   };
   for (const members of groupByContext(pairs)) {
     const ctx = pairs[members[0]].contextIds;
     await seq.clearHistory();
-    const [head] = await evaluateWithLogits(seq, ctx, ctx.length - 1);
+    // the context's last position scores every member's first continuation token at once
+    const firsts = [...new Set(members.map((i) => pairs[i].continuationIds[0]).filter((t) => t !== undefined))];
+    const head = await evaluateLastTargets(seq, ctx, firsts);
     for (const i of members) {
       const cont = pairs[i].continuationIds;
       if (cont.length === 0) continue;
-      add(i, head, cont[0]);
+      add(i, head.get(cont[0])!);
       if (cont.length === 1) continue;
-      // feed cont[0 .. m-2]; the logits after cont[j] score cont[j+1]
-      const tail = await evaluateWithLogits(seq, cont.slice(0, -1), 0);
-      tail.forEach((logits, j) => add(i, logits, cont[j + 1]));
+      // feed cont[0 .. m-2]; the position after cont[j] scores cont[j+1]
+      const tail = await evaluateTargets(seq, cont.slice(0, -1), 0, cont.slice(1));
+      tail.forEach((r) => add(i, r));
       await seq.eraseContextTokenRanges([{ start: ctx.length, end: seq.nextTokenIndex }]);
     }
   }

@@ -1,6 +1,6 @@
 import type { LlamaContextSequence } from 'node-llama-cpp';
 import { planRollingWindows } from '../../model/rolling-windows.js';
-import { evaluateWithLogits, logProbOf } from './next-token-logits.js';
+import { evaluateTargets } from './next-token-logits.js';
 
 /**
  * NLL sum (nats) and scored token count of one sequence, over the same windows as the
@@ -18,9 +18,10 @@ export async function scoreRollingSequence(
   for (const w of planRollingWindows(tokens.length, maxLength, stride)) {
     await seq.clearHistory();
     const inputs = w.end - w.start;
-    const logits = await evaluateWithLogits(seq, tokens.slice(w.start, w.end), inputs - w.scored);
-    // the logits after window input j predict tokens[start + j + 1]
-    logits.forEach((l, k) => (nllSum -= logProbOf(l, tokens[w.start + inputs - w.scored + k + 1]).logprob));
+    // the position after window input j predicts tokens[start + j + 1]
+    const from = inputs - w.scored;
+    const scores = await evaluateTargets(seq, tokens.slice(w.start, w.end), from, tokens.slice(w.start + from + 1, w.end + 1));
+    for (const r of scores) nllSum -= r.logprob;
     tokenCount += w.scored;
   }
   return { nllSum, tokenCount };
