@@ -114,7 +114,7 @@ export async function decodeBenchmark(shape: LlamaShape, steps: number, copyGBPe
       results.push({ runtime: 'onnxruntime', format: label, weightBytes: bytes, fileBytes, weightBytesPerToken: perToken, ...timing, tokensPerS, weightGBPerS, fractionOfCopyBandwidth: weightGBPerS / copyGBPerS, firstTokens: generatedIds.slice(0, 4) });
       log(`  ${label}: ${(perToken / 1e6).toFixed(0)} MB/token, prefill ${m.promptTokens} in ${m.prefillMs.toFixed(0)} ms, ${m.medianMs.toFixed(1)} ms/token over ${m.steps} steps, ${weightGBPerS.toFixed(2)} GB/s of weights, peak RSS ${((m.peakRssBytes ?? 0) / 1e6).toFixed(0)} MB`);
     }
-    base = packed = undefined; // the export reads its own copy from disk
+    base = packed = undefined; // frees the fp32 weights: the export reads its own copy from disk
     const types = options.llamaCppTypes;
     if (types && types.length === 0) return { results, failures: [] };
     const llama = await llamaDecodeBenchmark({ fp32Folder: join(dir, 'fp32'), workDir: dir, steps, budgetMs, threads, promptTokens, copyGBPerS, ...(types ? { types } : {}) }, log);
