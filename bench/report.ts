@@ -38,7 +38,7 @@ function harnessRows(rows: readonly HarnessResult[]): string[] {
 
 /** Markdown for `results`. */
 export function resultsMarkdown(r: BenchResults): string {
-  const load = r.loadAverage ? ` Load average (1/5/15 min) at the start ${r.loadAverage.start.map((x) => f(x)).join('/')}, at the decode item ${r.loadAverage.decodeStart.map((x) => f(x)).join('/')}, at the end ${r.loadAverage.end.map((x) => f(x)).join('/')} (${r.hardware.logicalCores} cores; above ${r.hardware.logicalCores} other processes were competing).` : '';
+  const load = r.loadAverage ? ` Load average (1/5/15 min) at the start ${r.loadAverage.start.map((x) => f(x)).join('/')}, at the decode item ${r.loadAverage.decodeStart.map((x) => f(x)).join('/')}, at the end ${r.loadAverage.end.map((x) => f(x)).join('/')} (${r.hardware.logicalCores} cores; the benchmark itself accounts for about 1, so a figure well above 1 means other processes were competing for the cores).` : '';
   const lines = [`# compbench benchmark`, '', `${r.startedAt}, ${f(r.durationS, 0)} s${r.quick ? ' (--quick)' : ''}${r.only ? ` (--only ${r.only})` : ''}. ${r.hardware.cpuModel}, ${r.hardware.logicalCores} logical cores, ${(r.hardware.memoryBytes / 2 ** 30).toFixed(1)} GiB, node ${r.hardware.node}, onnxruntime ${r.hardware.onnxruntime}.${load}`, ''];
   if (r.scoring) {
     const s = r.scoring;
