@@ -10,21 +10,7 @@
 import { readFileSync } from 'node:fs';
 import { DecoderSession, type ForwardResult } from '../runners/backends/onnxruntime/decoder-session.js';
 import { loadModelFolder } from '../runners/model/model-folder.js';
-
-/** What the child prints. */
-export interface DecodeChildResult {
-  readonly loadMs: number;
-  readonly promptTokens: number;
-  readonly prefillMs: number;
-  readonly steps: number;
-  readonly medianMs: number;
-  readonly bestMs: number;
-  readonly peakRssBytes: number | null;
-  /** The greedy tokens, warm-up step first (same weights and prompt: same tokens across runs). */
-  readonly generatedIds: readonly number[];
-}
-
-const MIN_STEPS = 3;
+import { decodePrompt, MIN_STEPS, type DecodeChildResult } from './decode-child-result.js';
 
 function argmaxLast(r: ForwardResult, tokens: number): number {
   const at = r.offset(0, tokens - 1);
@@ -38,8 +24,7 @@ const maxSteps = Number(stepsArg), budgetMs = Number(budgetArg), promptTokens = 
 const t0 = performance.now();
 const session = await DecoderSession.create(loadModelFolder(dir), { intraOpNumThreads: Number(threadsArg) });
 const loadMs = performance.now() - t0;
-// BOS, then fixed ids inside the 2048-token tokenizer's range
-const prompt = Array.from({ length: promptTokens }, (_, i) => (i === 0 ? 1 : 3 + ((i * 977) % 2000)));
+const prompt = decodePrompt(promptTokens);
 const t1 = performance.now();
 let r = await session.forward([prompt]);
 const prefillMs = performance.now() - t1;

@@ -2,13 +2,15 @@
  * `npm run bench`: scoring throughput, harness overhead, worker scaling, memory bandwidth and
  * quantization kernels, measured in one run; writes bench/results.json and bench/results.md.
  *
- *   node dist/bench/index.js [--quick] [--out DIR]
+ *   node dist/bench/index.js [--quick] [--only decode] [--out DIR]
  *
  * --quick: a 2048×2048 kernel layer instead of 4096×4096 and fewer scoring requests.
+ * --only decode: memory bandwidth and the decode item alone (the report then has only those).
  */
 import { hardwareFingerprint } from '../runners/hardware.js';
 import { packagePath } from '../core/paths.js';
 import { join } from 'node:path';
+import { loadavg } from 'node:os';
 import { fastestOf, timeInProcess, timeMatrix } from './harness.js';
 import { bundledSuiteIds } from '../runners/matrix/index.js';
 import { kernelSpeed } from './kernel-speed.js';
@@ -20,70 +22,99 @@ import { resultsMarkdown, writeResults, type BenchResults } from './report.js';
 import { scoringBenchmark } from './scoring.js';
 import { parallelCeiling } from './parallel-ceiling.js';
 
+type EarlyItems = Pick<BenchResults, 'scoring' | 'harness' | 'scaling'>;
+
 const argv = process.argv.slice(2);
 const quick = argv.includes('--quick');
+const onlyAt = argv.indexOf('--only');
+const only = onlyAt >= 0 ? argv[onlyAt + 1] : undefined;
+if (only !== undefined && only !== 'decode') {
+  console.error(`--only must be followed by 'decode' (got ${JSON.stringify(only)})`);
+  process.exit(2);
+}
+const all = only === undefined;
 const outAt = argv.indexOf('--out');
 const outDir = outAt >= 0 && argv[outAt + 1] ? argv[outAt + 1] : packagePath('bench');
 const teacher = packagePath('datasets', 'models', 'teacher');
 const startedAt = new Date().toISOString();
+// other processes on a shared machine slow every figure: the report says how busy it was
+const loadBefore = loadavg();
 const t0 = performance.now();
 const log = (line: string): void => console.log(`[bench ${((performance.now() - t0) / 1000).toFixed(0).padStart(4)} s] ${line}`);
 
-const questions = quick ? 100 : 300;
-log(`scoring: ${questions} questions × ${CHOICES_PER_QUESTION} choices`);
-const scores = await scoringBenchmark(teacher, multipleChoiceRequests(questions));
-for (const s of scores) log(`  ${s.name}: ${s.requestsPerS.toFixed(1)} requests/s`);
-
-// every bundled suite on the teacher (8 cells): big enough that fixed costs (worker start,
-// session load) do not decide the ratios; one small cell as well, where they do
-const allSuites = bundledSuiteIds();
-const cell = ['fairness-people'];
-const repeats = 2;
-log(`harness + scaling: teacher × ${allSuites.length} suites, fastest of ${repeats}`);
-const one = await fastestOf(repeats, () => timeMatrix('matrix 1 worker × 1 thread', teacher, allSuites, 1, 1, 128));
-const two = await fastestOf(repeats, () => timeMatrix('matrix 2 workers × 1 thread', teacher, allSuites, 2, 1, 128));
-const twoThreads = await fastestOf(repeats, () => timeMatrix('matrix 1 worker × 2 threads', teacher, allSuites, 1, 2, 128));
-const inProcess = await fastestOf(repeats, () => timeInProcess('in-process adapter, answerRequests', teacher, allSuites, 1));
-const oneCell = await fastestOf(repeats, () => timeMatrix('matrix 1 worker × 1 thread, one cell', teacher, cell, 1, 1, 128));
-const inProcessCell = await fastestOf(repeats, () => timeInProcess('in-process adapter, one cell', teacher, cell, 1));
-for (const r of [one, two, twoThreads, inProcess, oneCell, inProcessCell]) log(`  ${r.name}: ${r.instances} instances, ${r.instancesPerS.toFixed(1)} instances/s`);
-
-log('parallel ceiling: the in-process loop over every suite in 1 process, then in 2 processes at once');
-const ceiling = await parallelCeiling(teacher, allSuites, 2);
-log(`  alone ${ceiling.aloneS.toFixed(2)} s, two at once ${ceiling.togetherS.toFixed(2)} s: ${ceiling.speedup.toFixed(2)}×`);
+let measured: EarlyItems = {};
+if (all) measured = await everythingButDecode();
 
 log('memory bandwidth');
 const bandwidth = copyBandwidthGBPerS();
 const stack = quick
   ? { hidden: 1024, layers: 4, intermediate: 2816, heads: 16, kvHeads: 16, vocab: 32000, maxPositions: 2048, seed: 0 }
   : { hidden: 2048, layers: 8, intermediate: 5632, heads: 32, kvHeads: 32, vocab: 32000, maxPositions: 2048, seed: 0 };
+const loadAtDecode = loadavg();
 log(`decode: random-weight Llama h ${stack.hidden} × ${stack.layers} layers (I ${stack.intermediate}, ${stack.heads} heads, vocab ${stack.vocab}), batch 1 with KV cache, 1 thread`);
 const notReached: string[] = [];
 // a failure here (e.g. out of memory at a large --hidden) must not lose the figures above
 let decode: DecodeResult[] | undefined;
 try {
-  decode = decodeBenchmark(stack, quick ? 30 : 20, bandwidth.copyGBPerS, log);
+  const outcome = await decodeBenchmark(stack, quick ? 30 : 20, bandwidth.copyGBPerS, log);
+  decode = outcome.results;
+  notReached.push(...outcome.failures);
 } catch (e) {
   log(`decode failed: ${messageOf(e)}`);
   notReached.push(`decode benchmark failed: ${messageOf(e)}`);
 }
 
 const size = quick ? 2048 : 4096;
-log(`kernels: ${size}×${size}`);
-const kernels = kernelSpeed(size, 512);
+let kernels: ReturnType<typeof kernelSpeed> | undefined;
+if (all) {
+  log(`kernels: ${size}×${size}`);
+  kernels = kernelSpeed(size, 512);
+}
 
 const results: BenchResults = {
   startedAt,
   durationS: (performance.now() - t0) / 1000,
   quick,
   hardware: hardwareFingerprint(),
-  scoring: { model: 'datasets/models/teacher', requestSet: `knowledge-closed facts as ${CHOICES_PER_QUESTION}-way multiple choice (${questions} questions)`, results: scores, speedupVsTransformers: scores[0].requestsPerS / scores[2].requestsPerS, target: 3 },
-  harness: { matrix: one, inProcess, fractionOfInProcess: one.instancesPerS / inProcess.instancesPerS, fractionOfOrtFloor: one.durationS > 0 && inProcess.ortRun ? inProcess.ortRun.seconds / one.durationS : 0, oneCell: { matrix: oneCell, inProcess: inProcessCell, fractionOfInProcess: oneCell.instancesPerS / inProcessCell.instancesPerS }, target: 0.9 },
-  scaling: { results: [one, two, twoThreads], twoWorkersSpeedup: two.instancesPerS / one.instancesPerS, twoThreadsSpeedup: twoThreads.instancesPerS / one.instancesPerS, target: 1.7, ceiling },
+  ...(only ? { only } : {}),
+  loadAverage: { start: loadBefore, decodeStart: loadAtDecode, end: loadavg() },
+  ...measured,
   memoryBandwidth: bandwidth,
-  kernels: { header: kernels.header, results: kernels.kernels },
+  ...(kernels ? { kernels: { header: kernels.header, results: kernels.kernels } } : {}),
   ...(decode ? { decode: { model: DECODE_MODEL, shape: stack, intraOpNumThreads: 1, results: decode } } : {}),
   notReached,
 };
 writeResults(results, join(outDir, 'results.json'), join(outDir, 'results.md'));
 console.log(resultsMarkdown(results));
+
+/** Items 1–3 and the parallel ceiling: scoring, harness overhead, worker scaling. */
+async function everythingButDecode(): Promise<EarlyItems> {
+  const questions = quick ? 100 : 300;
+  log(`scoring: ${questions} questions × ${CHOICES_PER_QUESTION} choices`);
+  const scores = await scoringBenchmark(teacher, multipleChoiceRequests(questions));
+  for (const s of scores) log(`  ${s.name}: ${s.requestsPerS.toFixed(1)} requests/s`);
+
+  // every bundled suite on the teacher (8 cells): big enough that fixed costs (worker start,
+  // session load) do not decide the ratios; one small cell as well, where they do
+  const allSuites = bundledSuiteIds();
+  const cell = ['fairness-people'];
+  const repeats = 2;
+  log(`harness + scaling: teacher × ${allSuites.length} suites, fastest of ${repeats}`);
+  const one = await fastestOf(repeats, () => timeMatrix('matrix 1 worker × 1 thread', teacher, allSuites, 1, 1, 128));
+  const two = await fastestOf(repeats, () => timeMatrix('matrix 2 workers × 1 thread', teacher, allSuites, 2, 1, 128));
+  const twoThreads = await fastestOf(repeats, () => timeMatrix('matrix 1 worker × 2 threads', teacher, allSuites, 1, 2, 128));
+  const inProcess = await fastestOf(repeats, () => timeInProcess('in-process adapter, answerRequests', teacher, allSuites, 1));
+  const oneCell = await fastestOf(repeats, () => timeMatrix('matrix 1 worker × 1 thread, one cell', teacher, cell, 1, 1, 128));
+  const inProcessCell = await fastestOf(repeats, () => timeInProcess('in-process adapter, one cell', teacher, cell, 1));
+  for (const r of [one, two, twoThreads, inProcess, oneCell, inProcessCell]) log(`  ${r.name}: ${r.instances} instances, ${r.instancesPerS.toFixed(1)} instances/s`);
+
+  log('parallel ceiling: the in-process loop over every suite in 1 process, then in 2 processes at once');
+  const ceiling = await parallelCeiling(teacher, allSuites, 2);
+  log(`  alone ${ceiling.aloneS.toFixed(2)} s, two at once ${ceiling.togetherS.toFixed(2)} s: ${ceiling.speedup.toFixed(2)}×`);
+
+  return {
+    scoring: { model: 'datasets/models/teacher', requestSet: `knowledge-closed facts as ${CHOICES_PER_QUESTION}-way multiple choice (${questions} questions)`, results: scores, speedupVsTransformers: scores[0].requestsPerS / scores[2].requestsPerS, target: 3 },
+    harness: { matrix: one, inProcess, fractionOfInProcess: one.instancesPerS / inProcess.instancesPerS, fractionOfOrtFloor: one.durationS > 0 && inProcess.ortRun ? inProcess.ortRun.seconds / one.durationS : 0, oneCell: { matrix: oneCell, inProcess: inProcessCell, fractionOfInProcess: oneCell.instancesPerS / inProcessCell.instancesPerS }, target: 0.9 },
+    scaling: { results: [one, two, twoThreads], twoWorkersSpeedup: two.instancesPerS / one.instancesPerS, twoThreadsSpeedup: twoThreads.instancesPerS / one.instancesPerS, target: 1.7, ceiling },
+  };
+}
