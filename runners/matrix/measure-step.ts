@@ -12,6 +12,7 @@ import { messageOf } from '../../core/errors.js';
 import type { HardwareFingerprint, MeasurementRecord } from '../../core/run-record.js';
 import { measureVariant, type MeasureSettings } from '../measure/index.js';
 import { ensureWritableDir, writeFileAtomic } from '../../core/atomic-write.js';
+import { readRuntimeSettings } from '../backends/open-model.js';
 import type { PreparedVariant } from './variant-cache.js';
 
 /** Why a kv-cache variant has no speed or memory figure. */
@@ -30,7 +31,9 @@ export async function measureVariants(
       out.push({ state: 'errored', variantId: v.record.id, error: v.error });
       continue;
     }
-    const key = createHash('sha256').update(JSON.stringify({ variant: v.record.modelSha256, form: v.record.executionForm, settings, hardware: options.hardware })).digest('hex');
+    // the same weights with another runtime setting (a llama.cpp KV cache type) are another measurement
+    const runtime = readRuntimeSettings(v.dir);
+    const key = createHash('sha256').update(JSON.stringify({ variant: v.record.modelSha256, form: v.record.executionForm, settings, hardware: options.hardware, ...(runtime ? { runtime } : {}) })).digest('hex');
     const file = join(options.cacheDir, 'measurements', `${key}.json`);
     if (options.reuse && existsSync(file)) {
       try {

@@ -1,13 +1,14 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { METHOD_IDS, METHODS } from '../../kernels/registry.js';
+import { GGUF_TYPE_NAMES, METHOD_IDS, METHODS } from '../../kernels/registry.js';
+import { GGUF_QUANT_NAMES } from '../../runners/compress/gguf/gguf-types.js';
 import { calibrationNeeded, validateParams } from '../../kernels/validate-params.js';
 import { inputError } from './fixtures.js';
 
 const test = suite('kernels/registry');
 
-test('registry keys are the method ids of DESIGN.md §4 (all but distill, which trains) and kv-cache (issue 13)', () => {
-  assert.equal(METHOD_IDS, ['rtn', 'nf4', 'gptq', 'awq', 'smoothquant', 'magnitude', 'wanda', 'nm', 'structured', 'kv-cache']);
+test('registry keys are the method ids of DESIGN.md §4 (all but distill, which trains) and kv-cache and gguf (issue 13)', () => {
+  assert.equal(METHOD_IDS, ['rtn', 'nf4', 'gptq', 'awq', 'smoothquant', 'magnitude', 'wanda', 'nm', 'structured', 'kv-cache', 'gguf']);
   for (const id of METHOD_IDS) {
     assert.is(METHODS[id].id, id);
     assert.equal(Object.keys(METHODS[id].defaults).sort(), Object.keys(METHODS[id].params).sort(), id);
@@ -49,6 +50,11 @@ test('one-line InputErrors for the documented mistakes', () => {
   assert.is(calibrationNeeded('nm', validateParams('nm', {})), true);
   assert.is(calibrationNeeded('rtn', validateParams('rtn', {})), false);
   assert.is(calibrationNeeded('gptq', validateParams('gptq', {})), true);
+});
+
+test('gguf types: the registry lists F32 and exactly the llama.cpp types runners/compress/gguf maps to an ftype', () => {
+  assert.equal([...GGUF_TYPE_NAMES].filter((n) => n !== 'F32').sort(), [...GGUF_QUANT_NAMES].sort());
+  assert.ok(GGUF_TYPE_NAMES.includes('F32'));
 });
 
 test.run();

@@ -57,7 +57,8 @@ test('a tiny run: GGUF variants are packed, run by llama.cpp, measured; F32 scor
     methods: [{ method: 'gguf', types: ['F32', 'Q4_0'] }, { method: 'gguf', type: 'F32', kvCache: 'q8_0' }],
     suites: [writeMcSuite(TINY_MC_ROWS)],
     seed: 1,
-    measurement: { enabled: true, reuse: false, settings: { promptTokens: 8, prefillRepeats: 1, warmupTokens: 1, decodeTokens: 4 } },
+    // reuse on: the q8_0-cache variant has the F32 variant's file, yet is measured itself
+    measurement: { enabled: true, reuse: true, settings: { promptTokens: 8, prefillRepeats: 1, warmupTokens: 1, decodeTokens: 4 } },
     execution: { workers: 1 },
     cacheDir: tempDir('cache'),
   });
@@ -85,8 +86,9 @@ test('a tiny run: GGUF variants are packed, run by llama.cpp, measured; F32 scor
   const measured = new Map((r.record.measurements ?? []).map((m) => [m.variantId, m]));
   for (const id of [f32.id, q4.id, kv.id]) {
     const m = measured.get(id);
-    assert.ok(m && m.state === 'measured' && m.decode.tokensPerS > 0 && m.peakRssBytes > 0, `${id}: ${JSON.stringify(m)}`);
+    assert.ok(m && m.state === 'measured' && m.decode.tokensPerS > 0 && m.peakRssBytes > 0 && m.replayed !== true, `${id}: ${JSON.stringify(m)}`);
   }
+  assert.is(kv.modelSha256, f32.modelSha256, 'the KV variant runs the F32 file');
   const rows = readFileSync(join(r.outDir, 'instances.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { variantId: string; outcome: { logprobs: number[] } });
   const logprobs = (variant: string): number[] => rows.filter((x) => x.variantId === variant).flatMap((x) => x.outcome.logprobs);
   const [a, b, c, d] = [logprobs('student'), logprobs(f32.id), logprobs(q4.id), logprobs(kv.id)];
