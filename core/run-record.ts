@@ -58,7 +58,7 @@ export interface VariantRecord {
   readonly kernels?: KernelSummary;
   /** The packed variant checked against its simulated twin on this machine (absent: nothing packed to check). */
   readonly selfCheck?: SelfCheckRecord;
-  /** kv-cache variants: KV bytes per token of the simulated cache form next to fp32 (compression.json `kvCache`). */
+  /** KV bytes per token of a quantized cache form next to fp32: kv-cache variants (simulated) and GGUF variants with a llama.cpp cache type (packed). */
   readonly kvCache?: KvCacheBytesRecord;
   /** The runtime that scored it (onnxruntime, or llama.cpp with its release, CPU library and KV cache); absent in older records. */
   readonly backend?: VariantBackendRecord;
@@ -79,7 +79,7 @@ export type VariantBackendRecord =
       readonly threads: number;
     };
 
-/** What a quantized KV cache would hold per token (the cache itself ran simulated, stored fp32). */
+/** What a quantized KV cache holds per token (llama.cpp: stored so; kv-cache method: simulated, stored fp32). */
 export interface KvCacheBytesRecord {
   /** `q8_0`, `q4_0` or `kivi2`. */
   readonly form: string;

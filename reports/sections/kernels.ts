@@ -40,5 +40,17 @@ export function kernelsSection({ record }: ReportInput): BuiltSection {
       }),
     }));
   }
+  const kv = record.variants.filter((v) => v.kvCache);
+  if (kv.length > 0) {
+    blocks.push(para('KV-cache memory per token of context: layers × 2 × KV heads × head_dim × bytes per element (fp32 4, f16 2, q8_0 34/32, q4_0 18/32, kivi2 1/4 + 4/group, plus its fp32 window). Packed: llama.cpp stores the cache in that form; simulated: the cache is stored fp32 and only rounded, so the saving is what the form would hold.'));
+    blocks.push(table({
+      id: 'kv-cache-bytes',
+      columns: ['variant', 'cache form', 'runs', 'bytes per token', 'fp32 bytes per token', 'ratio', 'fp32 window bytes'],
+      rows: kv.map((v) => {
+        const k = v.kvCache!;
+        return [v.id, k.form, v.executionForm, numCell(String(k.bytesPerToken), k.bytesPerToken), String(k.fp32BytesPerToken), (k.bytesPerToken / k.fp32BytesPerToken).toFixed(3), String(k.residualWindowBytes)];
+      }),
+    }));
+  }
   return { section: { id: 'kernels', title: 'Packed kernels on this hardware', blocks }, charts: [] };
 }

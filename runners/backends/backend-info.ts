@@ -1,35 +1,16 @@
 import ort from 'onnxruntime-node';
 import type { ModelAdapter } from '../../core/requests.js';
+import type { VariantBackendRecord } from '../../core/run-record.js';
 import { OnnxDecoderAdapter } from './onnxruntime/onnx-adapter.js';
 
-/** Which runtime answered a model's requests, as plain data for the run record. */
-export type BackendInfo = LlamaCppBackendInfo | OnnxRuntimeBackendInfo;
+/** Which runtime answered a model's requests, as plain data for the run record (`variants[].backend`). */
+export type BackendInfo = VariantBackendRecord;
 
-/** The llama.cpp backend (node-llama-cpp). */
-export interface LlamaCppBackendInfo {
-  readonly backend: 'llama.cpp';
-  /** node-llama-cpp package version. */
-  readonly nodeLlamaCpp: string;
-  /** llama.cpp release node-llama-cpp's binaries were built from (its `llamaCppRelease.release`). */
-  readonly llamaCppRelease: string;
-  /** `prebuilt` (shipped binaries) or `localBuild`. */
-  readonly buildType: string;
-  /** The ggml CPU library the loader picked for this CPU (`libggml-cpu-<cpuVariant>.so`). */
-  readonly cpuVariant: string;
-  /** ggml types of the KV cache that ran. */
-  readonly kvCache: { readonly key: string; readonly value: string };
-  /** Whether the context ran flash attention (needed for a quantized V cache). */
-  readonly flashAttention: boolean;
-  /** Threads the context was asked to use. */
-  readonly threads: number;
-}
+/** The llama.cpp backend (node-llama-cpp): release, CPU library, KV cache, flash attention, threads. */
+export type LlamaCppBackendInfo = Extract<VariantBackendRecord, { readonly backend: 'llama.cpp' }>;
 
 /** The onnxruntime backend. */
-export interface OnnxRuntimeBackendInfo {
-  readonly backend: 'onnxruntime';
-  /** onnxruntime-node version. */
-  readonly version: string;
-}
+export type OnnxRuntimeBackendInfo = Extract<VariantBackendRecord, { readonly backend: 'onnxruntime' }>;
 
 /** An adapter that can describe its runtime. */
 interface Describable {

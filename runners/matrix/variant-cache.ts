@@ -160,6 +160,7 @@ export function finishVariant(slot: VariantSlot, build?: { readonly error: strin
     ...(manifest.execution.form === 'packed' ? { kernels: manifest.gguf ? ggufKernelSummary(manifest.gguf) : kernelSummary(manifest.execution) } : {}),
     ...(manifest.calibration ? { calibration: calibrationRecord(manifest.calibration, slot.calibrationWarning) } : {}),
     ...(manifest.kvCache ? { kvCache: kvBytesRecord(manifest.kvCache) } : {}),
+    ...(manifest.gguf && manifest.gguf.kvCache.type !== 'f32' ? { kvCache: { form: manifest.gguf.kvCache.type, bytesPerToken: manifest.gguf.kvCache.bytesPerToken, fp32BytesPerToken: manifest.gguf.kvCache.f32BytesPerToken, residualWindowBytes: 0 } } : {}),
   };
   return { state: 'ready', plan, record, hash: slot.hash, dir: slot.dir, fromCache: !slot.needsBuild };
 }

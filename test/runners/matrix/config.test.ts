@@ -2,24 +2,13 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { InputError } from '../../../core/errors.js';
 import { packagePath } from '../../../core/paths.js';
 import { METHOD_IDS } from '../../../kernels/registry.js';
 import { calibrationFor, DEFAULT_CONFIG_FILE, loadRunConfig, readConfigFile } from '../../../runners/matrix/config.js';
 import { storiesDir } from '../fixtures.js';
-import { writeConfig } from './fixtures.js';
+import { inputErrorOf, writeConfig } from './fixtures.js';
 
 const test = suite('runners/matrix/config');
-
-function inputError(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    assert.instance(e, InputError);
-    return (e as Error).message;
-  }
-  throw new Error('expected an InputError');
-}
 
 test("the schema's method enum equals the registry's keys", () => {
   const schema = JSON.parse(readFileSync(packagePath('core', 'schemas', 'run-config.schema.json'), 'utf8'));
@@ -35,32 +24,32 @@ test('the bundled default config is valid and names every bundled suite', () => 
 
 test('an unknown method is one line with file, line, JSON path and did-you-mean', () => {
   const file = writeConfig({}, '{\n  "methods": [\n    { "method": "rtm", "bits": 4 }\n  ]\n}\n');
-  const msg = inputError(() => readConfigFile(file));
+  const msg = inputErrorOf(() => readConfigFile(file));
   assert.match(msg, `${file}:3: $.methods[0].method: Unknown method 'rtm'`);
   assert.match(msg, 'Did you mean: rtn');
 });
 
 test('a misspelt top-level field suggests the right one', () => {
-  const msg = inputError(() => readConfigFile(writeConfig({ sutes: ['reasoning'] })));
+  const msg = inputErrorOf(() => readConfigFile(writeConfig({ sutes: ['reasoning'] })));
   assert.match(msg, "$.sutes: unknown field 'sutes' — did you mean: suites?");
 });
 
 test('malformed JSON names the file', () => {
   const file = writeConfig({}, '{ "seed": 1,, }');
-  assert.match(inputError(() => readConfigFile(file)), `${file}: malformed JSON`);
+  assert.match(inputErrorOf(() => readConfigFile(file)), `${file}: malformed JSON`);
 });
 
 test('unknown suite: did you mean; unreadable model: names the folder', () => {
   const stories = storiesDir('config model checks');
   if (!stories) return;
   const badSuite = writeConfig({ models: [{ id: 'm', dir: stories }], suites: ['reasonin'] });
-  assert.match(inputError(() => loadRunConfig(badSuite)), "$.suites[0]: Unknown suite 'reasonin'. Did you mean: reasoning?");
+  assert.match(inputErrorOf(() => loadRunConfig(badSuite)), "$.suites[0]: Unknown suite 'reasonin'. Did you mean: reasoning?");
   const badModel = writeConfig({ models: [{ id: 'm', dir: join(stories, 'nope') }], suites: ['reasoning'] });
-  assert.match(inputError(() => loadRunConfig(badModel)), /\$\.models\[0\]\.dir: model folder .*nope is not readable/);
+  assert.match(inputErrorOf(() => loadRunConfig(badModel)), /\$\.models\[0\]\.dir: model folder .*nope is not readable/);
   const badRef = writeConfig({ models: [{ id: 'm', dir: stories }], suites: ['reasoning'], methods: [{ method: 'rtn', models: ['x'] }] });
-  assert.match(inputError(() => loadRunConfig(badRef)), "$.methods[0].models[0]: Unknown model 'x'");
+  assert.match(inputErrorOf(() => loadRunConfig(badRef)), "$.methods[0].models[0]: Unknown model 'x'");
   const badGate = writeConfig({ models: [{ id: 'm', dir: stories }], suites: ['reasoning'], gatePolicy: 'policy.json' });
-  assert.match(inputError(() => loadRunConfig(badGate)), /\$\.gatePolicy: policy file .*policy\.json not found/);
+  assert.match(inputErrorOf(() => loadRunConfig(badGate)), /\$\.gatePolicy: policy file .*policy\.json not found/);
 });
 
 test('defaults fill absent fields; flags override; paths are relative to the config file', () => {
@@ -81,15 +70,15 @@ test('defaults fill absent fields; flags override; paths are relative to the con
 test('compareTo and distilledFrom name another model of the config', () => {
   const teacher = packagePath('datasets', 'models', 'teacher');
   const self = writeConfig({ models: [{ id: 'a', dir: teacher, compareTo: 'a' }], suites: ['reasoning'] });
-  assert.match(inputError(() => loadRunConfig(self)), /\$\.models\[0\]\.compareTo: model 'a' cannot be compared with itself/);
+  assert.match(inputErrorOf(() => loadRunConfig(self)), /\$\.models\[0\]\.compareTo: model 'a' cannot be compared with itself/);
   const unknown = writeConfig({ models: [{ id: 'a', dir: teacher }, { id: 'b', dir: teacher, distilledFrom: 'aa' }], suites: ['reasoning'] });
-  assert.match(inputError(() => loadRunConfig(unknown)), /\$\.models\[1\]\.distilledFrom: Unknown model 'aa'/);
+  assert.match(inputErrorOf(() => loadRunConfig(unknown)), /\$\.models\[1\]\.distilledFrom: Unknown model 'aa'/);
 });
 
 test('a model calibration: exactly one source, paths relative to the config, sampling over the run\'s', () => {
   const teacher = packagePath('datasets', 'models', 'teacher');
   const two = writeConfig({ models: [{ id: 'a', dir: teacher, calibration: { textFile: 'x.txt', bundled: true } }], suites: ['reasoning'] });
-  assert.match(inputError(() => loadRunConfig(two)), /\$\.models\[0\]\.calibration\.bundled: give exactly one calibration source/);
+  assert.match(inputErrorOf(() => loadRunConfig(two)), /\$\.models\[0\]\.calibration\.bundled: give exactly one calibration source/);
   const file = writeConfig({
     models: [
       { id: 'a', dir: teacher, calibration: { textFile: 'domain.txt', nSequences: 4 } },

@@ -1,6 +1,8 @@
 /** Helpers for matrix tests: tiny suites over stories260k and config files in temp dirs. */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import * as assert from 'uvu/assert';
+import { InputError } from '../../../core/errors.js';
 import { tempDir } from '../fixtures.js';
 
 /** A rolling suite over the TinyStories sample (5 stories) and a 2-item multiple-choice suite. */
@@ -38,4 +40,15 @@ export function writeConfig(config: object, text?: string): string {
   const file = join(tempDir('config'), 'config.json');
   writeFileSync(file, text ?? `${JSON.stringify(config, null, 2)}\n`);
   return file;
+}
+
+/** The message of the InputError `fn` throws (fails the test when it throws nothing or something else). */
+export function inputErrorOf(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (e) {
+    assert.instance(e, InputError);
+    return (e as Error).message;
+  }
+  throw new Error('expected an InputError');
 }

@@ -8,27 +8,16 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { InputError } from '../../../core/errors.js';
 import { packagePath } from '../../../core/paths.js';
 import { compileSchema } from '../../../core/schemas/index.js';
 import { loadRunConfig, readConfigFile } from '../../../runners/matrix/config.js';
 import { planVariants } from '../../../runners/matrix/plan.js';
 import { runMatrix } from '../../../runners/matrix/run-matrix.js';
 import { studentDir, tempDir } from '../fixtures.js';
-import { TINY_MC_ROWS, writeConfig, writeMcSuite } from './fixtures.js';
+import { inputErrorOf, TINY_MC_ROWS, writeConfig, writeMcSuite } from './fixtures.js';
 
 const test = suite('runners/matrix/gguf');
 const quiet = (): void => {};
-
-function inputError(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    assert.instance(e, InputError);
-    return (e as Error).message;
-  }
-  throw new Error('expected an InputError');
-}
 
 test('a gguf entry sweeps "types"; kvCache and imatrix name the variant; an unknown type names its JSON path', () => {
   const student = studentDir('gguf config');
@@ -42,11 +31,11 @@ test('a gguf entry sweeps "types"; kvCache and imatrix name the variant; an unkn
   assert.equal(plans.map((p) => p.id), ['student', 'student/gguf-F32', 'student/gguf-Q4_K_M', 'student/gguf-Q2_K', 'student/gguf-Q8_0-kvq8_0', 'student/gguf-Q4_K_M-imatrix']);
   assert.equal(plans[4].compress?.params, { type: 'Q8_0', kvCache: 'q8_0' });
   const bad = writeConfig({}, '{\n  "methods": [\n    { "method": "gguf", "types": ["Q4_K_M", "Q4_K_X"] }\n  ]\n}\n');
-  const msg = inputError(() => readConfigFile(bad));
+  const msg = inputErrorOf(() => readConfigFile(bad));
   assert.match(msg, `${bad}:3: $.methods[0].types[1]`);
   assert.match(msg, /Q4_K_M/);
   const f32 = writeConfig({ models: [{ id: 'student', dir: student }], methods: [{ method: 'gguf', type: 'F32', imatrix: true }], suites: ['reasoning'] });
-  assert.match(inputError(() => planVariants(loadRunConfig(f32))), '$.methods[0]: gguf: imatrix applies to quantized types');
+  assert.match(inputErrorOf(() => planVariants(loadRunConfig(f32))), '$.methods[0]: gguf: imatrix applies to quantized types');
 });
 
 test('a tiny run: GGUF variants are packed, run by llama.cpp, measured; F32 scores as the ONNX model; Q4_0 and a q8_0 cache move the scores', async () => {

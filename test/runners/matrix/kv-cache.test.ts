@@ -7,7 +7,6 @@ import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { InputError } from '../../../core/errors.js';
 import { packagePath } from '../../../core/paths.js';
 import { compileSchema } from '../../../core/schemas/index.js';
 import { loadRunConfig, readConfigFile } from '../../../runners/matrix/config.js';
@@ -15,20 +14,10 @@ import { KV_SIMULATED_REASON } from '../../../runners/matrix/measure-step.js';
 import { planVariants } from '../../../runners/matrix/plan.js';
 import { runMatrix } from '../../../runners/matrix/run-matrix.js';
 import { studentDir, tempDir } from '../fixtures.js';
-import { TINY_MC_ROWS, writeConfig, writeMcSuite } from './fixtures.js';
+import { inputErrorOf, TINY_MC_ROWS, writeConfig, writeMcSuite } from './fixtures.js';
 
 const test = suite('runners/matrix/kv-cache');
 const quiet = (): void => {};
-
-function inputError(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    assert.instance(e, InputError);
-    return (e as Error).message;
-  }
-  throw new Error('expected an InputError');
-}
 
 test('a kv-cache entry sweeps "types" into one variant per cache form; an unknown type names its JSON path', () => {
   const student = studentDir('kv-cache config');
@@ -42,11 +31,11 @@ test('a kv-cache entry sweeps "types" into one variant per cache form; an unknow
   assert.equal(plans.map((p) => p.id), ['student', 'student/kv-cache-q8_0', 'student/kv-cache-q4_0', 'student/kv-cache-kivi2', 'student/kv-cache-kivi2-g16-r64']);
   assert.equal(plans[4].compress?.params, { type: 'kivi2', group: 16, residual: 64 });
   const bad = writeConfig({}, '{\n  "methods": [\n    { "method": "kv-cache", "types": ["q8_0", "q3_k"] }\n  ]\n}\n');
-  const msg = inputError(() => readConfigFile(bad));
+  const msg = inputErrorOf(() => readConfigFile(bad));
   assert.match(msg, `${bad}:3: $.methods[0].types[1]`);
   assert.match(msg, /q8_0, q4_0, kivi2/);
   const group = writeConfig({ models: [{ id: 'student', dir: student }], methods: [{ method: 'kv-cache', types: ['q8_0'], group: 16 }], suites: ['reasoning'] });
-  assert.match(inputError(() => planVariants(loadRunConfig(group))), '$.methods[0]: kv-cache: group and residual apply to type kivi2 only');
+  assert.match(inputErrorOf(() => planVariants(loadRunConfig(group))), '$.methods[0]: kv-cache: group and residual apply to type kivi2 only');
 });
 
 test('a tiny run with a kv-cache variant: base weights, runtime.kvCache, simulated, no latency, KV bytes recorded', async () => {
