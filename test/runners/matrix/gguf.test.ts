@@ -10,6 +10,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { packagePath } from '../../../core/paths.js';
 import { compileSchema } from '../../../core/schemas/index.js';
+import { kernelsSection } from '../../../reports/sections/kernels.js';
 import { loadRunConfig, readConfigFile } from '../../../runners/matrix/config.js';
 import { planVariants } from '../../../runners/matrix/plan.js';
 import { runMatrix } from '../../../runners/matrix/run-matrix.js';
@@ -69,6 +70,12 @@ test('a tiny run: GGUF variants are packed, run by llama.cpp, measured; F32 scor
   }
   assert.ok(q4.sizeBytes < f32.sizeBytes / 4, `Q4_0 ${q4.sizeBytes} B vs F32 ${f32.sizeBytes} B`);
   assert.ok(kv.backend?.backend === 'llama.cpp' && kv.backend.kvCache.key === 'Q8_0' && kv.backend.flashAttention);
+  // student: 2 layers × 2 × 4 KV heads × 32 head_dim = 512 elements; q8_0 34/32 bytes each, stored so by llama.cpp
+  assert.equal(kv.kvCache, { form: 'q8_0', bytesPerToken: 544, fp32BytesPerToken: 2048, residualWindowBytes: 0 });
+  assert.is(f32.kvCache, undefined);
+  const kernels = JSON.stringify(kernelsSection({ record: r.record, instances: [] }).section);
+  assert.match(kernels, /"kv-cache-bytes"/);
+  assert.match(kernels, /student\/gguf-F32-kvq8_0","q8_0","packed"/);
   const manifest = JSON.parse(readFileSync(join(q4.dir, 'compression.json'), 'utf8'));
   assert.is(manifest.gguf.quantization.type, 'Q4_0');
   assert.ok(manifest.gguf.quantization.tensors.some((t: { actualType: string }) => t.actualType === 'Q4_0'));
