@@ -4,7 +4,8 @@ import { renderReport } from './render.js';
 
 /** Usage of `compbench report`. */
 export const REPORT_USAGE = `usage: compbench report RUN_DIR [--out DIR] [--baseline-run DIR] [--change-log-dir DIR] [--history-db FILE] [--no-png]
-  writes report.html, charts/*.png, results.csv and changes/<variant>.md|html (default into RUN_DIR/report)
+  writes report.html, charts/*.png, results.csv, junit.xml (gate rules and errored cells for CI),
+  summary.md (Markdown for a GitHub job summary or PR comment) and changes/<variant>.md|html (default into RUN_DIR/report)
   --baseline-run DIR    an earlier run of the same models: shown beside this one; its changes-log/ folder is continued
   --change-log-dir DIR  folder of the append-only change logs (default: changes-log/ beside the run folder)
   --history-db FILE     history store for trends (default: history.sqlite beside the run folder)`;

@@ -67,3 +67,35 @@ export function neutralizeCsvCell(value: string | number | null | undefined): st
   if (typeof value === 'number') return Number.isFinite(value) ? value : '';
   return FORMULA_START.test(value) ? `'${value}` : value;
 }
+
+// The XML 1.0 Char production: any other code point (C0 controls but tab/LF/CR, lone
+// surrogates, U+FFFE/U+FFFF) makes the whole document ill-formed, so it is dropped.
+const XML_INVALID = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
+
+const XML_ENTITIES: Readonly<Record<string, string>> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&apos;',
+  '\r': '&#13;',
+  '\n': '&#10;',
+  '\t': '&#9;',
+};
+
+/**
+ * Escapes text for XML 1.0 element content: `& < > " '` become entities, CR becomes
+ * `&#13;` (a parser would turn a raw CR into LF), and characters XML 1.0 does not allow
+ * (most C0 controls, lone surrogates, U+FFFE/U+FFFF) are removed.
+ */
+export function escapeXml(text: unknown): string {
+  return String(text).replace(XML_INVALID, '').replace(/[&<>"'\r]/gu, (c) => XML_ENTITIES[c]);
+}
+
+/**
+ * {@link escapeXml} for a quoted attribute value: tab and LF become character references
+ * too, since attribute-value normalization would turn raw ones into spaces.
+ */
+export function escapeXmlAttribute(text: unknown): string {
+  return String(text).replace(XML_INVALID, '').replace(/[&<>"'\r\n\t]/gu, (c) => XML_ENTITIES[c]);
+}

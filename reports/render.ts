@@ -4,6 +4,8 @@ import { dirname, join, resolve } from 'node:path';
 import { ensureWritableDir, writeFileAtomic, type WriteOrigin } from '../core/atomic-write.js';
 import { pairingLine } from '../core/pairing.js';
 import type { ChartSpec } from './charts.js';
+import { junitXml } from './ci/junit.js';
+import { markdownSummary } from './ci/markdown-summary.js';
 import { defaultChangeLogDir } from './change/change-log.js';
 import { writeChangeRecords } from './change/write.js';
 import { resultsCsv } from './csv.js';
@@ -79,7 +81,8 @@ export function buildSections(input: ReportInput, history: HistoryResult, previo
 
 /**
  * Renders a run folder into `report.html` (one self-contained file), `charts/*.png`,
- * `results.csv` and `changes/<variant>.md|html`, reading only run.json and
+ * `results.csv`, `junit.xml` (the gate rules for CI), `summary.md` (for a GitHub job
+ * summary or pull-request comment) and `changes/<variant>.md|html`, reading only run.json and
  * instances.jsonl. A run record this version cannot read fails with an InputError. Every
  * file is written atomically: a full disk or a read-only folder leaves the old file or
  * none, and one line naming the path and the flag (`--out`, `--change-log-dir`).
@@ -108,6 +111,11 @@ export async function renderReport(runDir: string, options: RenderOptions = {}):
   const csv = join(outDir, 'results.csv');
   writeFileAtomic(csv, resultsCsv(record), origin);
   files.push(csv);
+  const junit = join(outDir, 'junit.xml');
+  writeFileAtomic(junit, junitXml(record), origin);
+  const summary = join(outDir, 'summary.md');
+  writeFileAtomic(summary, markdownSummary(record), origin);
+  files.push(junit, summary);
   const runJsonSha256 = createHash('sha256').update(readFileSync(join(runDir, 'run.json'))).digest('hex');
   const logDir = options.changeLogDir ?? defaultChangeLogDir(options.baselineRunDir ?? runDir);
   files.push(...writeChangeRecords(run, outDir, logDir, runJsonSha256, generatedAt, history));

@@ -1,6 +1,6 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { escapeHtml, escapeMarkdown, escapeMarkdownLine, jsonForScript, neutralizeCsvCell } from '../../reports/escape.js';
+import { escapeHtml, escapeMarkdown, escapeMarkdownLine, escapeXml, escapeXmlAttribute, jsonForScript, neutralizeCsvCell } from '../../reports/escape.js';
 
 const test = suite('reports/escape');
 
@@ -49,6 +49,13 @@ test('escapeMarkdownLine also guards line starts', () => {
   assert.is(escapeMarkdownLine('- not a list'), '\\- not a list');
   assert.is(escapeMarkdownLine('1. not a list'), '1\\. not a list');
   assert.is(escapeMarkdownLine('mid # stays'), 'mid # stays');
+});
+
+test('escapeXml escapes markup and quotes and drops characters XML 1.0 does not allow', () => {
+  assert.is(escapeXml(`<a href="x">&'</a>`), '&lt;a href=&quot;x&quot;&gt;&amp;&apos;&lt;/a&gt;');
+  assert.is(escapeXml('a\u0000b\u0001c\u001fd\ufffee\ud800f'), 'abcdef');
+  assert.is(escapeXml('tab\tlf\ncr\r😀'), 'tab\tlf\ncr&#13;😀');
+  assert.is(escapeXmlAttribute('tab\tlf\ncr\r"'), 'tab&#9;lf&#10;cr&#13;&quot;');
 });
 
 test.run();
