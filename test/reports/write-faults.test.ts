@@ -55,11 +55,14 @@ test('a read-only run folder: one line naming the folder and the fix, not an int
   assert.ok(existsSync(join(other, 'report.html')), '--out puts the report elsewhere');
 });
 
-test('charts, results.csv, change records and the change log fail the same way, each naming its path and flag', () => {
+test('charts, results.csv, junit.xml, summary.md, change records and the change log fail the same way, each naming its path and flag', () => {
   const cases: [string, RegExp][] = [
     ['ENOSPC:.png', /cannot write [^\n]*\/charts\/[^\n]*\.png \(the disk is full, ENOSPC\); [^\n]*--out/],
     ['ENOSPC:results.csv', /cannot write [^\n]*\/results\.csv \(the disk is full, ENOSPC\); [^\n]*--out/],
-    ['EACCES:.md', /cannot write [^\n]*\/changes\/[^\n]*\.md \(permission denied, EACCES\); make [^\n]*\/changes writable or choose another folder with --out/],
+    ['ENOSPC:junit.xml', /cannot write [^\n]*\/junit\.xml \(the disk is full, ENOSPC\); [^\n]*--out/],
+    ['ENOSPC:summary.md', /cannot write [^\n]*\/summary\.md \(the disk is full, ENOSPC\); [^\n]*--out/],
+    // `g128.md`, not `.md`: summary.md is written before the change records.
+    ['EACCES:g128.md', /cannot write [^\n]*\/changes\/[^\n]*\.md \(permission denied, EACCES\); make [^\n]*\/changes writable or choose another folder with --out/],
     ['ENOSPC:.jsonl', /cannot write [^\n]*\/changes-log\/[^\n]*\.jsonl \(the disk is full, ENOSPC\); free disk space or choose another folder with --change-log-dir/],
   ];
   for (const [fault, pattern] of cases) {
