@@ -5,7 +5,8 @@
  * SIMD dot products. They are not bit-identical: measured (QEMU 7.2, node-llama-cpp 3.22.1)
  * zen4 vs haswell differ by 5.9e-2 nats on one of five requests and ≤ 2e-6 on the others,
  * with the same greedy tokens. So llama.cpp results are cached per CPU library (run-matrix)
- * and the record names it (variants[].backend.cpuVariant). The bound is 0.1 nats per request. Skips with one line where QEMU user mode is absent (scripts/setup.sh installs it
+ * and the record names it (variants[].backend.cpuVariant). The bound, 0.25 nats per request, leaves room
+ * for another native library (CI may load skylakex or sapphirerapids) and still catches a broken kernel. Skips with one line where QEMU user mode is absent (scripts/setup.sh installs it
  * on x86-64) or the CPU is not x86-64.
  */
 import { spawnSync } from 'node:child_process';
@@ -33,7 +34,7 @@ function run(prefix: string[], gguf: string): ChildOut {
   return JSON.parse(r.stdout.trim().split('\n').pop()!) as ChildOut;
 }
 
-test('Q4_K_M teacher: native and Haswell (AVX2) CPU libraries agree within 0.1 nats per request, same greedy tokens', async () => {
+test('Q4_K_M teacher: native and Haswell (AVX2) CPU libraries agree within 0.25 nats per request, same greedy tokens', async () => {
   const teacher = teacherDir('llama.cpp CPU library');
   if (!teacher) return;
   const qemu = spawnSync('sh', ['-c', 'command -v qemu-x86_64'], { encoding: 'utf8' }).stdout.trim();
@@ -49,7 +50,7 @@ test('Q4_K_M teacher: native and Haswell (AVX2) CPU libraries agree within 0.1 n
   assert.is(avx2.cpuVariant, 'haswell', 'QEMU Haswell loads the AVX2 library');
   const diffs = [...native.logprobs.map((x, i) => Math.abs(x - avx2.logprobs[i])), ...native.nll.map((x, i) => Math.abs(x - avx2.nll[i]))];
   console.log(`  ${native.cpuVariant} vs ${avx2.cpuVariant}: per-request |Δ| max ${Math.max(...diffs).toExponential(2)} nats over ${diffs.length} requests`);
-  assert.ok(diffs.every((d) => Number.isFinite(d) && d <= 0.1), JSON.stringify({ native, avx2 }));
+  assert.ok(diffs.every((d) => Number.isFinite(d) && d <= 0.25), JSON.stringify({ native, avx2 }));
   assert.equal(avx2.generated, native.generated, 'same greedy tokens');
 });
 
