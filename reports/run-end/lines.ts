@@ -38,18 +38,40 @@ export function runEndLines(s: RunEndSummary, width = RUN_END_WIDTH, maxVariants
   return lines;
 }
 
-/** `  teacher/rtn-w2-g32: 4 failed — rare-words/word_nll 0.6497 ≥ 0.25; … (+2 more)`, at most `width` characters. */
+/** `  teacher/rtn-w2-g32: 4 failed — rare-words/word_nll 0.6497 ≥ 0.25; … (+2 more)`, at most `width` characters; `+N` counts rules. */
 export function variantLine(v: FailingVariant, width = RUN_END_WIDTH): string {
   const head = visible(`  ${v.variantId}: ${v.rules.length} failed — `);
-  const items = v.rules.map((r) => visible(`${r.target} ${r.short}`));
+  const items = itemsOf(v);
+  const more = (shown: number): string => {
+    const rest = items.slice(shown).reduce((n, item) => n + item.rules, 0);
+    return rest > 0 ? ` (+${rest} more)` : '';
+  };
   for (let shown = items.length; shown >= 1; shown--) {
-    const rest = items.length - shown;
-    const line = `${head}${items.slice(0, shown).join('; ')}${rest > 0 ? ` (+${rest} more)` : ''}`;
+    const line = `${head}${items.slice(0, shown).map((item) => item.text).join('; ')}${more(shown)}`;
     if (line.length <= width) return line;
   }
-  // Even one rule is too wide: cut it, keeping the count of the others.
-  const tail = items.length > 1 ? ` (+${items.length - 1} more)` : '';
-  return `${`${head}${items[0]}`.slice(0, Math.max(head.length, width - tail.length - 1))}…${tail}`;
+  // Even one item is too wide: cut it, keeping the count of the others.
+  const tail = more(1);
+  return `${`${head}${items[0].text}`.slice(0, Math.max(head.length, width - tail.length - 1))}…${tail}`;
+}
+
+/** Judged rules one by one (`qa/acc 0.61 < 0.7`); unread ones grouped by reason (`too few instances to trust: qa/acc, kc/contains`). */
+function itemsOf(v: FailingVariant): { text: string; rules: number }[] {
+  const items: { text: string; rules: number; targets?: string[] }[] = [];
+  const unread = new Map<string, { text: string; rules: number; targets?: string[] }>();
+  for (const r of v.rules) {
+    const group = r.value === null ? unread.get(r.short) : undefined;
+    if (group) {
+      group.rules += 1;
+      group.targets!.push(r.target);
+    } else if (r.value === null) {
+      const item = { text: '', rules: 1, targets: [r.target] };
+      unread.set(r.short, item);
+      items.push(item);
+    } else items.push({ text: `${r.target} ${r.short}`, rules: 1 });
+  }
+  for (const [short, item] of unread) item.text = `${short}: ${item.targets!.join(', ')}`;
+  return items.map((item) => ({ text: visible(item.text), rules: item.rules }));
 }
 
 /** Control characters (C0, DEL, C1) as `\uXXXX`, so untrusted text cannot move the cursor or recolour the terminal. */

@@ -12,7 +12,7 @@ export interface FailingRule {
   readonly target: string;
   readonly value: number | null;
   readonly bound: number;
-  /** The comparison (`0.6497 ≥ 0.25`), or the whole reason when the value could not be read. */
+  /** The comparison (`0.6497 ≥ 0.25`), or why the value could not be read (`too few instances to trust`); details in gate.txt. */
   readonly short: string;
 }
 
@@ -99,9 +99,12 @@ export function failingByVariant(rules: readonly GateRuleResult[]): FailingVaria
   return [...byVariant].map(([variantId, list]) => ({ variantId, rules: list }));
 }
 
-/** A judged value's reason starts with the comparison and puts the detail in parentheses. */
+/**
+ * A judged value's reason starts with the comparison and puts the detail in parentheses;
+ * an unread value's reason names the variant the line already names.
+ */
 function shortReason(r: GateRuleResult): string {
-  if (r.value === null) return r.reason;
-  const cut = r.reason.indexOf(' (');
-  return cut > 0 ? r.reason.slice(0, cut) : r.reason;
+  const reason = r.reason.startsWith(`variant ${r.variantId}: `) ? r.reason.slice(`variant ${r.variantId}: `.length) : r.reason;
+  const cut = reason.indexOf(' (');
+  return cut > 0 ? reason.slice(0, cut) : reason;
 }

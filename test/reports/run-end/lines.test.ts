@@ -43,9 +43,17 @@ test('a large failing run stays under 40 lines: 20 variant lines of ≤ 160 char
 
 test('one rule wider than the line is cut with an ellipsis, keeping the count of the others', () => {
   const long = { ...rule('v', 'fail', 'qa', null), reason: 'x'.repeat(400) };
-  const line = variantLine({ variantId: 'v', rules: failingByVariant([long, long])[0].rules }, 100);
+  const other = { ...rule('v', 'fail', 'kc', null), reason: 'cell errored' };
+  const line = variantLine({ variantId: 'v', rules: failingByVariant([long, other])[0].rules }, 100);
   assert.is(line.length, 100);
-  assert.match(line, /^ {2}v: 2 failed — qa\/acc x+… \(\+1 more\)$/u);
+  assert.match(line, /^ {2}v: 2 failed — x+… \(\+1 more\)$/u);
+});
+
+test('rules that could not be read are grouped by reason, without the variant the line already names', () => {
+  const tooFew = (s: string): GateRuleResult => ({ ...rule('v', 'fail', s, null), reason: `variant v: too few instances to trust (tooFew: n=20, 95% CI [0.7, 1])` });
+  const line = variantLine(failingByVariant([tooFew('a'), rule('v', 'fail', 'b'), tooFew('c'), tooFew('d')])[0]);
+  assert.is(line, '  v: 4 failed — too few instances to trust: a/acc, c/acc, d/acc; b/acc -0.07381 ≤ -0.05');
+  assert.is(variantLine(failingByVariant([tooFew('a'), rule('v', 'fail', 'b'), tooFew('c')])[0], 70), '  v: 3 failed — too few instances to trust: a/acc, c/acc (+1 more)');
 });
 
 test('verdict lines: pass, and incomplete (which outranks the gate) with its exit code', () => {
@@ -62,7 +70,7 @@ test('control characters from untrusted text are made visible, never sent to the
   const evil = { ...rule('v\u001b[31m', 'fail', 'qa', null), reason: 'model said \u001b]0;pwned\u0007' };
   const line = runEndLines(runEndSummary(RECORD, gate([evil]), 1, PATHS)).join('\n');
   assert.not.match(line, /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/u);
-  assert.match(line, /v\\u001b\[31m: 1 failed — qa\/acc model said \\u001b\]0;pwned\\u0007/u);
+  assert.match(line, /v\\u001b\[31m: 1 failed — model said \\u001b\]0;pwned\\u0007: qa\/acc/u);
 });
 
 test.run();
