@@ -45,7 +45,8 @@ test('a failing tiny run: ≤ 40 lines after the bar with the verdict, one line 
   assert.ok(tail.length <= 40, `${tail.length} lines after the bar:\n${tail.join('\n')}`);
   assert.ok(tail.some((l) => /^gate: FAIL — exit 1: the gate failed \(2 of 2 rules failed\)$/u.test(l)), tail.join('\n'));
   for (const id of ['student/rtn-w8-gch', 'student/rtn-w4-gch']) {
-    assert.is(tail.filter((l) => l.startsWith(`  ${id}: 1 failed — tiny-mc/acc `)).length, 1, `one line for ${id}`);
+    // two instances are too few to judge: the floor fails closed, and the line says why
+    assert.is(tail.filter((l) => l === `  ${id}: 1 failed — too few instances to trust: tiny-mc/acc`).length, 1, `one line for ${id}:\n${tail.join('\n')}`);
   }
   for (const f of ['report/report.html', 'gate.txt', 'summary.txt', 'run.json']) assert.ok(tail.some((l) => l.includes(join(out, f))), f);
   assert.not.match(r.stdout, /^VERDICT/mu, 'the rule table is in gate.txt, not on the terminal');
