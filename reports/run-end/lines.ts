@@ -38,40 +38,61 @@ export function runEndLines(s: RunEndSummary, width = RUN_END_WIDTH, maxVariants
   return lines;
 }
 
-/** `  teacher/rtn-w2-g32: 4 failed — rare-words/word_nll 0.6497 ≥ 0.25; … (+2 more)`, at most `width` characters; `+N` counts rules. */
+/**
+ * `  teacher/rtn-w2-g32: 4 failed — rare-words/word_nll 0.6497 ≥ 0.25; … (+2 more)`: as
+ * many of the variant's failing rules as fit in `width` characters, `+N` counting the rest.
+ */
 export function variantLine(v: FailingVariant, width = RUN_END_WIDTH): string {
   const head = visible(`  ${v.variantId}: ${v.rules.length} failed — `);
   const items = itemsOf(v);
-  const more = (shown: number): string => {
-    const rest = items.slice(shown).reduce((n, item) => n + item.rules, 0);
-    return rest > 0 ? ` (+${rest} more)` : '';
-  };
-  for (let shown = items.length; shown >= 1; shown--) {
-    const line = `${head}${items.slice(0, shown).map((item) => item.text).join('; ')}${more(shown)}`;
+  const total = v.rules.length;
+  let line = '';
+  for (let shown = total; shown >= 1; shown--) {
+    const rest = total - shown;
+    line = `${head}${render(items, shown)}${rest > 0 ? ` (+${rest} more)` : ''}`;
     if (line.length <= width) return line;
   }
-  // Even one item is too wide: cut it, keeping the count of the others.
-  const tail = more(1);
-  return `${`${head}${items[0].text}`.slice(0, Math.max(head.length, width - tail.length - 1))}…${tail}`;
+  // Even one rule is too wide: cut it, keeping the count of the others.
+  const tail = total > 1 ? ` (+${total - 1} more)` : '';
+  return `${line.slice(0, Math.max(head.length, width - tail.length - 1))}…${tail}`;
 }
 
-/** Judged rules one by one (`qa/acc 0.61 < 0.7`); unread ones grouped by reason (`too few instances to trust: qa/acc, kc/contains`). */
-function itemsOf(v: FailingVariant): { text: string; rules: number }[] {
-  const items: { text: string; rules: number; targets?: string[] }[] = [];
-  const unread = new Map<string, { text: string; rules: number; targets?: string[] }>();
+/** A judged rule on its own (`qa/acc 0.61 < 0.7`), or the targets of unread rules that share a reason. */
+interface Item {
+  readonly reason?: string;
+  readonly targets: string[];
+}
+
+/** Unread rules grouped by reason (`too few instances to trust: qa/acc, kc/contains`), at the place of the first. */
+function itemsOf(v: FailingVariant): Item[] {
+  const items: Item[] = [];
+  const unread = new Map<string, Item>();
   for (const r of v.rules) {
-    const group = r.value === null ? unread.get(r.short) : undefined;
-    if (group) {
-      group.rules += 1;
-      group.targets!.push(r.target);
-    } else if (r.value === null) {
-      const item = { text: '', rules: 1, targets: [r.target] };
+    if (r.value !== null) {
+      items.push({ targets: [`${r.target} ${r.short}`] });
+      continue;
+    }
+    const group = unread.get(r.short);
+    if (group) group.targets.push(r.target);
+    else {
+      const item = { reason: r.short, targets: [r.target] };
       unread.set(r.short, item);
       items.push(item);
-    } else items.push({ text: `${r.target} ${r.short}`, rules: 1 });
+    }
   }
-  for (const [short, item] of unread) item.text = `${short}: ${item.targets!.join(', ')}`;
-  return items.map((item) => ({ text: visible(item.text), rules: item.rules }));
+  return items;
+}
+
+/** The first `shown` rules of `items`, made visible. */
+function render(items: readonly Item[], shown: number): string {
+  const parts: string[] = [];
+  for (const item of items) {
+    if (shown <= 0) break;
+    const targets = item.targets.slice(0, shown);
+    shown -= targets.length;
+    parts.push(item.reason === undefined ? targets.join('; ') : `${item.reason}: ${targets.join(', ')}`);
+  }
+  return visible(parts.join('; '));
 }
 
 /** Control characters (C0, DEL, C1) as `\uXXXX`, so untrusted text cannot move the cursor or recolour the terminal. */

@@ -54,6 +54,7 @@ test('rules that could not be read are grouped by reason, without the variant th
   const line = variantLine(failingByVariant([tooFew('a'), rule('v', 'fail', 'b'), tooFew('c'), tooFew('d')])[0]);
   assert.is(line, '  v: 4 failed — too few instances to trust: a/acc, c/acc, d/acc; b/acc -0.07381 ≤ -0.05');
   assert.is(variantLine(failingByVariant([tooFew('a'), rule('v', 'fail', 'b'), tooFew('c')])[0], 70), '  v: 3 failed — too few instances to trust: a/acc, c/acc (+1 more)');
+  assert.is(variantLine(failingByVariant([tooFew('a'), rule('v', 'fail', 'b'), tooFew('c')])[0], 60), '  v: 3 failed — too few instances to trust: a/acc (+2 more)', 'a group is cut by target');
 });
 
 test('verdict lines: pass, and incomplete (which outranks the gate) with its exit code', () => {
