@@ -67,3 +67,8 @@ export function neutralizeCsvCell(value: string | number | null | undefined): st
   if (typeof value === 'number') return Number.isFinite(value) ? value : '';
   return FORMULA_START.test(value) ? `'${value}` : value;
 }
+
+/** Control characters (C0, DEL, C1) as `\uXXXX`, so untrusted text cannot move the cursor or recolour a terminal. */
+export function escapeTerminal(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f]/gu, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}

@@ -4,6 +4,7 @@
  * variant ids and reasons may carry text from configs and model errors, so control
  * characters are made visible before they reach the terminal.
  */
+import { escapeTerminal as visible } from '../escape.js';
 import type { FailingVariant, RunEndSummary } from './summary.js';
 
 /** Widest line printed (a failing variant's rules are cut to fit, with `(+N more)`). */
@@ -35,7 +36,8 @@ export function runEndLines(s: RunEndSummary, width = RUN_END_WIDTH, maxVariants
     if (more > 0) lines.push(`  … and ${more} more variant(s) (see ${s.paths.gate})`);
   }
   lines.push(`report:  ${s.paths.report}`, `rules:   ${s.paths.gate} (every gate rule)`, `table:   ${s.paths.summary} (every suite × metric × variant)`, `record:  ${s.paths.record}`);
-  return lines;
+  // Paths come from --out; escaping twice changes nothing (an escape holds no control character).
+  return lines.map(visible);
 }
 
 /**
@@ -93,9 +95,4 @@ function render(items: readonly Item[], shown: number): string {
     parts.push(item.reason === undefined ? targets.join('; ') : `${item.reason}: ${targets.join(', ')}`);
   }
   return visible(parts.join('; '));
-}
-
-/** Control characters (C0, DEL, C1) as `\uXXXX`, so untrusted text cannot move the cursor or recolour the terminal. */
-export function visible(text: string): string {
-  return text.replace(/[\u0000-\u001f\u007f-\u009f]/gu, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }

@@ -14,6 +14,8 @@ export interface FailingRule {
   readonly bound: number;
   /** The comparison (`0.6497 ≥ 0.25`), or why the value could not be read (`too few instances to trust`); details in gate.txt. */
   readonly short: string;
+  /** The gate's whole reason (as in gate.txt). */
+  readonly reason: string;
 }
 
 /** The failing rules of one variant, in the gate's order. */
@@ -93,7 +95,7 @@ export function failingByVariant(rules: readonly GateRuleResult[]): FailingVaria
   for (const r of rules) {
     if (r.verdict !== 'fail') continue;
     const list = byVariant.get(r.variantId) ?? [];
-    list.push({ rule: r.rule, target: targetOf(r), value: r.value, bound: r.bound, short: shortReason(r) });
+    list.push({ rule: r.rule, target: targetOf(r), value: r.value, bound: r.bound, short: shortReason(r), reason: r.reason });
     byVariant.set(r.variantId, list);
   }
   return [...byVariant].map(([variantId, list]) => ({ variantId, rules: list }));

@@ -1,7 +1,8 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { GateRuleResult, GateVerdict } from '../../../core/run-record.js';
-import { failingByVariant, runEndLines, runEndSummary, variantLine, verdictLine, visible } from '../../../reports/run-end/index.js';
+import { escapeTerminal } from '../../../reports/escape.js';
+import { failingByVariant, runEndLines, runEndSummary, variantLine, verdictLine } from '../../../reports/run-end/index.js';
 import { cell, erroredCell, ones, runRecord } from '../gate/fixtures.js';
 
 const test = suite('reports/run-end');
@@ -67,7 +68,7 @@ test('verdict lines: pass, and incomplete (which outranks the gate) with its exi
 });
 
 test('control characters from untrusted text are made visible, never sent to the terminal', () => {
-  assert.is(visible('a\u001b[2Jb\r\nc\u009b'), 'a\\u001b[2Jb\\u000d\\u000ac\\u009b');
+  assert.is(escapeTerminal('a\u001b[2Jb\r\nc\u009b'), 'a\\u001b[2Jb\\u000d\\u000ac\\u009b');
   const evil = { ...rule('v\u001b[31m', 'fail', 'qa', null), reason: 'model said \u001b]0;pwned\u0007' };
   const line = runEndLines(runEndSummary(RECORD, gate([evil]), 1, PATHS)).join('\n');
   assert.not.match(line, /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/u);

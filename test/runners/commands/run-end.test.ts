@@ -63,7 +63,7 @@ test('a failing tiny run: ≤ 40 lines after the bar with the verdict, one line 
   // A second run is served from the cache; --json prints one object and nothing else on stdout.
   const j = cli('run', '--config', cfg, '--out', out, '--json');
   assert.is(j.code, 1, j.stderr);
-  const summary = JSON.parse(j.stdout) as { verdict: string; exitCode: number; counts: { rulesFailed: number; instancesCached: number }; failing: { variantId: string }[]; paths: { gate: string } };
+  const summary = JSON.parse(j.stdout) as { verdict: string; exitCode: number; counts: { rulesFailed: number; instancesCached: number }; failing: { variantId: string; rules: { rule: string; reason: string }[] }[]; paths: { gate: string } };
   const again = JSON.parse(readFileSync(join(out, 'run.json'), 'utf8')) as RunRecord;
   assert.is(summary.verdict, again.gate!.verdict);
   assert.is(summary.exitCode, 1);
@@ -71,6 +71,8 @@ test('a failing tiny run: ≤ 40 lines after the bar with the verdict, one line 
   assert.is(summary.counts.instancesCached, 6);
   assert.equal(summary.failing.map((v) => v.variantId), ['student/rtn-w8-gch', 'student/rtn-w4-gch']);
   assert.is(summary.paths.gate, join(out, 'gate.txt'));
+  const failed = again.gate!.rules.filter((r) => r.verdict === 'fail');
+  assert.equal(summary.failing.flatMap((v) => v.rules.map((r) => `${r.rule}|${r.reason}`)), failed.map((r) => `${r.rule}|${r.reason}`), 'every failing rule with its whole reason');
   assert.match(j.stderr, /instances computed/u, 'the progress log went to stderr');
 
   const q = cli('run', '--config', cfg, '--out', out, '--quiet');
