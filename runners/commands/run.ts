@@ -93,7 +93,8 @@ export async function runCommand(args: readonly string[], out: (line: string) =>
   const result = await runFromArgs(args, out);
   if (!result) return RUN_EXIT_CODES.ok;
   result.lock.release();
-  for (const line of summaryLines(result.record)) out(line);
-  out(`wrote ${join(result.outDir, 'run.json')} and instances.jsonl${result.record.complete ? '' : ' (INCOMPLETE: some cells failed)'}`);
+  // Without the gate there is no verdict for --json or --quiet to print: the table goes where the log goes.
+  for (const line of summaryLines(result.record)) result.log(line);
+  result.log(`wrote ${join(result.outDir, 'run.json')} and instances.jsonl${result.record.complete ? '' : ' (INCOMPLETE: some cells failed)'}`);
   return result.record.complete ? RUN_EXIT_CODES.ok : RUN_EXIT_CODES.incomplete;
 }
