@@ -89,7 +89,7 @@ export function runEndSummary(record: RunRecord, verdict: GateVerdict, exitCode:
   };
 }
 
-/** Failing rules grouped by variant, variants in order of first failure. */
+/** Failing rules grouped by variant: most failures first, ties in order of first failure. */
 export function failingByVariant(rules: readonly GateRuleResult[]): FailingVariant[] {
   const byVariant = new Map<string, FailingRule[]>();
   for (const r of rules) {
@@ -98,7 +98,8 @@ export function failingByVariant(rules: readonly GateRuleResult[]): FailingVaria
     list.push({ rule: r.rule, target: targetOf(r), value: r.value, bound: r.bound, short: shortReason(r), reason: r.reason });
     byVariant.set(r.variantId, list);
   }
-  return [...byVariant].map(([variantId, list]) => ({ variantId, rules: list }));
+  // Most failures first, so the variants a capped list leaves out are the least broken.
+  return [...byVariant].map(([variantId, list]) => ({ variantId, rules: list })).sort((a, b) => b.rules.length - a.rules.length);
 }
 
 /**

@@ -20,11 +20,12 @@ function gate(rules: GateRuleResult[]): GateVerdict {
 
 const RECORD = runRecord('teacher', [cell('teacher', 'qa', [{ metric: 'acc', scores: ones(80, 100) }])]);
 
-test('failing rules are grouped by variant in order of first failure, each with its comparison only', () => {
-  const groups = failingByVariant([rule('b', 'fail'), rule('a', 'pass'), rule('a', 'fail', 'kc'), rule('b', 'fail', 'kc', null), rule('c', 'skip')]);
-  assert.equal(groups.map((g) => `${g.variantId}:${g.rules.length}`), ['b:2', 'a:1']);
+test('failing rules are grouped by variant, most failures first, each with its comparison only', () => {
+  const groups = failingByVariant([rule('a', 'fail', 'kc'), rule('b', 'fail'), rule('a', 'pass'), rule('b', 'fail', 'kc', null), rule('c', 'skip'), rule('d', 'fail')]);
+  assert.equal(groups.map((g) => `${g.variantId}:${g.rules.length}`), ['b:2', 'a:1', 'd:1']);
   assert.is(groups[0].rules[0].short, '-0.07381 ≤ -0.05');
   assert.is(groups[0].rules[0].target, 'qa/acc');
+  assert.match(groups[0].rules[0].reason, /\(paired 95% CI of Δ/u, 'the whole reason is kept for --json');
   assert.is(groups[0].rules[1].short, 'cell errored: worker crashed', 'an unread value keeps its whole reason');
 });
 
