@@ -9,6 +9,8 @@ import { packagePath } from './core/paths.js';
 import { RUN_EXIT_CODES, runFromArgs, type LockedRun } from './runners/commands/run.js';
 import { summaryLines } from './runners/run/summary-table.js';
 import { defaultPolicy, evaluateGate, inlinePolicy, loadPolicy, verdictLines, writeGateVerdict } from './reports/gate/index.js';
+import { runEndLines, runEndSummary, verdictLine } from './reports/run-end/index.js';
+import { writeFileAtomic } from './core/atomic-write.js';
 import { appendRun } from './reports/history/index.js';
 import { suitesCommand } from './runners/commands/suites.js';
 import { compareCommand } from './reports/compare/command.js';
@@ -67,20 +69,30 @@ async function runAndReport(args: readonly string[], out: (line: string) => void
   }
 }
 
-/** The gate and the report on a finished run, while its `--out` lock is still held. */
+/**
+ * The gate and the report on a finished run, while its `--out` lock is still held. The
+ * full summary table and rule list go to DIR/summary.txt and DIR/gate.txt; the terminal
+ * gets a short summary (`--quiet`: verdict and report; `--json`: one object).
+ */
 async function gateAndReport(result: LockedRun, historyDb: string | undefined, out: (line: string) => void): Promise<number> {
-  for (const line of summaryLines(result.record)) out(line);
-  const configured = result.record.config.gatePolicy;
-  const { policy, source } = configured === undefined || configured === 'default' ? defaultPolicy(result.record) : policyOf(configured);
-  const verdict = evaluateGate(result.record, policy, source);
-  writeGateVerdict(join(result.outDir, 'run.json'), verdict, { flag: '--out' });
-  for (const line of verdictLines(verdict)) out(line);
-  if (historyDb) out(`history: ${JSON.stringify(appendRun(historyDb, result.outDir))}`);
-  const report = await renderReport(result.outDir);
-  out(`report: ${join(report.outDir, 'report.html')} (${report.files.length} files, ${(report.durationMs / 1000).toFixed(1)} s)`);
-  out(`wrote ${join(result.outDir, 'run.json')} and instances.jsonl${result.record.complete ? '' : ' (INCOMPLETE: some cells failed)'}`);
-  if (!result.record.complete) return RUN_EXIT_CODES.incomplete;
-  return verdict.verdict === 'pass' ? RUN_EXIT_CODES.ok : RUN_EXIT_CODES.gateFailed;
+  const { record, outDir, output, log } = result;
+  const configured = record.config.gatePolicy;
+  const { policy, source } = configured === undefined || configured === 'default' ? defaultPolicy(record) : policyOf(configured);
+  const verdict = evaluateGate(record, policy, source);
+  const runFile = join(outDir, 'run.json');
+  writeGateVerdict(runFile, verdict, { flag: '--out' });
+  const paths = { record: runFile, report: join(outDir, 'report', 'report.html'), gate: join(outDir, 'gate.txt'), summary: join(outDir, 'summary.txt') };
+  writeFileAtomic(paths.summary, `${summaryLines(record).join('\n')}\n`, { flag: '--out' });
+  writeFileAtomic(paths.gate, `${verdictLines(verdict).join('\n')}\n`, { flag: '--out' });
+  if (historyDb) log(`history: ${JSON.stringify(appendRun(historyDb, outDir))}`);
+  const report = await renderReport(outDir);
+  log(`report rendered: ${report.files.length} files in ${(report.durationMs / 1000).toFixed(1)} s`);
+  const exitCode = !record.complete ? RUN_EXIT_CODES.incomplete : verdict.verdict === 'pass' ? RUN_EXIT_CODES.ok : RUN_EXIT_CODES.gateFailed;
+  const summary = runEndSummary(record, verdict, exitCode, { ...paths, report: join(report.outDir, 'report.html') });
+  if (output === 'json') out(JSON.stringify(summary));
+  else if (output === 'quiet') [verdictLine(summary), `report: ${summary.paths.report}`].forEach((line) => out(line));
+  else runEndLines(summary).forEach((line) => out(line));
+  return exitCode;
 }
 
 /** The gate policy a run config names: a file (relative to the package) or inline. */

@@ -99,3 +99,8 @@ export function escapeXml(text: unknown): string {
 export function escapeXmlAttribute(text: unknown): string {
   return String(text).replace(XML_INVALID, '').replace(/[&<>"'\r\n\t]/gu, (c) => XML_ENTITIES[c]);
 }
+
+/** Control characters (C0, DEL, C1) as `\uXXXX`, so untrusted text cannot move the cursor or recolour a terminal. */
+export function escapeTerminal(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f]/gu, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}

@@ -1,7 +1,7 @@
 export { renderReport, buildSections, REPORT_SECTION_IDS, type RenderOptions, type RenderResult } from './render.js';
 export { reportCommand, REPORT_USAGE } from './command.js';
 export { loadRun, READABLE_VERSIONS, type LoadedRun, type InstanceLine } from './load-run.js';
-export { escapeHtml, escapeMarkdown, escapeMarkdownLine, escapeXml, escapeXmlAttribute, jsonForScript, neutralizeCsvCell } from './escape.js';
+export { escapeHtml, escapeMarkdown, escapeMarkdownLine, escapeTerminal, escapeXml, escapeXmlAttribute, jsonForScript, neutralizeCsvCell } from './escape.js';
 export { resultsCsv, CSV_COLUMNS } from './csv.js';
 export { appendChangeLog, readChangeLog, defaultChangeLogDir, changeLogFile, type ChangeLogEntry } from './change/change-log.js';
 export { screenVariant, screeningSentence, type Finding, type Screening } from './change/screening.js';

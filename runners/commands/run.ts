@@ -8,7 +8,7 @@ import { integerFlag, parseFlags } from './parse-flags.js';
 export const RUN_EXIT_CODES = { ok: 0, gateFailed: 1, invalidInput: 2, incomplete: 3 } as const;
 
 /** Usage text of `compbench run`. */
-export const RUN_USAGE = `usage: compbench run [--config FILE] [--out DIR] [--resume] [--workers N] [--limit N] [--cache-dir DIR] [--history DB]
+export const RUN_USAGE = `usage: compbench run [--config FILE] [--out DIR] [--resume] [--workers N] [--limit N] [--cache-dir DIR] [--history DB] [--quiet | --json]
   Evaluates every variant (models as they are, and each compression method × params of
   the config) on every suite, then measures speed, memory and energy, and writes
   DIR/run.json (run record) and DIR/instances.jsonl (per-instance outcomes).
@@ -21,12 +21,23 @@ export const RUN_USAGE = `usage: compbench run [--config FILE] [--out DIR] [--re
   --limit N       only the first N instances of each suite
   --cache-dir DIR variant and result cache (default .cache/compbench in the package)
   --history DB    also append the run to a history store (SQLite), e.g. runs/history.sqlite
+  --quiet         no progress; only the verdict line and the report's path
+  --json          one JSON object on stdout at the end (verdict, exit code, counts, failing
+                  rules by variant, paths); progress goes to stderr
   Afterwards the gate (config.gatePolicy; default: derived from the roles of the run's
-  suites) and the report (DIR/report/report.html) run on the record.
+  suites) and the report (DIR/report/report.html) run on the record. The terminal gets a
+  short summary (failing rules, one line per variant); every rule is in DIR/gate.txt and
+  every suite × metric × variant line in DIR/summary.txt.
   Exit codes: 0 ok, 1 gate failed, 2 invalid input, 3 incomplete (a cell failed).`;
 
-/** A finished matrix and the lock of its `--out`, held until the caller has gated and reported. */
-export type LockedRun = MatrixResult & { readonly lock: RunLock };
+/** How the end of a run is printed: a short summary, the verdict only, or one JSON object. */
+export type RunOutput = 'text' | 'quiet' | 'json';
+
+/**
+ * A finished matrix and the lock of its `--out`, held until the caller has gated and
+ * reported; `output` and `log` say how and where the caller prints.
+ */
+export type LockedRun = MatrixResult & { readonly lock: RunLock; readonly output: RunOutput; readonly log: (line: string) => void };
 
 /**
  * Parses the flags of `compbench run` and runs the matrix with the `--out` lock taken;
@@ -41,6 +52,8 @@ export async function runFromArgs(args: readonly string[], out: (line: string) =
     workers: { type: 'string' },
     limit: { type: 'string' },
     'cache-dir': { type: 'string' },
+    quiet: { type: 'boolean', default: false },
+    json: { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   });
   if (values.help) {
@@ -51,8 +64,11 @@ export async function runFromArgs(args: readonly string[], out: (line: string) =
   if (limit === 0) throw new InputError('--limit must be at least 1');
   const workers = values.workers === undefined ? undefined : integerFlag('workers', values.workers, 0);
   if (workers === 0) throw new InputError('--workers must be at least 1');
+  const output: RunOutput = values.json ? 'json' : values.quiet ? 'quiet' : 'text';
+  // stdout of --json holds the one object only, so the run's log goes to stderr.
+  const log = output === 'quiet' ? (): void => {} : output === 'json' ? (line: string): void => void process.stderr.write(`${line}\n`) : out;
   const outDir = ensureOutDir(resolve(values.out ?? 'runs/latest'));
-  const lock = acquireRunLock(outDir, out);
+  const lock = acquireRunLock(outDir, log);
   const options: MatrixOptions = {
     ...(values.config ? { configFile: resolve(values.config) } : {}),
     outDir,
@@ -62,9 +78,10 @@ export async function runFromArgs(args: readonly string[], out: (line: string) =
     ...(limit ? { limit } : {}),
     ...(values['cache-dir'] ? { cacheDir: resolve(values['cache-dir']) } : {}),
     ...(precheck ? { precheck } : {}),
+    ...(output === 'quiet' ? { progress: false } : {}),
   };
   try {
-    return { ...(await runMatrix(options, out)), lock };
+    return { ...(await runMatrix(options, log)), lock, output, log };
   } catch (e) {
     lock.release();
     throw e;
@@ -76,7 +93,8 @@ export async function runCommand(args: readonly string[], out: (line: string) =>
   const result = await runFromArgs(args, out);
   if (!result) return RUN_EXIT_CODES.ok;
   result.lock.release();
-  for (const line of summaryLines(result.record)) out(line);
-  out(`wrote ${join(result.outDir, 'run.json')} and instances.jsonl${result.record.complete ? '' : ' (INCOMPLETE: some cells failed)'}`);
+  // Without the gate there is no verdict for --json or --quiet to print: the table goes where the log goes.
+  for (const line of summaryLines(result.record)) result.log(line);
+  result.log(`wrote ${join(result.outDir, 'run.json')} and instances.jsonl${result.record.complete ? '' : ' (INCOMPLETE: some cells failed)'}`);
   return result.record.complete ? RUN_EXIT_CODES.ok : RUN_EXIT_CODES.incomplete;
 }

@@ -26,6 +26,8 @@ export async function measureVariants(
   log: (line: string) => void,
 ): Promise<MeasurementRecord[]> {
   const out: MeasurementRecord[] = [];
+  const started = performance.now();
+  let fresh = 0;
   for (const v of variants) {
     if (v.state === 'errored') {
       out.push({ state: 'errored', variantId: v.record.id, error: v.error });
@@ -44,7 +46,6 @@ export async function measureVariants(
         // a torn cache file is measured again
       }
     }
-    const start = performance.now();
     let m: MeasurementRecord;
     try {
       m = await measureVariant({ variantId: v.record.id, modelDir: v.dir, executionForm: v.record.executionForm, sizeBytes: v.record.sizeBytes }, settings);
@@ -54,10 +55,13 @@ export async function measureVariants(
     if (m.state === 'measured') {
       ensureWritableDir(join(options.cacheDir, 'measurements'), { flag: '--cache-dir' });
       writeFileAtomic(file, `${JSON.stringify(m)}\n`, { flag: '--cache-dir' });
-      log(`measured ${v.record.id} in ${((performance.now() - start) / 1000).toFixed(1)} s`);
+      fresh += 1;
     }
     // the generic reason speaks of dequantized weights; a kv-cache variant's weights are the base model's
     out.push(m.state === 'not-applicable' && v.record.method === 'kv-cache' ? { ...m, reason: KV_SIMULATED_REASON } : m);
   }
+  // One line for the stage, not one per variant: what follows the progress bar stays short.
+  const replayed = out.filter((m) => m.state === 'measured' && m.replayed).length;
+  log(`measured ${fresh} variant(s) in ${((performance.now() - started) / 1000).toFixed(1)} s, ${replayed} replayed from the cache`);
   return out;
 }

@@ -17,7 +17,7 @@ export type { RunState } from '../../core/run-state.js';
 const OUT: WriteOrigin = { flag: '--out' };
 
 /** The outputs of one run in its folder; an earlier run's are set aside before a new run writes. */
-export const RUN_OUTPUTS = ['run.json', 'instances.jsonl', 'report'] as const;
+export const RUN_OUTPUTS = ['run.json', 'instances.jsonl', 'report', 'gate.txt', 'summary.txt'] as const;
 
 /** Where an earlier run's record is moved when a new run starts in the same folder. */
 export const PREVIOUS_RUN_DIR = 'previous-run';

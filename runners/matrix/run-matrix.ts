@@ -46,6 +46,8 @@ export interface MatrixOptions {
   readonly lock?: RunLock;
   /** More checks before anything runs (the CLI checks the gate policy); problems, each one line. */
   readonly precheck?: (config: ResolvedRunConfig) => string[];
+  /** False: no progress bar or progress lines (`--quiet`). */
+  readonly progress?: boolean;
 }
 
 /** What {@link runMatrix} returns; the CLI gates and reports from `record`. */
@@ -171,7 +173,7 @@ async function evaluateMatrix(outDir: string, options: MatrixOptions, log: (line
   }
 
   let computedInstances = 0;
-  const progress = new ProgressReporter({ cells: cells.size, instances: totalInstances, fromCache: cachedInstances, cellsDone }, log);
+  const progress = new ProgressReporter({ cells: cells.size, instances: totalInstances, fromCache: cachedInstances, cellsDone }, options.progress === false ? () => {} : log, options.progress === false ? false : undefined);
   progress.report(true);
   progress.startTimer();
   try {

@@ -1,6 +1,6 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { escapeHtml, escapeMarkdown, escapeMarkdownLine, escapeXml, escapeXmlAttribute, jsonForScript, neutralizeCsvCell } from '../../reports/escape.js';
+import { escapeHtml, escapeMarkdown, escapeMarkdownLine, escapeTerminal, escapeXml, escapeXmlAttribute, jsonForScript, neutralizeCsvCell } from '../../reports/escape.js';
 
 const test = suite('reports/escape');
 
@@ -23,6 +23,13 @@ test('neutralizeCsvCell leaves plain strings and numbers alone (negative numbers
   assert.is(neutralizeCsvCell(null), '');
   assert.is(neutralizeCsvCell(undefined), '');
   assert.is(neutralizeCsvCell(Number.NaN), '');
+});
+
+test('escapeTerminal shows C0, DEL and C1 controls as \\u escapes, is idempotent, and keeps other text', () => {
+  const evil = 'ok\u001b[2J\u001b]0;title\u0007\r\u007f\u009b ü — …';
+  const once = escapeTerminal(evil);
+  assert.is(once, 'ok\\u001b[2J\\u001b]0;title\\u0007\\u000d\\u007f\\u009b ü — …');
+  assert.is(escapeTerminal(once), once);
 });
 
 test('escapeHtml escapes every markup character', () => {
