@@ -1,9 +1,14 @@
 import { InputError } from '../../core/errors.js';
 import type { GenerateRequest, LoglikelihoodRequest } from '../../core/requests.js';
-import type { GenerationJob } from '../backends/onnxruntime/generate.js';
-import type { TokenizedPair } from '../backends/onnxruntime/loglikelihood.js';
-import { TextTokenizer } from './text-tokenizer.js';
 import type { PrefixEncoder } from './encode-pair.js';
+import type { GenerationJob } from './generation.js';
+import { TextTokenizer } from './text-tokenizer.js';
+
+/** A loglikelihood request after tokenization (context starts with BOS, both already fit the context window). */
+export interface TokenizedPair {
+  readonly contextIds: readonly number[];
+  readonly continuationIds: readonly number[];
+}
 
 /** What request tokenization needs of a tokenizer (TextTokenizer, or llama.cpp's own tokenizer from a GGUF). */
 export interface RequestTokenizer extends PrefixEncoder {

@@ -1,6 +1,6 @@
 import type { LlamaContextSequence } from 'node-llama-cpp';
 import type { LoglikelihoodResponse } from '../../../core/requests.js';
-import type { TokenizedPair } from '../onnxruntime/loglikelihood.js';
+import type { TokenizedPair } from '../../model/request-tokens.js';
 import { evaluateLastTargets, evaluateTargets, type TargetScore } from './next-token-logits.js';
 
 /** Pair indices by identical context ids, in first-seen order. */

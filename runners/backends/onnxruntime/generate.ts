@@ -1,34 +1,11 @@
-import type { FinishReason } from '../../../core/requests.js';
 import { chunkByWidth, decodeRows, type RowPlan } from './batching.js';
 import type { DecoderSession, ForwardResult } from './decoder-session.js';
 import { selectKvRows, type KvCache } from './kv-cache.js';
 import { argmaxAt } from './log-probs.js';
 import type { TextTokenizer } from '../../model/text-tokenizer.js';
+import { finishingRule, type GenerationJob, type GenerationResult } from '../../model/generation.js';
 
-/** A generation job after tokenization and limit checks. */
-export interface GenerationJob {
-  readonly promptIds: readonly number[];
-  /** New tokens allowed (already capped by the context window). */
-  readonly maxNewTokens: number;
-  readonly stop: readonly string[];
-}
-
-/** Result of one job. */
-export interface GenerationResult {
-  readonly generatedIds: number[];
-  readonly text: string;
-  readonly finishReason: FinishReason;
-}
-
-/** Where the stop string that ends `text` begins, or -1. */
-function stopIndex(text: string, stop: readonly string[]): number {
-  let at = -1;
-  for (const s of stop) {
-    const i = s === '' ? -1 : text.indexOf(s);
-    if (i >= 0 && (at < 0 || i < at)) at = i;
-  }
-  return at;
-}
+export type { GenerationJob, GenerationResult } from '../../model/generation.js';
 
 /**
  * Prompt widths are multiples of 32: prompts of different lengths then share a prefill and
@@ -67,11 +44,7 @@ async function decodeStep(session: DecoderSession, plan: RowPlan, cache: KvCache
   return tokens.map((_, i) => ({ out, offset: out.offset(i, 0) }));
 }
 
-/**
- * The function that takes job i's next token into `generated` and, when the job is
- * finished (EOS, a stop string, its token limit, a non-finite distribution: token −1),
- * writes its result into `results` and returns true.
- */
+/** {@link finishingRule} with the model's end-of-sequence ids. */
 export function jobTaker(
   tokenizer: TextTokenizer,
   jobs: readonly GenerationJob[],
@@ -79,27 +52,7 @@ export function jobTaker(
   results: GenerationResult[],
 ): (i: number, generated: number[], token: number) => boolean {
   const eos = new Set(eosIds);
-  return (i, generated, token) => {
-    const job = jobs[i];
-    if (token < 0) {
-      results[i] = { generatedIds: generated, text: '', finishReason: 'non-finite' };
-      return true;
-    }
-    generated.push(token);
-    let reason: FinishReason | undefined;
-    let text: string | undefined;
-    if (eos.has(token)) reason = 'eos';
-    else if (job.stop.length > 0) {
-      text = tokenizer.decodeContinuation(job.promptIds, generated);
-      if (stopIndex(text, job.stop) >= 0) reason = 'stop';
-    }
-    if (!reason && generated.length >= job.maxNewTokens) reason = 'length';
-    if (!reason) return false;
-    text ??= tokenizer.decodeContinuation(job.promptIds, generated);
-    const at = stopIndex(text, job.stop);
-    results[i] = { generatedIds: generated, text: at >= 0 ? text.slice(0, at) : text, finishReason: at >= 0 ? 'stop' : reason };
-    return true;
-  };
+  return finishingRule(tokenizer, jobs, (t) => eos.has(t), results);
 }
 
 /**

@@ -3,12 +3,9 @@ import { chunkByWidth, type RowPlan } from './batching.js';
 import type { DecoderSession } from './decoder-session.js';
 import { selectKvRows } from './kv-cache.js';
 import { logProbAt } from './log-probs.js';
+import type { TokenizedPair } from '../../model/request-tokens.js';
 
-/** A loglikelihood request after tokenization (context starts with BOS, both already fit the context window). */
-export interface TokenizedPair {
-  readonly contextIds: readonly number[];
-  readonly continuationIds: readonly number[];
-}
+export type { TokenizedPair };
 
 /** Per-request sums, filled in place (typed, no per-token objects). */
 export class Totals {

@@ -3,6 +3,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as assert from 'uvu/assert';
 import { InputError } from '../../../core/errors.js';
+import { packagePath } from '../../../core/paths.js';
+import { compileSchema } from '../../../core/schemas/index.js';
 import { tempDir } from '../fixtures.js';
 
 /** A rolling suite over the TinyStories sample (5 stories) and a 2-item multiple-choice suite. */
@@ -51,4 +53,18 @@ export function inputErrorOf(fn: () => unknown): string {
     return (e as Error).message;
   }
   throw new Error('expected an InputError');
+}
+
+/** The run record's problems against core/schemas/run-record.schema.json (empty: it passes). */
+export function recordSchemaProblems(record: object): unknown[] {
+  const schema = JSON.parse(readFileSync(packagePath('core', 'schemas', 'run-record.schema.json'), 'utf8')) as object;
+  return compileSchema(schema)(JSON.parse(JSON.stringify(record)), { file: 'run.json' });
+}
+
+/** The log-probabilities a run wrote for one variant's instances (instances.jsonl, in file order). */
+export function variantLogprobs(outDir: string, variantId: string): number[] {
+  return readFileSync(join(outDir, 'instances.jsonl'), 'utf8').trim().split('\n')
+    .map((l) => JSON.parse(l) as { variantId: string; outcome: { logprobs?: number[] } })
+    .filter((x) => x.variantId === variantId)
+    .flatMap((x) => x.outcome.logprobs ?? []);
 }

@@ -7,14 +7,12 @@ import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { packagePath } from '../../../core/paths.js';
-import { compileSchema } from '../../../core/schemas/index.js';
 import { loadRunConfig, readConfigFile } from '../../../runners/matrix/config.js';
 import { KV_SIMULATED_REASON } from '../../../runners/matrix/measure-step.js';
 import { planVariants } from '../../../runners/matrix/plan.js';
 import { runMatrix } from '../../../runners/matrix/run-matrix.js';
 import { studentDir, tempDir } from '../fixtures.js';
-import { inputErrorOf, TINY_MC_ROWS, writeConfig, writeMcSuite } from './fixtures.js';
+import { inputErrorOf, recordSchemaProblems, TINY_MC_ROWS, variantLogprobs, writeConfig, writeMcSuite } from './fixtures.js';
 
 const test = suite('runners/matrix/kv-cache');
 const quiet = (): void => {};
@@ -52,8 +50,7 @@ test('a tiny run with a kv-cache variant: base weights, runtime.kvCache, simulat
   });
   const r = await runMatrix({ configFile: config, outDir: tempDir('out') }, quiet);
   assert.is(r.record.complete, true);
-  const schema = JSON.parse(readFileSync(packagePath('core', 'schemas', 'run-record.schema.json'), 'utf8')) as object;
-  assert.equal(compileSchema(schema)(JSON.parse(JSON.stringify(r.record)), { file: 'run.json' }), [], 'the record passes its schema');
+  assert.equal(recordSchemaProblems(r.record), [], 'the record passes its schema');
   const [base, kv] = r.record.variants;
   assert.equal([base.id, kv.id, kv.method, kv.executionForm], ['student', 'student/kv-cache-q4_0', 'kv-cache', 'simulated']);
   assert.is(kv.modelSha256, base.modelSha256, 'the weights are the base model\'s');
@@ -71,8 +68,7 @@ test('a tiny run with a kv-cache variant: base weights, runtime.kvCache, simulat
   const cell = r.record.cells.find((c) => c.variantId === kv.id);
   assert.ok(cell && cell.state === 'ok' && cell.vsBaseline, 'the variant is evaluated and compared with its base');
   // the worker opened the folder with its runtime.kvCache: same weights, other log-probabilities
-  const rows = readFileSync(join(r.outDir, 'instances.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { variantId: string; instanceId: string; outcome: { logprobs: number[] } });
-  const logprobs = (variant: string): number[] => rows.filter((x) => x.variantId === variant).flatMap((x) => x.outcome.logprobs);
+  const logprobs = (variant: string): number[] => variantLogprobs(r.outDir, variant);
   const [a, b] = [logprobs('student'), logprobs(kv.id)];
   assert.is(a.length, 4);
   assert.ok(a.every((x, i) => x !== b[i] && Math.abs(x - b[i]) < 2), `base ${a} vs q4_0 cache ${b}`);
