@@ -93,6 +93,12 @@ function readValue(c: Cursor, type: number, path: string, key: string): GgufValu
   }
 }
 
+function readMagic(fd: number): number {
+  const b = Buffer.alloc(4);
+  readSync(fd, b, 0, 4, 0);
+  return b.readUInt32LE(0);
+}
+
 /** Parses the header of the GGUF file at `path` (InputError with the file named on any defect). */
 export function readGgufFile(path: string): GgufFile {
   let fd: number;
@@ -104,6 +110,9 @@ export function readGgufFile(path: string): GgufFile {
   try {
     const size = fstatSync(fd).size;
     const c = new Cursor(fd, size, path);
+    if (size >= 4 && size < 24 && readMagic(fd) === MAGIC) {
+      throw new InputError(`${path}: GGUF file of ${size} bytes is shorter than a GGUF header (24 bytes), so it is truncated: ${fix}`);
+    }
     if (size < 24 || c.u32() !== MAGIC) {
       throw new InputError(`${path}: not a GGUF file (no 'GGUF' magic at byte 0): give a .gguf model file (convert with llama.cpp's convert_hf_to_gguf.py or 'compbench export --gguf')`);
     }
