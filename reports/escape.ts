@@ -32,17 +32,28 @@ export function jsonForScript(value: unknown): string {
 
 /**
  * Escapes text for inline Markdown (a table cell, a heading's text): newlines become
- * spaces (so the text stays on one line), the inline markup characters `\\ \` * _ [ ] | ~`
- * get a backslash, and `<`, `>` and `&` become entities (raw HTML stays text).
+ * spaces (so the text stays on one line), control characters are dropped, the inline
+ * markup characters `\\ \` * _ [ ] | ~ $` get a backslash (`$` starts GitHub's maths), and
+ * `<`, `>` and `&` become entities (raw HTML stays text). A word joiner (U+2060) goes
+ * after `@` and `#` before a word character and into `://`, so model output in a
+ * pull-request comment cannot mention a person, link an issue or become a link.
  */
 export function escapeMarkdown(text: unknown): string {
   return String(text)
     .replace(/\r\n?|\n/gu, ' ')
-    .replace(/[\\`*_[\]|~]/gu, (c) => `\\${c}`)
+    .replace(MARKDOWN_CONTROL, '')
+    .replace(/[\\`*_[\]|~$]/gu, (c) => `\\${c}`)
     .replace(/&/gu, '&amp;')
     .replace(/</gu, '&lt;')
-    .replace(/>/gu, '&gt;');
+    .replace(/>/gu, '&gt;')
+    .replace(/([@#!])(?=[\p{L}\p{N}_])/gu, `$1${WORD_JOINER}`)
+    .replace(/:\/\//gu, `:${WORD_JOINER}//`)
+    .replace(/\bwww\./giu, (w) => `${w.slice(0, 3)}${WORD_JOINER}.`);
 }
+
+const WORD_JOINER = '\u2060';
+// C0 and C1 controls but tab, and the bidirectional overrides that reorder what a reader sees.
+const MARKDOWN_CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/gu;
 
 /**
  * {@link escapeMarkdown} for text that starts a line (a paragraph, a list item): a

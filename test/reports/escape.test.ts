@@ -51,6 +51,16 @@ test('escapeMarkdown neutralizes inline markup, tables and raw HTML', () => {
   assert.is(escapeMarkdown('two\nlines'), 'two lines');
 });
 
+test('escapeMarkdown keeps model output from mentioning, linking, doing maths or reordering text', () => {
+  const wj = '\u2060';
+  assert.is(escapeMarkdown('cc @octocat and @org/team'), `cc @${wj}octocat and @${wj}org/team`);
+  assert.is(escapeMarkdown('fixes #12 and !7'), `fixes #${wj}12 and !${wj}7`);
+  assert.is(escapeMarkdown('see https://evil.example or www.evil.example'), `see https:${wj}//evil.example or www${wj}.evil.example`);
+  assert.is(escapeMarkdown('$x^2$'), '\\$x^2\\$');
+  assert.is(escapeMarkdown('a\u0000b\u001bc\u202ed\u0085e\tf'), 'abcde\tf');
+  assert.is(escapeMarkdown('a # b @ c'), 'a # b @ c');
+});
+
 test('escapeMarkdownLine also guards line starts', () => {
   assert.is(escapeMarkdownLine('# not a heading'), '\\# not a heading');
   assert.is(escapeMarkdownLine('- not a list'), '\\- not a list');

@@ -13,7 +13,7 @@ test('a table of injection payloads keeps its shape and shows them as text', () 
   assert.not.match(md, /<[a-z/]/iu);
   assert.ok(md.includes('&lt;script&gt;alert(1)&lt;/script&gt;'));
   assert.ok(md.includes('&lt;/textarea&gt;&lt;img src=x onerror=alert(2)&gt;'));
-  assert.ok(md.includes('# heading \\*bold\\* \\_under\\_ \\`code\\` \\[link\\](http://x) \\| pipe \\\\ back'));
+  assert.ok(md.includes('# heading \\*bold\\* \\_under\\_ \\`code\\` \\[link\\](http:\u2060//x) \\| pipe \\\\ back'));
 });
 
 test('payloads in paragraphs and list items cannot start a heading or a list', () => {
