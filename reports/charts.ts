@@ -148,5 +148,6 @@ export function lineChart(id: string, title: string, labels: readonly string[], 
     };
   });
   const range = errorBarRange(series.flatMap((s) => s.ci ?? []));
-  return { id, title, config: { type: 'line', data: { labels, datasets }, options: titled(title, xLabel, yLabel, { y: range }) } };
+  // Points only: `offset` keeps the first and last category off the axes' edges.
+  return { id, title, config: { type: 'line', data: { labels, datasets }, options: titled(title, xLabel, yLabel, { y: range, ...(showLine ? {} : { x: { offset: true } }) }) } };
 }

@@ -19,6 +19,7 @@ export function pageScript(): string {
       var closed = canvas.closest('details:not([open])');
       if (closed) return;
       drawn[spec.id] = true;
+      canvas.setAttribute('data-drawn', '');
       new window.Chart(canvas.getContext('2d'), spec.config);
     });
   }
