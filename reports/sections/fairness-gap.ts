@@ -16,6 +16,18 @@ export interface SliceGap {
   readonly high: number;
 }
 
+/** A suite's instance lines by variant, read once per suite (a run has tens of thousands of lines). */
+export function linesByVariant(instances: readonly InstanceLine[], suiteId: string): Map<string, InstanceLine[]> {
+  const out = new Map<string, InstanceLine[]>();
+  for (const l of instances) {
+    if (l.suiteId !== suiteId) continue;
+    const list = out.get(l.variantId);
+    if (list) list.push(l);
+    else out.set(l.variantId, [l]);
+  }
+  return out;
+}
+
 /**
  * The 95% percentile-bootstrap interval of the gap between the best and the worst slice the
  * record names (the slices held fixed), from instances.jsonl: instances sorted by id, whole
@@ -24,9 +36,8 @@ export interface SliceGap {
  * the record's slice values (a metric that is not a mean of per-instance scores).
  */
 export function sliceGapInterval(
-  instances: readonly InstanceLine[],
-  variantId: string,
-  suiteId: string,
+  /** The variant's lines on the suite ({@link linesByVariant}). */
+  cellLines: readonly InstanceLine[],
   metric: string,
   breakdown: BreakdownView | undefined,
   higherIsBetter: boolean,
@@ -37,13 +48,12 @@ export function sliceGapInterval(
   const best = valued.reduce((b, s) => (sign * s.value! > sign * b.value! ? s : b), valued[0]);
   const worst = breakdown.worst;
   const tag = breakdown.tag;
-  const lines = instances
-    .filter((l) => l.variantId === variantId && l.suiteId === suiteId && l.state === 'scored' && typeof l.scores?.[metric] === 'number')
-    .filter((l) => l.tags?.[tag] === best.slice || l.tags?.[tag] === worst.slice)
+  const lines = cellLines
+    .filter((l) => l.state === 'scored' && typeof l.scores?.[metric] === 'number' && (l.tags?.[tag] === best.slice || l.tags?.[tag] === worst.slice))
     .sort((a, b) => (a.instanceId < b.instanceId ? -1 : a.instanceId > b.instanceId ? 1 : 0));
   if (lines.length === 0) return null;
   const scores = Float64Array.from(lines, (l) => l.scores![metric]);
-  const inBest = lines.map((l) => l.tags?.[tag] === best.slice);
+  const inBest = Uint8Array.from(lines, (l) => Number(l.tags?.[tag] === best.slice));
   const gapAt = (indices: ArrayLike<number>): number => {
     let bs = 0, bn = 0, ws = 0, wn = 0;
     for (let k = 0; k < indices.length; k++) {

@@ -6,7 +6,7 @@ import { cellOf, metricOf, orderedVariants, parentOf, primaryMetric, sliceCompar
 import { roleBlockId, roleSliceOf, suitesWithRole } from '../roles.js';
 import type { BuiltSection, ReportInput } from './built.js';
 import { fairnessCharts } from './fairness-charts.js';
-import { sliceGapInterval } from './fairness-gap.js';
+import { linesByVariant, sliceGapInterval } from './fairness-gap.js';
 
 /** Frequency buckets from rarest to most frequent (`1-4` < `5-19` < `20-99` < `100+`). */
 export function bucketOrder(a: string, b: string): number {
@@ -101,7 +101,8 @@ export function fairnessSection({ record, instances }: ReportInput): BuiltSectio
     const unit = views.find(Boolean)?.unit ?? '';
     const sliceNames = [...new Set(views.flatMap((m) => m?.slices.find((s) => s.tag === tag)?.slices.map((s) => s.slice) ?? []))].sort();
     const higherIsBetter = views.find(Boolean)?.higherIsBetter !== false;
-    const gaps = variants.map((v, i) => sliceGapInterval(instances, v.id, suite.id, metric, views[i]?.slices.find((s) => s.tag === tag), higherIsBetter));
+    const lines = linesByVariant(instances, suite.id);
+    const gaps = variants.map((v, i) => sliceGapInterval(lines.get(v.id) ?? [], metric, views[i]?.slices.find((s) => s.tag === tag), higherIsBetter));
     const rows = variants.map((v, i) => {
       const m = views[i];
       const b = m?.slices.find((s) => s.tag === tag);

@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { REPORT_SECTION_IDS } from '../../../reports/render.js';
@@ -11,6 +11,25 @@ import { renderFixture } from '../helpers.js';
 const test = suite('reports/html/page (headless Chromium)');
 
 const CHROMIUM = '/usr/bin/chromium';
+const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'];
+
+/** A page at the given viewport that records console errors, requests and dialogs (dismissed). */
+async function watchedPage(browser: Browser, width: number, height: number): Promise<{ page: Page; errors: string[]; requests: string[]; dialogs: string[] }> {
+  const page = await browser.newPage({ viewport: { width, height } });
+  const errors: string[] = [];
+  const requests: string[] = [];
+  const dialogs: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('request', (r) => requests.push(r.url()));
+  page.on('dialog', (d) => {
+    dialogs.push(d.message());
+    void d.dismiss();
+  });
+  return { page, errors, requests, dialogs };
+}
 
 test('report.html opens from disk with no console error, no network request, drawn charts and every section', async () => {
   if (!existsSync(CHROMIUM)) {
@@ -20,24 +39,9 @@ test('report.html opens from disk with no console error, no network request, dra
   const { root, result } = await renderFixture();
   const file = join(result.outDir, 'report.html');
   const url = pathToFileURL(file).href;
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-  });
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
   try {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    const errors: string[] = [];
-    const requests: string[] = [];
-    const dialogs: string[] = [];
-    page.on('console', (m) => {
-      if (m.type() === 'error') errors.push(m.text());
-    });
-    page.on('pageerror', (e) => errors.push(e.message));
-    page.on('request', (r) => requests.push(r.url()));
-    page.on('dialog', (d) => {
-      dialogs.push(d.message());
-      void d.dismiss();
-    });
+    const { page, errors, requests, dialogs } = await watchedPage(browser, 1280, 900);
     await page.goto(url, { waitUntil: 'load' });
     assert.equal(errors, [], `console errors: ${errors.join('; ')}`);
     assert.equal(requests, [url], `requests other than the file itself: ${requests.join(', ')}`);
@@ -85,16 +89,9 @@ test('summary of a default-size run (32 variants × 10 suites) fits one 1400×90
   assert.is(record.variants.length, 32);
   assert.is(record.suites.length, 10);
   const url = pathToFileURL(join(result.outDir, 'report.html')).href;
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'] });
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
   try {
-    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    const errors: string[] = [];
-    const requests: string[] = [];
-    page.on('console', (m) => {
-      if (m.type() === 'error') errors.push(m.text());
-    });
-    page.on('pageerror', (e) => errors.push(e.message));
-    page.on('request', (r) => requests.push(r.url()));
+    const { page, errors, requests, dialogs } = await watchedPage(browser, 1400, 900);
     await page.goto(url, { waitUntil: 'load' });
     const box = (await page.evaluate(`(() => { const r = document.getElementById('summary').getBoundingClientRect(); return { top: r.top, bottom: r.bottom, left: r.left, right: r.right }; })()`)) as { top: number; bottom: number; left: number; right: number };
     const page1 = (await page.evaluate(`({ scrollWidth: document.documentElement.scrollWidth, clientWidth: document.documentElement.clientWidth, height: document.documentElement.scrollHeight })`)) as { scrollWidth: number; clientWidth: number; height: number };
@@ -122,6 +119,7 @@ test('summary of a default-size run (32 variants × 10 suites) fits one 1400×90
     assert.is(await page.locator('table[data-filterable] tbody tr[hidden]').count(), 0, 'clearing the filter shows every row');
     assert.equal(errors, [], `console errors: ${errors.join('; ')}`);
     assert.equal(requests, [url], `requests other than the file itself: ${requests.join(', ')}`);
+    assert.equal(dialogs, [], 'no injected script ran');
   } finally {
     await browser.close();
     rmSync(root, { recursive: true, force: true });
