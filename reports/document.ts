@@ -18,6 +18,8 @@ export interface Table {
   readonly columns: readonly string[];
   readonly rows: readonly (readonly (TableCell | string)[])[];
   readonly caption?: string;
+  /** Rows the page's filter box hides when they do not contain its text (gate rules, example items). */
+  readonly filterable?: boolean;
 }
 
 /** One block of a section. */

@@ -12,6 +12,7 @@ import { resultsCsv } from './csv.js';
 import type { Section } from './document.js';
 import { readHistory } from './history-reader.js';
 import { pageHtml } from './html/page.js';
+import { summaryHtml } from './html/summary.js';
 import { loadRun, type LoadedRun } from './load-run.js';
 import { writeChartPngs } from './png.js';
 import type { BuiltSection, ReportInput } from './sections/built.js';
@@ -28,6 +29,7 @@ import { perplexitySection } from './sections/perplexity.js';
 import { previousRunSection } from './sections/previous-run.js';
 import { provenanceSection } from './sections/provenance.js';
 import { fairnessSection, rareWordsSection } from './sections/slices.js';
+import { runSummary } from './summary/index.js';
 
 /** Settings of {@link renderReport}. */
 export interface RenderOptions {
@@ -53,7 +55,7 @@ export interface RenderResult {
   readonly durationMs: number;
 }
 
-/** Section ids of report.html, in page order (the browser test checks each is present). */
+/** Section ids of report.html below its summary, in page order, each collapsed (the browser test checks each is present). */
 export const REPORT_SECTION_IDS = [
   'gate', 'heatmap', 'pareto', 'knowledge', 'rare-words', 'fairness', 'flips', 'perplexity', 'distill', 'measurements', 'kernels', 'provenance', 'history',
 ] as const;
@@ -105,7 +107,7 @@ export async function renderReport(runDir: string, options: RenderOptions = {}):
   const files: string[] = [];
   const html = join(outDir, 'report.html');
   const subtitle = `Run ${record.runId}, created ${record.createdAt}; ${pairingLine(record)}; ${record.variants.length} variants × ${record.suites.length} suites; report generated ${generatedAt} from run.json and instances.jsonl only.`;
-  writeFileAtomic(html, pageHtml(`compbench report: ${record.runId}`, subtitle, sections, charts), origin);
+  writeFileAtomic(html, pageHtml(`compbench report: ${record.runId}`, subtitle, sections, charts, { summaryHtml: summaryHtml(runSummary(record)) }), origin);
   files.push(html);
   if (options.pngs ?? true) files.push(...(await writeChartPngs(charts, chartsDir)));
   const csv = join(outDir, 'results.csv');

@@ -25,8 +25,12 @@ export function chartJsSource(): string {
 
 /** The page's style sheet. */
 export const PAGE_CSS = `
-body { font: 14px/1.45 system-ui, sans-serif; margin: 2em auto; max-width: 1200px; padding: 0 1em; color: #222; }
-h1 { font-size: 1.6em; } h2 { border-bottom: 1px solid #ccc; padding-bottom: .2em; margin-top: 2em; }
+body { font: 14px/1.45 system-ui, sans-serif; margin: .5em auto 2em; max-width: 1380px; padding: 0 .8em; color: #222; }
+h1 { font-size: 1.25em; margin: .2em 0 .3em; } h2 { border-bottom: 1px solid #ccc; padding-bottom: .2em; margin-top: 2em; }
+details > summary { cursor: pointer; list-style-position: outside; margin-left: 1.2em; } details > summary h2 { display: inline-block; margin: .5em 0 .2em; border: 0; font-size: 1.2em; }
+section > details { border-bottom: 1px solid #ddd; }
+.filter { position: sticky; top: 0; background: #fff; padding: .4em 0; z-index: 1; } .filter input { width: 28em; font: inherit; padding: .2em .4em; }
+.muted { color: #666; }
 nav a { margin-right: 1em; }
 table { border-collapse: collapse; margin: .8em 0; font-size: 13px; }
 caption { text-align: left; font-weight: 600; padding: .3em 0; }
@@ -37,39 +41,16 @@ td { white-space: pre-wrap; word-break: break-word; max-width: 28em; }
 p.ok { background: #e3f6e3; padding: .4em; } p.warn { background: #fff4d6; padding: .4em; } p.bad { background: #fbe0e0; padding: .4em; font-weight: 600; }
 pre { background: #f7f7f7; padding: .6em; overflow-x: auto; }
 figure { margin: 1em 0; } canvas.chart { border: 1px solid #eee; }
-`;
-
-/** Draws every chart from the JSON block and makes `table.sortable` headers sort on click. */
-export const PAGE_SCRIPT = `
-(function () {
-  var specs = JSON.parse(document.getElementById('chart-data').textContent);
-  specs.forEach(function (spec) {
-    var canvas = document.getElementById(spec.id);
-    if (canvas && window.Chart) new window.Chart(canvas.getContext('2d'), spec.config);
-  });
-  function key(row, col) {
-    var cell = row.children[col];
-    if (!cell) return '';
-    var s = cell.getAttribute('data-sort');
-    if (s !== null && s !== '' && !isNaN(Number(s))) return Number(s);
-    return s !== null ? s : cell.textContent;
-  }
-  document.querySelectorAll('table.sortable th').forEach(function (th) {
-    th.addEventListener('click', function () {
-      var table = th.closest('table');
-      var body = table.tBodies[0];
-      var col = Number(th.getAttribute('data-col'));
-      var dir = th.getAttribute('data-dir') === 'asc' ? 'desc' : 'asc';
-      table.querySelectorAll('th').forEach(function (h) { h.removeAttribute('data-dir'); });
-      th.setAttribute('data-dir', dir);
-      var rows = Array.prototype.slice.call(body.rows);
-      rows.sort(function (a, b) {
-        var x = key(a, col), y = key(b, col);
-        var c = typeof x === 'number' && typeof y === 'number' ? x - y : String(x).localeCompare(String(y));
-        return dir === 'asc' ? c : -c;
-      });
-      rows.forEach(function (r) { body.appendChild(r); });
-    });
-  });
-})();
+.summary p.verdict { margin: 0 0 .4em; font-size: 15px; }
+.summary-grid { display: grid; grid-template-columns: minmax(0, auto) minmax(300px, 1fr); gap: 14px; align-items: start; }
+.heat-wrap { overflow-x: auto; max-width: 100%; }
+table.heat { font-size: 11.5px; margin: 0; } table.heat th, table.heat td { padding: 0 4px; line-height: 15px; white-space: nowrap; max-width: none; word-break: normal; cursor: default; }
+table.heat td.d { text-align: right; min-width: 3.3em; } table.heat td.abs { color: #555; font-style: italic; }
+table.heat td.fail { outline: 2px solid #8b0000; outline-offset: -2px; font-weight: 600; } table.heat .x { margin-right: 2px; } table.heat .m { margin-left: 1px; font-size: 9px; }
+table.heat th.name { max-width: 13em; overflow: hidden; text-overflow: ellipsis; text-align: left; font-weight: normal; background: #fafafa; }
+table.heat tr.family th { background: #e6e6e6; font-weight: 600; } table.heat td.fig { text-align: right; color: #333; } table.heat td.fails { font-weight: 700; color: #8b0000; }
+.side h3 { font-size: 13px; margin: 0 0 .3em; } .side ol.losses { margin: .2em 0 .6em; padding-left: 1.4em; font-size: 12.5px; }
+.side { min-width: 0; } .passing-wrap { max-height: 270px; overflow: auto; margin-bottom: .6em; } .passing-wrap table { margin: 0; font-size: 12px; }
+.passing-wrap td, .passing-wrap th { padding: 0 .4em; white-space: nowrap; word-break: normal; max-width: 15em; overflow: hidden; text-overflow: ellipsis; }
+p.legend { font-size: 11.5px; color: #444; margin: 0; } p.legend .sw { display: inline-block; width: 10px; height: 10px; margin: 0 3px 0 2px; border: 1px solid #888; vertical-align: middle; }
 `;

@@ -6,7 +6,7 @@ export function tableHtml(t: Table): string {
   const head = t.columns.map((c, i) => `<th data-col="${i}" title="click to sort">${escapeHtml(c)}</th>`).join('');
   const body = t.rows.map((row) => `<tr>${row.map(cellHtml).join('')}</tr>`).join('\n');
   const caption = t.caption ? `<caption>${escapeHtml(t.caption)}</caption>` : '';
-  return `<table class="sortable" id="${escapeHtml(t.id)}">${caption}<thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table>`;
+  return `<table class="sortable" id="${escapeHtml(t.id)}"${t.filterable ? ' data-filterable=""' : ''}>${caption}<thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table>`;
 }
 
 function cellHtml(c: TableCell | string): string {
@@ -32,7 +32,9 @@ export function blockHtml(b: Block): string {
   }
 }
 
-/** Renders a section with its id. */
-export function sectionHtml(s: Section): string {
-  return `<section id="${escapeHtml(s.id)}">\n<h2>${escapeHtml(s.title)}</h2>\n${s.blocks.map(blockHtml).join('\n')}\n</section>`;
+/** Renders a section with its id; `collapsed`: inside a `<details>` closed on load, the title as its summary. */
+export function sectionHtml(s: Section, collapsed = false): string {
+  const body = s.blocks.map(blockHtml).join('\n');
+  if (!collapsed) return `<section id="${escapeHtml(s.id)}">\n<h2>${escapeHtml(s.title)}</h2>\n${body}\n</section>`;
+  return `<section id="${escapeHtml(s.id)}"><details>\n<summary><h2>${escapeHtml(s.title)}</h2></summary>\n${body}\n</details></section>`;
 }

@@ -76,6 +76,6 @@ export function flipsSection({ record, instances }: ReportInput): BuiltSection {
   else blocks.push(table({ id: 'flips-counts', columns: ['variant', 'vs', 'suite', 'metric', 'right→wrong', 'wrong→right', 'flip rate', 'McNemar p (over groups where the suite has them)', 'n'], rows: countRows }));
   if (instances.length === 0) blocks.push(para('instances.jsonl is missing: no example items.', 'warn'));
   else if (exampleRows.length === 0) blocks.push(para('No item was right in the baseline and wrong in a variant.'));
-  else blocks.push(table({ id: 'flips-examples', caption: `Up to ${FLIP_EXAMPLES} right→wrong items per variant × suite`, columns: ['variant', 'suite', 'item', 'prompt', 'expected', 'baseline answer', 'variant answer'], rows: exampleRows }));
+  else blocks.push(table({ id: 'flips-examples', filterable: true, caption: `Up to ${FLIP_EXAMPLES} right→wrong items per variant × suite`, columns: ['variant', 'suite', 'item', 'prompt', 'expected', 'baseline answer', 'variant answer'], rows: exampleRows }));
   return { section: { id: 'flips', title: 'Flips and example items', blocks }, charts: [] };
 }

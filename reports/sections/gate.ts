@@ -30,8 +30,8 @@ export function gateSection({ record }: ReportInput): BuiltSection {
       blocks: [
         headline,
         ...(gate.policyDescription ? [para(`Policy: ${gate.policyDescription}`)] : []),
-        ...failing.map((r) => para(`Failing: ${r.rule} on ${r.variantId}${r.suiteId ? ` × ${r.suiteId}` : ''}: ${r.reason}`, 'bad')),
-        table({ id: 'gate-rules', columns: ['verdict', 'rule', 'kind', 'variant', 'suite / metric / slice', 'value', 'bound', 'reason'], rows }),
+        para('Every rule, failing first; the filter box above hides rows without its text (a variant, suite, rule or word of a reason).'),
+        table({ id: 'gate-rules', filterable: true, columns: ['verdict', 'rule', 'kind', 'variant', 'suite / metric / slice', 'value', 'bound', 'reason'], rows }),
       ],
     },
     charts: [],

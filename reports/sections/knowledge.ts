@@ -1,5 +1,5 @@
 import type { RunRecord } from '../../core/run-record.js';
-import { barChart, type ChartSpec } from '../charts.js';
+import { barChart, summaryErrorBar, type ChartSpec } from '../charts.js';
 import { numCell, para, table, type Block } from '../document.js';
 import { formatDelta, formatSummary } from '../format.js';
 import { cellOf, comparisonOf, metricOf, orderedVariants, primaryMetric } from '../record-view.js';
@@ -70,6 +70,7 @@ function pairBlocks(record: RunRecord, pair: KnowledgePair, index: number): { bl
         const value = metricOf(cellOf(record, v.id, suite), metric)?.overall.value;
         return value === null || value === undefined ? null : value * 100;
       }),
+      ci: variants.map((v) => summaryErrorBar(metricOf(cellOf(record, v.id, suite), metric)?.overall, 100)),
     })),
     `${metric} (%)`,
   );

@@ -1,6 +1,6 @@
 import type { MeasurementRecord, RunRecord, SuiteRecord } from '../../core/run-record.js';
 import { roleOf } from '../../core/suite-roles.js';
-import { paretoChart, type ChartSpec, type LabelledPoint } from '../charts.js';
+import { paretoChart, type ChartSpec, type ErrorBar, type LabelledPoint } from '../charts.js';
 import { para, type Block } from '../document.js';
 import { formatValue } from '../format.js';
 import { cellOf, measurementOf, metricOf, orderedVariants, primaryMetric } from '../record-view.js';
@@ -39,23 +39,24 @@ export function paretoSection({ record }: ReportInput): BuiltSection {
     blocks.push(para('No suite with an accuracy metric in this run: no Pareto chart.', 'warn'));
     return { section: { id: 'pareto', title: 'Pareto: accuracy vs size, latency, energy', blocks }, charts };
   }
-  const measured: { label: string; m: Measured; y: number }[] = [];
+  const measured: { label: string; m: Measured; y: number; yCi: ErrorBar }[] = [];
   const excluded: string[] = [];
   for (const v of orderedVariants(record)) {
     const m = measurementOf(record, v.id);
-    const acc = metricOf(cellOf(record, v.id, headline.suiteId), headline.metric)?.overall.value ?? null;
+    const overall = metricOf(cellOf(record, v.id, headline.suiteId), headline.metric)?.overall;
+    const acc = overall?.value ?? null;
     if (v.executionForm === 'simulated' || m?.state === 'not-applicable') excluded.push(`${v.id}: n/a (simulated)`);
     else if (!m) excluded.push(`${v.id}: not measured`);
     else if (m.state === 'errored') excluded.push(`${v.id}: measurement errored (${m.error})`);
     else if (acc === null) excluded.push(`${v.id}: no ${headline.suiteId} accuracy`);
-    else measured.push({ label: v.id, m, y: acc * 100 });
+    else measured.push({ label: v.id, m, y: acc * 100, yCi: overall?.low == null || overall.high == null ? null : [overall.low * 100, overall.high * 100] });
   }
-  blocks.push(para(`y: ${headline.suiteId} ${headline.metric} (%). Only packed or reference variants measured in their own process are plotted; the dashed line joins the Pareto front (smaller x, higher accuracy).`));
+  blocks.push(para(`y: ${headline.suiteId} ${headline.metric} (%). Only packed or reference variants measured in their own process are plotted; the dashed line joins the Pareto front (smaller x, higher accuracy); bars: 95% CI of the accuracy.`));
   if (measured.length === 0) {
     blocks.push(para('No variant has speed, memory or energy measurements: no Pareto chart.', 'warn'));
   } else {
     for (const axis of AXES) {
-      const points: LabelledPoint[] = measured.map((p) => ({ label: p.label, x: axis.read(p.m), y: p.y }));
+      const points: LabelledPoint[] = measured.map((p) => ({ label: p.label, x: axis.read(p.m), y: p.y, yCi: p.yCi }));
       const chart = paretoChart(axis.id, axis.title, axis.x, `${headline.suiteId} ${headline.metric} (%)`, points);
       charts.push(chart);
       blocks.push({ kind: 'chart', chartId: chart.id, title: chart.title });

@@ -1,10 +1,12 @@
 import type { RunRecord, SuiteRecord } from '../../core/run-record.js';
-import { barChart, lineChart, type ChartSpec } from '../charts.js';
+import { lineChart, summaryErrorBar, type ChartSpec } from '../charts.js';
 import { numCell, para, table, type Block } from '../document.js';
 import { formatDelta, formatDifference, formatSummary, isShare } from '../format.js';
 import { cellOf, metricOf, orderedVariants, parentOf, primaryMetric, sliceComparisonOf, type BreakdownView } from '../record-view.js';
 import { roleBlockId, roleSliceOf, suitesWithRole } from '../roles.js';
 import type { BuiltSection, ReportInput } from './built.js';
+import { fairnessCharts } from './fairness-charts.js';
+import { linesByVariant, sliceGapInterval } from './fairness-gap.js';
 
 /** Frequency buckets from rarest to most frequent (`1-4` < `5-19` < `20-99` < `100+`). */
 export function bucketOrder(a: string, b: string): number {
@@ -58,7 +60,7 @@ function rareWordsBlocks(record: RunRecord, suite: SuiteRecord, index: number): 
     ];
   });
   const blocks: Block[] = [
-    para(`${suiteId}: ${metric} by the target word's ${tag} (buckets from rarest). Per bucket: value [95% CI], n, and Δ vs the variant's parent on the same instances of that bucket with its paired 95% CI (older records without per-slice comparisons show the unpaired difference).`),
+    para(`${suiteId}: ${metric} by the target word's ${tag} (buckets from rarest; the chart's bars are 95% CIs). Per bucket: value [95% CI], n, and Δ vs the variant's parent on the same instances of that bucket with its paired 95% CI (older records without per-slice comparisons show the unpaired difference).`),
     table({ id: roleBlockId('rare-words-table', index, suiteId), columns: ['variant', ...buckets.map((b) => (tag === 'freq_bucket' ? `count ${b}` : `${tag}=${b}`))], rows }),
   ];
   const scale = isShare(unit) ? 100 : 1;
@@ -66,13 +68,10 @@ function rareWordsBlocks(record: RunRecord, suite: SuiteRecord, index: number): 
     roleBlockId('chart-rare-words', index, suiteId),
     `${metric} by ${tag === 'freq_bucket' ? 'frequency bucket' : tag}${index === 0 ? '' : ` (${suiteId})`}`,
     buckets,
-    variants.map((v) => ({
-      label: v.id,
-      values: buckets.map((bucket) => {
-        const value = breakdown(record, v.id, suiteId, metric, tag)?.slices.find((s) => s.slice === bucket)?.value;
-        return value == null ? null : value * scale;
-      }),
-    })),
+    variants.map((v) => {
+      const slices = buckets.map((bucket) => breakdown(record, v.id, suiteId, metric, tag)?.slices.find((s) => s.slice === bucket));
+      return { label: v.id, values: slices.map((s) => (s?.value == null ? null : s.value * scale)), ci: slices.map((s) => summaryErrorBar(s, scale)) };
+    }),
     `${metric}${isShare(unit) ? ' (%)' : ` (${unit})`}`,
     tag === 'freq_bucket' ? 'training count bucket' : tag,
   );
@@ -84,7 +83,7 @@ function rareWordsBlocks(record: RunRecord, suite: SuiteRecord, index: number): 
  * Fairness per slice of each suite with role fairness or fairness-pairs, by its role
  * slice (the groups compared): per-slice values, worst slice, max gap and HELM's worst case.
  */
-export function fairnessSection({ record }: ReportInput): BuiltSection {
+export function fairnessSection({ record, instances }: ReportInput): BuiltSection {
   const blocks: Block[] = [];
   const charts: ChartSpec[] = [];
   const variants = orderedVariants(record);
@@ -101,9 +100,13 @@ export function fairnessSection({ record }: ReportInput): BuiltSection {
     }
     const unit = views.find(Boolean)?.unit ?? '';
     const sliceNames = [...new Set(views.flatMap((m) => m?.slices.find((s) => s.tag === tag)?.slices.map((s) => s.slice) ?? []))].sort();
+    const higherIsBetter = views.find(Boolean)?.higherIsBetter !== false;
+    const lines = linesByVariant(instances, suite.id);
+    const gaps = variants.map((v, i) => sliceGapInterval(lines.get(v.id) ?? [], metric, views[i]?.slices.find((s) => s.tag === tag), higherIsBetter));
     const rows = variants.map((v, i) => {
       const m = views[i];
       const b = m?.slices.find((s) => s.tag === tag);
+      const gap = gaps[i];
       if (cellOf(record, v.id, suite.id)?.state === 'errored') return [v.id, ...sliceNames.map(() => 'errored'), 'errored', 'n/a', 'n/a'];
       return [
         v.id,
@@ -113,30 +116,16 @@ export function fairnessSection({ record }: ReportInput): BuiltSection {
           return numCell(`${formatSummary(s, unit)}${paired ? ` (Δ ${formatDelta(paired, unit)} vs ${parentOf(record, v.id)})` : ''}`, s?.value);
         }),
         b?.worst ? `${b.worst.slice}: ${formatSummary(b.worst, unit)}` : 'n/a',
-        numCell(b?.maxGap == null ? 'n/a' : formatDifference(b.maxGap, unit).replace(/^\+/u, ''), b?.maxGap),
+        numCell(b?.maxGap == null ? 'n/a' : `${formatDifference(b.maxGap, unit).replace(/^\+/u, '')}${gap ? ` [${formatDifference(gap.low, unit)}, ${formatDifference(gap.high, unit)}] (${gap.best} − ${gap.worst})` : ''}`, b?.maxGap),
         numCell(m?.worstCase ? formatSummary(m.worstCase, unit) : 'n/a', m?.worstCase?.value),
       ];
     });
-    const direction = views.find(Boolean)?.higherIsBetter === false ? 'lower is better' : 'higher is better';
-    blocks.push(para(`${suite.id}: ${metric} per ${tag} (${direction}), with Δ vs the variant's parent on the same instances of each slice (paired 95% CI); worst slice, the gap between best and worst slice, and the worst case over each item's counterfactual variants (HELM).`));
+    const direction = higherIsBetter ? 'higher is better' : 'lower is better';
+    blocks.push(para(`${suite.id}: ${metric} per ${tag} (${direction}), with Δ vs the variant's parent on the same instances of each slice (paired 95% CI); worst slice, the gap between best and worst slice (95% CI: cluster bootstrap over the instances, the two slices held fixed), and the worst case over each item's counterfactual variants (HELM).`));
     blocks.push(table({ id: `fairness-${suite.id}`, columns: ['variant', ...sliceNames.map((s) => `${tag}=${s}`), 'worst slice', 'max gap', 'worst case (HELM)'], rows }));
-    const scale = isShare(unit) ? 100 : 1;
-    const chart = barChart(
-      `chart-fairness-${suite.id}`,
-      `${suite.id}: ${metric} per ${tag}`,
-      sliceNames,
-      variants.map((v, i) => ({
-        label: v.id,
-        values: sliceNames.map((name) => {
-          const value = views[i]?.slices.find((s) => s.tag === tag)?.slices.find((s) => s.slice === name)?.value;
-          return value == null ? null : value * scale;
-        }),
-      })),
-      `${metric}${isShare(unit) ? ' (%)' : ` (${unit})`}`,
-      tag,
-    );
-    charts.push(chart);
-    blocks.push({ kind: 'chart', chartId: chart.id, title: chart.title });
+    const built = fairnessCharts({ suiteId: suite.id, metric, unit, tag, sliceNames, variants: variants.map((v) => v.id), views, gaps });
+    charts.push(...built);
+    for (const chart of built) blocks.push({ kind: 'chart', chartId: chart.id, title: chart.title });
   }
   return { section: { id: 'fairness', title: 'Fairness per slice', blocks }, charts };
 }

@@ -25,7 +25,8 @@ export const INJECTIONS = [
   '# heading *bold* _under_ `code` [link](http://x) | pipe \\ back',
 ] as const;
 
-interface FixtureSuite {
+/** A suite of a fixture run: its spec, size, tags per instance index and optional groups. */
+export interface FixtureSuite {
   readonly spec: SuiteSpec;
   readonly n: number;
   readonly tags: (i: number) => Record<string, string>;
@@ -47,7 +48,8 @@ export const FIXTURE_SUITES: readonly FixtureSuite[] = [
   { spec: { id: 'perplexity', version: '1.0.0', dataset: 'data.jsonl', kind: 'rolling', metrics: ['perplexity', 'bits_per_byte'], role: 'perplexity' }, n: 30, tags: () => ({}) },
 ];
 
-interface VariantPlan {
+/** A variant of a fixture run and how its per-instance outcomes are drawn. */
+export interface VariantPlan {
   readonly record: VariantRecord;
   /** Probability of a right answer (generate / multiple choice / rare word). */
   readonly accuracy: number;
@@ -128,29 +130,43 @@ export const FIXTURE_ENVELOPE = {
   envelope: { maxAccuracyDrop: 0.1, maxRelativeWorsening: 0.25, maxSliceDrop: 0.25, allowedMethods: ['rtn', 'gptq'] },
 } as const;
 
-/** Builds the synthetic run record and its instance lines. */
-export function buildFixtureRun(options: { runId?: string; createdAt?: string } = {}): { record: RunRecord; instances: object[] } {
+/** Another plan for {@link buildFixtureRun}: suites, variants (compared with `record.comparedTo`, else the first), the gate, and the bootstrap's resamples. */
+export interface FixturePlan {
+  readonly suites: readonly FixtureSuite[];
+  readonly variants: readonly VariantPlan[];
+  readonly gate: (cells: readonly CellRecord[]) => GateVerdict;
+  readonly resamples?: number;
+}
+
+/** Builds the synthetic run record and its instance lines (the default plan: {@link FIXTURE_SUITES} × {@link FIXTURE_VARIANTS}). */
+export function buildFixtureRun(options: { runId?: string; createdAt?: string; plan?: FixturePlan } = {}): { record: RunRecord; instances: object[] } {
   const cells: CellRecord[] = [];
   const instances: object[] = [];
-  for (const suite of FIXTURE_SUITES) {
+  const suitesOf = options.plan?.suites ?? FIXTURE_SUITES;
+  const variantsOf = options.plan?.variants ?? FIXTURE_VARIANTS;
+  const resamples = options.plan?.resamples ?? 200;
+  for (const suite of suitesOf) {
     const shared = Array.from({ length: suite.n }, ((r) => () => r.next())(createRng(suite.spec.id.length * 31 + 5)));
     const hash = sha('1');
-    let base: InstanceRecord[] | undefined;
-    for (const plan of FIXTURE_VARIANTS) {
+    const byId = new Map<string, InstanceRecord[]>();
+    for (const plan of variantsOf) {
+      // The default plan compares every variant with the first (a record without `pairing`); a plan pairs by comparedTo.
+      const parent = options.plan ? plan.record.comparedTo : variantsOf[0].record.id;
+      const base = parent === undefined ? undefined : byId.get(parent);
       if (plan.erroredSuite === suite.spec.id) {
         cells.push({ state: 'errored', variantId: plan.record.id, suiteId: suite.spec.id, durationMs: 12, error: '=HYPERLINK("http://evil.example","oom") <b>worker crashed</b>' });
         continue;
       }
       const records = suiteRecords(suite, plan, shared);
-      const aggregate = aggregateRecords({ spec: suite.spec, hash }, records, { seed: 1, resamples: 200 });
-      const vsBaseline = base ? compareRecords(base, records, suite.spec.metrics as MetricId[], { seed: 1, resamples: 200 }) : undefined;
-      base ??= records;
+      const aggregate = aggregateRecords({ spec: suite.spec, hash }, records, { seed: 1, resamples });
+      const vsBaseline = base && plan !== variantsOf[0] ? compareRecords(base, records, suite.spec.metrics as MetricId[], { seed: 1, resamples }) : undefined;
+      byId.set(plan.record.id, records);
       cells.push({ state: 'ok', variantId: plan.record.id, suiteId: suite.spec.id, durationMs: 50, aggregate: { ...aggregate }, ...(vsBaseline ? { vsBaseline: { ...vsBaseline } } : {}) });
       for (const r of records) instances.push({ variantId: plan.record.id, ...r });
     }
   }
-  const suites: SuiteRecord[] = FIXTURE_SUITES.map((s) => ({ id: s.spec.id, version: s.spec.version, kind: s.spec.kind, hash: sha('1'), n: s.n, metrics: [...s.spec.metrics], ...suiteRoleFields(s.spec) }));
-  const gate: GateVerdict = {
+  const suites: SuiteRecord[] = suitesOf.map((s) => ({ id: s.spec.id, version: s.spec.version, kind: s.spec.kind, hash: sha('1'), n: s.n, metrics: [...s.spec.metrics], ...suiteRoleFields(s.spec) }));
+  const gate: GateVerdict = options.plan ? options.plan.gate(cells) : {
     verdict: 'fail', policySource: 'policies/default.json', policySha256: sha('7'),
     rules: [
       { rule: 'knowledge-closed.noninferiority', kind: 'noninferiority', variantId: 'teacher/rtn-w4-g128', suiteId: 'knowledge-closed', metric: 'contains', value: -0.02, bound: -0.05, verdict: 'pass', reason: 'lower CI bound of Δ above −margin' },
@@ -163,11 +179,12 @@ export function buildFixtureRun(options: { runId?: string; createdAt?: string } 
     harness: { version: '0.1.0', gitSha: '0123456789abcdef0123456789abcdef01234567' },
     hardware: { cpuModel: 'Test CPU <x>', cpuFlags: ['avx2', 'avx512_vnni'], logicalCores: 2, memoryBytes: 25_000_000_000, os: 'linux', node: 'v20', onnxruntime: '1.30.0', executionProvider: 'cpu' },
     config: { seed: 1234, limit: null, changeEnvelope: FIXTURE_ENVELOPE },
-    baseline: 'teacher',
-    variants: FIXTURE_VARIANTS.map((p) => p.record),
+    baseline: variantsOf[0].record.id,
+    ...(options.plan ? { pairing: 'parent' as const } : {}),
+    variants: variantsOf.map((p) => p.record),
     suites,
     cells,
-    measurements: FIXTURE_VARIANTS.map((p, i) => measurement(p.record, 20 - i * 2)),
+    measurements: variantsOf.map((p, i) => measurement(p.record, 20 - (i % 9) * 2)),
     gate,
     complete: cells.every((c) => c.state === 'ok'),
   };
@@ -175,7 +192,7 @@ export function buildFixtureRun(options: { runId?: string; createdAt?: string } 
 }
 
 /** Writes the fixture run to `dir` (run.json + instances.jsonl) and returns the record. */
-export function writeFixtureRun(dir: string, options: { runId?: string; createdAt?: string } = {}): RunRecord {
+export function writeFixtureRun(dir: string, options: { runId?: string; createdAt?: string; plan?: FixturePlan } = {}): RunRecord {
   const { record, instances } = buildFixtureRun(options);
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'run.json'), `${JSON.stringify(record, null, 2)}\n`);

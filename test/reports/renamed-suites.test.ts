@@ -9,6 +9,7 @@ import type { RunRecord } from '../../core/run-record.js';
 import { BUNDLED_SUITE_IDS } from '../../datasets/suites/build.js';
 import { defaultPolicy, evaluateGate, loadPolicy, BUNDLED_POLICY_FILE, writeGateVerdict } from '../../reports/gate/index.js';
 import { renderReport } from '../../reports/render.js';
+import { abbreviateSuites } from '../../reports/summary/index.js';
 import { copySuitesRenamed, writeSuiteRun } from './suite-run.js';
 
 const test = suite('reports: suites selected by role, not id');
@@ -48,6 +49,9 @@ function unrenamed(text: string): string {
   let out = text;
   for (const [old, renamed] of Object.entries(RENAME)) out = out.split(renamed).join(old);
   runs[1].record.suites.forEach((s, i) => (out = out.split(s.hash).join(runs[0].record.suites[i].hash)));
+  // The summary's column headers abbreviate the ids.
+  const [shortA, shortB] = runs.map((r) => abbreviateSuites(r.record.suites.map((s) => s.id)));
+  shortB.forEach((short, i) => (out = out.split(`>${short}<`).join(`>${shortA[i]}<`)));
   // The derived policy names the suites, so its sha256 differs with their ids.
   const [a, b] = runs.map((r) => (JSON.parse(readFileSync(join(r.dir, 'run.json'), 'utf8')) as RunRecord).gate!.policySha256);
   out = out.split(b).join(a).split(b.slice(0, 12)).join(a.slice(0, 12));
