@@ -5,7 +5,8 @@
  */
 
 /** Every compression method the kernels implement. */
-export type MethodId = 'rtn' | 'nf4' | 'gptq' | 'awq' | 'smoothquant' | 'magnitude' | 'wanda' | 'nm' | 'structured' | 'kv-cache' | 'gguf';
+export type MethodId = 'rtn' | 'nf4' | 'gptq' | 'awq' | 'smoothquant' | 'magnitude' | 'wanda' | 'nm' | 'structured' | 'kv-cache' | 'gguf'
+  | 'llm-int8' | 'flap';
 
 /**
  * llama.cpp quantization type names (runners/compress/gguf/gguf-types.ts maps each to its
@@ -133,6 +134,16 @@ export const METHODS = {
       kvCache: { kind: 'enum', values: ['f32', 'f16', 'q8_0', 'q4_0'], doc: "llama.cpp's KV cache type (q8_0/q4_0 stored quantized, with flash attention)" },
     },
     defaults: { type: 'Q4_K_M', imatrix: false, kvCache: 'f32' },
+  },
+  'llm-int8': {
+    id: 'llm-int8', summary: 'vector-wise int8 with fp32 outlier features (LLM.int8(), Dettmers et al. 2022)', needsCalibration: true, usesCalibration: true,
+    params: { threshold: { kind: 'number', min: 0.001, max: 1e6, doc: 'an input feature whose |activation| reaches this on the calibration set stays fp32' } },
+    defaults: { threshold: 6 },
+  },
+  flap: {
+    id: 'flap', summary: 'fluctuation-based adaptive structured pruning of FFN channels with bias compensation (An et al. 2024)', needsCalibration: true, usesCalibration: true,
+    params: { ratio: { kind: 'number', min: 0, max: 1, maxExclusive: true, doc: 'fraction of all FFN channels removed, spread over layers by standardized fluctuation, in [0, 1)' } },
+    defaults: { ratio: 0.25 },
   },
 } as const satisfies Record<MethodId, MethodInfo>;
 

@@ -67,6 +67,8 @@ export function packedUnavailable(method: MethodId, params: Readonly<Record<stri
     }
     case 'smoothquant':
     case 'structured':
+    case 'llm-int8':
+    case 'flap':
       return undefined;
     case 'nf4':
       return 'NF4 codes have no onnxruntime CPU kernel here (MatMulNBits is uniform integer)';
