@@ -22,6 +22,7 @@ import type { KvCacheOption } from '../backends/onnxruntime/kv-quantizer.js';
 import type { GgufVariantRecord } from './gguf/gguf-variant.js';
 import type { KvCacheRecord } from './kv-cache-variant.js';
 import type { LlmInt8LayerRecord } from './llm-int8-surgery.js';
+import type { FlapLayerRecord } from './flap-surgery.js';
 import type { OpRecord, ScalingRecord } from './surgery.js';
 
 /** Version of the compression.json layout. */
@@ -79,6 +80,8 @@ export interface CompressionRecord {
   readonly gguf?: GgufVariantRecord;
   /** llm-int8: the outlier threshold and each weight's fp32 outlier features. */
   readonly llmInt8?: { readonly threshold: number; readonly layers: readonly LlmInt8LayerRecord[] };
+  /** flap: channels kept per layer (the global adaptive structure) and the compensation bias. */
+  readonly flap?: readonly FlapLayerRecord[];
   /** kv-cache: KV bytes per token of the form next to the fp32 cache. */
   readonly kvCache?: KvCacheRecord;
 }
