@@ -75,6 +75,7 @@ export function packedUnavailable(method: MethodId, params: Readonly<Record<stri
     case 'magnitude':
     case 'wanda':
     case 'nm':
+    case 'fairprune':
       return 'sparse weights have no onnxruntime CPU sparse kernel; they run as dense fp32 with zeros';
     case 'kv-cache':
       return 'the KV cache is quantized then dequantized to fp32 between decode steps; no quantized-cache kernel runs';

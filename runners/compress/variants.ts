@@ -23,6 +23,7 @@ import { buildGgufVariant } from './gguf/gguf-variant.js';
 import { buildKvCacheVariant } from './kv-cache-variant.js';
 import { applyLlmInt8, type LlmInt8LayerRecord } from './llm-int8-surgery.js';
 import { applyFlap, type FlapLayerRecord } from './flap-surgery.js';
+import { fairPrune, type FairPruneRecord } from './fairprune-variant.js';
 
 /** Options of {@link compressModel}. */
 export interface CompressOptions {
@@ -79,6 +80,7 @@ export async function compressModel(modelDir: string, spec: CompressSpec, outDir
   let structured: StructuredResult | undefined;
   let llmInt8: { threshold: number; layers: LlmInt8LayerRecord[] } | undefined;
   let flap: FlapLayerRecord[] | undefined;
+  let fairprune: FairPruneRecord | undefined;
   if (spec.method === 'structured') {
     structured = applyStructured(m, targets, weights, activations!, params as { ratio: number; target: string }, headConfig(m.dir), form);
     layers = structured.layers;
@@ -89,6 +91,10 @@ export async function compressModel(modelDir: string, spec: CompressSpec, outDir
   } else if (spec.method === 'flap') {
     const r = applyFlap(m, targets, weights, activations!, params.ratio as number, form);
     ({ layers, perLayer: flap } = r);
+  } else if (spec.method === 'fairprune') {
+    const r = await fairPrune(m, folder.config, folder.tokenizer, targets, weights, params, options.calibration ?? {}, options.threads ?? 1);
+    ({ ops, scalings } = applySurgery(m, r.outcomes, [], accuracyLevel, int8));
+    ({ layers, record: fairprune } = r);
   } else {
     const result: MethodResult = applyMethod(spec.method, params, form, { targets, weights, activations });
     ({ ops, scalings } = applySurgery(m, result.outcomes, result.scalings, accuracyLevel, int8));
@@ -116,6 +122,7 @@ export async function compressModel(modelDir: string, spec: CompressSpec, outDir
     ...(structured ? { structured: structured.perLayer, configPatch: structured.configPatch } : {}),
     ...(llmInt8 ? { llmInt8 } : {}),
     ...(flap ? { flap } : {}),
+    ...(fairprune ? { fairprune } : {}),
     sizeBytes: onnxBytes,
     baseSizeBytes,
     parameters: countParameters(m.model),
@@ -150,7 +157,7 @@ function formNote(method: string, form: ExecutionForm): string {
   if (form === 'simulated') {
     if (method === 'flap') return 'simulated: removed FFN channels zeroed in full-size matrices, compensation bias Add; accuracy only, speed/memory n/a (simulated)';
     if (method === 'llm-int8') return 'simulated: int8 rows dequantized to fp32, outlier rows fp32; activations not rounded; accuracy only, speed/memory n/a (simulated)';
-    return method === 'magnitude' || method === 'wanda' || method === 'nm'
+    return method === 'magnitude' || method === 'wanda' || method === 'nm' || method === 'fairprune'
       ? 'simulated: pruned weights stored as dense fp32 with zeros; accuracy only, speed/memory n/a (simulated)'
       : 'simulated: weights quantized then dequantized to fp32 in the same graph; accuracy only, speed/memory n/a (simulated)';
   }
