@@ -37,3 +37,6 @@ export {
   quantizeGgmlTokens, roundToFp16, type GgmlKvType, type KiviParams, type KvShape,
 } from './kv-quant.js';
 export { KIVI_DEFAULTS, kvBytesPerElement, kvBytesPerToken, type KiviLayout, type KvBytes, type KvForm, type KvGeometry } from './kv-bytes.js';
+export { LLM_INT8_THRESHOLD, llmInt8Matmul, outlierFeatures, quantizeLlmInt8, type LlmInt8Result } from './llm-int8.js';
+export { allocateGlobally, channelFluctuation, compensationBias, pruneFlapLayer, standardize, type ChannelStats, type FlapLayerResult } from './flap.js';
+export { meanSquares, obdSaliency, pruneFairPrune, type FairPruneResult } from './fairprune.js';

@@ -5,7 +5,8 @@
  */
 
 /** Every compression method the kernels implement. */
-export type MethodId = 'rtn' | 'nf4' | 'gptq' | 'awq' | 'smoothquant' | 'magnitude' | 'wanda' | 'nm' | 'structured' | 'kv-cache' | 'gguf';
+export type MethodId = 'rtn' | 'nf4' | 'gptq' | 'awq' | 'smoothquant' | 'magnitude' | 'wanda' | 'nm' | 'structured' | 'kv-cache' | 'gguf'
+  | 'llm-int8' | 'flap' | 'fairprune';
 
 /**
  * llama.cpp quantization type names (runners/compress/gguf/gguf-types.ts maps each to its
@@ -23,7 +24,9 @@ export type ParamSpec =
   | { readonly kind: 'boolean'; readonly doc: string }
   | { readonly kind: 'enum'; readonly values: readonly string[]; readonly doc: string }
   /** A group size dividing K, or one of the named granularities. */
-  | { readonly kind: 'group'; readonly names: readonly string[]; readonly doc: string };
+  | { readonly kind: 'group'; readonly names: readonly string[]; readonly doc: string }
+  /** A non-empty string (a suite id or folder, a tag name or value). */
+  | { readonly kind: 'string'; readonly doc: string };
 
 /** A parameter value as it appears in a config. */
 export type ParamValue = number | boolean | string;
@@ -133,6 +136,27 @@ export const METHODS = {
       kvCache: { kind: 'enum', values: ['f32', 'f16', 'q8_0', 'q4_0'], doc: "llama.cpp's KV cache type (q8_0/q4_0 stored quantized, with flash attention)" },
     },
     defaults: { type: 'Q4_K_M', imatrix: false, kvCache: 'f32' },
+  },
+  'llm-int8': {
+    id: 'llm-int8', summary: 'vector-wise int8 with fp32 outlier features (LLM.int8(), Dettmers et al. 2022)', needsCalibration: true, usesCalibration: true,
+    params: { threshold: { kind: 'number', min: 0.001, max: 1e6, doc: 'an input feature whose |activation| reaches this on the calibration set stays fp32' } },
+    defaults: { threshold: 6 },
+  },
+  flap: {
+    id: 'flap', summary: 'fluctuation-based adaptive structured pruning of FFN channels with bias compensation (An et al. 2024)', needsCalibration: true, usesCalibration: true,
+    params: { ratio: { kind: 'number', min: 0, max: 1, maxExclusive: true, doc: 'fraction of all FFN channels removed, spread over layers by standardized fluctuation, in [0, 1)' } },
+    defaults: { ratio: 0.25 },
+  },
+  fairprune: {
+    id: 'fairprune', summary: 'pruning by OBD saliency of a protected slice minus beta times that of the others (FairPrune, Wu et al. 2022)', needsCalibration: false, usesCalibration: true,
+    params: {
+      sparsity,
+      beta: { kind: 'number', min: 0, max: 10, doc: 'weight of the other slices\' saliency subtracted from the protected slice\'s' },
+      suite: { kind: 'string', doc: "the suite whose instance texts, split by slice, are the two calibration sets (a bundled id or a folder)" },
+      sliceTag: { kind: 'string', doc: 'the instance tag that names the slice (e.g. dialect)' },
+      protect: { kind: 'string', doc: 'the slice value to protect (the worst-off slice, e.g. sco)' },
+    },
+    defaults: { sparsity: 0.5, beta: 0.2, suite: 'fairness', sliceTag: 'dialect', protect: 'sco' },
   },
 } as const satisfies Record<MethodId, MethodInfo>;
 

@@ -93,6 +93,9 @@ function checkValue(id: string, name: string, spec: ParamSpec, v: unknown): Para
         throw new InputError(`${where} must be one of ${spec.values.join(', ')}, got ${JSON.stringify(v)}`);
       }
       return v;
+    case 'string':
+      if (typeof v !== 'string' || v.trim() === '') throw new InputError(`${where} must be a non-empty string, got ${JSON.stringify(v)}`);
+      return v;
     case 'group':
       if (typeof v === 'string' && spec.names.includes(v)) return v;
       if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) {

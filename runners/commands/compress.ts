@@ -11,10 +11,12 @@ import { integerFlag, parseFlags } from './parse-flags.js';
 export const COMPRESS_USAGE = `usage: compbench compress --method ID --out DIR [--model DIR] [options]
   Compresses every eligible MatMul weight of the model folder DIR (default: the bundled
   datasets/models/teacher) and writes a new folder with compression.json.
-  --method rtn|nf4|gptq|awq|smoothquant|magnitude|wanda|nm|structured|kv-cache|gguf
+  --method rtn|nf4|gptq|awq|smoothquant|magnitude|wanda|nm|structured|kv-cache|gguf|llm-int8|flap|fairprune
   --bits N (2–8)  --group G (channel, tensor or a size; the last group of K may be partial)  --sym | --asym
   --sym-grid full|narrow (with --sym: scale 2a/(2^b-1), codes 0..2^b-1 | scale a/(2^(b-1)-1), codes 1..2^b-1)
   --sparsity S ([0,1))  --pattern N:M  --score wanda|magnitude (nm)  --alpha A (smoothquant)  --ratio R  --target heads|ffn|both (structured)
+  --threshold T (llm-int8: |activation| ≥ T on the calibration set keeps an input feature fp32; default 6)  --ratio R (flap: fraction of FFN channels)
+  --slice-suite S --slice-tag T --protect V --beta B (fairprune: calibration texts of suite S split by tag T; prune by saliency of slice V minus B × the others'; default fairness, dialect, sco, 0.2)
   --act-order (gptq)  --block-size N (nf4)  --double-quant (nf4)
   --kv-type q8_0|q4_0|kivi2 (kv-cache: weights unchanged, the backend quantizes the KV cache)  --group G --residual R (kivi2)
   --gguf-type Q4_K_M|Q8_0|…|F32 (gguf: llama.cpp's quantizer, writes DIR/model.gguf)  --imatrix  --kv-cache f32|f16|q8_0|q4_0 (llama.cpp KV cache)
@@ -52,6 +54,11 @@ function paramsFrom(values: Record<string, string | boolean | undefined>): Recor
     sparsity: numberFlag('sparsity', values.sparsity as string | undefined),
     alpha: numberFlag('alpha', values.alpha as string | undefined),
     ratio: numberFlag('ratio', values.ratio as string | undefined),
+    threshold: numberFlag('threshold', values.threshold as string | undefined),
+    beta: numberFlag('beta', values.beta as string | undefined),
+    suite: values['slice-suite'] as string | undefined,
+    sliceTag: values['slice-tag'] as string | undefined,
+    protect: values.protect as string | undefined,
     target: values.target as string | undefined,
     actOrder: values['act-order'] ? true : undefined,
     blockSize: values['block-size'] === undefined ? undefined : integerFlag('block-size', values['block-size'] as string, 0),
@@ -76,7 +83,8 @@ export async function compressCommand(args: readonly string[], out: (line: strin
   const { values } = parseFlags('compress', args, {
     model: { type: 'string' }, method: { type: 'string' }, out: { type: 'string' },
     bits: { type: 'string' }, group: { type: 'string' }, sym: { type: 'boolean' }, asym: { type: 'boolean' }, 'sym-grid': { type: 'string' },
-    sparsity: { type: 'string' }, pattern: { type: 'string' }, score: { type: 'string' }, alpha: { type: 'string' }, ratio: { type: 'string' }, target: { type: 'string' },
+    sparsity: { type: 'string' }, pattern: { type: 'string' }, score: { type: 'string' }, alpha: { type: 'string' }, ratio: { type: 'string' }, target: { type: 'string' }, threshold: { type: 'string' },
+    beta: { type: 'string' }, 'slice-suite': { type: 'string' }, 'slice-tag': { type: 'string' }, protect: { type: 'string' },
     'act-order': { type: 'boolean' }, 'block-size': { type: 'string' }, 'double-quant': { type: 'boolean' }, 'kv-type': { type: 'string' }, residual: { type: 'string' },
     'gguf-type': { type: 'string' }, imatrix: { type: 'boolean' }, 'kv-cache': { type: 'string' },
     'accuracy-level': { type: 'string' }, form: { type: 'string' },

@@ -21,6 +21,9 @@ import type { StructuredLayerRecord } from './structured-surgery.js';
 import type { KvCacheOption } from '../backends/onnxruntime/kv-quantizer.js';
 import type { GgufVariantRecord } from './gguf/gguf-variant.js';
 import type { KvCacheRecord } from './kv-cache-variant.js';
+import type { LlmInt8LayerRecord } from './llm-int8-surgery.js';
+import type { FlapLayerRecord } from './flap-surgery.js';
+import type { FairPruneRecord } from './fairprune-variant.js';
 import type { OpRecord, ScalingRecord } from './surgery.js';
 
 /** Version of the compression.json layout. */
@@ -76,6 +79,12 @@ export interface CompressionRecord {
   readonly backend?: 'llama.cpp';
   /** gguf: the unquantized source, llama.cpp's quantization record and the KV cache type. */
   readonly gguf?: GgufVariantRecord;
+  /** llm-int8: the outlier threshold and each weight's fp32 outlier features. */
+  readonly llmInt8?: { readonly threshold: number; readonly layers: readonly LlmInt8LayerRecord[] };
+  /** flap: channels kept per layer (the global adaptive structure) and the compensation bias. */
+  readonly flap?: readonly FlapLayerRecord[];
+  /** fairprune: the suite, slices, β, both calibration sets and each weight's error on them. */
+  readonly fairprune?: FairPruneRecord;
   /** kv-cache: KV bytes per token of the form next to the fp32 cache. */
   readonly kvCache?: KvCacheRecord;
 }

@@ -67,12 +67,15 @@ export function packedUnavailable(method: MethodId, params: Readonly<Record<stri
     }
     case 'smoothquant':
     case 'structured':
+    case 'llm-int8':
+    case 'flap':
       return undefined;
     case 'nf4':
       return 'NF4 codes have no onnxruntime CPU kernel here (MatMulNBits is uniform integer)';
     case 'magnitude':
     case 'wanda':
     case 'nm':
+    case 'fairprune':
       return 'sparse weights have no onnxruntime CPU sparse kernel; they run as dense fp32 with zeros';
     case 'kv-cache':
       return 'the KV cache is quantized then dequantized to fp32 between decode steps; no quantized-cache kernel runs';

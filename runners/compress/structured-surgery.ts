@@ -46,7 +46,7 @@ export interface StructuredResult {
 const ROLE = /layers\.(\d+)[./](self_attn[./](q|k|v|o)_proj|mlp[./](gate|up|down)_proj)\b/u;
 
 /** Targets by layer index and role (q, k, v, o, gate, up, down). */
-function byLayer(targets: readonly TargetMatMul[]): Map<number, Map<string, TargetMatMul>> {
+export function byLayer(targets: readonly TargetMatMul[]): Map<number, Map<string, TargetMatMul>> {
   const out = new Map<number, Map<string, TargetMatMul>>();
   for (const t of targets) {
     const m = ROLE.exec(t.weight) ?? ROLE.exec(t.node.name ?? '');
@@ -139,10 +139,11 @@ export function applyStructured(
   return { layers, perLayer, configPatch };
 }
 
-function need(roles: Map<string, TargetMatMul>, names: string[], layer: number): TargetMatMul[] {
+/** The named roles of one layer; InputError naming the first one missing. */
+export function need(roles: Map<string, TargetMatMul>, names: string[], layer: number, method = 'structured'): TargetMatMul[] {
   return names.map((r) => {
     const t = roles.get(r);
-    if (!t) throw new InputError(`structured: layer ${layer} has no ${r}_proj MatMul weight; cannot prune it as a unit`);
+    if (!t) throw new InputError(`${method}: layer ${layer} has no ${r}_proj MatMul weight; cannot prune it as a unit`);
     return t;
   });
 }
@@ -151,7 +152,7 @@ function need(roles: Map<string, TargetMatMul>, names: string[], layer: number):
  * W with everything outside the kept columns (or rows) set to 0.
  * // W (K,N) -> (K,N)
  */
-function zeroExcept(W: Float32Array, K: number, N: number, axis: 'columns' | 'rows', keep: ArrayLike<number>): Float32Array {
+export function zeroExcept(W: Float32Array, K: number, N: number, axis: 'columns' | 'rows', keep: ArrayLike<number>): Float32Array {
   const kept = new Uint8Array(axis === 'columns' ? N : K);
   for (let i = 0; i < keep.length; i++) kept[keep[i]] = 1;
   const out = new Float32Array(K * N);

@@ -42,6 +42,10 @@ export function standardMatrix(): Row[] {
     { name: 'magnitude 50%', spec: { method: 'magnitude', params: { sparsity: 0.5 } } },
     { name: 'wanda 50%', spec: { method: 'wanda', params: { sparsity: 0.5 } } },
     { name: 'nm 2:4', spec: { method: 'nm', params: { n: 2, m: 4 } } },
+    { name: 'llm-int8 t6', spec: { method: 'llm-int8', params: { threshold: 6 } } },
+    { name: 'structured ffn 25%', spec: { method: 'structured', params: { ratio: 0.25 } } },
+    { name: 'flap ffn 25%', spec: { method: 'flap', params: { ratio: 0.25 } } },
+    { name: 'fairprune 50% (sco)', spec: { method: 'fairprune', params: { sparsity: 0.5 } } },
   ];
 }
 

@@ -21,6 +21,9 @@ import { applySurgery, type OpRecord, type ScalingRecord } from './surgery.js';
 import { checkOutputDir, writeVariant } from './write-variant.js';
 import { buildGgufVariant } from './gguf/gguf-variant.js';
 import { buildKvCacheVariant } from './kv-cache-variant.js';
+import { applyLlmInt8, type LlmInt8LayerRecord } from './llm-int8-surgery.js';
+import { applyFlap, type FlapLayerRecord } from './flap-surgery.js';
+import { fairPrune, type FairPruneRecord } from './fairprune-variant.js';
 
 /** Options of {@link compressModel}. */
 export interface CompressOptions {
@@ -75,9 +78,23 @@ export async function compressModel(modelDir: string, spec: CompressSpec, outDir
   let ops: OpRecord[] = [];
   let scalings: ScalingRecord[] = [];
   let structured: StructuredResult | undefined;
+  let llmInt8: { threshold: number; layers: LlmInt8LayerRecord[] } | undefined;
+  let flap: FlapLayerRecord[] | undefined;
+  let fairprune: FairPruneRecord | undefined;
   if (spec.method === 'structured') {
     structured = applyStructured(m, targets, weights, activations!, params as { ratio: number; target: string }, headConfig(m.dir), form);
     layers = structured.layers;
+  } else if (spec.method === 'llm-int8') {
+    const r = applyLlmInt8(m, targets, weights, activations!, params.threshold as number, form, accuracyLevel);
+    ({ layers, ops } = r);
+    llmInt8 = { threshold: params.threshold as number, layers: r.perLayer };
+  } else if (spec.method === 'flap') {
+    const r = applyFlap(m, targets, weights, activations!, params.ratio as number, form);
+    ({ layers, perLayer: flap } = r);
+  } else if (spec.method === 'fairprune') {
+    const r = await fairPrune(m, folder.config, folder.tokenizer, targets, weights, params, options.calibration ?? {}, options.threads ?? 1);
+    ({ ops, scalings } = applySurgery(m, r.outcomes, [], accuracyLevel, int8));
+    ({ layers, record: fairprune } = r);
   } else {
     const result: MethodResult = applyMethod(spec.method, params, form, { targets, weights, activations });
     ({ ops, scalings } = applySurgery(m, result.outcomes, result.scalings, accuracyLevel, int8));
@@ -103,6 +120,9 @@ export async function compressModel(modelDir: string, spec: CompressSpec, outDir
     compressed: { weights: targets.length, includeHead: spec.includeHead ?? false, embeddings: 'fp32' },
     layers,
     ...(structured ? { structured: structured.perLayer, configPatch: structured.configPatch } : {}),
+    ...(llmInt8 ? { llmInt8 } : {}),
+    ...(flap ? { flap } : {}),
+    ...(fairprune ? { fairprune } : {}),
     sizeBytes: onnxBytes,
     baseSizeBytes,
     parameters: countParameters(m.model),
@@ -135,11 +155,15 @@ function headConfig(dir: string): HeadConfig {
 
 function formNote(method: string, form: ExecutionForm): string {
   if (form === 'simulated') {
-    return method === 'magnitude' || method === 'wanda' || method === 'nm'
+    if (method === 'flap') return 'simulated: removed FFN channels zeroed in full-size matrices, compensation bias Add; accuracy only, speed/memory n/a (simulated)';
+    if (method === 'llm-int8') return 'simulated: int8 rows dequantized to fp32, outlier rows fp32; activations not rounded; accuracy only, speed/memory n/a (simulated)';
+    return method === 'magnitude' || method === 'wanda' || method === 'nm' || method === 'fairprune'
       ? 'simulated: pruned weights stored as dense fp32 with zeros; accuracy only, speed/memory n/a (simulated)'
       : 'simulated: weights quantized then dequantized to fp32 in the same graph; accuracy only, speed/memory n/a (simulated)';
   }
   if (method === 'structured') return 'packed: smaller dense fp32 matrices (heads/channels removed), config.json sizes updated';
+  if (method === 'flap') return 'packed: smaller dense fp32 FFN matrices (channels removed, a different number per layer), compensation bias Add after each down projection';
+  if (method === 'llm-int8') return 'packed: int8 features as MatMulNBits 8-bit (per-column absmax grid) beside an fp32 MatMul on the outlier features, summed by an Add';
   if (method === 'smoothquant') return 'packed: W8A8 via DynamicQuantizeLinear + MatMulInteger; smoothing folded upstream';
   return 'packed: weights stored low-bit and executed by com.microsoft.MatMulNBits';
 }

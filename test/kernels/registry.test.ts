@@ -7,8 +7,8 @@ import { inputError } from './fixtures.js';
 
 const test = suite('kernels/registry');
 
-test('registry keys are the method ids of DESIGN.md §4 (all but distill, which trains) and kv-cache and gguf (issue 13)', () => {
-  assert.equal(METHOD_IDS, ['rtn', 'nf4', 'gptq', 'awq', 'smoothquant', 'magnitude', 'wanda', 'nm', 'structured', 'kv-cache', 'gguf']);
+test('registry keys are the method ids of DESIGN.md §4 (all but distill, which trains), kv-cache and gguf (issue 13), llm-int8, flap and fairprune (issue 18)', () => {
+  assert.equal(METHOD_IDS, ['rtn', 'nf4', 'gptq', 'awq', 'smoothquant', 'magnitude', 'wanda', 'nm', 'structured', 'kv-cache', 'gguf', 'llm-int8', 'flap', 'fairprune']);
   for (const id of METHOD_IDS) {
     assert.is(METHODS[id].id, id);
     assert.equal(Object.keys(METHODS[id].defaults).sort(), Object.keys(METHODS[id].params).sort(), id);
@@ -32,6 +32,9 @@ test('one-line InputErrors for the documented mistakes', () => {
   assert.throws(() => validateParams('rtn', { symGrid: 'narrow' }), inputError(/^rtn: symGrid 'narrow' is a symmetric grid; also set symmetric: true/));
   assert.throws(() => validateParams('gptq', { symGrid: 'tight' }), inputError(/symGrid must be one of full, narrow, got "tight"/));
   assert.throws(() => validateParams('nm', { score: 'norm' }), inputError(/score must be one of wanda, magnitude/));
+  assert.throws(() => validateParams('llm-int8', { threshold: 0 }), inputError(/^llm-int8: threshold must be a number in \[0.001, 1000000\], got 0$/));
+  assert.throws(() => validateParams('fairprune', { protect: '' }), inputError(/^fairprune: protect must be a non-empty string, got ""$/));
+  assert.throws(() => validateParams('flap', { ratio: 1 }), inputError(/^flap: ratio must be a number in \[0, 1\), got 1$/));
   assert.throws(() => validateParams('nm', {}, { calibrationTokens: 0 }), inputError(/nm with score 'wanda' needs calibration input/));
   assert.throws(() => validateParams('magnitude', { sparsity: 1 }), inputError(/sparsity must be a number in \[0, 1\), got 1/));
   assert.throws(() => validateParams('wanda', { sparsity: -0.5 }), inputError(/\[0, 1\)/));

@@ -26,6 +26,9 @@ test('bad input: one line, exit 2', () => {
   assertOneLineError(cli('compress', '--model', dir, '--method', 'rtn', '--group', '48', '--form', 'packed', '--out', out), /no packed form: MatMulNBits needs a group that is a power of 2 ≥ 16/);
   assertOneLineError(cli('compress', '--model', dir, '--method', 'magnitude', '--sparsity', '1', '--out', out), /sparsity must be a number in \[0, 1\), got 1/);
   assertOneLineError(cli('compress', '--model', dir, '--method', 'nm', '--pattern', '4:4', '--out', out), /pattern 4:4 is invalid; N must be smaller than M/);
+  assertOneLineError(cli('compress', '--model', dir, '--method', 'llm-int8', '--threshold', '0', '--out', out), /llm-int8: threshold must be a number in \[0.001, 1000000\], got 0/);
+  assertOneLineError(cli('compress', '--model', dir, '--method', 'fairprune', '--protect', 'welsh', '--out', out), /fairprune: suite fairness needs texts tagged dialect=welsh/);
+  assertOneLineError(cli('compress', '--model', dir, '--method', 'flap', '--ratio', '1.5', '--out', out), /flap: ratio must be a number in \[0, 1\), got 1.5/);
   assertOneLineError(cli('compress', '--model', dir, '--method', 'gptq', '--calib', empty, '--out', out), /calibration set is empty/);
   assertOneLineError(cli('compress', '--model', dir, '--method', 'rtn', '--out', dir), /is the input model folder/);
   assertOneLineError(cli('compress', '--model', dir, '--method', 'rtn', '--out', join(notDir, 'v')), /not writable/);

@@ -20,13 +20,13 @@ test('list params expand into their cartesian product, in order', () => {
   ]);
 });
 
-test('the bundled default: 2 models + 14 teacher variants + 8 teacher GGUF variants + student rtn 4 = 25 variants', () => {
+test('the bundled default: 2 models + 16 teacher variants + 8 teacher GGUF variants + student rtn 4 = 27 variants', () => {
   const methods = readConfigFile(DEFAULT_CONFIG_FILE).raw.methods as MethodEntry[];
   const ids = planVariants(config(methods)).map((v) => v.id);
   assert.equal(ids, [
     'teacher', 'student', 'teacher/rtn-w8-g32', 'teacher/rtn-w4-g32', 'teacher/rtn-w3-g32', 'teacher/rtn-w2-g32', 'teacher/gptq-w4-g32', 'teacher/gptq-w3-g32',
-    'teacher/awq-w4-g32', 'teacher/awq-w3-g32', 'teacher/nf4', 'teacher/smoothquant-w8a8-a0.5', 'teacher/magnitude-50pct', 'teacher/wanda-50pct',
-    'teacher/nm-2of4', 'teacher/structured-25pct', 'teacher/gguf-F32', 'teacher/gguf-Q8_0', 'teacher/gguf-Q6_K', 'teacher/gguf-Q5_K_M',
+    'teacher/awq-w4-g32', 'teacher/awq-w3-g32', 'teacher/nf4', 'teacher/smoothquant-w8a8-a0.5', 'teacher/magnitude-50pct', 'teacher/wanda-50pct', 'teacher/fairprune-50pct',
+    'teacher/nm-2of4', 'teacher/structured-25pct', 'teacher/flap-25pct', 'teacher/gguf-F32', 'teacher/gguf-Q8_0', 'teacher/gguf-Q6_K', 'teacher/gguf-Q5_K_M',
     'teacher/gguf-Q4_K_M', 'teacher/gguf-Q3_K_M', 'teacher/gguf-Q2_K', 'teacher/gguf-F32-kvq8_0', 'student/rtn-w4-g32',
   ]);
 });
