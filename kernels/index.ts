@@ -12,7 +12,8 @@ export { dequantizeNf4, nearestNf4, NF4_CODEBOOK, quantizeNf4, type Nf4Options, 
 export { doubleQuantizeAbsmax, DYNAMIC_MAP_8BIT, type DoubleQuantizedAbsmax } from './nf4-double-quant.js';
 export { choleskyLowerInPlace, invertLower, upperCholeskyOfInverse } from './cholesky.js';
 export { layerHessian } from './hessian.js';
-export { quantizeGptq, type GptqOptions, type GptqResult } from './gptq.js';
+export { checkGptqInputs, finishGptq, prepareGptq, quantizeGptq, type GptqOptions, type GptqPrepared, type GptqResult } from './gptq.js';
+export { gptqSweep, startSweep, sweepBlock, type SweepInput, type SweepOutput, type SweepState } from './gptq-sweep.js';
 export { awqScales, quantizeAwq, scaleRows, type AwqOptions, type AwqResult } from './awq.js';
 export { dequantizeLinear, dynamicQuantizeLinear, type DynamicQuantized } from './dynamic-quantize.js';
 export { quantizeWeightInt8, smoothingFactors, smoothQuant, type SmoothQuantOptions, type SmoothQuantResult } from './smoothquant.js';
