@@ -14,10 +14,12 @@ export { choleskyLowerInPlace, invertLower, upperCholeskyOfInverse } from './cho
 export { layerHessian } from './hessian.js';
 export { checkGptqInputs, finishGptq, prepareGptq, quantizeGptq, type GptqOptions, type GptqPrepared, type GptqResult } from './gptq.js';
 export { gptqSweep, startSweep, sweepBlock, type SweepInput, type SweepOutput, type SweepState } from './gptq-sweep.js';
-export { awqScales, quantizeAwq, scaleRows, type AwqOptions, type AwqResult } from './awq.js';
+export {
+  awqScales, candidateWeight, finishAwq, prepareAwqSearch, quantizeAwq, scaleRows, type AwqOptions, type AwqResult, type AwqSearch,
+} from './awq.js';
 export { dequantizeLinear, dynamicQuantizeLinear, type DynamicQuantized } from './dynamic-quantize.js';
 export { quantizeWeightInt8, smoothingFactors, smoothQuant, type SmoothQuantOptions, type SmoothQuantResult } from './smoothquant.js';
-export { checkSparsity, type PruneResult } from './prune-common.js';
+export { ascendingOrder, checkSparsity, pruneResult, type PruneResult } from './prune-common.js';
 export { pruneMagnitude } from './magnitude.js';
 export { pruneWanda, wandaScores } from './wanda.js';
 export { pruneNm } from './nm.js';
