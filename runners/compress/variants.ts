@@ -15,6 +15,7 @@ import { groupingRecord, quantGridRecord } from './grid-record.js';
 import { findTargets, inlineExternalData, openSurgeryModel, requireTargets, weightValues } from './model-graph.js';
 import { assertFiniteStats, assertFiniteWeights } from './finite-check.js';
 import { chooseInt8Form } from './int8-form.js';
+import { calibratedKernels, type KernelImpl } from './fast/kernel-set.js';
 import { checkAccuracyLevel, DEFAULT_ACCURACY_LEVEL, packedUnavailable, resolveForm, type CompressSpec, type ExecutionForm } from './spec.js';
 import { applyStructured, type HeadConfig, type StructuredResult } from './structured-surgery.js';
 import { applySurgery, type OpRecord, type ScalingRecord } from './surgery.js';
@@ -28,8 +29,10 @@ export interface CompressOptions {
   readonly calibration?: CalibrationSpec;
   /** Weights in onnx/model.onnx.data (default: as the source model). */
   readonly externalData?: boolean;
-  /** ORT intra-op threads for the activation capture (default 1). */
+  /** ORT intra-op threads for the activation capture and the fast kernels (default 1). */
   readonly threads?: number;
+  /** GPTQ/AWQ/Wanda implementation: 'fast' (GEMM engine, default) or 'reference' (scalar kernels). */
+  readonly kernels?: KernelImpl;
 }
 
 /** What {@link compressModel} returns. */
@@ -79,7 +82,13 @@ export async function compressModel(modelDir: string, spec: CompressSpec, outDir
     structured = applyStructured(m, targets, weights, activations!, params as { ratio: number; target: string }, headConfig(m.dir), form);
     layers = structured.layers;
   } else {
-    const result: MethodResult = applyMethod(spec.method, params, form, { targets, weights, activations });
+    const kernels = calibratedKernels(options.kernels ?? 'fast', options.threads ?? 1);
+    let result: MethodResult;
+    try {
+      result = await applyMethod(spec.method, params, form, { targets, weights, activations }, kernels);
+    } finally {
+      await kernels.release();
+    }
     ({ ops, scalings } = applySurgery(m, result.outcomes, result.scalings, accuracyLevel, int8));
     layers = result.layers;
   }
@@ -109,10 +118,16 @@ export async function compressModel(modelDir: string, spec: CompressSpec, outDir
     baseParameters,
     baseModel: { dir: m.dir, sha256: m.sha256 },
     kernelVersion: kernelVersion(),
+    ...(usesCalibratedKernel(spec.method) ? { kernelImpl: options.kernels ?? 'fast' } : {}),
     timingsMs: { calibration: round(calibrationMs), compression: round(compressionMs), total: round(performance.now() - start) },
   };
   writeFileSync(join(out, 'compression.json'), `${JSON.stringify(record, null, 2)}\n`);
   return { outDir: out, record };
+}
+
+/** Methods whose kernel has a fast path (kernel-set.ts). */
+function usesCalibratedKernel(method: string): boolean {
+  return method === 'gptq' || method === 'awq' || method === 'wanda';
 }
 
 function optional<K extends string, V>(key: K, v: V | undefined): { [P in K]?: V } {
