@@ -43,6 +43,7 @@ const configs: [string, GptqOptions][] = [
   ['3-bit, act-order, group 64', { bits: 3, group: 64, actOrder: true }],
   ['4-bit, act-order, static groups 128', { bits: 4, group: 128, actOrder: true, staticGroups: true }],
   ['4-bit, group 96 across block edges (block 128)', { bits: 4, group: 96 }],
+  ['4-bit, group 100 (not a multiple of 32: whole blocks of 128)', { bits: 4, group: 100 }],
   ['2-bit narrow, group 256, block 64', { bits: 2, symmetric: true, symGrid: 'narrow', group: 256, blockSize: 64 }],
 ];
 
