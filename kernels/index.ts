@@ -7,6 +7,7 @@ export {
   type Grid, type GridDescription, type GridKind, type SymGrid,
 } from './quant-grid.js';
 export { groupCount } from './shapes.js';
+export { groupGrids, setGroupGrids } from './group-grids.js';
 export { checkBits, dequantizeMatrix, quantizeGroups, quantizeRtn, type RtnOptions, type RtnResult } from './rtn.js';
 export { dequantizeNf4, nearestNf4, NF4_CODEBOOK, quantizeNf4, type Nf4Options, type Nf4Result } from './nf4.js';
 export { doubleQuantizeAbsmax, DYNAMIC_MAP_8BIT, type DoubleQuantizedAbsmax } from './nf4-double-quant.js';

@@ -29,10 +29,16 @@ const SUB = 32;
  * Quantizes W with GPTQ on calibration inputs X, on the engine.
  * // W (K,N), X (T,K) -> codes (K,N), scales/zeros (N, ceil(K/groupSize))
  */
-export async function quantizeGptqFast(engine: GemmEngine, W: Float32Array, K: number, N: number, X: Float32Array, options: GptqOptions): Promise<GptqResult> {
+export async function quantizeGptqFast(
+  engine: GemmEngine, W: Float32Array, K: number, N: number, X: Float32Array, options: GptqOptions, phases?: PhaseTimes,
+): Promise<GptqResult> {
+  const clock = phaseClock(phases);
   const T = checkGptqInputs(W, K, N, X, options);
-  const prep = prepareGptq(W, K, N, await layerHessianFast(engine, X, T, K), options);
+  const H = await layerHessianFast(engine, X, T, K);
+  clock('hessian');
+  const prep = prepareGptq(W, K, N, H, options);
   const U = await upperCholeskyOfInverseFast(engine, prep.H, K);
+  clock('cholesky+inverse');
   if (!U) throw new InputError(`gptq: the damped Hessian is not positive definite; raise damp above ${prep.damp}`);
   const input = { ...prep, U, K, N };
   const { Wp, blockSize, groupSize } = prep;
@@ -54,6 +60,7 @@ export async function quantizeGptqFast(engine: GemmEngine, W: Float32Array, K: n
     const b1 = Math.floor(s1 / blockSize) * blockSize; // the reference's block [b1, b2)
     const b2 = Math.min(K, b1 + blockSize);
     await upTo(s1, s2, s1);
+    clock('sweep');
     if (dynamicGroups) {
       // A group grid read at row r sees every earlier row's error inside the reference's
       // block and only the earlier blocks' errors past it (their lazy update comes later).
@@ -64,11 +71,28 @@ export async function quantizeGptqFast(engine: GemmEngine, W: Float32Array, K: n
         await upTo(b2, end, b1);
       }
     }
+    clock('updates');
     sweepBlock(input, state, s1, s2, E, 0);
   }
+  clock('sweep');
   const result = finishGptq(prep, K, N, state);
   const outputError = await outputErrorRatioFast(engine, X, T, K, W, result.dequantized, N);
+  clock('assembly + error stats');
   return { ...result, stats: { ...weightErrorStats(W, result.dequantized), outputError } };
+}
+
+/** Milliseconds per phase, accumulated across calls (bench: where the time goes). */
+export type PhaseTimes = Map<string, number>;
+
+/** A function that charges the time since its last call to a phase (no-op without `phases`). */
+function phaseClock(phases: PhaseTimes | undefined): (phase: string) => void {
+  let last = performance.now();
+  return (phase) => {
+    if (!phases) return;
+    const now = performance.now();
+    phases.set(phase, (phases.get(phase) ?? 0) + now - last);
+    last = now;
+  };
 }
 
 /**
