@@ -1,7 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ascendingOrder, pruneWanda } from '../../../../kernels/index.js';
-import { lowestInIndexOrder, pruneWandaFast } from '../../../../runners/compress/fast/fast-wanda.js';
+import { kthSmallest, lowestInIndexOrder, pruneWandaFast } from '../../../../runners/compress/fast/fast-wanda.js';
 import { GemmEngine } from '../../../../runners/compress/fast/gemm-engine.js';
 import { correlatedInputs, randomWeight } from '../../../kernels/fixtures.js';
 
@@ -15,6 +15,12 @@ test('lowest-k with ties in index order = the reference order, ties and zeros in
     const got = [...lowestInIndexOrder(score, count)].sort((a, b) => a - b);
     assert.equal(got, want, `count ${count}`);
   }
+});
+
+test('kthSmallest = the sorted array at every index, with duplicates', () => {
+  const v = Float64Array.from({ length: 301 }, (_, i) => ((i * 7919) % 97) / 4);
+  const sorted = v.slice().sort();
+  for (let k = 0; k < v.length; k++) assert.is(kthSmallest(v.slice(), k), sorted[k], `k ${k}`);
 });
 
 for (const sparsity of [0, 0.3, 0.5, 0.9]) {
