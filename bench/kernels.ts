@@ -10,6 +10,7 @@
  *
  * The fast path runs `fastRepeats` times (median); the reference once (minutes each).
  */
+import { loadavg } from 'node:os';
 import { createRng, randomNormalArray } from '../core/rng.js';
 import { pruneWanda, quantizeAwq, quantizeGptq, quantizeNf4, quantizeRtn } from '../kernels/index.js';
 import { calibratedKernels } from '../runners/compress/fast/kernel-set.js';
@@ -68,7 +69,8 @@ async function peak(product: (e: GemmEngine) => Promise<unknown>, flops: number)
   return flops / times[2] / 1e9;
 }
 
-console.log(`W ${K}×${N} fp32 (${weightMB.toFixed(1)} MB), X ${tokens}×${K}, group ${group}, node ${process.version}, 1 thread`);
+// other processes on a shared machine slow every figure: the header says how busy it was
+console.log(`W ${K}×${N} fp32 (${weightMB.toFixed(1)} MB), X ${tokens}×${K}, group ${group}, node ${process.version}, 1 thread, load average ${loadavg()[0].toFixed(1)} at start`);
 const W64 = Float64Array.from(W.subarray(0, 1024 * 1024));
 const peak32 = await peak((e) => e.matmul(X, tokens, K, W, N), 2 * tokens * K * N);
 const peak64 = await peak((e) => e.matmul64(W64, 1024, 1024, W64, 1024), 2 * 1024 ** 3);
@@ -94,3 +96,4 @@ for (const [name, flops, reference, fastRun] of cases) {
   console.log(`${name}: fast ${(ref.s / f.s).toFixed(1)}× the reference; GEMM floor at the float32 peak ${(flops / peak32 / 1e9).toFixed(2)} s`);
 }
 await fast.release();
+console.log(`load average ${loadavg()[0].toFixed(1)} at the end`);

@@ -29,7 +29,7 @@ export interface CompressOptions {
   readonly calibration?: CalibrationSpec;
   /** Weights in onnx/model.onnx.data (default: as the source model). */
   readonly externalData?: boolean;
-  /** ORT intra-op threads for the activation capture and the fast kernels (default 1). */
+  /** ORT intra-op threads for the activation capture (default 1; the fast kernels always use 1, see below). */
   readonly threads?: number;
   /** GPTQ/AWQ/Wanda implementation: 'fast' (GEMM engine, default) or 'reference' (scalar kernels). */
   readonly kernels?: KernelImpl;
@@ -82,7 +82,9 @@ export async function compressModel(modelDir: string, spec: CompressSpec, outDir
     structured = applyStructured(m, targets, weights, activations!, params as { ratio: number; target: string }, headConfig(m.dir), form);
     layers = structured.layers;
   } else {
-    const kernels = calibratedKernels(options.kernels ?? 'fast', options.threads ?? 1);
+    // One engine thread: a float64 product split across threads may sum in another order, and
+    // the codes must not depend on --threads.
+    const kernels = calibratedKernels(options.kernels ?? 'fast', 1);
     let result: MethodResult;
     try {
       result = await applyMethod(spec.method, params, form, { targets, weights, activations }, kernels);
