@@ -5,19 +5,38 @@
  */
 import type { GemmEngine } from './gemm-engine.js';
 
+/** Rows of H per product: the upper triangle is computed in row panels, then mirrored. */
+const PANEL = 512;
+
 /**
- * H = (2/T)·XᵀX, float64 products of the float32 inputs (the reference's arithmetic).
+ * H = (2/T)·XᵀX, float64 products of the float32 inputs (the reference's arithmetic); only
+ * the upper triangle's panels are multiplied (half the work), the lower is their mirror.
  * // X (T,K) -> H (K,K)
  */
 export async function layerHessianFast(engine: GemmEngine, X: Float32Array, T: number, K: number): Promise<Float64Array> {
-  const X64 = Float64Array.from(X);
   const Xt = new Float64Array(K * T);
   for (let t = 0; t < T; t++) {
-    for (let k = 0; k < K; k++) Xt[k * T + t] = X64[t * K + k];
+    for (let k = 0; k < K; k++) Xt[k * T + t] = X[t * K + k];
   }
-  const H = await engine.matmul64(Xt, K, T, X64, K);
+  const H = new Float64Array(K * K);
   const f = 2 / T;
-  for (let i = 0; i < H.length; i++) H[i] *= f;
+  for (let i0 = 0; i0 < K; i0 += PANEL) {
+    const h = Math.min(K, i0 + PANEL) - i0;
+    const w = K - i0;
+    const right = new Float64Array(T * w); // X[:, i0:K]
+    for (let t = 0; t < T; t++) {
+      for (let c = 0; c < w; c++) right[t * w + c] = X[t * K + i0 + c];
+    }
+    const panel = await engine.matmul64(Xt.subarray(i0 * T, (i0 + h) * T), h, T, right, w); // H[i0:i0+h, i0:K]
+    for (let r = 0; r < h; r++) {
+      const i = i0 + r;
+      for (let c = r; c < w; c++) {
+        const v = panel[r * w + c] * f;
+        H[i * K + i0 + c] = v;
+        H[(i0 + c) * K + i] = v;
+      }
+    }
+  }
   return H;
 }
 
