@@ -15,6 +15,7 @@ import { createRng, randomNormalArray } from '../core/rng.js';
 import { pruneWanda, quantizeAwq, quantizeGptq, quantizeNf4, quantizeRtn } from '../kernels/index.js';
 import { calibratedKernels } from '../runners/compress/fast/kernel-set.js';
 import { GemmEngine } from '../runners/compress/fast/gemm-engine.js';
+import { quantizeGptqFast, type PhaseTimes } from '../runners/compress/fast/fast-gptq.js';
 import { awqFlops, gptqFlops, wandaFlops } from './kernel-flops.js';
 
 const size = Number(process.argv[2] ?? 4096);
@@ -96,4 +97,10 @@ for (const [name, flops, reference, fastRun] of cases) {
   console.log(`${name}: fast ${(ref.s / f.s).toFixed(1)}× the reference; GEMM floor at the float32 peak ${(flops / peak32 / 1e9).toFixed(2)} s`);
 }
 await fast.release();
+// where the fast GPTQ's time goes (one more run, phases charged as they end)
+const engine = GemmEngine.create(1);
+const phases: PhaseTimes = new Map();
+await quantizeGptqFast(engine, W, K, N, X, gptqOptions, phases);
+await engine.release();
+console.log(`gptq fast phases: ${[...phases].map(([p, ms]) => `${p} ${(ms / 1000).toFixed(2)} s`).join(', ')}`);
 console.log(`load average ${loadavg()[0].toFixed(1)} at the end`);
