@@ -2,10 +2,11 @@
  * `npm run bench`: scoring throughput, harness overhead, worker scaling, memory bandwidth and
  * quantization kernels, measured in one run; writes bench/results.json and bench/results.md.
  *
- *   node dist/bench/index.js [--quick] [--only decode] [--out DIR]
+ *   node dist/bench/index.js [--quick] [--only decode|kernels] [--out DIR]
  *
  * --quick: a 2048×2048 kernel layer instead of 4096×4096 and fewer scoring requests.
  * --only decode: memory bandwidth and the decode item alone (the report then has only those).
+ * --only kernels: memory bandwidth and the quantization kernels alone.
  */
 import { hardwareFingerprint } from '../runners/hardware.js';
 import { packagePath } from '../core/paths.js';
@@ -28,8 +29,8 @@ const argv = process.argv.slice(2);
 const quick = argv.includes('--quick');
 const onlyAt = argv.indexOf('--only');
 const only = onlyAt >= 0 ? argv[onlyAt + 1] : undefined;
-if (only !== undefined && only !== 'decode') {
-  console.error(`--only must be followed by 'decode' (got ${JSON.stringify(only)})`);
+if (only !== undefined && only !== 'decode' && only !== 'kernels') {
+  console.error(`--only must be followed by 'decode' or 'kernels' (got ${JSON.stringify(only)})`);
   process.exit(2);
 }
 const all = only === undefined;
@@ -51,22 +52,13 @@ const stack = quick
   ? { hidden: 1024, layers: 4, intermediate: 2816, heads: 16, kvHeads: 16, vocab: 32000, maxPositions: 2048, seed: 0 }
   : { hidden: 2048, layers: 8, intermediate: 5632, heads: 32, kvHeads: 32, vocab: 32000, maxPositions: 2048, seed: 0 };
 const loadAtDecode = loadavg();
-log(`decode: random-weight Llama h ${stack.hidden} × ${stack.layers} layers (I ${stack.intermediate}, ${stack.heads} heads, vocab ${stack.vocab}), batch 1 with KV cache, 1 thread`);
 const notReached: string[] = [];
-// a failure here (e.g. out of memory at a large --hidden) must not lose the figures above
 let decode: DecodeResult[] | undefined;
-try {
-  const outcome = await decodeBenchmark(stack, quick ? 30 : 20, bandwidth.copyGBPerS, log);
-  decode = outcome.results;
-  notReached.push(...outcome.failures);
-} catch (e) {
-  log(`decode failed: ${messageOf(e)}`);
-  notReached.push(`decode benchmark failed: ${messageOf(e)}`);
-}
+if (only !== 'kernels') decode = await runDecode();
 
 const size = quick ? 2048 : 4096;
 let kernels: ReturnType<typeof kernelSpeed> | undefined;
-if (all) {
+if (all || only === 'kernels') {
   log(`kernels: ${size}×${size}`);
   kernels = kernelSpeed(size, 512);
 }
@@ -80,12 +72,26 @@ const results: BenchResults = {
   loadAverage: { start: loadBefore, decodeStart: loadAtDecode, end: loadavg() },
   ...measured,
   memoryBandwidth: bandwidth,
-  ...(kernels ? { kernels: { header: kernels.header, results: kernels.kernels } } : {}),
+  ...(kernels ? { kernels: { header: kernels.header, notes: kernels.notes, results: kernels.kernels } } : {}),
   ...(decode ? { decode: { model: DECODE_MODEL, shape: stack, intraOpNumThreads: 1, results: decode } } : {}),
   notReached,
 };
 writeResults(results, join(outDir, 'results.json'), join(outDir, 'results.md'));
 console.log(resultsMarkdown(results));
+
+/** The decode item; a failure (e.g. out of memory at a large --hidden) is noted, not thrown, so the figures above stay. */
+async function runDecode(): Promise<DecodeResult[] | undefined> {
+  log(`decode: random-weight Llama h ${stack.hidden} × ${stack.layers} layers (I ${stack.intermediate}, ${stack.heads} heads, vocab ${stack.vocab}), batch 1 with KV cache, 1 thread`);
+  try {
+    const outcome = await decodeBenchmark(stack, quick ? 30 : 20, bandwidth.copyGBPerS, log);
+    notReached.push(...outcome.failures);
+    return outcome.results;
+  } catch (e) {
+    log(`decode failed: ${messageOf(e)}`);
+    notReached.push(`decode benchmark failed: ${messageOf(e)}`);
+    return undefined;
+  }
+}
 
 /** Items 1–3 and the parallel ceiling: scoring, harness overhead, worker scaling. */
 async function everythingButDecode(): Promise<EarlyItems> {

@@ -1,6 +1,6 @@
 /**
- * Item 5: runs `bench/kernels.js` (rtn, nf4, gptq, awq on one size×size layer) in a child
- * process and parses its lines into figures.
+ * Item 5: runs `bench/kernels.js` (rtn, nf4, then gptq, awq and wanda as reference and fast
+ * path, on one size×size layer) in a child process and parses its lines into figures.
  */
 import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
@@ -12,19 +12,26 @@ export interface KernelResult {
   readonly name: string;
   readonly durationS: number;
   readonly weightMBPerS: number;
+  /** Nominal work per second (calibrated kernels only) and its ratio to the float32 GEMM peak. */
+  readonly gflopPerS?: number;
+  readonly fractionOfPeak?: number;
 }
 
-const LINE = /^(.+?)\s+([\d.]+) s\s+([\d.]+) MB\/s/;
+const LINE = /^(.+?)\s+([\d.]+) s\s+([\d.]+) MB\/s(?:\s+([\d.]+) GFLOP\/s\s+([\d.]+) of peak)?/;
 
 /** Runs the kernel benchmark on a `size`×`size` layer with `tokens` calibration tokens. */
-export function kernelSpeed(size: number, tokens: number): { header: string; kernels: KernelResult[] } {
+export function kernelSpeed(size: number, tokens: number): { header: string; notes: string[]; kernels: KernelResult[] } {
   const script = join(dirname(fileURLToPath(import.meta.url)), 'kernels.js');
   const child = spawnSync(process.execPath, [script, String(size), String(tokens)], { encoding: 'utf8', maxBuffer: 1 << 20 });
   if (child.status !== 0) throw new InfraError(`${script} exited ${child.status}: ${child.stderr.trim().split('\n').pop() ?? ''}`);
   const lines = child.stdout.trim().split('\n');
   const kernels = lines.flatMap((line) => {
     const m = LINE.exec(line);
-    return m ? [{ name: m[1].trim(), durationS: Number(m[2]), weightMBPerS: Number(m[3]) }] : [];
+    if (!m) return [];
+    const flops = m[4] === undefined ? {} : { gflopPerS: Number(m[4]), fractionOfPeak: Number(m[5]) };
+    return [{ name: m[1].trim(), durationS: Number(m[2]), weightMBPerS: Number(m[3]), ...flops }];
   });
-  return { header: lines[0] ?? '', kernels };
+  // the GEMM peak and the per-kernel speedup lines
+  const notes = lines.slice(1).filter((line) => !LINE.test(line));
+  return { header: lines[0] ?? '', notes, kernels };
 }

@@ -1,18 +1,26 @@
 /**
- * Kernel throughput on one transformer-sized layer: rtn, nf4, gptq (block 128, group 128)
- * and awq (group 128) on W (K,N) = 4096×4096 with 512 calibration tokens; prints seconds
- * and MB of fp32 weights processed per second. Single-threaded, one run each.
+ * Kernel throughput on one transformer-sized layer: rtn, nf4, then gptq (block 128, group
+ * 128), awq (group 128) and wanda (50%) on W (K,N) = 4096×4096 with 512 calibration tokens,
+ * each as the scalar reference kernel and as the fast path on the onnxruntime GEMM engine,
+ * alternately in this process. First the engine's GEMM peak (float32 and float64). Prints
+ * seconds, MB of fp32 weights per second, achieved GFLOP/s (nominal work, kernel-flops.ts)
+ * and the ratio to the float32 GEMM peak. One thread.
  *
- *   node dist/bench/kernels.js [size] [tokens]
+ *   node dist/bench/kernels.js [size] [tokens] [fastRepeats]
+ *
+ * The fast path runs `fastRepeats` times (median); the reference once (minutes each).
  */
+import { loadavg } from 'node:os';
 import { createRng, randomNormalArray } from '../core/rng.js';
-import { quantizeAwq } from '../kernels/awq.js';
-import { quantizeGptq } from '../kernels/gptq.js';
-import { quantizeNf4 } from '../kernels/nf4.js';
-import { quantizeRtn } from '../kernels/rtn.js';
+import { pruneWanda, quantizeAwq, quantizeGptq, quantizeNf4, quantizeRtn } from '../kernels/index.js';
+import { calibratedKernels } from '../runners/compress/fast/kernel-set.js';
+import { GemmEngine } from '../runners/compress/fast/gemm-engine.js';
+import { quantizeGptqFast, type PhaseTimes } from '../runners/compress/fast/fast-gptq.js';
+import { awqFlops, gptqFlops, wandaFlops } from './kernel-flops.js';
 
 const size = Number(process.argv[2] ?? 4096);
 const tokens = Number(process.argv[3] ?? 512);
+const fastRepeats = Number(process.argv[4] ?? 3);
 const K = size;
 const N = size;
 const rng = createRng(2024);
@@ -27,16 +35,72 @@ for (let t = 0; t < tokens; t++) {
 const weightMB = (K * N * 4) / 1e6;
 const group = K % 128 === 0 ? 128 : 'channel';
 
-function time(name: string, run: () => { stats: { relFrobeniusError: number; outputError?: number } }): void {
-  const t0 = performance.now();
-  const r = run();
-  const seconds = (performance.now() - t0) / 1000;
-  const out = r.stats.outputError === undefined ? '' : `  outputError ${r.stats.outputError.toExponential(3)}`;
-  console.log(`${name.padEnd(28)} ${seconds.toFixed(2).padStart(8)} s  ${(weightMB / seconds).toFixed(2).padStart(9)} MB/s  relFrob ${r.stats.relFrobeniusError.toExponential(3)}${out}`);
+type Stats = { stats: { relFrobeniusError: number; outputError?: number } };
+
+async function seconds(run: () => Stats | Promise<Stats>, repeats: number): Promise<{ s: number; r: Stats }> {
+  const times: number[] = [];
+  let r: Stats | undefined;
+  for (let i = 0; i < repeats; i++) {
+    const t0 = performance.now();
+    r = await run();
+    times.push((performance.now() - t0) / 1000);
+  }
+  times.sort((a, b) => a - b);
+  return { s: times[Math.floor(times.length / 2)], r: r! };
 }
 
-console.log(`W ${K}×${N} fp32 (${weightMB.toFixed(1)} MB), X ${tokens}×${K}, group ${group}, node ${process.version}`);
-time('rtn 4-bit asym', () => quantizeRtn(W, K, N, { bits: 4, granularity: group }));
-time('nf4 block 64', () => quantizeNf4(W, K, N));
-time('gptq 4-bit block 128', () => quantizeGptq(W, K, N, X, { bits: 4, group, blockSize: 128 }));
-time('awq 4-bit (20-point grid)', () => quantizeAwq(W, K, N, X, { bits: 4, group }));
+function line(name: string, s: number, r: Stats, flops?: number): void {
+  const out = r.stats.outputError === undefined ? '' : `  outputError ${r.stats.outputError.toExponential(3)}`;
+  const gf = flops === undefined ? '' : `  ${(flops / s / 1e9).toFixed(2).padStart(7)} GFLOP/s  ${(flops / s / 1e9 / peak32).toFixed(3)} of peak`;
+  console.log(`${name.padEnd(34)} ${s.toFixed(2).padStart(8)} s  ${(weightMB / s).toFixed(2).padStart(9)} MB/s${gf}  relFrob ${r.stats.relFrobeniusError.toExponential(3)}${out}`);
+}
+
+/** Median GFLOP/s of one product shape on the engine (after a warm-up run). */
+async function peak(product: (e: GemmEngine) => Promise<unknown>, flops: number): Promise<number> {
+  const engine = GemmEngine.create(1);
+  await product(engine);
+  const times: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    const t0 = performance.now();
+    await product(engine);
+    times.push((performance.now() - t0) / 1000);
+  }
+  await engine.release();
+  times.sort((a, b) => a - b);
+  return flops / times[2] / 1e9;
+}
+
+// other processes on a shared machine slow every figure: the header says how busy it was
+console.log(`W ${K}×${N} fp32 (${weightMB.toFixed(1)} MB), X ${tokens}×${K}, group ${group}, node ${process.version}, 1 thread, load average ${loadavg()[0].toFixed(1)} at start`);
+const W64 = Float64Array.from(W.subarray(0, 1024 * 1024));
+const peak32 = await peak((e) => e.matmul(X, tokens, K, W, N), 2 * tokens * K * N);
+const peak64 = await peak((e) => e.matmul64(W64, 1024, 1024, W64, 1024), 2 * 1024 ** 3);
+console.log(`GEMM peak: float32 ${peak32.toFixed(1)} GFLOP/s (MatMul ${tokens}×${K}×${N}), float64 ${peak64.toFixed(1)} GFLOP/s (MatMul 1024³), median of 5`);
+const rtn = await seconds(() => quantizeRtn(W, K, N, { bits: 4, granularity: group }), 1);
+line('rtn 4-bit asym', rtn.s, rtn.r);
+const nf4 = await seconds(() => quantizeNf4(W, K, N), 1);
+line('nf4 block 64', nf4.s, nf4.r);
+
+const fast = calibratedKernels('fast', 1);
+const gptqOptions = { bits: 4, group, blockSize: 128 } as const;
+const awqOptions = { bits: 4, group } as const;
+const cases: [string, number, () => Stats, () => Promise<Stats>][] = [
+  ['gptq 4-bit block 128', gptqFlops(K, N, tokens), () => quantizeGptq(W, K, N, X, gptqOptions), () => fast.gptq(W, K, N, X, gptqOptions)],
+  ['awq 4-bit (20-point grid)', awqFlops(K, N, tokens, 20, Math.min(tokens, 256), Math.min(N, 1024)), () => quantizeAwq(W, K, N, X, awqOptions), () => fast.awq(W, K, N, X, awqOptions)],
+  ['wanda 50%', wandaFlops(K, N, tokens), () => pruneWanda(W, K, N, X, 0.5), () => fast.wanda(W, K, N, X, 0.5)],
+];
+for (const [name, flops, reference, fastRun] of cases) {
+  const ref = await seconds(reference, 1);
+  line(`${name} [reference]`, ref.s, ref.r, flops);
+  const f = await seconds(fastRun, fastRepeats);
+  line(`${name} [fast]`, f.s, f.r, flops);
+  console.log(`${name}: fast ${(ref.s / f.s).toFixed(1)}× the reference; GEMM floor at the float32 peak ${(flops / peak32 / 1e9).toFixed(2)} s`);
+}
+await fast.release();
+// where the fast GPTQ's time goes (one more run, phases charged as they end)
+const engine = GemmEngine.create(1);
+const phases: PhaseTimes = new Map();
+await quantizeGptqFast(engine, W, K, N, X, gptqOptions, phases);
+await engine.release();
+console.log(`gptq fast phases: ${[...phases].map(([p, ms]) => `${p} ${(ms / 1000).toFixed(2)} s`).join(', ')}`);
+console.log(`load average ${loadavg()[0].toFixed(1)} at the end`);

@@ -16,8 +16,8 @@ export interface BenchResults {
   readonly startedAt: string;
   readonly durationS: number;
   readonly quick: boolean;
-  /** `--only decode`: the other items were not run. */
-  readonly only?: 'decode';
+  /** `--only decode|kernels`: the other items were not run. */
+  readonly only?: 'decode' | 'kernels';
   readonly hardware: HardwareFingerprint;
   /** os.loadavg() (1, 5, 15 min) at the start, when the decode item began, and at the end: other processes share the machine. */
   readonly loadAverage?: { readonly start: readonly number[]; readonly decodeStart: readonly number[]; readonly end: readonly number[] };
@@ -26,7 +26,7 @@ export interface BenchResults {
   readonly scaling?: { readonly results: readonly HarnessResult[]; readonly twoWorkersSpeedup: number; readonly twoThreadsSpeedup: number; readonly target: number; readonly ceiling?: ParallelCeiling };
   readonly memoryBandwidth?: { readonly copyGBPerS: number; readonly readWriteGBPerS: number };
   readonly decode?: { readonly model: string; readonly shape: LlamaShape; readonly intraOpNumThreads: number; readonly results: readonly DecodeResult[] };
-  readonly kernels?: { readonly header: string; readonly results: readonly KernelResult[] };
+  readonly kernels?: { readonly header: string; readonly notes?: readonly string[]; readonly results: readonly KernelResult[] };
   readonly notReached: readonly string[];
 }
 
@@ -58,8 +58,11 @@ export function resultsMarkdown(r: BenchResults): string {
   if (r.memoryBandwidth) lines.push('## Memory bandwidth', '', `Float64Array.set of 256 MiB: ${f(r.memoryBandwidth.copyGBPerS)} GB/s copied (${f(r.memoryBandwidth.readWriteGBPerS)} GB/s read + write).`, '');
   if (r.decode) lines.push(...decodeSection(r.decode, r.hardware.onnxruntime));
   if (r.kernels) {
-    lines.push('## Quantization kernels', '', r.kernels.header, '', '| kernel | s | MB of fp32 weights/s |', '|---|---:|---:|');
-    for (const k of r.kernels.results) lines.push(`| ${k.name} | ${f(k.durationS)} | ${f(k.weightMBPerS)} |`);
+    lines.push('## Quantization kernels', '', r.kernels.header, '', ...(r.kernels.notes ?? []).map((n) => `- ${n}`), '');
+    lines.push('| kernel | s | MB of fp32 weights/s | GFLOP/s | of GEMM peak |', '|---|---:|---:|---:|---:|');
+    for (const k of r.kernels.results) {
+      lines.push(`| ${k.name} | ${f(k.durationS)} | ${f(k.weightMBPerS)} | ${k.gflopPerS === undefined ? '' : f(k.gflopPerS)} | ${k.fractionOfPeak === undefined ? '' : f(k.fractionOfPeak, 3)} |`);
+    }
     lines.push('');
   }
   if (r.notReached.length > 0) lines.push('## Not measured', '', ...r.notReached.map((n) => `- ${n}`), '');

@@ -54,6 +54,36 @@ export interface AwqResult extends QuantizedMatrix {
  * // W (K,N), X (T,K) -> s (K,), codes of s·W (K,N)
  */
 export function quantizeAwq(W: Float32Array, K: number, N: number, X: Float32Array, options: AwqOptions): AwqResult {
+  const search = prepareAwqSearch(W, K, N, X, options);
+  const searchErrors: number[] = [];
+  for (let i = 0; i < search.gridPoints; i++) {
+    const { effective } = candidateWeight(search, K, i / search.gridPoints);
+    searchErrors.push(outputErrorRatio(search.Xs, search.Ts, K, search.Ws, effective, search.Ns));
+  }
+  const r = finishAwq(W, K, N, search, searchErrors);
+  const stats: ErrorStats = { ...weightErrorStats(W, r.effectiveWeight), outputError: outputErrorRatio(X, search.T, K, W, r.effectiveWeight, N) };
+  return { ...r, stats };
+}
+
+/** The resolved options and the search sample: X's sampled tokens, W's sampled columns. */
+export interface AwqSearch {
+  readonly bits: number;
+  readonly kind: GridKind;
+  readonly groupSize: number;
+  readonly gridPoints: number;
+  /** All calibration tokens. */
+  readonly T: number;
+  /** mean |x_k| over all tokens (K,). */
+  readonly meanAbs: Float64Array;
+  /** Search tokens (Ts,K) and columns (K,Ns). */
+  readonly Xs: Float32Array;
+  readonly Ts: number;
+  readonly Ws: Float32Array;
+  readonly Ns: number;
+}
+
+/** Checks the inputs, resolves the options and draws the search sample. */
+export function prepareAwqSearch(W: Float32Array, K: number, N: number, X: Float32Array, options: AwqOptions): AwqSearch {
   checkShape('awq: W', W, K, N);
   checkBits(options.bits);
   const T = calibrationTokens('awq', X, K);
@@ -62,28 +92,36 @@ export function quantizeAwq(W: Float32Array, K: number, N: number, X: Float32Arr
   checkGroupSize(groupSize);
   const gridPoints = options.gridPoints ?? 20;
   if (!Number.isInteger(gridPoints) || gridPoints < 1) throw new InputError(`awq: gridPoints must be a positive integer, got ${gridPoints}`);
-
   const { meanAbs } = columnAbsStats(X, T, K);
   const tokens = evenlySpaced(T, options.searchMaxTokens ?? 256);
   const columns = evenlySpaced(N, options.searchMaxColumns ?? 1024);
-  const Xs = pickRows(X, K, tokens);
-  const Ws = pickColumns(W, K, N, columns);
-  const Ns = columns.length;
+  return {
+    bits: options.bits, kind, groupSize, gridPoints, T, meanAbs,
+    Xs: pickRows(X, K, tokens), Ts: tokens.length, Ws: pickColumns(W, K, N, columns), Ns: columns.length,
+  };
+}
 
-  const searchErrors: number[] = [];
+/**
+ * One candidate α on the search sample: s and diag(1/s)·Q(s·Ws).
+ * // Ws (K,Ns) -> (K,Ns)
+ */
+export function candidateWeight(search: AwqSearch, K: number, alpha: number): { s: Float32Array; effective: Float32Array } {
+  const s = awqScales(search.meanAbs, alpha);
+  const { effective } = effectiveWeight(scaleRows(search.Ws, K, search.Ns, s), K, search.Ns, s, search.bits, search.kind, search.groupSize);
+  return { s, effective };
+}
+
+/**
+ * Keeps the first α with the lowest search error (the reference's strict `<`) and quantizes
+ * s·W with it (without error statistics, which the caller measures).
+ */
+export function finishAwq(W: Float32Array, K: number, N: number, search: AwqSearch, searchErrors: readonly number[]): Omit<AwqResult, 'stats'> {
   let best: { alpha: number; error: number; s: Float32Array } = { alpha: 0, error: Infinity, s: new Float32Array(K).fill(1) };
-  for (let i = 0; i < gridPoints; i++) {
-    const alpha = i / gridPoints;
-    const s = awqScales(meanAbs, alpha);
-    const eff = effectiveWeight(scaleRows(Ws, K, Ns, s), K, Ns, s, options.bits, kind, groupSize).effective;
-    const error = outputErrorRatio(Xs, tokens.length, K, Ws, eff, Ns);
-    searchErrors.push(error);
-    if (error < best.error) best = { alpha, error, s };
-  }
-
-  const { q, effective } = effectiveWeight(scaleRows(W, K, N, best.s), K, N, best.s, options.bits, kind, groupSize);
-  const stats: ErrorStats = { ...weightErrorStats(W, effective), outputError: outputErrorRatio(X, T, K, W, effective, N) };
-  return { ...q, channelScales: best.s, alpha: best.alpha, searchErrors, effectiveWeight: effective, stats };
+  searchErrors.forEach((error, i) => {
+    if (error < best.error) best = { alpha: i / search.gridPoints, error, s: awqScales(search.meanAbs, i / search.gridPoints) };
+  });
+  const { q, effective } = effectiveWeight(scaleRows(W, K, N, best.s), K, N, best.s, search.bits, search.kind, search.groupSize);
+  return { ...q, channelScales: best.s, alpha: best.alpha, searchErrors: [...searchErrors], effectiveWeight: effective };
 }
 
 /**

@@ -34,66 +34,91 @@ export interface SweepOutput {
   readonly zeros: Uint8Array;
 }
 
+/** Buffers a sweep fills as it goes (the output plus per-row grid scratch). */
+export interface SweepState extends SweepOutput {
+  readonly rowScale: Float32Array;
+  readonly rowZero: Uint8Array;
+}
+
+/** Allocates the outputs; with one group per column the grids come from the whole of Wp now. */
+export function startSweep(input: SweepInput): SweepState {
+  const { Wp, K, N, bits, kind, groupSize, staticGrids } = input;
+  const nGroups = groupCount(K, groupSize);
+  const state: SweepState = {
+    codes: new Uint8Array(K * N), dequantized: new Float32Array(K * N),
+    scales: new Float32Array(N * nGroups), zeros: new Uint8Array(N * nGroups),
+    rowScale: new Float32Array(N), rowZero: new Uint8Array(N),
+  };
+  if (!staticGrids && groupSize >= K) setGroupGrids(Wp, N, 0, K, bits, kind, state.scales, state.zeros, 1, 0);
+  return state;
+}
+
 /**
  * Runs the blocked GPTQ sweep.
  * // Wp (K,N), U (K,K) -> codes (K,N), Ŵ (K,N)
  */
 export function gptqSweep(input: SweepInput): SweepOutput {
-  const { Wp, U, K, N, bits, kind, groupSize, blockSize, staticGrids, perm } = input;
+  const { Wp, U, K, N, blockSize } = input;
+  const state = startSweep(input);
+  const E = new Float32Array(blockSize * N); // scaled errors of the current block
+  for (let i1 = 0; i1 < K; i1 += blockSize) {
+    const i2 = Math.min(K, i1 + blockSize);
+    sweepBlock(input, state, i1, i2, E, i1);
+    lazyUpdate(Wp, U, E, K, N, i1, i2);
+  }
+  const { codes, dequantized, scales, zeros } = state;
+  return { codes, dequantized, scales, zeros };
+}
+
+/**
+ * Quantizes rows [i1, i2) in order, each row's scaled error (w − q)/U_rr going to row
+ * r − eRow0 of E and into the rows after it inside the block at once. Rows after i2 are
+ * the caller's (the lazy update).
+ * // Wp (K,N) updated in place, E (·,N)
+ */
+export function sweepBlock(input: SweepInput, state: SweepState, i1: number, i2: number, E: Float32Array, eRow0: number): void {
+  const { Wp, U, K, N, bits, kind, groupSize, staticGrids, perm } = input;
+  const { codes, dequantized, scales, zeros, rowScale, rowZero } = state;
   const maxq = maxCode(bits);
   const minq = minCode(kind);
   const nGroups = groupCount(K, groupSize);
-  const codes = new Uint8Array(K * N);
-  const dequantized = new Float32Array(K * N);
-  const scales = new Float32Array(N * nGroups);
-  const zeros = new Uint8Array(N * nGroups);
-  if (!staticGrids && groupSize >= K) setGroupGrids(Wp, N, 0, K, bits, kind, scales, zeros, 1, 0);
-  const rowScale = new Float32Array(N);
-  const rowZero = new Uint8Array(N);
-  const E = new Float32Array(blockSize * N); // scaled errors of the current block
-
-  for (let i1 = 0; i1 < K; i1 += blockSize) {
-    const i2 = Math.min(K, i1 + blockSize);
-    for (let r = i1; r < i2; r++) {
-      // The grid of row r.
-      if (staticGrids) {
-        const g = Math.floor((perm ? perm[r] : r) / groupSize);
-        for (let n = 0; n < N; n++) {
-          rowScale[n] = staticGrids.scales[n * nGroups + g];
-          rowZero[n] = staticGrids.zeros[n * nGroups + g];
-        }
-      } else {
-        const g = Math.floor(r / groupSize);
-        if (groupSize < K && r % groupSize === 0) {
-          setGroupGrids(Wp, N, r, Math.min(K, r + groupSize), bits, kind, scales, zeros, nGroups, g);
-        }
-        for (let n = 0; n < N; n++) {
-          rowScale[n] = scales[n * nGroups + g];
-          rowZero[n] = zeros[n * nGroups + g];
-        }
-      }
-      const ro = r * N;
-      const eo = (r - i1) * N;
-      const d = U[r * K + r];
+  for (let r = i1; r < i2; r++) {
+    // The grid of row r.
+    if (staticGrids) {
+      const g = Math.floor((perm ? perm[r] : r) / groupSize);
       for (let n = 0; n < N; n++) {
-        const w = Wp[ro + n];
-        const c = quantizeToCode(w, rowScale[n], rowZero[n], maxq, minq);
-        const q = dequantizeCode(c, rowScale[n], rowZero[n]);
-        codes[ro + n] = c;
-        dequantized[ro + n] = q;
-        E[eo + n] = (w - q) / d;
+        rowScale[n] = staticGrids.scales[n * nGroups + g];
+        rowZero[n] = staticGrids.zeros[n * nGroups + g];
       }
-      // In-block update: W[r', :] -= U[r, r']·err for the rest of the block.
-      for (let r2 = r + 1; r2 < i2; r2++) {
-        const c = U[r * K + r2];
-        if (c === 0) continue;
-        const o = r2 * N;
-        for (let n = 0; n < N; n++) Wp[o + n] -= c * E[eo + n];
+    } else {
+      const g = Math.floor(r / groupSize);
+      if (groupSize < K && r % groupSize === 0) {
+        setGroupGrids(Wp, N, r, Math.min(K, r + groupSize), bits, kind, scales, zeros, nGroups, g);
+      }
+      for (let n = 0; n < N; n++) {
+        rowScale[n] = scales[n * nGroups + g];
+        rowZero[n] = zeros[n * nGroups + g];
       }
     }
-    lazyUpdate(Wp, U, E, K, N, i1, i2);
+    const ro = r * N;
+    const eo = (r - eRow0) * N;
+    const d = U[r * K + r];
+    for (let n = 0; n < N; n++) {
+      const w = Wp[ro + n];
+      const c = quantizeToCode(w, rowScale[n], rowZero[n], maxq, minq);
+      const q = dequantizeCode(c, rowScale[n], rowZero[n]);
+      codes[ro + n] = c;
+      dequantized[ro + n] = q;
+      E[eo + n] = (w - q) / d;
+    }
+    // In-block update: W[r', :] -= U[r, r']·err for the rest of the block.
+    for (let r2 = r + 1; r2 < i2; r2++) {
+      const c = U[r * K + r2];
+      if (c === 0) continue;
+      const o = r2 * N;
+      for (let n = 0; n < N; n++) Wp[o + n] -= c * E[eo + n];
+    }
   }
-  return { codes, dequantized, scales, zeros };
 }
 
 /**

@@ -21,10 +21,10 @@
 import { InputError } from '../core/errors.js';
 import { upperCholeskyOfInverse } from './cholesky.js';
 import { outputErrorRatio, weightErrorStats } from './error-stats.js';
-import { gptqSweep } from './gptq-sweep.js';
+import { gptqSweep, type SweepOutput } from './gptq-sweep.js';
 import { layerHessian } from './hessian.js';
 import { groupGrids } from './group-grids.js';
-import { gridKind, type SymGrid } from './quant-grid.js';
+import { gridKind, type GridKind, type SymGrid } from './quant-grid.js';
 import { checkBits } from './rtn.js';
 import { calibrationTokens, checkGroupSize, checkShape } from './shapes.js';
 import type { ErrorStats, QuantizedMatrix } from './types.js';
@@ -63,9 +63,46 @@ export interface GptqResult extends QuantizedMatrix {
  * // W (K,N), X (T,K) -> codes (K,N), scales/zeros (N, ceil(K/groupSize))
  */
 export function quantizeGptq(W: Float32Array, K: number, N: number, X: Float32Array, options: GptqOptions): GptqResult {
+  const T = checkGptqInputs(W, K, N, X, options);
+  const prep = prepareGptq(W, K, N, layerHessian(X, T, K), options);
+  const U = upperCholeskyOfInverse(prep.H, K);
+  if (!U) throw new InputError(`gptq: the damped Hessian is not positive definite; raise damp above ${prep.damp}`);
+  const sweep = gptqSweep({ ...prep, U, K, N });
+  const result = finishGptq(prep, K, N, sweep);
+  return { ...result, stats: { ...weightErrorStats(W, result.dequantized), outputError: outputErrorRatio(X, T, K, W, result.dequantized, N) } };
+}
+
+/** Checks shapes, bits and calibration input; returns the token count T. */
+export function checkGptqInputs(W: Float32Array, K: number, N: number, X: Float32Array, options: GptqOptions): number {
   checkShape('gptq: W', W, K, N);
   checkBits(options.bits);
-  const T = calibrationTokens('gptq', X, K);
+  return calibrationTokens('gptq', X, K);
+}
+
+/** Everything GPTQ decided before the Cholesky: resolved options, working copy, order, damped H. */
+export interface GptqPrepared {
+  readonly bits: number;
+  readonly symmetric: boolean;
+  readonly kind: GridKind;
+  readonly groupSize: number;
+  readonly blockSize: number;
+  readonly damp: number;
+  readonly staticGroups: boolean;
+  /** Working weights (K,N), dead rows zeroed, rows in quantization order. */
+  readonly Wp: Float32Array;
+  /** Damped Hessian (K,K) in quantization order (consumed by the Cholesky). */
+  readonly H: Float64Array;
+  readonly deadInputs: number;
+  readonly staticGrids?: { scales: Float32Array; zeros: Uint8Array };
+  readonly perm?: Int32Array;
+}
+
+/**
+ * Resolves options, zeroes dead inputs, computes static grids, applies act-order and
+ * dampens H (the reference's steps before `torch.linalg.cholesky`). H is modified in place.
+ * // W (K,N), H (K,K) = (2/T)·XᵀX
+ */
+export function prepareGptq(W: Float32Array, K: number, N: number, Hin: Float64Array, options: GptqOptions): GptqPrepared {
   const symmetric = options.symmetric ?? false;
   const kind = gridKind(symmetric, options.symGrid);
   const groupSize = options.group === undefined || options.group === 'channel' ? K : options.group;
@@ -77,7 +114,7 @@ export function quantizeGptq(W: Float32Array, K: number, N: number, X: Float32Ar
   const actOrder = options.actOrder ?? false;
   const staticGroups = (options.staticGroups ?? false) && groupSize < K;
 
-  let H = layerHessian(X, T, K);
+  let H = Hin;
   const Wp = Float32Array.from(W); // working copy, rows in quantization order
   let deadInputs = 0;
   for (let k = 0; k < K; k++) {
@@ -98,16 +135,19 @@ export function quantizeGptq(W: Float32Array, K: number, N: number, X: Float32Ar
   for (let k = 0; k < K; k++) meanDiag += H[k * K + k];
   meanDiag /= K;
   for (let k = 0; k < K; k++) H[k * K + k] += damp * meanDiag;
-  const U = upperCholeskyOfInverse(H, K);
-  if (!U) throw new InputError(`gptq: the damped Hessian is not positive definite; raise damp above ${damp}`);
-
-  const sweep = gptqSweep({
-    Wp, U, K, N, bits: options.bits, kind, groupSize, blockSize,
+  return {
+    bits: options.bits, symmetric, kind, groupSize, blockSize, damp, staticGroups, Wp, H, deadInputs,
     ...(staticGrids ? { staticGrids } : {}),
     ...(perm ? { perm } : {}),
-  });
+  };
+}
 
-  // Back to the original row order.
+/**
+ * Puts the sweep's rows back in the original order and assembles the quantized matrix
+ * (without error statistics, which the caller measures).
+ */
+export function finishGptq(prep: GptqPrepared, K: number, N: number, sweep: SweepOutput): Omit<GptqResult, 'stats'> {
+  const { perm, groupSize, staticGroups, staticGrids } = prep;
   const codes = new Uint8Array(K * N);
   const dequantized = new Float32Array(K * N);
   let groupIndex: Int32Array | undefined;
@@ -120,10 +160,9 @@ export function quantizeGptq(W: Float32Array, K: number, N: number, X: Float32Ar
   }
   const scales = staticGrids ? staticGrids.scales : sweep.scales;
   const zeros = staticGrids ? staticGrids.zeros : sweep.zeros;
-  const stats: ErrorStats = { ...weightErrorStats(W, dequantized), outputError: outputErrorRatio(X, T, K, W, dequantized, N) };
   return {
-    K, N, bits: options.bits, symmetric, grid: kind, granularity: groupSize === K ? 'channel' : groupSize, groupSize,
-    codes, scales, zeros, dequantized, stats, deadInputs,
+    K, N, bits: prep.bits, symmetric: prep.symmetric, grid: prep.kind, granularity: groupSize === K ? 'channel' : groupSize, groupSize,
+    codes, scales, zeros, dequantized, deadInputs: prep.deadInputs,
     ...(groupIndex ? { groupIndex } : {}),
     ...(perm ? { permutation: perm } : {}),
   };

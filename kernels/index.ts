@@ -7,16 +7,20 @@ export {
   type Grid, type GridDescription, type GridKind, type SymGrid,
 } from './quant-grid.js';
 export { groupCount } from './shapes.js';
+export { groupGrids, setGroupGrids } from './group-grids.js';
 export { checkBits, dequantizeMatrix, quantizeGroups, quantizeRtn, type RtnOptions, type RtnResult } from './rtn.js';
 export { dequantizeNf4, nearestNf4, NF4_CODEBOOK, quantizeNf4, type Nf4Options, type Nf4Result } from './nf4.js';
 export { doubleQuantizeAbsmax, DYNAMIC_MAP_8BIT, type DoubleQuantizedAbsmax } from './nf4-double-quant.js';
 export { choleskyLowerInPlace, invertLower, upperCholeskyOfInverse } from './cholesky.js';
 export { layerHessian } from './hessian.js';
-export { quantizeGptq, type GptqOptions, type GptqResult } from './gptq.js';
-export { awqScales, quantizeAwq, scaleRows, type AwqOptions, type AwqResult } from './awq.js';
+export { checkGptqInputs, finishGptq, prepareGptq, quantizeGptq, type GptqOptions, type GptqPrepared, type GptqResult } from './gptq.js';
+export { gptqSweep, startSweep, sweepBlock, type SweepInput, type SweepOutput, type SweepState } from './gptq-sweep.js';
+export {
+  awqScales, candidateWeight, finishAwq, prepareAwqSearch, quantizeAwq, scaleRows, type AwqOptions, type AwqResult, type AwqSearch,
+} from './awq.js';
 export { dequantizeLinear, dynamicQuantizeLinear, type DynamicQuantized } from './dynamic-quantize.js';
 export { quantizeWeightInt8, smoothingFactors, smoothQuant, type SmoothQuantOptions, type SmoothQuantResult } from './smoothquant.js';
-export { checkSparsity, type PruneResult } from './prune-common.js';
+export { ascendingOrder, checkSparsity, pruneResult, type PruneResult } from './prune-common.js';
 export { pruneMagnitude } from './magnitude.js';
 export { pruneWanda, wandaScores } from './wanda.js';
 export { pruneNm } from './nm.js';

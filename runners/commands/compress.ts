@@ -5,6 +5,7 @@ import { CALIBRATION_MODES, type CalibrationMode } from '../compress/calibration
 import type { CompressSpec, ExecutionForm } from '../compress/spec.js';
 import { describeSelfCheck, selfCheckVariant } from '../compress/self-check.js';
 import { compressModel } from '../compress/variants.js';
+import { KERNEL_IMPLS, type KernelImpl } from '../compress/fast/kernel-set.js';
 import { integerFlag, parseFlags } from './parse-flags.js';
 
 /** Usage text of `compbench compress`. */
@@ -23,7 +24,8 @@ export const COMPRESS_USAGE = `usage: compbench compress --method ID --out DIR [
   --form packed|simulated (default: packed where onnxruntime runs it)  --accuracy-level L (MatMulNBits, default 4)
   --calib FILE (default: the bundled training corpus)  --calib-n N (16)  --calib-len L (128)  --seed N (0)
   --calib-mode stream|documents (stream: packed across documents; documents: one BOS-started sequence each)
-  --include-head  --external-data  --threads N`;
+  --include-head  --external-data  --threads N
+  --kernels fast|reference (gptq, awq, wanda: GEMM-engine fast paths, the default, or the scalar reference kernels)`;
 
 function numberFlag(name: string, v: string | undefined): number | undefined {
   if (v === undefined) return undefined;
@@ -90,6 +92,7 @@ export async function compressCommand(args: readonly string[], out: (line: strin
     'accuracy-level': { type: 'string' }, form: { type: 'string' },
     calib: { type: 'string' }, 'calib-n': { type: 'string' }, 'calib-len': { type: 'string' }, 'calib-mode': { type: 'string' }, seed: { type: 'string' },
     'include-head': { type: 'boolean' }, 'external-data': { type: 'boolean' }, threads: { type: 'string' },
+    kernels: { type: 'string' },
     help: { type: 'boolean', default: false },
   });
   if (values.help) {
@@ -101,6 +104,9 @@ export async function compressCommand(args: readonly string[], out: (line: strin
   assertMethodId(values.method);
   if (values.form !== undefined && values.form !== 'packed' && values.form !== 'simulated') {
     throw new InputError(`--form must be 'packed' or 'simulated' (got '${values.form}')`);
+  }
+  if (values.kernels !== undefined && !(KERNEL_IMPLS as readonly string[]).includes(values.kernels)) {
+    throw new InputError(`--kernels must be ${KERNEL_IMPLS.join(' or ')} (got '${values.kernels}')`);
   }
   const spec: CompressSpec = {
     method: values.method,
@@ -120,6 +126,7 @@ export async function compressCommand(args: readonly string[], out: (line: strin
     calibration,
     ...(values['external-data'] ? { externalData: true } : {}),
     threads: Math.max(1, integerFlag('threads', values.threads, 1)),
+    ...(values.kernels !== undefined ? { kernels: values.kernels as KernelImpl } : {}),
   });
   out(`${outDir}: ${record.method} ${JSON.stringify(record.params)} form ${record.execution.form}, ${record.compressed.weights} weights, ${record.sizeBytes} bytes (base ${record.baseSizeBytes}), ${(record.timingsMs.total / 1000).toFixed(1)} s`);
   if (record.execution.int8Operands) out(`${outDir}: W8A8 operands ${record.execution.int8Operands.form}: ${record.execution.int8Operands.reason}`);

@@ -5,14 +5,14 @@
  * plain data out; the graph is edited by surgery.ts.
  */
 import {
-  matMulIntegerWeights, pruneMagnitude, pruneNm, pruneWanda, quantizeAwq, quantizeGptq, quantizeNf4,
-  quantizeRtn, smoothQuant, weightErrorStats,
+  matMulIntegerWeights, pruneMagnitude, pruneNm, quantizeNf4, quantizeRtn, smoothQuant, weightErrorStats,
   type ErrorStats, type MatMulIntegerWeights, type MethodId, type ParamValue, type QuantizedMatrix, type SymGrid,
 } from '../../kernels/index.js';
 import type { Activations } from './capture.js';
 import { concatColumns, sliceColumns, sliceQuantized } from './columns.js';
 import type { TargetMatMul } from './model-graph.js';
 import type { ExecutionForm } from './spec.js';
+import type { CalibratedKernels } from './fast/kernel-set.js';
 
 /** What one weight becomes. */
 export type WeightOutcome =
@@ -77,9 +77,15 @@ function stat(t: TargetMatMul, s: ErrorStats, extra: { sparsity?: number; alpha?
   return { weight: t.weight, K: t.K, N: t.N, ...s, ...extra };
 }
 
-/** Applies `method` (validated `params`) to every target in the given form (not structured: see structured-surgery.ts; not kv-cache: see kv-cache-variant.ts). */
-export function applyMethod(method: Exclude<MethodId, 'structured' | 'kv-cache' | 'gguf'>, params: Params, form: ExecutionForm, inputs: MethodInputs): MethodResult {
-  if (method === 'awq' || method === 'smoothquant') return applyGrouped(method, params, form, inputs);
+/**
+ * Applies `method` (validated `params`) to every target in the given form (not structured:
+ * see structured-surgery.ts; not kv-cache: see kv-cache-variant.ts); GPTQ, AWQ and Wanda
+ * run on `kernels` (fast or reference), one layer after another.
+ */
+export async function applyMethod(
+  method: Exclude<MethodId, 'structured' | 'kv-cache' | 'gguf'>, params: Params, form: ExecutionForm, inputs: MethodInputs, kernels: CalibratedKernels,
+): Promise<MethodResult> {
+  if (method === 'awq' || method === 'smoothquant') return applyGrouped(method, params, form, inputs, kernels);
   const outcomes: WeightOutcome[] = [];
   const layers: LayerStats[] = [];
   for (const t of inputs.targets) {
@@ -93,7 +99,7 @@ export function applyMethod(method: Exclude<MethodId, 'structured' | 'kv-cache' 
         break;
       }
       case 'gptq': {
-        const q = quantizeGptq(W, K, N, xOf(inputs, t), {
+        const q = await kernels.gptq(W, K, N, xOf(inputs, t), {
           bits: params.bits as number, symmetric: params.symmetric as boolean, symGrid: params.symGrid as SymGrid, group: params.group as Granular,
           damp: params.damp as number, blockSize: params.blockSize as number, actOrder: params.actOrder as boolean, staticGroups: params.staticGroups as boolean,
         });
@@ -111,7 +117,7 @@ export function applyMethod(method: Exclude<MethodId, 'structured' | 'kv-cache' 
       case 'wanda':
       case 'nm': {
         const r = method === 'magnitude' ? pruneMagnitude(W, K, N, params.sparsity as number)
-          : method === 'wanda' ? pruneWanda(W, K, N, xOf(inputs, t), params.sparsity as number)
+          : method === 'wanda' ? await kernels.wanda(W, K, N, xOf(inputs, t), params.sparsity as number)
             : pruneNm(W, K, N, params.n as number, params.m as number, params.score === 'magnitude' ? undefined : xOf(inputs, t));
         outcomes.push({ kind: 'dense', target: t, weight: r.pruned });
         layers.push(stat(t, r.stats, { sparsity: r.sparsity }));
@@ -133,7 +139,7 @@ export function groupByInput(targets: readonly TargetMatMul[]): TargetMatMul[][]
  * AWQ / SmoothQuant: one input scale s per input tensor, searched on the concatenation of
  * the matrices reading it (q|k|v, gate|up), as the references do for a shared norm.
  */
-function applyGrouped(method: 'awq' | 'smoothquant', params: Params, form: ExecutionForm, inputs: MethodInputs): MethodResult {
+async function applyGrouped(method: 'awq' | 'smoothquant', params: Params, form: ExecutionForm, inputs: MethodInputs, kernels: CalibratedKernels): Promise<MethodResult> {
   const outcomes: WeightOutcome[] = [];
   const scalings: InputScaling[] = [];
   const layers: LayerStats[] = [];
@@ -142,7 +148,7 @@ function applyGrouped(method: 'awq' | 'smoothquant', params: Params, form: Execu
     const X = xOf(inputs, group[0]);
     const { W, N, ranges } = concatColumns(group.map((t) => inputs.weights.get(t.weight)!), K, group.map((t) => t.N));
     if (method === 'awq') {
-      const r = quantizeAwq(W, K, N, X, {
+      const r = await kernels.awq(W, K, N, X, {
         bits: params.bits as number, symmetric: params.symmetric as boolean, symGrid: params.symGrid as SymGrid, group: params.group as Granular, gridPoints: params.gridPoints as number,
         ...AWQ_SEARCH_SAMPLE,
       });

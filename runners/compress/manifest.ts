@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { KernelImpl } from './fast/kernel-set.js';
 import { packagePath } from '../../core/paths.js';
 import type { GridDescription, MethodId, ParamValue } from '../../kernels/index.js';
 import { OnnxDataType } from '../formats/onnx/onnx-proto.js';
@@ -72,6 +73,8 @@ export interface CompressionRecord {
   readonly baseParameters: ParameterCounts;
   readonly baseModel: { readonly dir: string; readonly sha256: string };
   readonly kernelVersion: string;
+  /** gptq, awq, wanda: which implementation ran ('fast': GEMM engine; 'reference': scalar kernels). */
+  readonly kernelImpl?: KernelImpl;
   readonly timingsMs: { readonly calibration: number; readonly compression: number; readonly total: number };
   /** Settings the backend applies when it opens the folder (kv-cache: `runtime.kvCache`). */
   readonly runtime?: { readonly kvCache: KvCacheOption | { readonly type: string } };
@@ -120,12 +123,17 @@ export function countParameters(model: OnnxModel): ParameterCounts {
 
 let cachedKernelVersion: string | undefined;
 
-/** `<package version>+<sha256 prefix of the compiled kernels>`: changes whenever a kernel does. */
+/**
+ * `<package version>+<sha256 prefix of the compiled kernels>`: changes whenever a kernel
+ * (kernels/ or its fast paths in runners/compress/fast/) does.
+ */
 export function kernelVersion(): string {
   if (cachedKernelVersion) return cachedKernelVersion;
-  const dir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'kernels');
+  const here = dirname(fileURLToPath(import.meta.url));
   const hash = createHash('sha256');
-  for (const f of readdirSync(dir).filter((x) => x.endsWith('.js')).sort()) hash.update(f).update(readFileSync(join(dir, f)));
+  for (const dir of [join(here, '..', '..', 'kernels'), join(here, 'fast')]) {
+    for (const f of readdirSync(dir).filter((x) => x.endsWith('.js')).sort()) hash.update(f).update(readFileSync(join(dir, f)));
+  }
   const pkg = JSON.parse(readFileSync(packagePath('package.json'), 'utf8')) as { version?: string };
   cachedKernelVersion = `${pkg.version ?? '0'}+kernels.${hash.digest('hex').slice(0, 12)}`;
   return cachedKernelVersion;

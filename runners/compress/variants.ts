@@ -15,6 +15,7 @@ import { groupingRecord, quantGridRecord } from './grid-record.js';
 import { findTargets, inlineExternalData, openSurgeryModel, requireTargets, weightValues } from './model-graph.js';
 import { assertFiniteStats, assertFiniteWeights } from './finite-check.js';
 import { chooseInt8Form } from './int8-form.js';
+import { calibratedKernels, type KernelImpl } from './fast/kernel-set.js';
 import { checkAccuracyLevel, DEFAULT_ACCURACY_LEVEL, packedUnavailable, resolveForm, type CompressSpec, type ExecutionForm } from './spec.js';
 import { applyStructured, type HeadConfig, type StructuredResult } from './structured-surgery.js';
 import { applySurgery, type OpRecord, type ScalingRecord } from './surgery.js';
@@ -31,8 +32,10 @@ export interface CompressOptions {
   readonly calibration?: CalibrationSpec;
   /** Weights in onnx/model.onnx.data (default: as the source model). */
   readonly externalData?: boolean;
-  /** ORT intra-op threads for the activation capture (default 1). */
+  /** ORT intra-op threads for the activation capture (default 1; the fast kernels always use 1, see below). */
   readonly threads?: number;
+  /** GPTQ/AWQ/Wanda implementation: 'fast' (GEMM engine, default) or 'reference' (scalar kernels). */
+  readonly kernels?: KernelImpl;
 }
 
 /** What {@link compressModel} returns. */
@@ -96,7 +99,15 @@ export async function compressModel(modelDir: string, spec: CompressSpec, outDir
     ({ ops, scalings } = applySurgery(m, r.outcomes, [], accuracyLevel, int8));
     ({ layers, record: fairprune } = r);
   } else {
-    const result: MethodResult = applyMethod(spec.method, params, form, { targets, weights, activations });
+    // One engine thread: a float64 product split across threads may sum in another order, and
+    // the codes must not depend on --threads.
+    const kernels = calibratedKernels(options.kernels ?? 'fast', 1);
+    let result: MethodResult;
+    try {
+      result = await applyMethod(spec.method, params, form, { targets, weights, activations }, kernels);
+    } finally {
+      await kernels.release();
+    }
     ({ ops, scalings } = applySurgery(m, result.outcomes, result.scalings, accuracyLevel, int8));
     layers = result.layers;
   }
@@ -129,10 +140,16 @@ export async function compressModel(modelDir: string, spec: CompressSpec, outDir
     baseParameters,
     baseModel: { dir: m.dir, sha256: m.sha256 },
     kernelVersion: kernelVersion(),
+    ...(usesCalibratedKernel(spec.method) ? { kernelImpl: options.kernels ?? 'fast' } : {}),
     timingsMs: { calibration: round(calibrationMs), compression: round(compressionMs), total: round(performance.now() - start) },
   };
   writeFileSync(join(out, 'compression.json'), `${JSON.stringify(record, null, 2)}\n`);
   return { outDir: out, record };
+}
+
+/** Methods whose kernel has a fast path (kernel-set.ts). */
+function usesCalibratedKernel(method: string): boolean {
+  return method === 'gptq' || method === 'awq' || method === 'wanda';
 }
 
 function optional<K extends string, V>(key: K, v: V | undefined): { [P in K]?: V } {
