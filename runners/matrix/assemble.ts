@@ -5,6 +5,8 @@
  * first, whatever order the shards finished in.
  */
 import type { CellRecord, SuiteRecord } from '../../core/run-record.js';
+import { cellAgreement } from '../agreement/cell-agreement.js';
+import { AGREEMENT_KINDS } from './agreement-plan.js';
 import { aggregateRecords, compareRecords, isMetricId, suiteRoleFields, type InstanceRecord, type LoadedSuite, type SuiteComparison } from '../../suites/index.js';
 
 /** What the run knows about one cell when it assembles the record. */
@@ -60,7 +62,8 @@ export function assembleCells(
       const instanceErrors = failed.length === 0 ? undefined : {
         count: failed.length, of: records.length, ids: failed.slice(0, 50).map((r) => r.instanceId), first: failed[0].state === 'errored' ? failed[0].error : '',
       };
-      cells.push({ state: 'ok', ...common, aggregate: { ...aggregate }, ...(vsBaseline ? { vsBaseline } : {}), ...(instanceErrors ? { instanceErrors } : {}) });
+      const agreement = parent !== undefined && parent !== variantId && AGREEMENT_KINDS.has(suite.spec.kind) ? cellAgreement(records, parent, seed) : undefined;
+      cells.push({ state: 'ok', ...common, aggregate: { ...aggregate }, ...(vsBaseline ? { vsBaseline } : {}), ...(instanceErrors ? { instanceErrors } : {}), ...(agreement ? { agreement } : {}) });
     }
   }
   return { cells, lines };
