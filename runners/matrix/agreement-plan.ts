@@ -42,8 +42,16 @@ export function agreementTaskFor(variants: readonly PreparedVariant[], cacheDir:
   };
 }
 
-/** True when a cached record can stand for this cell: a comparing cell needs its agreement computed against the same baseline rows. */
-export function cachedAgreementOk(task: AgreementTask | undefined, record: InstanceRecord): boolean {
-  if (task?.role !== 'compare' || record.state !== 'scored') return true;
-  return record.agreement?.state === 'computed' && record.agreement.baselineKey === task.baselineKey;
+/**
+ * A cached record as this cell may use it, or undefined (recompute): a comparing cell needs
+ * agreement computed against the same baseline rows; any other cell drops an agreement
+ * value (two variants with the same content, e.g. a model compared with its own copy,
+ * share a cache file).
+ */
+export function usableCachedRecord(task: AgreementTask | undefined, record: InstanceRecord): InstanceRecord | undefined {
+  if (record.state !== 'scored') return record;
+  if (task?.role === 'compare') return record.agreement?.state === 'computed' && record.agreement.baselineKey === task.baselineKey ? record : undefined;
+  if (record.agreement === undefined) return record;
+  const { agreement: _dropped, ...rest } = record;
+  return rest;
 }

@@ -31,7 +31,7 @@ import { compressProblems, loadSuites } from './precheck.js';
 import { ProgressReporter } from './progress.js';
 import { appendResults, readResults, resultFile } from './result-cache.js';
 import { splitShards, testFaultFor, type ShardTask } from './shard.js';
-import { agreementTaskFor, cachedAgreementOk, resultKey } from './agreement-plan.js';
+import { agreementTaskFor, resultKey, usableCachedRecord } from './agreement-plan.js';
 
 /** Options of {@link runMatrix} (the flags of `compbench run`). */
 export interface MatrixOptions {
@@ -151,8 +151,9 @@ async function evaluateMatrix(outDir: string, options: MatrixOptions, log: (line
       }
       const missing: string[] = [];
       for (const inst of suite.instances) {
-        const hit = cached.get(inst.id);
-        if (hit && hit.instanceHash === inst.hash && cachedAgreementOk(agreement, hit)) cell.records.set(inst.id, hit);
+        const cachedHit = cached.get(inst.id);
+        const hit = cachedHit && usableCachedRecord(agreement, cachedHit);
+        if (hit && hit.instanceHash === inst.hash) cell.records.set(inst.id, hit);
         else missing.push(inst.id);
       }
       cachedInstances += cell.records.size;
