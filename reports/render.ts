@@ -15,6 +15,7 @@ import { pageHtml } from './html/page.js';
 import { loadRun, type LoadedRun } from './load-run.js';
 import { writeChartPngs } from './png.js';
 import type { BuiltSection, ReportInput } from './sections/built.js';
+import { agreementSection } from './sections/agreement.js';
 import { distillSection } from './sections/distill.js';
 import { flipsSection } from './sections/flips.js';
 import { gateSection } from './sections/gate.js';
@@ -55,7 +56,7 @@ export interface RenderResult {
 
 /** Section ids of report.html, in page order (the browser test checks each is present). */
 export const REPORT_SECTION_IDS = [
-  'gate', 'heatmap', 'pareto', 'knowledge', 'rare-words', 'fairness', 'flips', 'perplexity', 'distill', 'measurements', 'kernels', 'provenance', 'history',
+  'gate', 'heatmap', 'pareto', 'knowledge', 'rare-words', 'fairness', 'flips', 'perplexity', 'agreement', 'distill', 'measurements', 'kernels', 'provenance', 'history',
 ] as const;
 
 /** The report's sections and charts, in page order. */
@@ -69,6 +70,7 @@ export function buildSections(input: ReportInput, history: HistoryResult, previo
     fairnessSection(input),
     flipsSection(input),
     perplexitySection(input),
+    agreementSection(input),
     distillSection(input),
     measurementsSection(input),
     kernelsSection(input),
