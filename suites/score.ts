@@ -25,7 +25,7 @@ export type InstanceAgreement =
       readonly state: 'computed';
       /** The variant compared with. */
       readonly baseline: string;
-      /** Which baseline rows (the baseline's result key / suite hash). */
+      /** Which baseline (its result-cache key: content hash, and the CPU library for llama.cpp). */
       readonly baselineKey: string;
       /** `exact`, or `top-K lower bound, K=…` for large vocabularies. */
       readonly bound: string;

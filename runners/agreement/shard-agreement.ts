@@ -17,7 +17,7 @@ export interface AgreementTask {
   readonly role: 'store' | 'compare';
   /** The baseline's variant id (recorded on every value). */
   readonly baselineId: string;
-  /** The baseline's result key and the suite hash (recorded: a cached value is reused only against the same rows). */
+  /** The baseline's result key (recorded: a cached value is reused only against the same baseline). */
   readonly baselineKey: string;
   /** The baseline's model folder or .gguf (opened only when rows are missing). */
   readonly baselineDir: string;

@@ -24,7 +24,7 @@ export class VariantAgreement {
     private readonly rows: BaselineRows,
     /** The baseline's variant id, recorded with every value. */
     private readonly baseline: string,
-    /** The baseline rows' key (see runners/matrix/agreement-plan.ts). */
+    /** The baseline's result-cache key (see runners/matrix/agreement-plan.ts). */
     private readonly baselineKey: string,
   ) {
     this.starts = slotStarts(rows);

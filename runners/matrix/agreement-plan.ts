@@ -30,8 +30,9 @@ export function agreementTaskFor(variants: readonly PreparedVariant[], cacheDir:
   const byId = new Map(variants.map((v) => [v.record.id, v]));
   const isBaseline = new Set(variants.flatMap((v) => (v.record.comparedTo !== undefined && v.record.comparedTo !== v.record.id ? [v.record.comparedTo] : [])));
   const taskOf = (base: Ready, suite: LoadedSuite, role: AgreementTask['role']): AgreementTask => {
-    const baselineKey = `${resultKey(base)}/${suite.hash}`;
-    return { role, baselineId: base.record.id, baselineKey, baselineDir: base.dir, rowsDir: join(cacheDir, 'distributions', `scoring-v${SCORING_VERSION}`, baselineKey) };
+    // the suite is already part of a cached record's address (its result file), and its hash changes with the instance order
+    const baselineKey = resultKey(base);
+    return { role, baselineId: base.record.id, baselineKey, baselineDir: base.dir, rowsDir: join(cacheDir, 'distributions', `scoring-v${SCORING_VERSION}`, baselineKey, suite.hash) };
   };
   return (variant, suite) => {
     if (variant.state !== 'ready' || !AGREEMENT_KINDS.has(suite.spec.kind)) return undefined;
