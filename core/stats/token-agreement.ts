@@ -57,18 +57,7 @@ export function tokenAgreement(base: BaselineRow, logits: Float32Array, offset: 
   const q = logSumExp(logits, offset, vocab);
   if (q.argmax < 0) return NOT_FINITE;
   const lq = (v: number): number => logits[offset + v] - q.lse;
-  if (base.form === 'logits') {
-    const p = logSumExp(base.logits, base.offset, vocab);
-    if (p.argmax < 0) return NOT_FINITE;
-    let kl = 0;
-    for (let v = 0; v < vocab; v++) {
-      const lp = base.logits[base.offset + v] - p.lse;
-      const pv = Math.exp(lp);
-      if (pv > 0) kl += pv * (lp - lq(v));
-    }
-    const lpTarget = base.logits[base.offset + target] - p.lse;
-    return { kl: Math.max(0, kl), sameTop: p.argmax === q.argmax, dp: Math.exp(lq(target)) - Math.exp(lpTarget) };
-  }
+  if (base.form === 'logits') return exactAgreement(base.logits, base.offset, logits, offset, vocab, target, q.lse, q.argmax);
   let kl = 0;
   let pTop = 0;
   let qTop = 0;
@@ -84,6 +73,35 @@ export function tokenAgreement(base: BaselineRow, logits: Float32Array, offset: 
   const qTail = Math.max(Number.MIN_VALUE, 1 - qTop);
   if (pTail > 0) kl += pTail * Math.log(pTail / qTail);
   return { kl: Math.max(0, kl), sameTop: base.ids[base.offset] === q.argmax, dp: Math.exp(lq(target)) - Math.exp(base.targetLogProb) };
+}
+
+/**
+ * Exact agreement from two whole logit rows a (baseline) and b (variant), with b's log Σ exp
+ * known: KL = E_p[a − b] − lse(a) + lse(b), one exp per element of a.
+ */
+function exactAgreement(a: Float32Array, aOffset: number, b: Float32Array, bOffset: number, vocab: number, target: number, lseB: number, argmaxB: number): TokenAgreement {
+  let max = -Infinity;
+  let argmax = -1;
+  for (let v = 0; v < vocab; v++) {
+    const x = a[aOffset + v];
+    if (!Number.isFinite(x)) return NOT_FINITE;
+    if (x > max) {
+      max = x;
+      argmax = v;
+    }
+  }
+  let sum = 0;
+  let dot = 0;
+  for (let v = 0; v < vocab; v++) {
+    const x = a[aOffset + v];
+    const e = Math.exp(x - max);
+    sum += e;
+    dot += e * (x - b[bOffset + v]);
+  }
+  const lseA = max + Math.log(sum);
+  const kl = dot / sum - lseA + lseB;
+  const dp = Math.exp(b[bOffset + target] - lseB) - Math.exp(a[aOffset + target] - lseA);
+  return { kl: Math.max(0, kl), sameTop: argmax === argmaxB, dp };
 }
 
 /**
