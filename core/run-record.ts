@@ -197,6 +197,9 @@ export interface InstanceErrors {
   readonly first: string;
 }
 
+/** Suite kinds whose requests score tokens (loglikelihood or rolling): the cells that carry {@link CellAgreement}. */
+export const AGREEMENT_SUITE_KINDS: ReadonlySet<string> = new Set(['multiple_choice', 'pair', 'rolling']);
+
 /** An estimate with its 95% interval (instances resampled as units). */
 export interface EstimateWithCi {
   readonly value: number;

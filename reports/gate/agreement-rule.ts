@@ -6,7 +6,7 @@
  * interval is inside the bound. Fail-closed: a cell without computed agreement (errored, a
  * generate suite, not computed with its reason) fails the rule.
  */
-import type { CellAgreement, GateRuleResult, RunRecord } from '../../core/run-record.js';
+import { AGREEMENT_SUITE_KINDS, type CellAgreement, type GateRuleResult, type RunRecord } from '../../core/run-record.js';
 import { closestNames } from '../../core/schemas/suggest.js';
 import { failClosed, type Check } from './checks.js';
 import type { GateRule } from './policy.js';
@@ -16,14 +16,11 @@ import { ruleResult } from './result.js';
 /** Rule kinds read by {@link agreementRule}. */
 export const AGREEMENT_RULE_KINDS: ReadonlySet<string> = new Set(['max_mean_kl', 'min_same_top_rate']);
 
-/** Suite kinds whose cells carry agreement (scored tokens: loglikelihood or rolling requests). */
-const TOKEN_KINDS: ReadonlySet<string> = new Set(['multiple_choice', 'pair', 'rolling']);
-
 /** The results of one agreement rule on one variant: one per selected suite. */
 export function agreementRule(record: RunRecord, rule: GateRule, variantId: string): GateRuleResult[] {
   const metric = rule.kind === 'max_mean_kl' ? 'meanKl' : 'sameTopRate';
   const bound = rule.kind === 'max_mean_kl' ? rule.max! : rule.min!;
-  const suites = rule.suite === '*' ? record.suites.filter((s) => TOKEN_KINDS.has(s.kind)).map((s) => s.id) : [rule.suite!];
+  const suites = rule.suite === '*' ? record.suites.filter((s) => AGREEMENT_SUITE_KINDS.has(s.kind)).map((s) => s.id) : [rule.suite!];
   if (suites.length === 0) return [ruleResult(rule, variantId, { suiteId: '*', metric }, failClosed(bound, 'the run has no loglikelihood or rolling suite: no token distributions to compare'))];
   return suites.map((suiteId) => ruleResult(rule, variantId, { suiteId, metric }, checkSuite(record, rule, variantId, suiteId, bound)));
 }
@@ -34,7 +31,7 @@ function checkSuite(record: RunRecord, rule: GateRule, variantId: string, suiteI
     const near = closestNames(suiteId, record.suites.map((s) => s.id));
     return failClosed(bound, `suite '${suiteId}' is not in the run.${near.length ? ` Did you mean: ${near.join(', ')}?` : ''}`);
   }
-  if (!TOKEN_KINDS.has(suite.kind)) return failClosed(bound, `suite '${suiteId}' is a ${suite.kind} suite: it scores no token distributions (agreement needs a loglikelihood or rolling suite)`);
+  if (!AGREEMENT_SUITE_KINDS.has(suite.kind)) return failClosed(bound, `suite '${suiteId}' is a ${suite.kind} suite: it scores no token distributions (agreement needs a loglikelihood or rolling suite)`);
   const cell = okCell(record, variantId, suiteId);
   if (!cell.ok) return failClosed(bound, cell.reason);
   const a: CellAgreement | undefined = cell.value.agreement;

@@ -6,13 +6,11 @@
  * and the suite's hash, so a rerun, a resume or another run on the same cache reuses them.
  */
 import { join } from 'node:path';
+import { AGREEMENT_SUITE_KINDS } from '../../core/run-record.js';
 import type { InstanceRecord, LoadedSuite } from '../../suites/index.js';
 import type { AgreementTask } from '../agreement/shard-agreement.js';
 import { SCORING_VERSION } from './result-cache.js';
 import type { PreparedVariant } from './variant-cache.js';
-
-/** Suite kinds whose requests score tokens (loglikelihood or rolling). */
-export const AGREEMENT_KINDS: ReadonlySet<string> = new Set(['multiple_choice', 'pair', 'rolling']);
 
 type Ready = Extract<PreparedVariant, { state: 'ready' }>;
 
@@ -35,7 +33,7 @@ export function agreementTaskFor(variants: readonly PreparedVariant[], cacheDir:
     return { role, baselineId: base.record.id, baselineKey, baselineDir: base.dir, rowsDir: join(cacheDir, 'distributions', `scoring-v${SCORING_VERSION}`, baselineKey, suite.hash) };
   };
   return (variant, suite) => {
-    if (variant.state !== 'ready' || !AGREEMENT_KINDS.has(suite.spec.kind)) return undefined;
+    if (variant.state !== 'ready' || !AGREEMENT_SUITE_KINDS.has(suite.spec.kind)) return undefined;
     const parentId = variant.record.comparedTo;
     const parent = parentId === undefined || parentId === variant.record.id ? undefined : byId.get(parentId);
     if (parent?.state === 'ready') return taskOf(parent, suite, 'compare');
