@@ -74,6 +74,17 @@ export interface GenerateResponse {
 }
 
 /**
+ * Receives the raw next-token logits (`logits[offset .. offset+vocab)`, float32, as the model
+ * produced them) at one scored position of a loglikelihood or rolling request: `request` is
+ * the request's index in the batch call, `position` the scored token's index among the
+ * request's scored tokens (0-based: a continuation's tokens, or a text's tokens after BOS),
+ * `target` that token's id. The same forwards that produce the scores call it, so it sees
+ * exactly the distributions behind them (core/token-agreement.ts). A position may be
+ * observed again when a failed batch is retried request by request: observers overwrite.
+ */
+export type TokenObserver = (request: number, position: number, target: number, logits: Float32Array, offset: number, vocab: number) => void;
+
+/**
  * A model as the harness sees it: three batch methods and nothing else
  * (lm-evaluation-harness' `LM`). Responses come back in request order.
  */
@@ -81,9 +92,9 @@ export interface ModelAdapter {
   /** A short name for records and messages (e.g. the model folder's name). */
   readonly name: string;
   /** Scores each continuation given its context. */
-  loglikelihood(requests: readonly LoglikelihoodRequest[]): Promise<LoglikelihoodResponse[]>;
+  loglikelihood(requests: readonly LoglikelihoodRequest[], observe?: TokenObserver): Promise<LoglikelihoodResponse[]>;
   /** Scores every token of each text (perplexity, bits per byte). */
-  rolling(requests: readonly RollingRequest[]): Promise<RollingResponse[]>;
+  rolling(requests: readonly RollingRequest[], observe?: TokenObserver): Promise<RollingResponse[]>;
   /** Greedy generation with stop strings. */
   generate(requests: readonly GenerateRequest[]): Promise<GenerateResponse[]>;
   /** Frees native resources (sessions) when the adapter holds any; not a request method. Idempotent. */

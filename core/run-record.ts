@@ -197,6 +197,39 @@ export interface InstanceErrors {
   readonly first: string;
 }
 
+/** Suite kinds whose requests score tokens (loglikelihood or rolling): the cells that carry {@link CellAgreement}. */
+export const AGREEMENT_SUITE_KINDS: ReadonlySet<string> = new Set(['multiple_choice', 'pair', 'rolling']);
+
+/** An estimate with its 95% interval (instances resampled as units). */
+export interface EstimateWithCi {
+  readonly value: number;
+  readonly low: number;
+  readonly high: number;
+}
+
+/**
+ * A cell's distribution agreement with its baseline (llama.cpp perplexity's `--kl-divergence`
+ * figures), over every scored token of its loglikelihood or rolling requests. `not computed`
+ * carries the reason and never passes a gate rule.
+ */
+export type CellAgreement =
+  | {
+      readonly state: 'computed';
+      /** The variant compared with. */
+      readonly baseline: string;
+      /** `exact`, or `top-K lower bound, K=…` (large vocabularies: KL is then a lower bound). */
+      readonly bound: string;
+      readonly instances: number;
+      readonly tokens: number;
+      /** Mean KL(P_baseline ‖ Q_variant) per token, nats. */
+      readonly meanKl: EstimateWithCi;
+      /** Share of tokens whose most probable next token is the same. */
+      readonly sameTopRate: EstimateWithCi;
+      /** Δp = q(reference token) − p(reference token) over tokens: mean and percentiles. */
+      readonly dp: { readonly mean: number; readonly p1: number; readonly p5: number; readonly p50: number; readonly p95: number; readonly p99: number };
+    }
+  | { readonly state: 'not computed'; readonly baseline: string; readonly reason: string };
+
 /** One variant × suite cell; failures are values. */
 export type CellRecord =
   | {
@@ -210,6 +243,8 @@ export type CellRecord =
       readonly vsBaseline?: Readonly<Record<string, unknown>>;
       /** Instances that could not run (excluded from every metric): how many, which (first 50) and the first reason. */
       readonly instanceErrors?: InstanceErrors;
+      /** Distribution agreement with `comparedTo` (loglikelihood and rolling suites of a compared variant). */
+      readonly agreement?: CellAgreement;
     }
   | {
       readonly state: 'errored';

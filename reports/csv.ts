@@ -1,5 +1,5 @@
 import { stringify } from 'csv-stringify/sync';
-import type { RunRecord } from '../core/run-record.js';
+import type { CellAgreement, RunRecord } from '../core/run-record.js';
 import { describeCiWidthRule, measuredCiWidth, tooFewReason, type CiWidthRule } from '../core/stats/ci-width.js';
 import { neutralizeCsvCell } from './escape.js';
 import { comparisonOf, metricOf, orderedVariants, parentOf, sliceComparisonOf, type MetricComparisonView, type SummaryView } from './record-view.js';
@@ -42,9 +42,25 @@ export function resultsCsv(record: RunRecord): string {
           }
         }
       }
+      if (cell.agreement) rows.push(...agreementRows(head, cell.agreement));
     }
   }
   return stringify([[...CSV_COLUMNS], ...rows.map((r) => r.map(neutralizeCsvCell))]);
+}
+
+/**
+ * Distribution agreement with the baseline as rows of pseudo-metrics: `agreement.mean_kl`
+ * (nats/token) and `agreement.same_top_rate` with their 95% CI and n = scored tokens, then
+ * `agreement.dp_mean|p1|p5|p50|p95|p99` (no CI); a top-K lower bound says so in the unit;
+ * `not computed` is one row with the reason.
+ */
+function agreementRows(head: CsvValue[], a: CellAgreement): CsvValue[][] {
+  const blank = (n: number): null[] => Array<null>(n).fill(null);
+  if (a.state !== 'computed') return [[...head, 'agreement.mean_kl', '', 'nats/token', 'not computed', ...blank(14), a.reason]];
+  const est = (metric: string, unit: string, e: { value: number; low: number; high: number }): CsvValue[] =>
+    [...head, metric, '', unit, 'ok', e.value, e.low, e.high, a.tokens, 'false', null, '', '', ...blank(6), ''];
+  const dp = (['mean', 'p1', 'p5', 'p50', 'p95', 'p99'] as const).map((k): CsvValue[] => [...head, `agreement.dp_${k}`, '', 'probability', 'ok', a.dp[k], null, null, a.tokens, 'false', null, '', '', ...blank(6), '']);
+  return [est('agreement.mean_kl', a.bound === 'exact' ? 'nats/token' : `nats/token (${a.bound})`, a.meanKl), est('agreement.same_top_rate', 'share', a.sameTopRate), ...dp];
 }
 
 function summaryColumns(s: SummaryView, rule: CiWidthRule | undefined): CsvValue[] {

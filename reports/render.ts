@@ -16,6 +16,7 @@ import { summaryHtml } from './html/summary.js';
 import { loadRun, type LoadedRun } from './load-run.js';
 import { writeChartPngs } from './png.js';
 import type { BuiltSection, ReportInput } from './sections/built.js';
+import { agreementSection } from './sections/agreement.js';
 import { distillSection } from './sections/distill.js';
 import { flipsSection } from './sections/flips.js';
 import { gateSection } from './sections/gate.js';
@@ -57,7 +58,7 @@ export interface RenderResult {
 
 /** Section ids of report.html below its summary, in page order, each collapsed (the browser test checks each is present). */
 export const REPORT_SECTION_IDS = [
-  'gate', 'heatmap', 'pareto', 'knowledge', 'rare-words', 'fairness', 'flips', 'perplexity', 'distill', 'measurements', 'kernels', 'provenance', 'history',
+  'gate', 'heatmap', 'pareto', 'knowledge', 'rare-words', 'fairness', 'flips', 'perplexity', 'agreement', 'distill', 'measurements', 'kernels', 'provenance', 'history',
 ] as const;
 
 /** The report's sections and charts, in page order. */
@@ -71,6 +72,7 @@ export function buildSections(input: ReportInput, history: HistoryResult, previo
     fairnessSection(input),
     flipsSection(input),
     perplexitySection(input),
+    agreementSection(input),
     distillSection(input),
     measurementsSection(input),
     kernelsSection(input),

@@ -1,5 +1,5 @@
 import { InfraError, messageOf } from '../core/errors.js';
-import type { ModelAdapter } from '../core/requests.js';
+import type { ModelAdapter, TokenObserver } from '../core/requests.js';
 import type { InstanceRequests, SuiteRequest, SuiteResponse } from './spec.js';
 
 /**
@@ -8,8 +8,10 @@ import type { InstanceRequests, SuiteRequest, SuiteResponse } from './spec.js';
  * returns the wrong number of responses, turns each of its requests into a fatal error
  * value; any other failure is retried request by request, so only the requests that
  * fail alone become error values. Failures are recorded and counted, not thrown.
+ * `observe` sees the logits of every scored token of the loglikelihood and rolling requests,
+ * by instance (`item`) and request (`slot`).
  */
-export async function answerRequests(model: ModelAdapter, items: readonly InstanceRequests[]): Promise<SuiteResponse[][]> {
+export async function answerRequests(model: ModelAdapter, items: readonly InstanceRequests[], observe?: InstanceTokenObserver): Promise<SuiteResponse[][]> {
   const flat: { item: number; slot: number; req: SuiteRequest }[] = [];
   items.forEach((it, item) => it.requests.forEach((req, slot) => flat.push({ item, slot, req })));
   const out: SuiteResponse[][] = items.map((it) => new Array<SuiteResponse>(it.requests.length));
@@ -17,8 +19,13 @@ export async function answerRequests(model: ModelAdapter, items: readonly Instan
     const batch = flat.filter((f) => f.req.type === type);
     if (batch.length === 0) continue;
     let answers: SuiteResponse[];
+    const seen = (at: (i: number) => { item: number; slot: number }): TokenObserver | undefined =>
+      observe && ((i, position, target, logits, offset, vocab) => {
+        const { item, slot } = at(i);
+        observe(item, slot, position, target, logits, offset, vocab);
+      });
     try {
-      answers = await callMethod(model, type, batch.map((b) => b.req));
+      answers = await callMethod(model, type, batch.map((b) => b.req), seen((i) => batch[i]));
       if (answers.length !== batch.length) {
         throw new InfraError(`${model.name}.${type} returned ${answers.length} responses for ${batch.length} requests`);
       }
@@ -28,18 +35,21 @@ export async function answerRequests(model: ModelAdapter, items: readonly Instan
       // alone become errors. Scores do not depend on batching, so the rest are unchanged.
       answers = e instanceof InfraError || batch.length === 1
         ? batch.map((): SuiteResponse => ({ type: 'error', error: messageOf(e), isFatal: e instanceof InfraError }))
-        : await oneByOne(model, type, batch.map((b) => b.req));
+        : await oneByOne(model, type, batch.map((b) => b.req), (k) => seen(() => batch[k]));
     }
     batch.forEach((b, i) => (out[b.item][b.slot] = answers[i]));
   }
   return out;
 }
 
-async function oneByOne(model: ModelAdapter, type: SuiteRequest['type'], reqs: readonly SuiteRequest[]): Promise<SuiteResponse[]> {
+/** {@link TokenObserver} by instance and request slot (see {@link answerRequests}). */
+export type InstanceTokenObserver = (item: number, slot: number, position: number, target: number, logits: Float32Array, offset: number, vocab: number) => void;
+
+async function oneByOne(model: ModelAdapter, type: SuiteRequest['type'], reqs: readonly SuiteRequest[], observe: (k: number) => TokenObserver | undefined): Promise<SuiteResponse[]> {
   const out: SuiteResponse[] = [];
-  for (const req of reqs) {
+  for (const [k, req] of reqs.entries()) {
     try {
-      const [answer] = await callMethod(model, type, [req]);
+      const [answer] = await callMethod(model, type, [req], observe(k));
       out.push(answer ?? { type: 'error', error: `${model.name}.${type} returned no response`, isFatal: true });
     } catch (e) {
       out.push({ type: 'error', error: messageOf(e).replace(/^(generate|loglikelihood|rolling) request \d+: /u, ''), isFatal: e instanceof InfraError });
@@ -48,14 +58,14 @@ async function oneByOne(model: ModelAdapter, type: SuiteRequest['type'], reqs: r
   return out;
 }
 
-async function callMethod(model: ModelAdapter, type: SuiteRequest['type'], reqs: SuiteRequest[]): Promise<SuiteResponse[]> {
+async function callMethod(model: ModelAdapter, type: SuiteRequest['type'], reqs: SuiteRequest[], observe?: TokenObserver): Promise<SuiteResponse[]> {
   switch (type) {
     case 'loglikelihood': {
-      const got = await model.loglikelihood(reqs.map((r) => (r.type === 'loglikelihood' ? r.request : unreachable())));
+      const got = await model.loglikelihood(reqs.map((r) => (r.type === 'loglikelihood' ? r.request : unreachable())), observe);
       return got.map((response) => ({ type, response }));
     }
     case 'rolling': {
-      const got = await model.rolling(reqs.map((r) => (r.type === 'rolling' ? r.request : unreachable())));
+      const got = await model.rolling(reqs.map((r) => (r.type === 'rolling' ? r.request : unreachable())), observe);
       return got.map((response) => ({ type, response }));
     }
     case 'generate': {

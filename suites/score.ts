@@ -15,6 +15,32 @@ interface RecordBase {
   readonly prompt?: string;
 }
 
+/**
+ * Agreement of a variant's next-token distributions with its baseline's on one instance,
+ * over every scored token of its loglikelihood and rolling requests (runners/agreement/).
+ * `not computed` (with the reason) is never read as agreement.
+ */
+export type InstanceAgreement =
+  | {
+      readonly state: 'computed';
+      /** The variant compared with. */
+      readonly baseline: string;
+      /** Which baseline (its result-cache key: content hash, and the CPU library for llama.cpp). */
+      readonly baselineKey: string;
+      /** `exact`, or `top-K lower bound, K=…` for large vocabularies. */
+      readonly bound: string;
+      readonly tokens: number;
+      /** Σ over tokens of KL(P_baseline ‖ Q_variant), nats. */
+      readonly klSum: number;
+      /** Tokens whose most probable next token is the same for both. */
+      readonly sameTop: number;
+      /** Σ over tokens of q(reference) − p(reference). */
+      readonly dpSum: number;
+      /** Per-token Δp in request and token order (rounded to 1e-7). */
+      readonly dp: readonly number[];
+    }
+  | { readonly state: 'not computed'; readonly baseline: string; readonly baselineKey: string; readonly reason: string };
+
 /** An instance the model answered: what it produced and its score per metric. */
 export interface ScoredRecord extends RecordBase {
   readonly state: 'scored';
@@ -26,6 +52,8 @@ export interface ScoredRecord extends RecordBase {
   readonly reasons: Readonly<Partial<Record<MetricId, string>>>;
   /** The model's answer text (generate suites). */
   readonly answer?: string;
+  /** Distribution agreement with the baseline (variants compared with one, loglikelihood and rolling suites). */
+  readonly agreement?: InstanceAgreement;
 }
 
 /** An instance whose requests failed: recorded and counted, not thrown. */

@@ -10,3 +10,4 @@ export * from './ci-width.js';
 export * from './slices.js';
 export * from './clusters.js';
 export * from './cluster-test.js';
+export * from './token-agreement.js';

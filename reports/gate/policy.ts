@@ -25,6 +25,8 @@ export const RULE_KINDS = [
   'max_flip_rate',
   'latency',
   'memory',
+  'max_mean_kl',
+  'min_same_top_rate',
 ] as const;
 
 /** One rule kind. */

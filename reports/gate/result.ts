@@ -38,7 +38,10 @@ export function parameterBound(rule: GateRule): number {
       return rule.min!;
     case 'ceiling':
     case 'max_flip_rate':
+    case 'max_mean_kl':
       return rule.max!;
+    case 'min_same_top_rate':
+      return rule.min!;
     case 'relative_drop':
     case 'absolute_drop':
       return rule.tolerance!;

@@ -4,7 +4,8 @@
  * same instances. Pure and deterministic: records are put in suite instance order
  * first, whatever order the shards finished in.
  */
-import type { CellRecord, SuiteRecord } from '../../core/run-record.js';
+import { AGREEMENT_SUITE_KINDS, type CellRecord, type SuiteRecord } from '../../core/run-record.js';
+import { cellAgreement } from '../agreement/cell-agreement.js';
 import { aggregateRecords, compareRecords, isMetricId, suiteRoleFields, type InstanceRecord, type LoadedSuite, type SuiteComparison } from '../../suites/index.js';
 
 /** What the run knows about one cell when it assembles the record. */
@@ -60,7 +61,8 @@ export function assembleCells(
       const instanceErrors = failed.length === 0 ? undefined : {
         count: failed.length, of: records.length, ids: failed.slice(0, 50).map((r) => r.instanceId), first: failed[0].state === 'errored' ? failed[0].error : '',
       };
-      cells.push({ state: 'ok', ...common, aggregate: { ...aggregate }, ...(vsBaseline ? { vsBaseline } : {}), ...(instanceErrors ? { instanceErrors } : {}) });
+      const agreement = parent !== undefined && parent !== variantId && AGREEMENT_SUITE_KINDS.has(suite.spec.kind) ? cellAgreement(records, parent, seed) : undefined;
+      cells.push({ state: 'ok', ...common, aggregate: { ...aggregate }, ...(vsBaseline ? { vsBaseline } : {}), ...(instanceErrors ? { instanceErrors } : {}), ...(agreement ? { agreement } : {}) });
     }
   }
   return { cells, lines };

@@ -31,6 +31,7 @@ import { compressProblems, loadSuites } from './precheck.js';
 import { ProgressReporter } from './progress.js';
 import { appendResults, readResults, resultFile } from './result-cache.js';
 import { splitShards, testFaultFor, type ShardTask } from './shard.js';
+import { agreementTaskFor, resultKey, usableCachedRecord } from './agreement-plan.js';
 
 /** Options of {@link runMatrix} (the flags of `compbench run`). */
 export interface MatrixOptions {
@@ -127,6 +128,7 @@ async function evaluateMatrix(outDir: string, options: MatrixOptions, log: (line
   let rejectedCacheLines = 0;
   let totalInstances = 0;
   let cellsDone = 0;
+  const agreementOf = agreementTaskFor(variants, config.cacheDir);
   for (const v of variants) {
     for (const suite of suites) {
       const cell: CellState = { records: new Map(), durationMs: 0, pendingShards: 0 };
@@ -139,11 +141,8 @@ async function evaluateMatrix(outDir: string, options: MatrixOptions, log: (line
         continue;
       }
       // A score that depends on its batch mates would freeze whichever batch came first.
-      // llama.cpp's scores depend on the ggml CPU library this machine loads (zen4 vs haswell: up to
-      // 0.06 nats per request on Q4_K_M), so its results are cached per library, never replayed across
-      const backend = v.record.backend;
-      const cacheKey = backend?.backend === 'llama.cpp' ? `${v.hash}-${backend.cpuVariant}` : v.hash;
-      const file = v.record.batching?.invariant === false ? undefined : resultFile(config.cacheDir, cacheKey, suite.hash);
+      const file = v.record.batching?.invariant === false ? undefined : resultFile(config.cacheDir, resultKey(v), suite.hash);
+      const agreement = agreementOf(v, suite);
       const read = file ? readResults(file, suite.spec.id) : { records: new Map<string, InstanceRecord>(), rejected: 0 };
       const cached = read.records;
       if (read.rejected > 0) {
@@ -152,7 +151,8 @@ async function evaluateMatrix(outDir: string, options: MatrixOptions, log: (line
       }
       const missing: string[] = [];
       for (const inst of suite.instances) {
-        const hit = cached.get(inst.id);
+        const cachedHit = cached.get(inst.id);
+        const hit = cachedHit && usableCachedRecord(agreement, cachedHit);
         if (hit && hit.instanceHash === inst.hash) cell.records.set(inst.id, hit);
         else missing.push(inst.id);
       }
@@ -166,7 +166,7 @@ async function evaluateMatrix(outDir: string, options: MatrixOptions, log: (line
       for (const instanceIds of shards) {
         jobs.push({
           key: { cell: key, file },
-          task: { kind: 'shard', variantDir: v.dir, suiteFile: suite.file, instanceIds, intraOpNumThreads, timeoutMs: config.execution.cellTimeoutS * 1000, batchSize: BATCH_SIZE, ...(testFault ? { testFault } : {}) },
+          task: { kind: 'shard', variantDir: v.dir, suiteFile: suite.file, instanceIds, intraOpNumThreads, timeoutMs: config.execution.cellTimeoutS * 1000, batchSize: BATCH_SIZE, ...(agreement ? { agreement } : {}), ...(testFault ? { testFault } : {}) },
         });
       }
     }

@@ -7,6 +7,7 @@ import type { SelfCheckRecord } from '../../core/run-record.js';
 import type { InstanceRecord } from '../../suites/index.js';
 import type { CalibrationSpec } from '../compress/calibration-set.js';
 import type { CompressSpec } from '../compress/spec.js';
+import type { AgreementTask } from '../agreement/shard-agreement.js';
 
 /** Test-only faults a task can inject (set through COMPBENCH_TEST_FAULTS, never by configs). */
 export type TestFault = 'throw' | 'abort' | 'exit' | 'nan';
@@ -23,6 +24,8 @@ export interface ShardTask {
   readonly timeoutMs: number;
   /** Instances per batch of requests (the granularity of the time check). */
   readonly batchSize: number;
+  /** Distribution agreement with the baseline (loglikelihood and rolling suites), when the cell has one. */
+  readonly agreement?: AgreementTask;
   readonly testFault?: TestFault;
 }
 

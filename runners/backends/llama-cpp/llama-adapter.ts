@@ -10,6 +10,7 @@ import type {
   ModelAdapter,
   RollingRequest,
   RollingResponse,
+  TokenObserver,
 } from '../../../core/requests.js';
 import { tokenizePairs, tokenizePrompts } from '../../model/request-tokens.js';
 import type { LlamaCppBackendInfo } from '../backend-info.js';
@@ -113,16 +114,17 @@ export class LlamaCppAdapter implements ModelAdapter {
   }
 
   /** Sum log p(continuation | context); each distinct context is evaluated once. */
-  loglikelihood(requests: readonly LoglikelihoodRequest[]): Promise<LoglikelihoodResponse[]> {
-    return this.serial(async () => (requests.length === 0 ? [] : scoreLoglikelihood(this.sequence, tokenizePairs(this.tokenizer, requests, this.maxLength))));
+  loglikelihood(requests: readonly LoglikelihoodRequest[], observe?: TokenObserver): Promise<LoglikelihoodResponse[]> {
+    return this.serial(async () => (requests.length === 0 ? [] : scoreLoglikelihood(this.sequence, tokenizePairs(this.tokenizer, requests, this.maxLength), observe)));
   }
 
   /** Token NLLs of whole texts (BOS first, never scored), over windows of maxLength tokens. */
-  rolling(requests: readonly RollingRequest[]): Promise<RollingResponse[]> {
+  rolling(requests: readonly RollingRequest[], observe?: TokenObserver): Promise<RollingResponse[]> {
     return this.serial(async () => {
       const out: RollingResponse[] = [];
-      for (const r of requests) {
-        const s = await scoreRollingSequence(this.sequence, this.tokenizer.encode(r.text), this.maxLength, this.rollingStride);
+      for (const [i, r] of requests.entries()) {
+        const sink = observe && ((position: number, target: number, row: Float32Array): void => observe(i, position, target, row, 0, row.length));
+        const s = await scoreRollingSequence(this.sequence, this.tokenizer.encode(r.text), this.maxLength, this.rollingStride, sink);
         out.push({ ...s, byteCount: Buffer.byteLength(r.text, 'utf8') });
       }
       return out;

@@ -44,36 +44,61 @@ export interface TargetScore {
  * greedy sampler's (the lowest id among equal maxima, as the ONNX backend picks).
  * A non-finite logit gives NaN, which scoring turns into an errored instance.
  */
-export async function evaluateTargets(seq: LlamaContextSequence, tokens: readonly number[], logitsFrom: number, targets: readonly number[]): Promise<TargetScore[]> {
+export async function evaluateTargets(
+  seq: LlamaContextSequence,
+  tokens: readonly number[],
+  logitsFrom: number,
+  targets: readonly number[],
+  onLogits?: LogitRowSink,
+): Promise<TargetScore[]> {
   const input = tokens.map((id, i): ControlledEvaluateInputItem => {
     const t = id as Token;
     if (i < logitsFrom) return t;
     const target = targets[i - logitsFrom] as Token;
-    return [t, { generateNext: { token: true, options: { temperature: 0 }, logits: { filter: { tokens: [target], includeSelected: true } }, totalLogitWeight: true } }];
+    const logits = onLogits ? true : { filter: { tokens: [target], includeSelected: true } };
+    return [t, { generateNext: { token: true, options: { temperature: 0 }, logits, totalLogitWeight: true } }];
   });
   const out = await seq.controlledEvaluate(input);
   const scores: TargetScore[] = [];
   for (let i = logitsFrom; i < tokens.length; i++) {
     const next = out[i]?.next;
     if (!next) throw new Error(`llama.cpp returned no result for input ${i} of ${tokens.length}`);
+    if (onLogits) onLogits(i - logitsFrom, logitRow(next.logits));
     scores.push(targetScore(next, targets[i - logitsFrom]));
   }
   return scores;
+}
+
+/** Receives the whole vocabulary's raw logits after the scored input `index` (0-based from `logitsFrom`). */
+export type LogitRowSink = (index: number, row: Float32Array) => void;
+
+/** A logit map as a dense row by token id (the map holds every id 0..size−1 when asked for all logits; a missing one is NaN). */
+export function logitRow(logits: ReadonlyMap<number, number> | undefined): Float32Array {
+  if (!logits) return new Float32Array(0);
+  const row = new Float32Array(logits.size).fill(NaN);
+  for (const [id, x] of logits) if (id < row.length) row[id] = x;
+  return row;
 }
 
 /**
  * Appends `tokens` and scores several candidate next tokens after the last one (a shared
  * context's continuations), as {@link evaluateTargets} does for one.
  */
-export async function evaluateLastTargets(seq: LlamaContextSequence, tokens: readonly number[], candidates: readonly number[]): Promise<Map<number, TargetScore>> {
+export async function evaluateLastTargets(
+  seq: LlamaContextSequence,
+  tokens: readonly number[],
+  candidates: readonly number[],
+  onLogits?: LogitRowSink,
+): Promise<Map<number, TargetScore>> {
   const last = tokens.length - 1;
-  const filter = { tokens: candidates as readonly Token[], includeSelected: true };
+  const logits = onLogits ? true : { filter: { tokens: candidates as readonly Token[], includeSelected: true } };
   const input = tokens.map((id, i): ControlledEvaluateInputItem =>
-    i < last ? (id as Token) : [id as Token, { generateNext: { token: true, options: { temperature: 0 }, logits: { filter }, totalLogitWeight: true } }],
+    i < last ? (id as Token) : [id as Token, { generateNext: { token: true, options: { temperature: 0 }, logits, totalLogitWeight: true } }],
   );
   const out = await seq.controlledEvaluate(input);
   const next = out[last]?.next;
   if (!next) throw new Error(`llama.cpp returned no result for input ${last} of ${tokens.length}`);
+  if (onLogits) onLogits(0, logitRow(next.logits));
   const scores = new Map<number, TargetScore>();
   for (const c of candidates) scores.set(c, targetScore(next, c));
   return scores;

@@ -12,6 +12,7 @@ export async function scoreRollingSequence(
   tokens: readonly number[],
   maxLength: number,
   stride: number,
+  observe?: (position: number, target: number, row: Float32Array) => void,
 ): Promise<{ nllSum: number; tokenCount: number }> {
   let nllSum = 0;
   let tokenCount = 0;
@@ -20,7 +21,10 @@ export async function scoreRollingSequence(
     const inputs = w.end - w.start;
     // the position after window input j predicts tokens[start + j + 1]
     const from = inputs - w.scored;
-    const scores = await evaluateTargets(seq, tokens.slice(w.start, w.end), from, tokens.slice(w.start + from + 1, w.end + 1));
+    const targets = tokens.slice(w.start + from + 1, w.end + 1);
+    // scored position = the target's index after BOS
+    const sink = observe && ((k: number, row: Float32Array): void => observe(w.start + from + k, targets[k], row));
+    const scores = await evaluateTargets(seq, tokens.slice(w.start, w.end), from, targets, sink);
     for (const r of scores) nllSum -= r.logprob;
     tokenCount += w.scored;
   }

@@ -4,7 +4,7 @@
  * share contexts (a tiled prefix would have to be re-quantized row by row for no gain in
  * fidelity), rolling steps through each window from its first token.
  */
-import type { LoglikelihoodResponse } from '../../../core/requests.js';
+import type { LoglikelihoodResponse, TokenObserver } from '../../../core/requests.js';
 import type { TextTokenizer } from '../../model/text-tokenizer.js';
 import type { RowPlan } from './batching.js';
 import type { DecoderSession } from './decoder-session.js';
@@ -16,8 +16,8 @@ import { Totals, type TokenizedPair } from './loglikelihood.js';
 import { planRollingWindows, type RollingTotals } from './rolling.js';
 
 /** Loglikelihood of each pair: context + continuation[:-1] stepped, the continuation's tokens scored. */
-export async function scoreIncremental(session: DecoderSession, pairs: readonly TokenizedPair[], kv: KvCacheInfo, plan: RowPlan): Promise<LoglikelihoodResponse[]> {
-  const totals = new Totals(pairs.length);
+export async function scoreIncremental(session: DecoderSession, pairs: readonly TokenizedPair[], kv: KvCacheInfo, plan: RowPlan, observe?: TokenObserver): Promise<LoglikelihoodResponse[]> {
+  const totals = new Totals(pairs.length, observe);
   const jobs: StepJob[] = [];
   pairs.forEach(({ contextIds: ctx, continuationIds: cont }, i) => {
     if (cont.length === 0) return;
@@ -28,7 +28,7 @@ export async function scoreIncremental(session: DecoderSession, pairs: readonly 
       take(t, logits, offset, vocab) {
         // the logits after input t predict input t+1; continuation token j sits at ctx.length + j
         const j = t + 1 - ctx.length;
-        if (j >= 0) totals.add(i, logits, offset, vocab, cont[j]);
+        if (j >= 0) totals.add(i, logits, offset, vocab, cont[j], j);
         return true;
       },
     });
@@ -45,6 +45,7 @@ export async function rollingIncremental(
   stride: number,
   kv: KvCacheInfo,
   plan: RowPlan,
+  observe?: TokenObserver,
 ): Promise<RollingTotals> {
   const nllSum = new Float64Array(sequences.length);
   const tokenCount = new Int32Array(sequences.length);
@@ -58,7 +59,9 @@ export async function rollingIncremental(
         tokens: seq.slice(w.start, w.end),
         maxSteps: inputs,
         take(t, logits, offset, vocab) {
-          if (t >= inputs - w.scored) nllSum[s] -= logProbAt(logits, offset, vocab, seq[w.start + t + 1], argmax);
+          if (t < inputs - w.scored) return true;
+          observe?.(s, w.start + t, seq[w.start + t + 1], logits, offset, vocab);
+          nllSum[s] -= logProbAt(logits, offset, vocab, seq[w.start + t + 1], argmax);
           return true;
         },
       });

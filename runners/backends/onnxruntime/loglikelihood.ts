@@ -1,4 +1,4 @@
-import type { LoglikelihoodResponse } from '../../../core/requests.js';
+import type { LoglikelihoodResponse, TokenObserver } from '../../../core/requests.js';
 import { chunkByWidth, type RowPlan } from './batching.js';
 import type { DecoderSession } from './decoder-session.js';
 import { selectKvRows } from './kv-cache.js';
@@ -12,12 +12,16 @@ export class Totals {
   readonly logprob: Float64Array;
   readonly greedy: Uint8Array;
   private readonly argmax = new Int32Array(1);
-  constructor(n: number) {
+  constructor(n: number, private readonly observe?: TokenObserver) {
     this.logprob = new Float64Array(n);
     this.greedy = new Uint8Array(n).fill(1);
   }
-  /** Adds log p(target) at `offset` of `logits` to request `req`, and clears its greedy flag unless target is the argmax. */
-  add(req: number, logits: Float32Array, offset: number, vocab: number, target: number): void {
+  /**
+   * Adds log p(target) at `offset` of `logits` to request `req`, and clears its greedy flag unless
+   * target is the argmax; `position` is the target's index in the continuation (for the observer).
+   */
+  add(req: number, logits: Float32Array, offset: number, vocab: number, target: number, position: number): void {
+    this.observe?.(req, position, target, logits, offset, vocab);
     this.logprob[req] += logProbAt(logits, offset, vocab, target, this.argmax);
     if (this.argmax[0] !== target) this.greedy[req] = 0;
   }
@@ -53,8 +57,8 @@ function groupByContext(pairs: readonly TokenizedPair[]): Group[] {
  * in is fixed by its own context and continuation lengths, so its score is the same in any
  * batch, shard or order.
  */
-export async function scoreSharedPrefix(session: DecoderSession, pairs: readonly TokenizedPair[], plan: RowPlan): Promise<LoglikelihoodResponse[]> {
-  const totals = new Totals(pairs.length);
+export async function scoreSharedPrefix(session: DecoderSession, pairs: readonly TokenizedPair[], plan: RowPlan, observe?: TokenObserver): Promise<LoglikelihoodResponse[]> {
+  const totals = new Totals(pairs.length, observe);
   for (const { width: pastWidth, items: chunk } of chunkByWidth(plan, groupByContext(pairs), (g) => g.contextIds.length)) {
     const prefill = await session.forward(chunk.map((g) => g.contextIds), undefined, pastWidth);
     // rows of the continuation passes: [pair index, context row in `prefill`]
@@ -63,7 +67,7 @@ export async function scoreSharedPrefix(session: DecoderSession, pairs: readonly
       for (const i of g.members) {
         const cont = pairs[i].continuationIds;
         if (cont.length === 0) continue;
-        totals.add(i, prefill.logits, prefill.offset(row, g.contextIds.length - 1), prefill.vocab, cont[0]);
+        totals.add(i, prefill.logits, prefill.offset(row, g.contextIds.length - 1), prefill.vocab, cont[0], 0);
         if (cont.length > 1) tails.push([i, row]);
       }
     });
@@ -73,7 +77,7 @@ export async function scoreSharedPrefix(session: DecoderSession, pairs: readonly
       const step = await session.forward(part.map(([i]) => pairs[i].continuationIds.slice(0, -1)), past, width);
       part.forEach(([i], row) => {
         const cont = pairs[i].continuationIds;
-        for (let j = 0; j + 1 < cont.length; j++) totals.add(i, step.logits, step.offset(row, j), step.vocab, cont[j + 1]);
+        for (let j = 0; j + 1 < cont.length; j++) totals.add(i, step.logits, step.offset(row, j), step.vocab, cont[j + 1], j + 1);
       });
     }
   }
@@ -85,14 +89,14 @@ export async function scoreSharedPrefix(session: DecoderSession, pairs: readonly
  * width (see {@link RowPlan}). With `maxRows = 1` this is the naive one-forward-per-request
  * path; it is also the path for graphs without a KV cache, and the reference in tests.
  */
-export async function scoreFullForward(session: DecoderSession, pairs: readonly TokenizedPair[], plan: RowPlan): Promise<LoglikelihoodResponse[]> {
-  const totals = new Totals(pairs.length);
+export async function scoreFullForward(session: DecoderSession, pairs: readonly TokenizedPair[], plan: RowPlan, observe?: TokenObserver): Promise<LoglikelihoodResponse[]> {
+  const totals = new Totals(pairs.length, observe);
   const inputs = pairs.map((p) => [...p.contextIds, ...p.continuationIds.slice(0, -1)]);
   for (const { width, items: chunk } of chunkByWidth(plan, pairs.map((_, i) => i), (i) => inputs[i].length)) {
     const out = await session.forward(chunk.map((i) => inputs[i]), undefined, width);
     chunk.forEach((i, row) => {
       const { contextIds: ctx, continuationIds: cont } = pairs[i];
-      for (let j = 0; j < cont.length; j++) totals.add(i, out.logits, out.offset(row, ctx.length - 1 + j), out.vocab, cont[j]);
+      for (let j = 0; j < cont.length; j++) totals.add(i, out.logits, out.offset(row, ctx.length - 1 + j), out.vocab, cont[j], j);
     });
   }
   return totals.responses(pairs);

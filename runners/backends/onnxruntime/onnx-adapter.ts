@@ -9,6 +9,7 @@ import type {
   ModelAdapter,
   RollingRequest,
   RollingResponse,
+  TokenObserver,
 } from '../../../core/requests.js';
 import { checkBatchLimits, DEFAULT_BATCH_LIMITS, rowPlan, type BatchLimits, type RowPlan } from './batching.js';
 import { DecoderSession } from './decoder-session.js';
@@ -118,21 +119,21 @@ export class OnnxDecoderAdapter implements ModelAdapter {
   }
 
   /** Sum log p(continuation | context), batched; shared contexts are computed once. */
-  async loglikelihood(requests: readonly LoglikelihoodRequest[]): Promise<LoglikelihoodResponse[]> {
+  async loglikelihood(requests: readonly LoglikelihoodRequest[], observe?: TokenObserver): Promise<LoglikelihoodResponse[]> {
     if (requests.length === 0) return [];
     const pairs = tokenizePairs(this.folder.tokenizer, requests, this.maxLength);
-    if (this.info.kvCache) return scoreIncremental(this.session, pairs, this.info.kvCache, this.plan);
-    return this.path === 'shared-prefix' ? scoreSharedPrefix(this.session, pairs, this.plan) : scoreFullForward(this.session, pairs, this.plan);
+    if (this.info.kvCache) return scoreIncremental(this.session, pairs, this.info.kvCache, this.plan, observe);
+    return this.path === 'shared-prefix' ? scoreSharedPrefix(this.session, pairs, this.plan, observe) : scoreFullForward(this.session, pairs, this.plan, observe);
   }
 
   /** Token NLLs of whole texts (BOS first, never scored), over windows of maxLength tokens. */
-  async rolling(requests: readonly RollingRequest[]): Promise<RollingResponse[]> {
+  async rolling(requests: readonly RollingRequest[], observe?: TokenObserver): Promise<RollingResponse[]> {
     if (requests.length === 0) return [];
     const sequences = requests.map((r) => this.folder.tokenizer.encode(r.text));
     const kv = this.info.kvCache;
     const { nllSum, tokenCount } = kv
-      ? await rollingIncremental(this.session, sequences, this.maxLength, this.rollingStride, kv, this.plan)
-      : await scoreRolling(this.session, sequences, this.maxLength, this.rollingStride, this.plan);
+      ? await rollingIncremental(this.session, sequences, this.maxLength, this.rollingStride, kv, this.plan, observe)
+      : await scoreRolling(this.session, sequences, this.maxLength, this.rollingStride, this.plan, observe);
     return requests.map((r, i) => ({ nllSum: nllSum[i], tokenCount: tokenCount[i], byteCount: Buffer.byteLength(r.text, 'utf8') }));
   }
 

@@ -1,3 +1,4 @@
+import type { TokenObserver } from '../../../core/requests.js';
 import { chunkByWidth, type RowPlan } from './batching.js';
 import type { DecoderSession } from './decoder-session.js';
 import { logProbAt } from './log-probs.js';
@@ -22,6 +23,7 @@ export async function scoreRolling(
   maxLength: number,
   stride: number,
   plan: RowPlan,
+  observe?: TokenObserver,
 ): Promise<RollingTotals> {
   const jobs: { seq: number; w: RollingWindow }[] = [];
   sequences.forEach((s, seq) => {
@@ -37,6 +39,8 @@ export async function scoreRolling(
       const inputs = w.end - w.start;
       // the logits after input j (0-based in the window) predict tokens[start + j + 1]
       for (let j = inputs - w.scored; j < inputs; j++) {
+        // scored position = the target's index after BOS
+        observe?.(seq, w.start + j, tokens[w.start + j + 1], out.logits, out.offset(row, j), out.vocab);
         nllSum[seq] -= logProbAt(out.logits, out.offset(row, j), out.vocab, tokens[w.start + j + 1], argmax);
       }
       tokenCount[seq] += w.scored;

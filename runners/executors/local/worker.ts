@@ -11,6 +11,7 @@ import { answerRequests, buildRequests, loadSuite, scoreInstances, type Instance
 import { selfCheckVariant } from '../../compress/self-check.js';
 import { compressModel } from '../../compress/variants.js';
 import { openModel } from '../../backends/open-model.js';
+import { scoreWithAgreement } from '../../agreement/shard-agreement.js';
 import type { AnyWorkerResult, CompressResult, CompressTask, SelfCheckResult, SelfCheckTask, ShardResult, ShardTask, WorkerTask } from '../../matrix/shard.js';
 
 /** Sessions kept per worker (least recently used is released first). */
@@ -46,8 +47,8 @@ function suiteFor(file: string): LoadedSuite {
 function poisoned(model: ModelAdapter): ModelAdapter {
   return {
     name: model.name,
-    loglikelihood: async (r) => (await model.loglikelihood(r)).map((x) => ({ ...x, logprob: NaN })),
-    rolling: async (r) => (await model.rolling(r)).map((x) => ({ ...x, nllSum: NaN })),
+    loglikelihood: async (r, o) => (await model.loglikelihood(r, o)).map((x) => ({ ...x, logprob: NaN })),
+    rolling: async (r, o) => (await model.rolling(r, o)).map((x) => ({ ...x, nllSum: NaN })),
     generate: async (r) => (await model.generate(r)).map((x) => ({ ...x, text: '', generatedIds: [], finishReason: 'non-finite' as const })),
   };
 }
@@ -100,7 +101,9 @@ export async function runShard(task: ShardTask): Promise<ShardResult> {
         return failed(`timed out after ${(task.timeoutMs / 1000).toFixed(1)} s (${i} of ${instances.length} instances of this shard done)`);
       }
       const part: LoadedSuite = { ...suite, instances: instances.slice(i, i + task.batchSize) };
-      const batch = scoreInstances(part, await answerRequests(model, buildRequests(part)));
+      const batch = task.agreement
+        ? await scoreWithAgreement(model, part, task.agreement, () => adapterFor(task.agreement!.baselineDir, task.intraOpNumThreads))
+        : scoreInstances(part, await answerRequests(model, buildRequests(part)));
       const fatal = batch.find((r) => r.state === 'errored' && r.isFatal);
       if (fatal && fatal.state === 'errored') return failed(fatal.error);
       records.push(...batch);
