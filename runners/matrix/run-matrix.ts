@@ -20,7 +20,8 @@ import { describeBackends } from './backend-step.js';
 import { assembleCells, limitSuite, suiteRecord, type CellOutcome, type InstanceLine } from './assemble.js';
 import { loadRunConfig, type ResolvedRunConfig } from './config.js';
 import { importedModelDir } from '../import/index.js';
-import { executeShards, type ShardJob } from '../executors/local/executor.js';
+import { localExecutor } from '../executors/local/executor.js';
+import type { ShardExecutorFactory, ShardJob } from './executor.js';
 import { measureVariants } from './measure-step.js';
 import { ensureWritableDir } from '../../core/atomic-write.js';
 import { ensureOutDir, failRunState, finishRunState, startRunState, writeAtomically } from './output.js';
@@ -48,6 +49,8 @@ export interface MatrixOptions {
   readonly precheck?: (config: ResolvedRunConfig) => string[];
   /** False: no progress bar or progress lines (`--quiet`). */
   readonly progress?: boolean;
+  /** Where shards are evaluated (default: the local worker pool; `--queue`: executors/queue). */
+  readonly executor?: ShardExecutorFactory;
 }
 
 /** What {@link runMatrix} returns; the CLI gates and reports from `record`. */
@@ -176,8 +179,9 @@ async function evaluateMatrix(outDir: string, options: MatrixOptions, log: (line
   const progress = new ProgressReporter({ cells: cells.size, instances: totalInstances, fromCache: cachedInstances, cellsDone }, options.progress === false ? () => {} : log, options.progress === false ? false : undefined);
   progress.report(true);
   progress.startTimer();
+  const executor = await (options.executor ?? localExecutor)({ workers, cacheDir: config.cacheDir, log });
   try {
-    await executeShards(jobs, { workers, log }, (job, result) => {
+    await executor.run(jobs, (job, result) => {
       if (job.key.file) appendResults(job.key.file, result.records, result.state === 'ok');
       const cell = cells.get(job.key.cell)!;
       for (const r of result.records) cell.records.set(r.instanceId, r);
@@ -189,6 +193,7 @@ async function evaluateMatrix(outDir: string, options: MatrixOptions, log: (line
     });
   } finally {
     progress.end();
+    await executor.close();
   }
   log(`${computedInstances} instances computed, ${cachedInstances} from cache`);
 
@@ -221,6 +226,7 @@ async function evaluateMatrix(outDir: string, options: MatrixOptions, log: (line
     cells: cellRecords,
     ...(measurements ? { measurements } : {}),
     resultCache: { reusedInstances: cachedInstances, computedInstances, rejectedLines: rejectedCacheLines },
+    executor: executor.record(),
     complete: cellRecords.every((c) => c.state === 'ok'),
   };
   writeAtomically(join(outDir, 'run.json'), `${JSON.stringify(record, null, 1)}\n`);
