@@ -11,10 +11,27 @@ import type { ShardResult, ShardTask, WorkerTask } from './shard.js';
 export interface ShardJob<K, T extends WorkerTask = WorkerTask> {
   readonly key: K;
   readonly task: T;
+  /** Content hashes of what a shard reads (its job id on a queue) and `variant × suite` for logs. */
+  readonly content?: ShardContent;
+}
+
+/** What identifies a shard by content, whatever folder it is read from. */
+export interface ShardContent {
+  /** The variant's cache key (its bytes, and for llama.cpp the CPU library). */
+  readonly variantHash: string;
+  /** The suite's hash (suite.json, data, few-shot split). */
+  readonly suiteHash: string;
+  readonly label: string;
 }
 
 /** Evaluates shards of cells somewhere and hands each result back, once. */
 export interface ShardExecutor {
+  /**
+   * True: shards must be cut from a cell's whole instance list, so a resumed run makes
+   * the same shards again (a queue finds finished ones by id); a shard with any instance
+   * missing from the results cache then runs whole.
+   */
+  readonly wholeCellShards: boolean;
   /**
    * Runs every job and calls `onDone` once per job (in completion order). Resolves when
    * all are done; `onDone` may throw (e.g. disk full) to stop the run.

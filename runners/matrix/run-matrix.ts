@@ -9,7 +9,7 @@ import { join, relative } from 'node:path';
 import { InputError, messageOf } from '../../core/errors.js';
 import { PACKAGE_ROOT } from '../../core/paths.js';
 import { RUN_RECORD_VERSION, type MeasurementRecord, type RunRecord } from '../../core/run-record.js';
-import type { InstanceRecord } from '../../suites/index.js';
+import type { InstanceRecord, LoadedSuite } from '../../suites/index.js';
 import { hardwareFingerprint } from '../hardware.js';
 import { resolveMeasureSettings, type MeasureSettings } from '../measure/index.js';
 import { harnessVersion } from '../run/harness-version.js';
@@ -21,7 +21,7 @@ import { assembleCells, limitSuite, suiteRecord, type CellOutcome, type Instance
 import { loadRunConfig, type ResolvedRunConfig } from './config.js';
 import { importedModelDir } from '../import/index.js';
 import { localExecutor } from '../executors/local/executor.js';
-import type { ShardExecutorFactory, ShardJob } from './executor.js';
+import type { ShardExecutor, ShardExecutorFactory, ShardJob } from './executor.js';
 import { measureVariants } from './measure-step.js';
 import { ensureWritableDir } from '../../core/atomic-write.js';
 import { ensureOutDir, failRunState, finishRunState, startRunState, writeAtomically } from './output.js';
@@ -113,7 +113,25 @@ async function evaluateMatrix(outDir: string, options: MatrixOptions, log: (line
   const loaded = loadSuites(config, (s) => limitSuite(s, config.limit));
   problems.push(...loaded.problems, ...(options.precheck?.(config) ?? []));
   if (problems.length > 0) throw new InputError(`${config.source}: the matrix cannot run (nothing was started): ${joinProblems(problems)}`);
-  const suites = loaded.suites;
+  // Made before anything starts: a queue that cannot be reached is an input error, not a lost run.
+  const executor = await (options.executor ?? localExecutor)({ workers: config.execution.workers, cacheDir: config.cacheDir, log });
+  try {
+    return await evaluateCells(outDir, options, config, plans, loaded.suites, measureSettings, executor, log);
+  } finally {
+    await executor.close();
+  }
+}
+
+async function evaluateCells(
+  outDir: string,
+  options: MatrixOptions,
+  config: ResolvedRunConfig,
+  plans: VariantPlan[],
+  suites: readonly LoadedSuite[],
+  measureSettings: MeasureSettings | undefined,
+  executor: ShardExecutor,
+  log: (line: string) => void,
+): Promise<MatrixResult> {
   const configJson = configRecord(config);
   const { execution: _e, ...stable } = configJson;
   const state = startRunState(outDir, sha256(JSON.stringify({ ...stable, shardSize: config.execution.shardSize })), config.cacheDir, options.resume ?? false, log);
@@ -125,7 +143,7 @@ async function evaluateMatrix(outDir: string, options: MatrixOptions, log: (line
   const variants = await describeBackends(await selfCheckVariants(await buildVariants(plans, config, log), config, log), intraOpNumThreads, log);
 
   const cells = new Map<string, CellState>();
-  const jobs: ShardJob<{ cell: string; file: string | undefined }, ShardTask>[] = [];
+  const jobs: ShardJob<{ cell: string; file: string | undefined; fresh: number }, ShardTask>[] = [];
   let cachedInstances = 0;
   let rejectedCacheLines = 0;
   let totalInstances = 0;
@@ -162,14 +180,17 @@ async function evaluateMatrix(outDir: string, options: MatrixOptions, log: (line
       cachedInstances += cell.records.size;
       // Rolling (perplexity) instances are whole documents, ~10× an item: smaller shards balance the workers.
       const shardSize = suite.spec.kind === 'rolling' ? Math.max(1, Math.ceil(config.execution.shardSize / 10)) : config.execution.shardSize;
-      const shards = splitShards(missing, shardSize);
+      const shards = executor.wholeCellShards
+        ? splitShards(suite.instances.map((i) => i.id), shardSize).filter((s) => s.some((id) => !cell.records.has(id)))
+        : splitShards(missing, shardSize);
       cell.pendingShards = shards.length;
       if (shards.length === 0) cellsDone += 1;
       const testFault = testFaultFor(v.record.id, suite.spec.id);
       for (const instanceIds of shards) {
         jobs.push({
-          key: { cell: key, file },
+          key: { cell: key, file, fresh: instanceIds.filter((id) => !cell.records.has(id)).length },
           task: { kind: 'shard', variantDir: v.dir, suiteFile: suite.file, instanceIds, intraOpNumThreads, timeoutMs: config.execution.cellTimeoutS * 1000, batchSize: BATCH_SIZE, ...(testFault ? { testFault } : {}) },
+          content: { variantHash: cacheKey, suiteHash: suite.hash, label: `${v.record.id} × ${suite.spec.id}` },
         });
       }
     }
@@ -179,7 +200,6 @@ async function evaluateMatrix(outDir: string, options: MatrixOptions, log: (line
   const progress = new ProgressReporter({ cells: cells.size, instances: totalInstances, fromCache: cachedInstances, cellsDone }, options.progress === false ? () => {} : log, options.progress === false ? false : undefined);
   progress.report(true);
   progress.startTimer();
-  const executor = await (options.executor ?? localExecutor)({ workers, cacheDir: config.cacheDir, log });
   try {
     await executor.run(jobs, (job, result) => {
       if (job.key.file) appendResults(job.key.file, result.records, result.state === 'ok');
@@ -189,11 +209,10 @@ async function evaluateMatrix(outDir: string, options: MatrixOptions, log: (line
       if (result.state === 'failed') cell.error ??= result.error;
       cell.pendingShards -= 1;
       computedInstances += result.records.length;
-      progress.add(job.task.instanceIds.length, cell.pendingShards === 0);
+      progress.add(job.key.fresh, cell.pendingShards === 0);
     });
   } finally {
     progress.end();
-    await executor.close();
   }
   log(`${computedInstances} instances computed, ${cachedInstances} from cache`);
 

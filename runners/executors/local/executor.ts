@@ -145,6 +145,7 @@ export function executeShards<K, T extends WorkerTask>(
 /** The local executor behind the matrix's {@link ShardExecutor} interface. */
 export function localExecutor(context: ExecutorContext): ShardExecutor {
   return {
+    wholeCellShards: false,
     run: (jobs, onDone) => executeShards(jobs, { workers: context.workers, log: context.log }, onDone),
     record: () => ({ kind: 'local' }),
     close: async () => undefined,
