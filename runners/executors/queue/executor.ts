@@ -13,6 +13,7 @@ import { checkQueueConnection, parseQueueUrl, type QueueConnection } from './con
 import { jobData, shardHash } from './job.js';
 import type { QueueJobResult } from './processor.js';
 import { JOB_OPTIONS, QUEUE_NAME } from './settings.js';
+import { ensureStoreReadme } from './store-readme.js';
 import { WorkerShares } from './worker-shares.js';
 
 /** Jobs added per round trip. */
@@ -25,6 +26,7 @@ export function queueExecutor(url: string): ShardExecutorFactory {
   const connection = parseQueueUrl(url);
   return async (context) => {
     await checkQueueConnection(connection);
+    ensureStoreReadme(context.cacheDir);
     return new QueueShardExecutor(connection, context);
   };
 }
@@ -72,21 +74,35 @@ class QueueShardExecutor implements ShardExecutor {
       }
       wake();
     };
-    const settleFinished = (id: string, job: Job<unknown, QueueJobResult>, state: string): void => {
-      if (state === 'completed') settle(id, job.returnvalue.result, job.returnvalue.workerId);
-      else if (state === 'failed') {
+    const settleFinished = (id: string, job: Job<unknown, QueueJobResult>, state: 'completed' | 'failed'): void => {
+      const task = byId.get(id)![0].task;
+      const value = job.returnvalue as QueueJobResult | null;
+      if (state === 'completed' && value?.result) settle(id, value.result, value.workerId);
+      else if (state === 'completed') settle(id, failedResult(task, 'queue: the job finished without a shard result (a worker of another program on this queue?)'));
+      else {
         this.failedJobs += 1;
-        settle(id, failedResult(byId.get(id)![0].task, `queue: the shard failed ${job.attemptsMade} attempt(s): ${job.failedReason}`));
+        settle(id, failedResult(task, `queue: the shard failed ${job.attemptsMade} attempt(s): ${job.failedReason}`));
       }
     };
-    const inspect = async (id: string): Promise<void> => {
-      if (!pending.has(id)) return;
+    // The state first: a job read before it finished would carry no result.
+    const inspect = async (id: string): Promise<string | undefined> => {
+      if (!pending.has(id)) return undefined;
+      const state = await this.queue.getJobState(id);
+      if (state !== 'completed' && state !== 'failed') return state;
       const job = await Job.fromId<unknown, QueueJobResult>(this.queue, id);
-      if (job) settleFinished(id, job, await job.getState());
+      if (job) settleFinished(id, job, state);
+      return state;
     };
-    const inspectLater = (id: string): void => void inspect(id).catch((e: unknown) => (failure ??= e));
+    const inspectLater = (id: string, failed = false): void =>
+      void inspect(id).then(
+        (state) => {
+          // A failed attempt with attempts left waits out its backoff (delayed) or is queued again.
+          if (failed && (state === 'delayed' || state === 'waiting' || state === 'prioritized')) this.retriedAttempts += 1;
+        },
+        (e: unknown) => (failure ??= e),
+      );
     this.events.on('completed', ({ jobId }) => inspectLater(jobId));
-    this.events.on('failed', ({ jobId }) => inspectLater(jobId));
+    this.events.on('failed', ({ jobId }) => inspectLater(jobId, true));
     this.events.on('stalled', ({ jobId }) => {
       if (!pending.has(jobId)) return;
       this.retriedAttempts += 1;
@@ -94,22 +110,28 @@ class QueueShardExecutor implements ShardExecutor {
     });
     this.events.on('retries-exhausted', () => undefined);
 
+    // A shard finished before this run (a resume, another coordinator) is already there and
+    // is not added again; one that failed every attempt earlier gets a fresh set of attempts.
+    // (BullMQ would also ignore an add with a known id; asking first lets the record count reuses.)
     const ids = [...byId.keys()];
-    for (let i = 0; i < ids.length; i += ADD_CHUNK) {
-      await this.queue.addBulk(ids.slice(i, i + ADD_CHUNK).map((id) => ({ name: 'shard', data: payloads.get(id)!, opts: { ...JOB_OPTIONS, jobId: id } })));
-    }
-    // A shard finished before this run (a resume, another coordinator) is already there;
-    // one that failed every attempt earlier is given a fresh set of attempts.
-    for (const id of ids) {
+    const earlier = new Map<string, string>();
+    for (const id of ids) earlier.set(id, await this.queue.getJobState(id));
+    for (const [id, state] of earlier) {
+      if (state === 'failed') await (await Job.fromId(this.queue, id))?.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true });
+      if (state !== 'completed') continue;
+      // A shard that reported its own failure (time budget, fatal error) is computed again, as a local rerun would.
       const job = await Job.fromId<unknown, QueueJobResult>(this.queue, id);
-      const state = job ? await job.getState() : 'unknown';
-      if (!job || !pending.has(id)) continue;
-      if (state === 'failed') await job.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true });
-      else {
-        if (state === 'completed') this.reusedJobs += 1;
-        settleFinished(id, job, state);
+      if (job && job.returnvalue?.result?.state !== 'ok') {
+        await job.remove();
+        earlier.set(id, 'unknown');
       }
     }
+    const fresh = ids.filter((id) => earlier.get(id) === 'unknown');
+    for (let i = 0; i < fresh.length; i += ADD_CHUNK) {
+      await this.queue.addBulk(fresh.slice(i, i + ADD_CHUNK).map((id) => ({ name: 'shard', data: payloads.get(id)!, opts: { ...JOB_OPTIONS, jobId: id } })));
+    }
+    this.reusedJobs += ids.filter((id) => earlier.get(id) === 'completed').length;
+    for (const id of ids) if (earlier.get(id) === 'completed') await inspect(id);
     if ((await this.queue.getWorkers()).length === 0 && pending.size > 0) {
       this.context.log(`queue: ${pending.size} shard(s) wait on ${this.connection.display} and no worker is connected; start one on any machine that mounts the cache folder: compbench worker --queue ${this.connection.display} --cache-dir <cache>`);
     }

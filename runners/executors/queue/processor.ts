@@ -20,9 +20,9 @@ export interface QueueJobResult {
 /** Prefix of the reason a job is refused for its versions (the worker stops on it). */
 export const VERSION_REFUSAL = 'compbench version mismatch:';
 
-// The IPC channel closes without a stop request only when the worker died (kill -9):
-// nobody can take this result, so stop rather than compute on as an orphan.
-process.on('disconnect', () => process.kill(process.pid, 'SIGKILL'));
+// In a worker's processor, the IPC channel closes without a stop request only when the
+// worker died (kill -9): nobody can take this result, so stop rather than compute on.
+if (process.env.COMPBENCH_QUEUE_WORKER_ID !== undefined && process.send) process.on('disconnect', () => process.kill(process.pid, 'SIGKILL'));
 
 /** Runs one job; a payload that is not a compbench shard or comes from other versions fails without retries. */
 export default async function processShard(job: SandboxedJob<unknown, QueueJobResult>): Promise<QueueJobResult> {

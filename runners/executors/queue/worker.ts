@@ -45,12 +45,12 @@ export async function runQueueWorker(options: QueueWorkerOptions, log: (line: st
   worker.on('error', (e) => log(`worker ${id}: ${e.message}`));
   worker.on('completed', (job, value) => {
     const r = value.result;
-    log(`worker ${id}: ${job.data && typeof job.data === 'object' ? String((job.data as { label?: unknown }).label) : '?'}: ${r.records.length} instances in ${(r.durationMs / 1000).toFixed(1)} s${r.state === 'failed' ? ` (failed: ${r.error})` : ''}`);
+    log(`worker ${id}: ${job.data && typeof job.data === 'object' ? String((job.data as { label?: unknown }).label) : '?'}: ${r.records.length} instance(s) in ${(r.durationMs / 1000).toFixed(1)} s${r.state === 'failed' ? ` (failed: ${r.error})` : ''}`);
   });
   worker.on('failed', (job, e) => {
     log(`worker ${id}: job ${job?.id?.slice(0, 12) ?? '?'} failed attempt ${job?.attemptsMade ?? '?'}: ${e.message}`);
     if (e.message.startsWith(VERSION_REFUSAL)) {
-      refusal ??= new InputError(`compbench worker: ${e.message.slice(VERSION_REFUSAL.length).trim()}`);
+      refusal ??= new InputError(`worker ${id} refused job ${job?.id?.slice(0, 12) ?? '?'}: ${e.message.slice(VERSION_REFUSAL.length).trim()}`);
       finish();
     }
   });

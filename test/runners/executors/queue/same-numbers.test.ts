@@ -93,6 +93,7 @@ test('two worker processes: run.json equals the local run cell by cell, instance
     const shards = 3 * (4 + 2); // 3 variants × (4 one-document perplexity shards + 2 knowledge shards)
     assert.is(executor.workers!.reduce((n, w) => n + w.shards, 0), shards);
     assert.is(executor.workers!.reduce((n, w) => n + w.instances, 0), 3 * (4 + 4));
+    assert.match(readFileSync(join(cacheDir, 'README.md'), 'utf8'), /variants\/<variant hash>\//u, 'the store names its layout');
   } finally {
     await Promise.all(workers.map((w) => stopWorker(w)));
   }
