@@ -77,6 +77,8 @@ class QueueShardExecutor implements ShardExecutor {
     const settleFinished = (id: string, job: Job<unknown, QueueJobResult>, state: 'completed' | 'failed'): void => {
       const task = byId.get(id)![0].task;
       const value = job.returnvalue as QueueJobResult | null;
+      // Every start after the first followed a crashed processor or a stalled (killed) worker.
+      if (pending.has(id)) this.retriedAttempts += Math.max(0, job.attemptsStarted - 1);
       if (state === 'completed' && value?.result) settle(id, value.result, value.workerId);
       else if (state === 'completed') settle(id, failedResult(task, 'queue: the job finished without a shard result (a worker of another program on this queue?)'));
       else {
@@ -85,30 +87,20 @@ class QueueShardExecutor implements ShardExecutor {
       }
     };
     // The state first: a job read before it finished would carry no result.
-    const inspect = async (id: string): Promise<string | undefined> => {
-      if (!pending.has(id)) return undefined;
+    const inspect = async (id: string): Promise<void> => {
+      if (!pending.has(id)) return;
       const state = await this.queue.getJobState(id);
-      if (state !== 'completed' && state !== 'failed') return state;
+      if (state !== 'completed' && state !== 'failed') return;
       const job = await Job.fromId<unknown, QueueJobResult>(this.queue, id);
       if (job) settleFinished(id, job, state);
-      return state;
     };
-    const inspectLater = (id: string, failed = false): void =>
-      void inspect(id).then(
-        (state) => {
-          // A failed attempt with attempts left waits out its backoff (delayed) or is queued again.
-          if (failed && (state === 'delayed' || state === 'waiting' || state === 'prioritized')) this.retriedAttempts += 1;
-        },
-        (e: unknown) => (failure ??= e),
-      );
+    const inspectLater = (id: string): void => void inspect(id).catch((e: unknown) => (failure ??= e));
     this.events.on('completed', ({ jobId }) => inspectLater(jobId));
-    this.events.on('failed', ({ jobId }) => inspectLater(jobId, true));
+    this.events.on('failed', ({ jobId }) => inspectLater(jobId));
     this.events.on('stalled', ({ jobId }) => {
       if (!pending.has(jobId)) return;
-      this.retriedAttempts += 1;
       this.context.log(`queue: shard ${jobId.slice(0, 12)} (${payloads.get(jobId)?.label}) stalled (its worker stopped renewing the lock) and returns to the queue`);
     });
-    this.events.on('retries-exhausted', () => undefined);
 
     // A shard finished before this run (a resume, another coordinator) is already there and
     // is not added again; one that failed every attempt earlier gets a fresh set of attempts.
@@ -144,6 +136,10 @@ class QueueShardExecutor implements ShardExecutor {
     }
     this.events.removeAllListeners('completed').removeAllListeners('failed').removeAllListeners('stalled');
     if (failure !== undefined) throw failure;
+    for (const w of this.shares.list()) {
+      this.context.log(`queue: worker ${w.id}: ${w.shards} shard(s), ${w.instances} instances, ${w.instancesPerS} instances/s of busy time${w.failedShards > 0 ? `, ${w.failedShards} failed shard(s)` : ''}`);
+    }
+    if (this.retriedAttempts > 0 || this.failedJobs > 0) this.context.log(`queue: ${this.retriedAttempts} attempt(s) retried, ${this.failedJobs} shard(s) failed every attempt`);
   }
 
   record(): ExecutorRecord {

@@ -4,11 +4,11 @@
  * crash costs one attempt of one job. Stops on SIGINT/SIGTERM after the jobs in hand,
  * and on a job from another compbench version (one line; the caller exits 2).
  */
+import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'bullmq';
 import { InputError } from '../../../core/errors.js';
-import { ensureWritableDir } from '../../../core/atomic-write.js';
 import { checkQueueConnection, parseQueueUrl } from './connection.js';
 import { VERSION_REFUSAL, type QueueJobResult } from './processor.js';
 import { JOB_OPTIONS, QUEUE_NAME, lockSettings } from './settings.js';
@@ -29,7 +29,8 @@ export async function runQueueWorker(options: QueueWorkerOptions, log: (line: st
   if (!Number.isInteger(options.workers) || options.workers < 1) throw new InputError(`--workers ${options.workers}: give a positive integer`);
   const connection = parseQueueUrl(options.url);
   await checkQueueConnection(connection);
-  ensureWritableDir(options.cacheDir, { flag: '--cache-dir' });
+  // Workers only read the store (it may be a read-only mount), and it may appear after them.
+  if (!existsSync(options.cacheDir)) log(`worker: the store ${options.cacheDir} does not exist (yet); jobs fail until the coordinator's cache folder is mounted there (--cache-dir)`);
   const id = `${hostname()}:${process.pid}`;
   const worker = new Worker<unknown, QueueJobResult>(QUEUE_NAME, fileURLToPath(new URL('./processor.js', import.meta.url)), {
     connection: connection.options,
