@@ -13,6 +13,7 @@ import { runEndLines, runEndSummary, verdictLine } from './reports/run-end/index
 import { writeFileAtomic } from './core/atomic-write.js';
 import { appendRun } from './reports/history/index.js';
 import { suitesCommand } from './runners/commands/suites.js';
+import { queueCommand, workerCommand } from './runners/commands/worker.js';
 import { compareCommand } from './reports/compare/command.js';
 import { historyCommand } from './reports/history/command.js';
 import { gateCommand } from './reports/gate/command.js';
@@ -34,6 +35,8 @@ const COMMANDS = {
   synth: synthCommand,
   import: importCommand,
   export: exportCommand,
+  worker: workerCommand,
+  queue: queueCommand,
 } as const satisfies Record<string, Command>;
 
 const USAGE = `usage: compbench <command> [options]

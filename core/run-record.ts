@@ -338,6 +338,33 @@ export interface GateVerdict {
   readonly rules: readonly GateRuleResult[];
 }
 
+/** One queue worker's share of a run (from the shards it returned). */
+export interface WorkerShare {
+  /** `hostname:pid` of the worker process. */
+  readonly id: string;
+  readonly shards: number;
+  readonly instances: number;
+  /** Time its processors spent on these shards. */
+  readonly busyMs: number;
+  readonly instancesPerS: number;
+  /** Shards it returned as failed values (time budget, fatal errors). */
+  readonly failedShards: number;
+}
+
+/** The executor of a run: provenance, never an input to statistics, gate or reports. */
+export interface ExecutorRecord {
+  readonly kind: 'local' | 'queue';
+  /** Queue: the queue's name and Redis host/db (never a password). */
+  readonly queue?: string;
+  readonly workers?: readonly WorkerShare[];
+  /** Queue: attempts lost to a crashed processor or a stalled (killed) worker and retried. */
+  readonly retriedAttempts?: number;
+  /** Queue: shards that failed every attempt (their cells are errored). */
+  readonly failedJobs?: number;
+  /** Queue: shards whose result was already in the queue (re-enqueued by a resume: a no-op). */
+  readonly reusedJobs?: number;
+}
+
 /** `run.json`. */
 export interface RunRecord {
   readonly schemaVersion: typeof RUN_RECORD_VERSION;
@@ -363,6 +390,8 @@ export interface RunRecord {
   readonly measurements?: readonly MeasurementRecord[];
   /** What the per-instance result cache gave: reused, computed, and lines rejected as invalid (recomputed). */
   readonly resultCache?: { readonly reusedInstances: number; readonly computedInstances: number; readonly rejectedLines: number };
+  /** Which executor evaluated the shards, and for a queue, who did the work (absent in records before it). */
+  readonly executor?: ExecutorRecord;
   /** The gate's verdict, when the run computed one. */
   readonly gate?: GateVerdict;
   /** True when every cell is `ok`. */

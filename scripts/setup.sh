@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # One-time set-up on a fresh Debian 12 / Node 20 machine: the system libraries that
-# canvas (chartjs-node-canvas) builds against, Chromium for the report's browser test,
+# canvas (chartjs-node-canvas) builds against, Chromium for the report's browser test, redis-server for the queue executor's tests,
 # then npm install (locked versions, optional GPU builds omitted) and the TypeScript build. Safe to run again: it skips what is present.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,12 +18,22 @@ fi
 if [ "$(uname -m)" = "x86_64" ] && ! command -v qemu-x86_64 >/dev/null; then
   need_apt+=(qemu-user)
 fi
+# redis-server for the queue executor's tests (runners/executors/queue); they start their own
+# on a free loopback port, so the Debian service is not left enabled or running.
+installs_redis=0
+if ! command -v redis-server >/dev/null; then
+  need_apt+=(redis-server)
+  installs_redis=1
+fi
 if ((${#need_apt[@]})); then
   SUDO=""
   if [ "$(id -u)" != "0" ]; then SUDO="sudo"; fi
   echo "setup: installing system packages: ${need_apt[*]}"
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
+  if ((installs_redis)) && [ -d /run/systemd/system ]; then
+    $SUDO systemctl disable --now redis-server >/dev/null 2>&1 || true
+  fi
 fi
 
 # `npm install`, not `npm ci`: node-llama-cpp lists GPU builds for every platform as optional

@@ -2,13 +2,14 @@ import { join, resolve } from 'node:path';
 import { InputError } from '../../core/errors.js';
 import { acquireRunLock, ensureOutDir, runMatrix, type MatrixOptions, type MatrixResult, type RunLock } from '../matrix/index.js';
 import { summaryLines } from '../run/summary-table.js';
+import { queueExecutor } from '../executors/queue/index.js';
 import { integerFlag, parseFlags } from './parse-flags.js';
 
 /** Exit codes of `compbench run` (1 is set by the CLI when the gate fails). */
 export const RUN_EXIT_CODES = { ok: 0, gateFailed: 1, invalidInput: 2, incomplete: 3 } as const;
 
 /** Usage text of `compbench run`. */
-export const RUN_USAGE = `usage: compbench run [--config FILE] [--out DIR] [--resume] [--workers N] [--limit N] [--cache-dir DIR] [--history DB] [--quiet | --json]
+export const RUN_USAGE = `usage: compbench run [--config FILE] [--out DIR] [--resume] [--workers N] [--limit N] [--cache-dir DIR] [--queue URL] [--history DB] [--quiet | --json]
   Evaluates every variant (models as they are, and each compression method × params of
   the config) on every suite, then measures speed, memory and energy, and writes
   DIR/run.json (run record) and DIR/instances.jsonl (per-instance outcomes).
@@ -20,6 +21,9 @@ export const RUN_USAGE = `usage: compbench run [--config FILE] [--out DIR] [--re
   --workers N     worker threads (default: cores; intra-op threads = cores / workers)
   --limit N       only the first N instances of each suite
   --cache-dir DIR variant and result cache (default .cache/compbench in the package)
+  --queue URL     evaluate shards through BullMQ on Redis (redis://HOST:PORT/DB) by
+                  'compbench worker' processes on any machine that mounts the cache folder
+                  (runners/executors/queue/README.md); same records as a local run
   --history DB    also append the run to a history store (SQLite), e.g. runs/history.sqlite
   --quiet         no progress; only the verdict line and the report's path
   --json          one JSON object on stdout at the end (verdict, exit code, counts, failing
@@ -52,6 +56,7 @@ export async function runFromArgs(args: readonly string[], out: (line: string) =
     workers: { type: 'string' },
     limit: { type: 'string' },
     'cache-dir': { type: 'string' },
+    queue: { type: 'string' },
     quiet: { type: 'boolean', default: false },
     json: { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
@@ -64,6 +69,8 @@ export async function runFromArgs(args: readonly string[], out: (line: string) =
   if (limit === 0) throw new InputError('--limit must be at least 1');
   const workers = values.workers === undefined ? undefined : integerFlag('workers', values.workers, 0);
   if (workers === 0) throw new InputError('--workers must be at least 1');
+  // A malformed URL stops here, before the output folder is touched.
+  const executor = values.queue === undefined ? undefined : queueExecutor(values.queue);
   const output: RunOutput = values.json ? 'json' : values.quiet ? 'quiet' : 'text';
   // stdout of --json holds the one object only, so the run's log goes to stderr.
   const log = output === 'quiet' ? (): void => {} : output === 'json' ? (line: string): void => void process.stderr.write(`${line}\n`) : out;
@@ -78,6 +85,7 @@ export async function runFromArgs(args: readonly string[], out: (line: string) =
     ...(limit ? { limit } : {}),
     ...(values['cache-dir'] ? { cacheDir: resolve(values['cache-dir']) } : {}),
     ...(precheck ? { precheck } : {}),
+    ...(executor ? { executor } : {}),
     ...(output === 'quiet' ? { progress: false } : {}),
   };
   try {

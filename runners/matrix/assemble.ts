@@ -119,13 +119,13 @@ export function limitSuite(suite: LoadedSuite, limit: number | null): LoadedSuit
 
 /**
  * Fields of run.json that legitimately differ between two runs of the same config (ids,
- * clocks, timings, measurements): what a resumed run may differ in from a clean one.
+ * clocks, timings, measurements, which executor ran and its workers): what a resumed run may differ in from a clean one.
  */
-export const VOLATILE_FIELDS = ['runId', 'createdAt', 'cells[].durationMs', 'measurements', 'resultCache', 'variants[].selfCheck.reused'] as const;
+export const VOLATILE_FIELDS = ['runId', 'createdAt', 'cells[].durationMs', 'measurements', 'resultCache', 'executor', 'variants[].selfCheck.reused'] as const;
 
 /** A copy of a run record without its volatile fields, for equality checks. */
 export function stableView(record: Readonly<Record<string, unknown>>): Record<string, unknown> {
-  const { runId: _r, createdAt: _c, measurements: _m, resultCache: _rc, ...rest } = record;
+  const { runId: _r, createdAt: _c, measurements: _m, resultCache: _rc, executor: _x, ...rest } = record;
   const cells = (rest.cells as Record<string, unknown>[] | undefined)?.map(({ durationMs: _d, ...c }) => c);
   // Whether this run re-ran a variant's self-check or reused this machine's stored result is provenance of the run, not a result.
   const variants = (rest.variants as Record<string, unknown>[] | undefined)?.map((v) => {

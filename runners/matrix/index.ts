@@ -2,7 +2,8 @@ export { runMatrix, type MatrixOptions, type MatrixResult } from './run-matrix.j
 export { loadRunConfig, readConfigFile, bundledSuiteIds, DEFAULT_CONFIG_FILE, type ResolvedRunConfig, type MethodEntry, type ModelEntry, type ExecutionSettings, type ConfigOverrides } from './config.js';
 export { planVariants, expandParams, variantSlug, type VariantPlan } from './plan.js';
 export { stableView, VOLATILE_FIELDS, assembleCells, type CellOutcome, type InstanceLine } from './assemble.js';
-export { executeShards, type ShardJob, type ExecutorOptions } from '../executors/local/executor.js';
+export { executeShards, localExecutor, type ExecutorOptions } from '../executors/local/executor.js';
+export type { ShardJob, ShardExecutor, ShardExecutorFactory, ExecutorContext } from './executor.js';
 export { splitShards, testFaultFor, failedResult, type ShardTask, type ShardResult, type CompressTask, type CompressResult, type WorkerTask, type WorkerResult, type TestFault } from './shard.js';
 export { progressLine, formatDuration, ProgressReporter, type ProgressCounts } from './progress.js';
 export { readResults, appendResults, resultFile } from './result-cache.js';

@@ -9,7 +9,7 @@ import { join, relative } from 'node:path';
 import { InputError, messageOf } from '../../core/errors.js';
 import { PACKAGE_ROOT } from '../../core/paths.js';
 import { RUN_RECORD_VERSION, type MeasurementRecord, type RunRecord } from '../../core/run-record.js';
-import type { InstanceRecord } from '../../suites/index.js';
+import type { InstanceRecord, LoadedSuite } from '../../suites/index.js';
 import { hardwareFingerprint } from '../hardware.js';
 import { resolveMeasureSettings, type MeasureSettings } from '../measure/index.js';
 import { harnessVersion } from '../run/harness-version.js';
@@ -20,7 +20,8 @@ import { describeBackends } from './backend-step.js';
 import { assembleCells, limitSuite, suiteRecord, type CellOutcome, type InstanceLine } from './assemble.js';
 import { loadRunConfig, type ResolvedRunConfig } from './config.js';
 import { importedModelDir } from '../import/index.js';
-import { executeShards, type ShardJob } from '../executors/local/executor.js';
+import { localExecutor } from '../executors/local/executor.js';
+import type { ShardExecutor, ShardExecutorFactory, ShardJob } from './executor.js';
 import { measureVariants } from './measure-step.js';
 import { ensureWritableDir } from '../../core/atomic-write.js';
 import { ensureOutDir, failRunState, finishRunState, startRunState, writeAtomically } from './output.js';
@@ -49,6 +50,8 @@ export interface MatrixOptions {
   readonly precheck?: (config: ResolvedRunConfig) => string[];
   /** False: no progress bar or progress lines (`--quiet`). */
   readonly progress?: boolean;
+  /** Where shards are evaluated (default: the local worker pool; `--queue`: executors/queue). */
+  readonly executor?: ShardExecutorFactory;
 }
 
 /** What {@link runMatrix} returns; the CLI gates and reports from `record`. */
@@ -111,7 +114,25 @@ async function evaluateMatrix(outDir: string, options: MatrixOptions, log: (line
   const loaded = loadSuites(config, (s) => limitSuite(s, config.limit));
   problems.push(...loaded.problems, ...(options.precheck?.(config) ?? []));
   if (problems.length > 0) throw new InputError(`${config.source}: the matrix cannot run (nothing was started): ${joinProblems(problems)}`);
-  const suites = loaded.suites;
+  // Made before anything starts: a queue that cannot be reached is an input error, not a lost run.
+  const executor = await (options.executor ?? localExecutor)({ workers: config.execution.workers, cacheDir: config.cacheDir, log });
+  try {
+    return await evaluateCells(outDir, options, config, plans, loaded.suites, measureSettings, executor, log);
+  } finally {
+    await executor.close();
+  }
+}
+
+async function evaluateCells(
+  outDir: string,
+  options: MatrixOptions,
+  config: ResolvedRunConfig,
+  plans: VariantPlan[],
+  suites: readonly LoadedSuite[],
+  measureSettings: MeasureSettings | undefined,
+  executor: ShardExecutor,
+  log: (line: string) => void,
+): Promise<MatrixResult> {
   const configJson = configRecord(config);
   const { execution: _e, ...stable } = configJson;
   const state = startRunState(outDir, sha256(JSON.stringify({ ...stable, shardSize: config.execution.shardSize })), config.cacheDir, options.resume ?? false, log);
@@ -123,7 +144,7 @@ async function evaluateMatrix(outDir: string, options: MatrixOptions, log: (line
   const variants = await describeBackends(await selfCheckVariants(await buildVariants(plans, config, log), config, log), intraOpNumThreads, log);
 
   const cells = new Map<string, CellState>();
-  const jobs: ShardJob<{ cell: string; file: string | undefined }, ShardTask>[] = [];
+  const jobs: ShardJob<{ cell: string; file: string | undefined; fresh: number }, ShardTask>[] = [];
   let cachedInstances = 0;
   let rejectedCacheLines = 0;
   let totalInstances = 0;
@@ -141,7 +162,8 @@ async function evaluateMatrix(outDir: string, options: MatrixOptions, log: (line
         continue;
       }
       // A score that depends on its batch mates would freeze whichever batch came first.
-      const file = v.record.batching?.invariant === false ? undefined : resultFile(config.cacheDir, resultKey(v), suite.hash);
+      const cacheKey = resultKey(v);
+      const file = v.record.batching?.invariant === false ? undefined : resultFile(config.cacheDir, cacheKey, suite.hash);
       const agreement = agreementOf(v, suite);
       const read = file ? readResults(file, suite.spec.id) : { records: new Map<string, InstanceRecord>(), rejected: 0 };
       const cached = read.records;
@@ -159,14 +181,17 @@ async function evaluateMatrix(outDir: string, options: MatrixOptions, log: (line
       cachedInstances += cell.records.size;
       // Rolling (perplexity) instances are whole documents, ~10× an item: smaller shards balance the workers.
       const shardSize = suite.spec.kind === 'rolling' ? Math.max(1, Math.ceil(config.execution.shardSize / 10)) : config.execution.shardSize;
-      const shards = splitShards(missing, shardSize);
+      const shards = executor.wholeCellShards
+        ? splitShards(suite.instances.map((i) => i.id), shardSize).filter((s) => s.some((id) => !cell.records.has(id)))
+        : splitShards(missing, shardSize);
       cell.pendingShards = shards.length;
       if (shards.length === 0) cellsDone += 1;
       const testFault = testFaultFor(v.record.id, suite.spec.id);
       for (const instanceIds of shards) {
         jobs.push({
-          key: { cell: key, file },
+          key: { cell: key, file, fresh: instanceIds.filter((id) => !cell.records.has(id)).length },
           task: { kind: 'shard', variantDir: v.dir, suiteFile: suite.file, instanceIds, intraOpNumThreads, timeoutMs: config.execution.cellTimeoutS * 1000, batchSize: BATCH_SIZE, ...(agreement ? { agreement } : {}), ...(testFault ? { testFault } : {}) },
+          content: { variantHash: cacheKey, suiteHash: suite.hash, label: `${v.record.id} × ${suite.spec.id}` },
         });
       }
     }
@@ -177,7 +202,7 @@ async function evaluateMatrix(outDir: string, options: MatrixOptions, log: (line
   progress.report(true);
   progress.startTimer();
   try {
-    await executeShards(jobs, { workers, log }, (job, result) => {
+    await executor.run(jobs, (job, result) => {
       if (job.key.file) appendResults(job.key.file, result.records, result.state === 'ok');
       const cell = cells.get(job.key.cell)!;
       for (const r of result.records) cell.records.set(r.instanceId, r);
@@ -185,7 +210,7 @@ async function evaluateMatrix(outDir: string, options: MatrixOptions, log: (line
       if (result.state === 'failed') cell.error ??= result.error;
       cell.pendingShards -= 1;
       computedInstances += result.records.length;
-      progress.add(job.task.instanceIds.length, cell.pendingShards === 0);
+      progress.add(job.key.fresh, cell.pendingShards === 0);
     });
   } finally {
     progress.end();
@@ -221,6 +246,7 @@ async function evaluateMatrix(outDir: string, options: MatrixOptions, log: (line
     cells: cellRecords,
     ...(measurements ? { measurements } : {}),
     resultCache: { reusedInstances: cachedInstances, computedInstances, rejectedLines: rejectedCacheLines },
+    executor: executor.record(),
     complete: cellRecords.every((c) => c.state === 'ok'),
   };
   writeAtomically(join(outDir, 'run.json'), `${JSON.stringify(record, null, 1)}\n`);

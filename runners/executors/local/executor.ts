@@ -9,12 +9,9 @@ import { fileURLToPath } from 'node:url';
 import { InfraError } from '../../../core/errors.js';
 import type { HostReply, HostRequest } from './host.js';
 import { failedResult, type WorkerResult, type WorkerTask } from '../../matrix/shard.js';
+import type { ExecutorContext, ShardExecutor, ShardJob } from '../../matrix/executor.js';
 
-/** A task to run and its key for the caller. */
-export interface ShardJob<K, T extends WorkerTask = WorkerTask> {
-  readonly key: K;
-  readonly task: T;
-}
+export type { ShardJob } from '../../matrix/executor.js';
 
 /** Options of {@link executeShards}. */
 export interface ExecutorOptions {
@@ -143,4 +140,14 @@ export function executeShards<K, T extends WorkerTask>(
     };
     start();
   });
+}
+
+/** The local executor behind the matrix's {@link ShardExecutor} interface. */
+export function localExecutor(context: ExecutorContext): ShardExecutor {
+  return {
+    wholeCellShards: false,
+    run: (jobs, onDone) => executeShards(jobs, { workers: context.workers, log: context.log }, onDone),
+    record: () => ({ kind: 'local' }),
+    close: async () => undefined,
+  };
 }

@@ -40,6 +40,7 @@ test('a tiny matrix: schema-valid record, known perplexity, paired comparison; a
   const problems = compileSchema(JSON.parse(readFileSync(SCHEMA_FILE, 'utf8')))(JSON.parse(JSON.stringify(first.record)), { file: 'run.json' });
   assert.equal(problems, []);
   assert.is(first.record.complete, true);
+  assert.equal(first.record.executor, { kind: 'local' });
   assert.equal(first.record.variants.map((v) => `${v.id}:${v.executionForm}`), ['base:reference', 'base/rtn-w8-gch:packed']);
   assert.is(first.computedInstances, 2 * (5 + 2));
   const base = first.record.cells.find((c) => c.variantId === 'base' && c.suiteId === 'stories-ppl');

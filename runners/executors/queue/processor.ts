@@ -1,0 +1,44 @@
+/**
+ * BullMQ's sandboxed processor: a child process of `compbench worker` that runs one shard
+ * at a time with the local executor's shard code (executors/local/worker.ts), so a native
+ * crash costs this process and one attempt of its job, never the worker. The store folder
+ * and the worker's id come from the environment the worker forks it with.
+ */
+import { existsSync } from 'node:fs';
+import { UnrecoverableError, type SandboxedJob } from 'bullmq';
+import type { ShardResult } from '../../matrix/shard.js';
+import { runShard } from '../local/worker.js';
+import { jobProblems, taskOf, versionMismatch, type QueueJobData } from './job.js';
+
+/** What a job returns through Redis. */
+export interface QueueJobResult {
+  readonly result: ShardResult;
+  /** `hostname:pid` of the worker process that ran it. */
+  readonly workerId: string;
+}
+
+/** Prefix of the reason a job is refused for its versions (the worker stops on it). */
+export const VERSION_REFUSAL = 'compbench version mismatch:';
+
+// In a worker's processor, the IPC channel closes without a stop request only when the
+// worker died (kill -9): nobody can take this result, so stop rather than compute on.
+if (process.env.COMPBENCH_QUEUE_WORKER_ID !== undefined && process.send) process.on('disconnect', () => process.kill(process.pid, 'SIGKILL'));
+
+/** Runs one job; a payload that is not a compbench shard or comes from other versions fails without retries. */
+export default async function processShard(job: SandboxedJob<unknown, QueueJobResult>): Promise<QueueJobResult> {
+  const problems = jobProblems(job.data);
+  if (problems.length > 0) throw new UnrecoverableError(`not a compbench shard job (foreign payload): ${problems.slice(0, 3).join('; ')}`);
+  const data = job.data as QueueJobData;
+  const mismatch = versionMismatch(data.versions);
+  if (mismatch) throw new UnrecoverableError(`${VERSION_REFUSAL} ${mismatch}`);
+  const store = process.env.COMPBENCH_STORE ?? '';
+  const task = taskOf(data, store);
+  if (!existsSync(task.variantDir)) {
+    throw new UnrecoverableError(`variant ${data.variant.hash.slice(0, 12)} is not at ${task.variantDir}; mount the coordinator's cache folder on this machine and pass it as compbench worker --cache-dir`);
+  }
+  if (!existsSync(task.suiteFile)) throw new UnrecoverableError(`suite ${task.suiteFile} is not on this machine; put suites on the shared folder or in the compbench package`);
+  // Test-only: holds the job so a test can kill its worker mid-job.
+  const delayMs = Number(process.env.COMPBENCH_TEST_QUEUE_DELAY_MS ?? '0');
+  if (delayMs > 0) await new Promise((r) => setTimeout(r, delayMs));
+  return { result: await runShard(task), workerId: process.env.COMPBENCH_QUEUE_WORKER_ID ?? `?:${process.pid}` };
+}

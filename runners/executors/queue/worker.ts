@@ -1,0 +1,66 @@
+/**
+ * `compbench worker`: takes shard jobs from the queue on any machine that mounts the
+ * store, `workers` at a time, each in a sandboxed processor (processor.ts) so a native
+ * crash costs one attempt of one job. Stops on SIGINT/SIGTERM after the jobs in hand,
+ * and on a job from another compbench version (one line; the caller exits 2).
+ */
+import { existsSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'bullmq';
+import { InputError } from '../../../core/errors.js';
+import { checkQueueConnection, parseQueueUrl } from './connection.js';
+import { VERSION_REFUSAL, type QueueJobResult } from './processor.js';
+import { JOB_OPTIONS, QUEUE_NAME, lockSettings } from './settings.js';
+
+/** Options of {@link runQueueWorker} (the flags of `compbench worker`). */
+export interface QueueWorkerOptions {
+  readonly url: string;
+  /** Jobs in hand at once, each in its own processor process. */
+  readonly workers: number;
+  /** This machine's mount of the store (the coordinator's cache folder). */
+  readonly cacheDir: string;
+  /** Resolves to stop the worker (after the jobs in hand); default: SIGINT or SIGTERM. */
+  readonly stop?: Promise<void>;
+}
+
+/** Runs the worker until stopped; rejects with an InputError on a bad URL or a job from another version. */
+export async function runQueueWorker(options: QueueWorkerOptions, log: (line: string) => void): Promise<void> {
+  if (!Number.isInteger(options.workers) || options.workers < 1) throw new InputError(`--workers ${options.workers}: give a positive integer`);
+  const connection = parseQueueUrl(options.url);
+  await checkQueueConnection(connection);
+  // Workers only read the store (it may be a read-only mount), and it may appear after them.
+  if (!existsSync(options.cacheDir)) log(`worker: the store ${options.cacheDir} does not exist (yet); jobs fail until the coordinator's cache folder is mounted there (--cache-dir)`);
+  const id = `${hostname()}:${process.pid}`;
+  const worker = new Worker<unknown, QueueJobResult>(QUEUE_NAME, fileURLToPath(new URL('./processor.js', import.meta.url)), {
+    connection: connection.options,
+    concurrency: options.workers,
+    ...lockSettings(),
+    maxStalledCount: JOB_OPTIONS.attempts,
+    useWorkerThreads: false,
+    workerForkOptions: { env: { ...process.env, COMPBENCH_STORE: options.cacheDir, COMPBENCH_QUEUE_WORKER_ID: id } },
+  });
+  let refusal: InputError | undefined;
+  let finish: () => void = () => undefined;
+  const stopped = new Promise<void>((resolve) => (finish = resolve));
+  worker.on('error', (e) => log(`worker ${id}: ${e.message}`));
+  worker.on('completed', (job, value) => {
+    const r = value.result;
+    log(`worker ${id}: ${job.data && typeof job.data === 'object' ? String((job.data as { label?: unknown }).label) : '?'}: ${r.records.length} instance(s) in ${(r.durationMs / 1000).toFixed(1)} s${r.state === 'failed' ? ` (failed: ${r.error})` : ''}`);
+  });
+  worker.on('failed', (job, e) => {
+    log(`worker ${id}: job ${job?.id?.slice(0, 12) ?? '?'} failed attempt ${job?.attemptsMade ?? '?'}: ${e.message}`);
+    if (e.message.startsWith(VERSION_REFUSAL)) {
+      refusal ??= new InputError(`worker ${id} refused job ${job?.id?.slice(0, 12) ?? '?'}: ${e.message.slice(VERSION_REFUSAL.length).trim()}`);
+      finish();
+    }
+  });
+  const onSignal = (): void => finish();
+  process.once('SIGINT', onSignal).once('SIGTERM', onSignal);
+  log(`worker ${id}: taking shards from ${connection.display} (${QUEUE_NAME}), ${options.workers} at a time, store ${options.cacheDir}`);
+  await Promise.race([stopped, options.stop ?? new Promise<never>(() => undefined)]);
+  process.off('SIGINT', onSignal).off('SIGTERM', onSignal);
+  log(`worker ${id}: stopping after the jobs in hand`);
+  await worker.close();
+  if (refusal) throw refusal;
+}
