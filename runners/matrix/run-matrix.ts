@@ -27,6 +27,7 @@ import { ensureOutDir, failRunState, finishRunState, startRunState, writeAtomica
 import { acquireRunLock, type RunLock } from './run-lock.js';
 import { envelopeForRecord } from './change-envelope.js';
 import { joinProblems, planVariants, type VariantPlan } from './plan.js';
+import { modelSuitePicker } from './model-suites.js';
 import { compressProblems, loadSuites } from './precheck.js';
 import { ProgressReporter } from './progress.js';
 import { appendResults, readResults, resultFile } from './result-cache.js';
@@ -111,6 +112,7 @@ async function evaluateMatrix(outDir: string, options: MatrixOptions, log: (line
   problems.push(...loaded.problems, ...(options.precheck?.(config) ?? []));
   if (problems.length > 0) throw new InputError(`${config.source}: the matrix cannot run (nothing was started): ${joinProblems(problems)}`);
   const suites = loaded.suites;
+  const picker = modelSuitePicker(config, suites);
   const configJson = configRecord(config);
   const { execution: _e, ...stable } = configJson;
   const state = startRunState(outDir, sha256(JSON.stringify({ ...stable, shardSize: config.execution.shardSize })), config.cacheDir, options.resume ?? false, log);
@@ -128,7 +130,7 @@ async function evaluateMatrix(outDir: string, options: MatrixOptions, log: (line
   let totalInstances = 0;
   let cellsDone = 0;
   for (const v of variants) {
-    for (const suite of suites) {
+    for (const suite of picker.suites(v.record.model)) {
       const cell: CellState = { records: new Map(), durationMs: 0, pendingShards: 0 };
       const key = cellKey(v.record.id, suite.spec.id);
       cells.set(key, cell);
@@ -197,7 +199,8 @@ async function evaluateMatrix(outDir: string, options: MatrixOptions, log: (line
     return c.error !== undefined ? { state: 'errored', error: c.error, durationMs: c.durationMs } : { state: 'ok', records: c.records, durationMs: c.durationMs };
   };
   const parents = new Map(variants.map((v) => [v.record.id, v.record.comparedTo]));
-  const { cells: cellRecords, lines } = assembleCells(variants.map((v) => v.record.id), (id) => parents.get(id), suites, outcome, config.seed);
+  const models = new Map(variants.map((v) => [v.record.id, v.record.model]));
+  const { cells: cellRecords, lines } = assembleCells(variants.map((v) => v.record.id), (id) => parents.get(id), (id) => picker.suites(models.get(id)!), outcome, config.seed);
   writeAtomically(join(outDir, 'instances.jsonl'), lines.map((l: InstanceLine) => JSON.stringify(l)).join('\n') + (lines.length > 0 ? '\n' : ''));
 
   const hardware = hardwareFingerprint();
@@ -216,7 +219,10 @@ async function evaluateMatrix(outDir: string, options: MatrixOptions, log: (line
     config: configJson,
     baseline: config.baseline,
     pairing: 'parent',
-    variants: variants.map((v) => ({ ...v.record, dir: displayPath(v.record.dir) })),
+    variants: variants.map((v) => {
+      const own = picker.recorded(v.record.model);
+      return { ...v.record, dir: displayPath(v.record.dir), ...(own ? { suites: own } : {}) };
+    }),
     suites: suites.map(suiteRecord),
     cells: cellRecords,
     ...(measurements ? { measurements } : {}),
