@@ -32,6 +32,11 @@ export function ranSuite(record: Pick<RunRecord, 'variants'>, variantId: string,
   return own === undefined || own.includes(suiteId);
 }
 
+/** The run's suites the variant ran, in record order (see {@link ranSuite}). */
+export function suitesRunBy<S extends { readonly id: string }>(record: Pick<RunRecord, 'variants'> & { readonly suites: readonly S[] }, variantId: string): S[] {
+  return record.suites.filter((s) => ranSuite(record, variantId, s.id));
+}
+
 /** A model family: a model as it is and the variants compressed from it, in record order. */
 export interface VariantFamily {
   /** The model id (`teacher`, `stories260k`). */

@@ -163,7 +163,8 @@ export function loadRunConfig(file: string | undefined, overrides: ConfigOverrid
       if (!ids.includes(ref)) throw new InputError(`${where(`/models/${i}/${key}`)}: $.models[${i}].${key}: ${unknownNameMessage('model', ref, ids)}`);
     }
   });
-  const baseline = 'baseline' in user.raw ? (user.raw.baseline as string) : 'models' in user.raw ? ids[0] : (defaults.baseline as string);
+  const defaultBaseline = defaults.baseline as string;
+  const baseline = 'baseline' in user.raw ? (user.raw.baseline as string) : 'models' in user.raw || !ids.includes(defaultBaseline) ? ids[0] : defaultBaseline;
   if (!ids.includes(baseline)) throw new InputError(`${where('/baseline')}: $.baseline: ${unknownNameMessage('model', baseline, ids)}`);
   // Default methods meant for the bundled student apply only where such a model is configured.
   const methods = 'methods' in user.raw
