@@ -72,6 +72,11 @@ test('stories260k and teacher, each on its own suites: cells, pairing, gate, CSV
 
   // The derived gate: one rule per suite, applied only where the suite ran, each variant against its own model.
   const { policy, source } = defaultPolicy(record);
+  assert.equal(policy.rules.map((r) => [r.id, r.kind, r.metric, r.tolerance ?? r.margin]), [
+    ['perplexity.relative', 'relative_drop', 'perplexity', 0.1],
+    ['tinystories-perplexity.relative', 'relative_drop', 'perplexity', 0.1],
+    ['tinystories-cloze.noninferiority', 'noninferiority', 'word_acc', 0.05],
+  ]);
   // --limit 4 is below the derived minN (20): judge the small run on its values.
   const gate = evaluateGate(record, { ...policy, minN: 1 }, source);
   const judged = [...new Set(gate.rules.map((r) => `${r.variantId} × ${r.suiteId}`))].sort();
