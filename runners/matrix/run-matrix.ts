@@ -254,7 +254,7 @@ function sha256(text: string): string {
 function configRecord(config: ResolvedRunConfig): Record<string, unknown> {
   return {
     source: displayPath(config.source),
-    models: config.models.map((m) => ({ ...m, dir: displayPath(m.dir) })),
+    models: config.models.map(modelRecord),
     baseline: config.baseline,
     methods: config.methods,
     suites: config.suites.map(displayPath),
@@ -268,6 +268,12 @@ function configRecord(config: ResolvedRunConfig): Record<string, unknown> {
     changeRecord: config.changeRecord ?? {},
     gatePolicy: typeof config.gatePolicy === 'string' ? displayPath(config.gatePolicy) : config.gatePolicy,
   };
+}
+
+/** A model entry as recorded: its folder, suites and calibration file relative to the package where inside it. */
+function modelRecord(m: ResolvedRunConfig['models'][number]): Record<string, unknown> {
+  const text = m.calibration?.textFile;
+  return { ...m, dir: displayPath(m.dir), ...(m.suites ? { suites: m.suites.map(displayPath) } : {}), ...(text ? { calibration: { ...m.calibration, textFile: displayPath(text) } } : {}) };
 }
 
 function displayPath(path: string): string {
