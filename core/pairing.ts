@@ -21,6 +21,22 @@ export function isCompared(record: PairingView, variantId: string): boolean {
   return comparedToOf(record, variantId) !== undefined;
 }
 
+/**
+ * True when the variant ran the suite: every variant runs every suite of the run unless its
+ * model's config entry named its own `suites` (then the record lists them on the variant).
+ * A cell the run never planned is not a missing result: reports leave it blank, the gate
+ * does not apply suite rules to it.
+ */
+export function ranSuite(record: Pick<RunRecord, 'variants'>, variantId: string, suiteId: string): boolean {
+  const own = record.variants.find((v) => v.id === variantId)?.suites;
+  return own === undefined || own.includes(suiteId);
+}
+
+/** The run's suites the variant ran, in record order (see {@link ranSuite}). */
+export function suitesRunBy<S extends { readonly id: string }>(record: Pick<RunRecord, 'variants'> & { readonly suites: readonly S[] }, variantId: string): S[] {
+  return record.suites.filter((s) => ranSuite(record, variantId, s.id));
+}
+
 /** A model family: a model as it is and the variants compressed from it, in record order. */
 export interface VariantFamily {
   /** The model id (`teacher`, `stories260k`). */

@@ -54,6 +54,8 @@ export interface VariantRecord {
   readonly comparedTo?: string;
   /** How its forwards hold rows, and whether a per-instance score is the same in any batch, shard or order. */
   readonly batching?: BatchingRecord;
+  /** The ids of the run's suites it ran, when its model's config entry named fewer than all (absent: every suite). */
+  readonly suites?: readonly string[];
   /** Packed kernels and their settings, from compression.json (absent for reference/simulated). */
   readonly kernels?: KernelSummary;
   /** The packed variant checked against its simulated twin on this machine (absent: nothing packed to check). */

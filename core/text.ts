@@ -22,9 +22,20 @@ export function normalizeAnswer(text: string): string {
 
 /** Where `word` first occurs in `text` as a whole word (not inside a longer word), or -1. */
 export function findWord(text: string, word: string): number {
-  const escaped = word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  const m = new RegExp(`(?<![\\p{L}\\p{N}])${escaped}(?![\\p{L}\\p{N}])`, 'u').exec(text);
+  const m = wholeWord(word).exec(text);
   return m ? m.index : -1;
+}
+
+/** Where `word` last occurs in `text` as a whole word, or -1 (a cloze target at a story's end). */
+export function findLastWord(text: string, word: string): number {
+  let at = -1;
+  for (const m of text.matchAll(wholeWord(word, 'g'))) at = m.index;
+  return at;
+}
+
+function wholeWord(word: string, flags = ''): RegExp {
+  const escaped = word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`(?<![\\p{L}\\p{N}])${escaped}(?![\\p{L}\\p{N}])`, `u${flags}`);
 }
 
 /** Length of the longest common prefix of two token id sequences. */

@@ -5,7 +5,8 @@
  *
  * Rebuilds the corpus in memory (default seed), checks that it is the corpus the
  * committed manifest describes, and writes `<id>/suite.json`, `<id>/data.jsonl` and
- * `README.md` under DIR (default `suites/`). With `--check` nothing is written: exit 1
+ * `README.md` under DIR (default `suites/`), then the TinyStories suites of
+ * stories260K from the stories in `datasets/tinystories/`. With `--check` nothing is written: exit 1
  * when a file under DIR differs from what the builder makes.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -15,7 +16,8 @@ import { InfraError, InputError, isCompbenchError, messageOf } from '../core/err
 import { packagePath } from '../core/paths.js';
 import { buildCorpus, DEFAULT_CORPUS_OPTIONS } from './corpus/build.js';
 import { corpusText, sha256Hex } from './corpus/serialize.js';
-import { buildSuites, suiteFiles } from './suites/build.js';
+import { buildSuites, dataJsonlText, suiteFiles, suiteJsonText } from './suites/build.js';
+import { sampleStories, storyClozeSuite, storyParagraphs, storyPerplexitySuite } from './suites/tinystories.js';
 import { bundledWordTokenCounter } from './suites/word-tokens.js';
 
 /** Parses `--out DIR` and `--check`. */
@@ -43,11 +45,21 @@ export function bundledSuiteFiles(): Map<string, string> {
   return suiteFiles(buildSuites(corpus, bundledWordTokenCounter()), sha);
 }
 
+/** The TinyStories suites' files (path relative to the suites folder → text), from `datasets/tinystories/`. */
+export function storySuiteFiles(): Map<string, string> {
+  const read = (name: string): string => readFileSync(packagePath('datasets', 'tinystories', name), 'utf8');
+  const suites = [
+    storyPerplexitySuite(storyParagraphs(read('perplexity-stories.txt')), sampleStories(read('tinystories_sample.txt'))),
+    storyClozeSuite(storyParagraphs(read('cloze-stories.txt'))),
+  ];
+  return new Map(suites.flatMap((s) => [[`${s.id}/suite.json`, suiteJsonText(s)], [`${s.id}/data.jsonl`, dataJsonlText(s)]] as const));
+}
+
 /** Entry point. */
 export function main(argv: readonly string[]): number {
   try {
     const { outDir, check } = parseArgs(argv);
-    const files = bundledSuiteFiles();
+    const files = new Map([...bundledSuiteFiles(), ...storySuiteFiles()]);
     if (check) {
       const stale = [...files].filter(([rel, text]) => !existsSync(join(outDir, rel)) || readFileSync(join(outDir, rel), 'utf8') !== text).map(([rel]) => rel);
       console.log(stale.length === 0 ? `${files.size} suite files up to date in ${outDir}` : `out of date in ${outDir}: ${stale.join(', ')} — run build-suites`);

@@ -81,6 +81,9 @@ function semanticProblems(spec: Partial<Record<keyof SuiteSpec, unknown>>, text:
   if (kindId !== undefined && spec.generation !== undefined && kindId !== 'generate') {
     at('/generation', '$.generation', `"generation" applies to kind 'generate' only`, 'remove "generation"');
   }
+  if (spec.targetOccurrence !== undefined && spec.targetsField === undefined) {
+    at('/targetOccurrence', '$.targetOccurrence', '"targetOccurrence" says where target words are scored, but the suite names no "targetsField"', 'add "targetsField" or remove "targetOccurrence"');
+  }
   const chance = spec.chance as { metric?: unknown; bySlice?: { tag?: unknown } } | undefined;
   if (typeof chance?.metric === 'string' && metrics.length > 0 && !metrics.includes(chance.metric)) {
     at('/chance/metric', '$.chance.metric', unknownNameMessage('chance metric', chance.metric, metrics), `use one of this suite's metrics: ${metrics.join(', ')}`);

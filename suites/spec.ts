@@ -36,6 +36,8 @@ export interface SuiteSpec {
   readonly choicesField?: string;
   readonly targetDelimiter?: string;
   readonly targetsField?: string;
+  /** rolling with targets: score each target at its `first` (default) or `last` whole-word occurrence. */
+  readonly targetOccurrence?: 'first' | 'last';
   readonly pairFields?: { readonly more: string; readonly less: string };
   readonly fewShot?: FewShotSpec;
   readonly generation?: { readonly maxNewTokens: number; readonly stop?: readonly string[] };

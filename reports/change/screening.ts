@@ -1,3 +1,4 @@
+import { suitesRunBy } from '../../core/pairing.js';
 import type { GateVerdict, RunRecord, VariantRecord } from '../../core/run-record.js';
 import { formatDelta, formatDifference, formatSummary, formatValue, isShare } from '../format.js';
 import { cellOf, comparisonOf, metricOf, type MetricView } from '../record-view.js';
@@ -57,7 +58,8 @@ function gateFindings(gate: GateVerdict | undefined, variant: VariantRecord): Fi
 function metricFindings(record: RunRecord, variant: VariantRecord, envelope: ChangeEnvelope): Finding[] {
   const findings: Finding[] = [];
   let screened = 0;
-  for (const suite of record.suites) {
+  // A suite the variant's model does not run (config models[].suites) is no missing result.
+  for (const suite of suitesRunBy(record, variant.id)) {
     const cell = cellOf(record, variant.id, suite.id);
     if (!cell || cell.state === 'errored') {
       findings.push({ ok: false, text: `${suite.id}: ${cell ? 'errored' : 'not run'}, so its change cannot be screened (fail-closed)` });

@@ -1,3 +1,4 @@
+import { suitesRunBy } from '../../core/pairing.js';
 import { roleOf } from '../../core/suite-roles.js';
 import { numCell, para, table, type Block, type Section } from '../document.js';
 import { formatBytes, formatDelta, formatDifference, formatFlipP, formatMs, formatSummary } from '../format.js';
@@ -19,7 +20,7 @@ export function resultsSection({ record, variant, instances, baseline }: ChangeC
   const baseId = baseline?.id ?? parentOf(record, variant.id) ?? record.baseline;
   const overall: (string | ReturnType<typeof numCell>)[][] = [];
   const slices: (string | ReturnType<typeof numCell>)[][] = [];
-  for (const suite of record.suites) {
+  for (const suite of suitesRunBy(record, variant.id)) {
     const cell = cellOf(record, variant.id, suite.id);
     if (!cell || cell.state === 'errored') {
       overall.push([suite.id, '—', 'n/a', 'n/a', cell ? `errored: ${cell.error}` : 'not run', 'n/a']);

@@ -1,4 +1,4 @@
-import { comparedToOf } from '../../core/pairing.js';
+import { comparedToOf, ranSuite } from '../../core/pairing.js';
 import type { GateRuleResult, GateVerdict, RunRecord } from '../../core/run-record.js';
 import { closestNames } from '../../core/schemas/suggest.js';
 import {
@@ -111,7 +111,12 @@ function evaluateRule(record: RunRecord, policy: GatePolicy, rule: GateRule): Ga
   const suites = selectSuites(record, rule);
   // missingNames reports these once per name; kept fail-closed should a caller skip it.
   if ('none' in suites) return [ruleResult(rule, '*', suiteTarget, failClosed(parameterBound(rule), suites.none))];
-  return variants.ids.flatMap((id) => suites.ids.flatMap((suiteId) => suiteRule(record, policy, rule, id, suiteId)));
+  // A variant whose model runs only some of the run's suites (config models[].suites) is not judged on the others.
+  const pairs = variants.ids.flatMap((id) => suites.ids.filter((suiteId) => ranSuite(record, id, suiteId)).map((suiteId) => [id, suiteId] as const));
+  if (pairs.length === 0) {
+    return [ruleResult(rule, variants.ids.join(','), suiteTarget, failClosed(parameterBound(rule), `no selected variant ran suite '${suites.ids.join(', ')}' (their models' "suites" leave it out): ${variants.ids.join(', ')}`))];
+  }
+  return pairs.flatMap(([id, suiteId]) => suiteRule(record, policy, rule, id, suiteId));
 }
 
 function suiteRule(record: RunRecord, policy: GatePolicy, rule: GateRule, variantId: string, suiteId: string): GateRuleResult[] {

@@ -1,3 +1,4 @@
+import { suitesRunBy } from '../../core/pairing.js';
 import type { VariantRecord } from '../../core/run-record.js';
 import { numCell, para, table, type Block } from '../document.js';
 import { formatBytes, formatDifference, formatSummary } from '../format.js';
@@ -36,7 +37,7 @@ export function distillSection({ record, instances }: ReportInput): BuiltSection
       continue;
     }
     blocks.push(para(`${student.id} (${formatBytes(student.sizeBytes)}) distilled from ${teacher.id} (${formatBytes(teacher.sizeBytes)}): ${(student.sizeBytes / teacher.sizeBytes * 100).toFixed(1)}% of the teacher's size. Differences are unpaired (student − teacher); agreement is the share of items where both give the same answer.`));
-    const rows = record.suites.map((suite) => {
+    const rows = suitesRunBy(record, student.id).map((suite) => {
       const metric = primaryMetric(record, suite.id) ?? '';
       const t = metricOf(cellOf(record, teacher.id, suite.id), metric);
       const s = metricOf(cellOf(record, student.id, suite.id), metric);

@@ -1,4 +1,4 @@
-import { pairingLine } from '../../core/pairing.js';
+import { pairingLine, ranSuite } from '../../core/pairing.js';
 import type { RunRecord } from '../../core/run-record.js';
 import { numCell, para, table, type Block, type TableCell } from '../document.js';
 import { formatDelta, isShare } from '../format.js';
@@ -34,7 +34,7 @@ export function heatmapSection({ record }: ReportInput): BuiltSection {
     if (families.length > 1) blocks.push(para(`Family ${family}: ${against}.`));
     const settings = [...new Set(variants.map(variantSetting))];
     const rowKeys = [...new Set(variants.map(rowKey))];
-    for (const suite of record.suites) {
+    for (const suite of record.suites.filter((s) => variants.some((v) => ranSuite(record, v.id, s.id)))) {
       const metric = primaryMetric(record, suite.id);
       if (!metric) continue;
       const rows = rowKeys.map((key) => [

@@ -25,11 +25,12 @@ export function orderedRecords(suite: LoadedSuite, records: ReadonlyMap<string, 
  * Cells (variant order × suite order) and instances.jsonl lines. A cell missing any
  * instance is errored (fail-closed); each variant's records pair with those of the
  * variant `comparedTo` names (core/pairing.ts), none for a variant standing on its own.
+ * `suites` is every variant's list, or a variant's own (its model's `suites`).
  */
 export function assembleCells(
   variantIds: readonly string[],
   comparedTo: (variantId: string) => string | undefined,
-  suites: readonly LoadedSuite[],
+  suites: readonly LoadedSuite[] | ((variantId: string) => readonly LoadedSuite[]),
   outcome: (variantId: string, suiteId: string) => CellOutcome,
   seed: number,
 ): { cells: CellRecord[]; lines: InstanceLine[] } {
@@ -41,7 +42,7 @@ export function assembleCells(
   };
   for (const variantId of variantIds) {
     const parent = comparedTo(variantId);
-    for (const suite of suites) {
+    for (const suite of typeof suites === 'function' ? suites(variantId) : suites) {
       const o = outcome(variantId, suite.spec.id);
       const common = { variantId, suiteId: suite.spec.id, durationMs: Math.round(o.durationMs) };
       if (o.state === 'errored') {

@@ -12,6 +12,7 @@ import { compileSchema, formatProblem, jsonPointerLines, unknownNameMessage, typ
 import type { MethodId } from '../../kernels/index.js';
 import type { CalibrationSpec } from '../compress/calibration-set.js';
 import { resolveChangeEnvelope, type EnvelopeRecord } from './change-envelope.js';
+import { resolveModelSuites } from './model-suites.js';
 import { needsImport, readSourceModel } from '../import/index.js';
 import { locateModel } from '../backends/locate-model.js';
 import { readGgufFile } from '../formats/gguf/index.js';
@@ -26,6 +27,8 @@ export interface ModelEntry {
   readonly compareTo?: string;
   /** This model's calibration text (one of textFile, suite, bundled) and sampling; absent: the run's `calibration`. */
   readonly calibration?: ModelCalibration;
+  /** The run's suites this model and its variants run (resolved: absolute folders, run order); absent: all of them. */
+  readonly suites?: readonly string[];
 }
 
 /** A model's own calibration: a text file, a suite (id or folder), or the bundled corpus, with optional sampling. */
@@ -134,8 +137,17 @@ export function loadRunConfig(file: string | undefined, overrides: ConfigOverrid
     return line === undefined ? source : `${source}:${line}`;
   };
 
+  const suitesPick = pick<string[]>('suites');
+  const suites = suitesPick.value.map((ref, i) => resolveSuite(ref, suitesPick.dir, `${where(`/suites/${i}`)}: $.suites[${i}]`));
   const modelsPick = pick<ModelEntry[]>('models');
-  const models = modelsPick.value.map((m, i) => ({
+  // Default models meant for suites the user's own "suites" list lacks are left out (as default methods for absent models are).
+  const models = resolveModelSuites(
+    modelsPick.value,
+    { refs: suitesPick.value, dirs: suites },
+    (ref, at) => resolveSuite(ref, modelsPick.dir, at),
+    (i, j) => `${where(`/models/${i}/suites/${j}`)}: $.models[${i}].suites[${j}]`,
+    !('models' in user.raw) && 'suites' in user.raw,
+  ).map((m, i) => ({
     ...m,
     dir: checkModelDir(resolve(modelsPick.dir, m.dir), `${where(`/models/${i}/dir`)}: $.models[${i}].dir`),
     ...(m.calibration ? { calibration: resolveModelCalibration(m.calibration, modelsPick.dir, (key) => `${where(`/models/${i}/calibration/${key}`)}: $.models[${i}].calibration.${key}`) } : {}),
@@ -151,7 +163,8 @@ export function loadRunConfig(file: string | undefined, overrides: ConfigOverrid
       if (!ids.includes(ref)) throw new InputError(`${where(`/models/${i}/${key}`)}: $.models[${i}].${key}: ${unknownNameMessage('model', ref, ids)}`);
     }
   });
-  const baseline = 'baseline' in user.raw ? (user.raw.baseline as string) : 'models' in user.raw ? ids[0] : (defaults.baseline as string);
+  const defaultBaseline = defaults.baseline as string;
+  const baseline = 'baseline' in user.raw ? (user.raw.baseline as string) : 'models' in user.raw || !ids.includes(defaultBaseline) ? ids[0] : defaultBaseline;
   if (!ids.includes(baseline)) throw new InputError(`${where('/baseline')}: $.baseline: ${unknownNameMessage('model', baseline, ids)}`);
   // Default methods meant for the bundled student apply only where such a model is configured.
   const methods = 'methods' in user.raw
@@ -162,8 +175,6 @@ export function loadRunConfig(file: string | undefined, overrides: ConfigOverrid
       if (!ids.includes(id)) throw new InputError(`${where(`/methods/${i}/models/${j}`)}: $.methods[${i}].models[${j}]: ${unknownNameMessage('model', id, ids)}`);
     });
   });
-  const suitesPick = pick<string[]>('suites');
-  const suites = suitesPick.value.map((ref, i) => resolveSuite(ref, suitesPick.dir, `${where(`/suites/${i}`)}: $.suites[${i}]`));
   const calibrationPick = pick<ResolvedRunConfig['calibration']>('calibration');
   if (calibrationPick.value.textFile !== undefined && calibrationPick.value.suite !== undefined) {
     throw new InputError(`${where('/calibration/suite')}: $.calibration: give "textFile" or "suite", not both`);

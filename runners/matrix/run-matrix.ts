@@ -28,6 +28,7 @@ import { ensureOutDir, failRunState, finishRunState, startRunState, writeAtomica
 import { acquireRunLock, type RunLock } from './run-lock.js';
 import { envelopeForRecord } from './change-envelope.js';
 import { joinProblems, planVariants, type VariantPlan } from './plan.js';
+import { modelSuitePicker } from './model-suites.js';
 import { compressProblems, loadSuites } from './precheck.js';
 import { ProgressReporter } from './progress.js';
 import { appendResults, readResults, resultFile } from './result-cache.js';
@@ -133,6 +134,7 @@ async function evaluateCells(
   executor: ShardExecutor,
   log: (line: string) => void,
 ): Promise<MatrixResult> {
+  const picker = modelSuitePicker(config, suites);
   const configJson = configRecord(config);
   const { execution: _e, ...stable } = configJson;
   const state = startRunState(outDir, sha256(JSON.stringify({ ...stable, shardSize: config.execution.shardSize })), config.cacheDir, options.resume ?? false, log);
@@ -151,7 +153,7 @@ async function evaluateCells(
   let cellsDone = 0;
   const agreementOf = agreementTaskFor(variants, config.cacheDir);
   for (const v of variants) {
-    for (const suite of suites) {
+    for (const suite of picker.suites(v.record.model)) {
       const cell: CellState = { records: new Map(), durationMs: 0, pendingShards: 0 };
       const key = cellKey(v.record.id, suite.spec.id);
       cells.set(key, cell);
@@ -222,7 +224,8 @@ async function evaluateCells(
     return c.error !== undefined ? { state: 'errored', error: c.error, durationMs: c.durationMs } : { state: 'ok', records: c.records, durationMs: c.durationMs };
   };
   const parents = new Map(variants.map((v) => [v.record.id, v.record.comparedTo]));
-  const { cells: cellRecords, lines } = assembleCells(variants.map((v) => v.record.id), (id) => parents.get(id), suites, outcome, config.seed);
+  const models = new Map(variants.map((v) => [v.record.id, v.record.model]));
+  const { cells: cellRecords, lines } = assembleCells(variants.map((v) => v.record.id), (id) => parents.get(id), (id) => picker.suites(models.get(id)!), outcome, config.seed);
   writeAtomically(join(outDir, 'instances.jsonl'), lines.map((l: InstanceLine) => JSON.stringify(l)).join('\n') + (lines.length > 0 ? '\n' : ''));
 
   const hardware = hardwareFingerprint();
@@ -241,7 +244,10 @@ async function evaluateCells(
     config: configJson,
     baseline: config.baseline,
     pairing: 'parent',
-    variants: variants.map((v) => ({ ...v.record, dir: displayPath(v.record.dir) })),
+    variants: variants.map((v) => {
+      const own = picker.recorded(v.record.model);
+      return { ...v.record, dir: displayPath(v.record.dir), ...(own ? { suites: own } : {}) };
+    }),
     suites: suites.map(suiteRecord),
     cells: cellRecords,
     ...(measurements ? { measurements } : {}),
@@ -274,7 +280,7 @@ function sha256(text: string): string {
 function configRecord(config: ResolvedRunConfig): Record<string, unknown> {
   return {
     source: displayPath(config.source),
-    models: config.models.map((m) => ({ ...m, dir: displayPath(m.dir) })),
+    models: config.models.map(modelRecord),
     baseline: config.baseline,
     methods: config.methods,
     suites: config.suites.map(displayPath),
@@ -288,6 +294,12 @@ function configRecord(config: ResolvedRunConfig): Record<string, unknown> {
     changeRecord: config.changeRecord ?? {},
     gatePolicy: typeof config.gatePolicy === 'string' ? displayPath(config.gatePolicy) : config.gatePolicy,
   };
+}
+
+/** A model entry as recorded: its folder, suites and calibration file relative to the package where inside it. */
+function modelRecord(m: ResolvedRunConfig['models'][number]): Record<string, unknown> {
+  const text = m.calibration?.textFile;
+  return { ...m, dir: displayPath(m.dir), ...(m.suites ? { suites: m.suites.map(displayPath) } : {}), ...(text ? { calibration: { ...m.calibration, textFile: displayPath(text) } } : {}) };
 }
 
 function displayPath(path: string): string {

@@ -1,11 +1,16 @@
-import { findWord } from '../../core/text.js';
+import { findLastWord, findWord } from '../../core/text.js';
 import type { RollingOutcome } from '../metrics/types.js';
-import type { SuiteRequest } from '../spec.js';
+import type { SuiteRequest, SuiteSpec } from '../spec.js';
 import { renderTemplate, templateFields } from '../template.js';
 import { answerAliases } from './answers.js';
 import { expectResponses, fieldPath, type FieldProblem, type KindDef } from './common.js';
 
 export { findWord };
+
+/** Where a target is scored: its first whole-word occurrence, or its last with `targetOccurrence: "last"` (a cloze word at the end of a story that names it earlier). */
+function locate(spec: SuiteSpec): (text: string, word: string) => number {
+  return spec.targetOccurrence === 'last' ? findLastWord : findWord;
+}
 
 function targetsOf(fields: Readonly<Record<string, unknown>>, field: string | undefined): string[] {
   return field === undefined ? [] : (answerAliases(fields[field]) ?? []);
@@ -14,8 +19,8 @@ function targetsOf(fields: Readonly<Record<string, unknown>>, field: string | un
 /**
  * Perplexity and bits per byte through one `rolling` request on the rendered text; each
  * target word adds a `loglikelihood` request: context = the text before the word's
- * first occurrence (trailing whitespace moved into the continuation), continuation =
- * that whitespace + the word.
+ * first (or, with `targetOccurrence: "last"`, last) occurrence (trailing whitespace moved
+ * into the continuation), continuation = that whitespace + the word.
  */
 export const rollingKind: KindDef = {
   description: 'token-level NLL of a text (perplexity, bits per byte) and of target words in it',
@@ -39,7 +44,7 @@ export const rollingKind: KindDef = {
     if (templateFields(template).some((f) => fields[f] === undefined)) return problems;
     const text = renderTemplate(template, fields);
     for (const word of targets) {
-      if (findWord(text, word) < 0) {
+      if (locate(spec)(text, word) < 0) {
         problems.push({
           path: fieldPath(field),
           message: `target word '${word}' does not occur as a whole word in the text`,
@@ -53,7 +58,7 @@ export const rollingKind: KindDef = {
     const text = renderTemplate(ctx.template, ctx.instance.fields);
     const requests: SuiteRequest[] = [{ type: 'rolling', request: { text } }];
     for (const word of targetsOf(ctx.instance.fields, ctx.spec.targetsField)) {
-      const at = findWord(text, word);
+      const at = locate(ctx.spec)(text, word);
       // load.ts reports targets that do not occur; skip defensively if one slips through.
       if (at < 0) continue;
       const before = text.slice(0, at);

@@ -161,4 +161,18 @@ test('rolling: a target word absent from the text is reported', () => {
   assert.match(validateSuite(at).problems[0], /target word 'cat' does not occur as a whole word/);
 });
 
+test('rolling: targetOccurrence "last" scores the word where the text ends; it needs a targetsField', () => {
+  const spec = { id: 'c', version: '1', dataset: 'd.jsonl', kind: 'rolling', targetsField: 't', targetOccurrence: 'last', metrics: ['word_acc'] };
+  const at = writeUserSuite(`${dir}/cloze`, spec, { 'd.jsonl': [{ id: 'x', text: 'Tom had a kite. The wind took it, but he held his kite.', t: 'kite' }] });
+  assert.equal(validateSuite(at).problems, []);
+  assert.equal(buildRequests(loadSuite(at))[0].requests[1], { type: 'loglikelihood', request: { context: 'Tom had a kite. The wind took it, but he held his', continuation: ' kite' } });
+  const first = writeUserSuite(`${dir}/cloze-first`, { ...spec, targetOccurrence: 'first' }, { 'd.jsonl': [{ id: 'x', text: 'Tom had a kite. He held his kite.', t: 'kite' }] });
+  assert.equal(buildRequests(loadSuite(first))[0].requests[1], { type: 'loglikelihood', request: { context: 'Tom had a', continuation: ' kite' } });
+  const { targetsField: _t, ...noTargets } = spec;
+  const bad = writeUserSuite(`${dir}/cloze-bad`, { ...noTargets, metrics: ['perplexity'] }, { 'd.jsonl': [{ id: 'x', text: 'a kite' }] });
+  assert.match(validateSuite(bad).problems[0], /\$\.targetOccurrence: "targetOccurrence" says where target words are scored, but the suite names no "targetsField"/);
+  const wrong = writeUserSuite(`${dir}/cloze-enum`, { ...spec, targetOccurrence: 'final' }, { 'd.jsonl': [{ id: 'x', text: 'a kite', t: 'kite' }] });
+  assert.match(validateSuite(wrong).problems[0], /\$\.targetOccurrence/);
+});
+
 test.run();

@@ -7,6 +7,8 @@
  * estimate of most shares but fail the default gate (a CI bound beyond the margin, or
  * rare-word NLL up by 0.77 nats).
  */
+import { packagePath } from '../../../core/paths.js';
+import { suitesOfModel } from '../../../runners/matrix/model-suites.js';
 import { createRng } from '../../../core/rng.js';
 import type { CellRecord, RunRecord, VariantRecord } from '../../../core/run-record.js';
 import { loadRunConfig } from '../../../runners/matrix/config.js';
@@ -77,9 +79,15 @@ function outcomeFor(suite: LoadedSuite, i: number, right: boolean, nll: number, 
   }
 }
 
-/** The variants of the default config as the run records them (forms: low-bit and pruned shapes packed where a kernel runs them). */
+/**
+ * The variants of the default config that run the bundled corpus suites (teacher and student
+ * families; stories260K runs the TinyStories suites), as the run records them (forms: low-bit
+ * and pruned shapes packed where a kernel runs them).
+ */
 export function defaultVariants(): VariantRecord[] {
-  return planVariants(loadRunConfig(undefined)).map((p, i) => {
+  const config = loadRunConfig(undefined);
+  const corpusSuite = packagePath('suites', 'perplexity');
+  return planVariants(config).filter((p) => suitesOfModel(config, p.model).includes(corpusSuite)).map((p, i) => {
     const method = p.compress?.method ?? 'none';
     const bits = (p.compress?.params as { bits?: number } | undefined)?.bits;
     const packed = method === 'nf4' || method === 'smoothquant' || method === 'structured' || bits === 4 || bits === 8 || bits === 2;

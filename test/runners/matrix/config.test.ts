@@ -17,7 +17,7 @@ test("the schema's method enum equals the registry's keys", () => {
 
 test('the bundled default config is valid and names every bundled suite', () => {
   const { raw } = readConfigFile(DEFAULT_CONFIG_FILE);
-  const bundled = ['fairness', 'fairness-pairs', 'fairness-people', 'knowledge-closed', 'knowledge-open', 'perplexity', 'rare-words', 'reasoning'];
+  const bundled = ['fairness', 'fairness-pairs', 'fairness-people', 'knowledge-closed', 'knowledge-open', 'perplexity', 'rare-words', 'reasoning', 'tinystories-cloze', 'tinystories-perplexity'];
   assert.equal([...(raw.suites as string[])].sort(), bundled);
   assert.is((raw.measurement as { enabled: boolean }).enabled, true);
 });
