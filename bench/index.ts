@@ -7,6 +7,7 @@
  * --quick: a 2048×2048 kernel layer instead of 4096×4096 and fewer scoring requests.
  * --only decode: memory bandwidth and the decode item alone (the report then has only those).
  * --only kernels: memory bandwidth and the quantization kernels alone.
+ * Without --only, the queue executor's bench (bench/queue-executor.ts, also `npm run bench:queue`) runs last.
  */
 import { hardwareFingerprint } from '../runners/hardware.js';
 import { packagePath } from '../core/paths.js';
@@ -78,6 +79,8 @@ const results: BenchResults = {
 };
 writeResults(results, join(outDir, 'results.json'), join(outDir, 'results.md'));
 console.log(resultsMarkdown(results));
+// The queue executor against the local one (issue 16): its own table, printed after the report.
+if (all) await import('./queue-executor.js');
 
 /** The decode item; a failure (e.g. out of memory at a large --hidden) is noted, not thrown, so the figures above stay. */
 async function runDecode(): Promise<DecodeResult[] | undefined> {
