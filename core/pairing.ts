@@ -1,7 +1,8 @@
 /**
  * Who each variant is compared with (issue 22): a compressed variant with the model it
  * was compressed from, a distilled model with its teacher, a model with the one its
- * config entry names in `compareTo`; any other model stands on its own. Run records
+ * config entry names in `compareTo`, a model recovered by quantization-aware training
+ * (`recoveredFrom`) and its compressed variants with the model it was recovered from; any other model stands on its own. Run records
  * written before this rule (no `pairing` field) compared every variant with the one
  * global `baseline`, and are read that way.
  */
@@ -61,5 +62,5 @@ export function variantFamilies(record: Pick<RunRecord, 'variants'>): VariantFam
 /** One line that says what a variant is compared with, for report captions. */
 export function pairingLine(record: PairingView): string {
   if (record.pairing !== 'parent') return `every variant against the baseline '${record.baseline}'`;
-  return 'each compressed variant against the model it was compressed from, a distilled model against its teacher, a model against the one its config names in compareTo; other models stand on their own';
+  return 'each compressed variant against the model it was compressed from, a distilled model against its teacher, a model against the one its config names in compareTo, a QAT-recovered model and its variants against the model it was recovered from; other models stand on their own';
 }

@@ -46,6 +46,8 @@ export interface VariantRecord {
   readonly calibration?: CalibrationRecord;
   /** Teacher-student lineage: the variant this one was distilled from, if any. */
   readonly distilledFrom?: string;
+  /** The model this variant's model was recovered from by quantization-aware training (config `recoveredFrom`), if any. */
+  readonly recoveredFrom?: string;
   /**
    * The variant this one is compared with (core/pairing.ts): the model a compressed variant
    * was compressed from, a distilled model's teacher, or the config's `compareTo`; absent

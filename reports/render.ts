@@ -18,6 +18,7 @@ import { writeChartPngs } from './png.js';
 import type { BuiltSection, ReportInput } from './sections/built.js';
 import { agreementSection } from './sections/agreement.js';
 import { distillSection } from './sections/distill.js';
+import { recoverySection } from './sections/recovery.js';
 import { flipsSection } from './sections/flips.js';
 import { gateSection } from './sections/gate.js';
 import { heatmapSection } from './sections/heatmap.js';
@@ -58,7 +59,7 @@ export interface RenderResult {
 
 /** Section ids of report.html below its summary, in page order, each collapsed (the browser test checks each is present). */
 export const REPORT_SECTION_IDS = [
-  'gate', 'heatmap', 'pareto', 'knowledge', 'rare-words', 'fairness', 'flips', 'perplexity', 'agreement', 'distill', 'measurements', 'kernels', 'provenance', 'history',
+  'gate', 'heatmap', 'pareto', 'knowledge', 'rare-words', 'fairness', 'flips', 'perplexity', 'agreement', 'distill', 'recovery', 'measurements', 'kernels', 'provenance', 'history',
 ] as const;
 
 /** The report's sections and charts, in page order. */
@@ -74,6 +75,7 @@ export function buildSections(input: ReportInput, history: HistoryResult, previo
     perplexitySection(input),
     agreementSection(input),
     distillSection(input),
+    recoverySection(input),
     measurementsSection(input),
     kernelsSection(input),
     provenanceSection(input),

@@ -14,7 +14,7 @@ export const RUN_USAGE = `usage: compbench run [--config FILE] [--out DIR] [--re
   the config) on every suite, then measures speed, memory and energy, and writes
   DIR/run.json (run record) and DIR/instances.jsonl (per-instance outcomes).
   --config FILE   run config (JSON, core/schemas/run-config.schema.json); default: the
-                  bundled runners/matrix/default-config.json (teacher and student on the corpus suites, stories260K on the TinyStories suites; 37 variants incl. 8 on llama.cpp)
+                  bundled runners/matrix/default-config.json (teacher and student on the corpus suites, stories260K on the TinyStories suites, QAT-recovered teachers at 3 and 2 bits; 41 variants incl. 8 on llama.cpp)
   --out DIR       output folder (default runs/latest); one run at a time (DIR/run.lock), and an
                   earlier run's record there moves to DIR/previous-run/
   --resume        finish the interrupted run in DIR (same config)

@@ -25,6 +25,12 @@ export interface ModelEntry {
   readonly distilledFrom?: string;
   /** Another model of the config to compare it with; without this or distilledFrom it stands on its own. */
   readonly compareTo?: string;
+  /**
+   * The model this one was recovered from by quantization-aware training (its fp32 latent
+   * weights): it and its compressed variants are compared with that model, so a recovered
+   * model's `rtn` variant faces the same fp32 model as the PTQ variant of equal bits.
+   */
+  readonly recoveredFrom?: string;
   /** This model's calibration text (one of textFile, suite, bundled) and sampling; absent: the run's `calibration`. */
   readonly calibration?: ModelCalibration;
   /** The run's suites this model and its variants run (resolved: absolute folders, run order); absent: all of them. */
@@ -156,7 +162,7 @@ export function loadRunConfig(file: string | undefined, overrides: ConfigOverrid
   const dup = ids.find((id, i) => ids.indexOf(id) !== i);
   if (dup) throw new InputError(`${source}: $.models: model id '${dup}' appears twice — give each model its own id`);
   models.forEach((m, i) => {
-    for (const key of ['distilledFrom', 'compareTo'] as const) {
+    for (const key of ['distilledFrom', 'compareTo', 'recoveredFrom'] as const) {
       const ref = m[key];
       if (ref === undefined) continue;
       if (ref === m.id) throw new InputError(`${where(`/models/${i}/${key}`)}: $.models[${i}].${key}: model '${m.id}' cannot be compared with itself — name another model or remove "${key}"`);

@@ -19,6 +19,8 @@ export interface VariantPlan {
   readonly distilledFrom?: string;
   /** The variant it is compared with (core/pairing.ts); absent: it stands on its own. */
   readonly comparedTo?: string;
+  /** The model its model was recovered from by quantization-aware training (config `recoveredFrom`). */
+  readonly recoveredFrom?: string;
   /** Absent: the model evaluated as it is. */
   readonly compress?: CompressSpec;
 }
@@ -31,8 +33,8 @@ export function planVariants(config: ResolvedRunConfig, collect?: string[]): Var
   const byId = new Map(config.models.map((m) => [m.id, m]));
   const problems: string[] = [];
   const out: VariantPlan[] = config.models.map((m) => {
-    const comparedTo = m.compareTo ?? m.distilledFrom;
-    return { id: m.id, model: m.id, baseDir: m.dir, ...(m.distilledFrom ? { distilledFrom: m.distilledFrom } : {}), ...(comparedTo ? { comparedTo } : {}) };
+    const comparedTo = m.compareTo ?? m.distilledFrom ?? m.recoveredFrom;
+    return { id: m.id, model: m.id, baseDir: m.dir, ...(m.distilledFrom ? { distilledFrom: m.distilledFrom } : {}), ...recovered(m), ...(comparedTo ? { comparedTo } : {}) };
   });
   config.methods.forEach((entry, i) => {
     const combos = expandParams(entry);
@@ -57,7 +59,9 @@ export function planVariants(config: ResolvedRunConfig, collect?: string[]): Var
           // W8A8 operands depend on this CPU; resolved here so the form is in the variant's cache key.
           ...(entry.method === 'smoothquant' ? { int8: chooseInt8Form() } : {}),
         };
-        out.push({ id: `${model.id}/${entry.id ?? variantSlug(entry.method, params, entry.form)}`, model: model.id, baseDir: model.dir, comparedTo: model.id, compress: spec });
+        // A recovered model's quantized variants answer "PTQ vs QAT at equal bits": compared with the fp32 model it was recovered from.
+        const comparedTo = model.recoveredFrom ?? model.id;
+        out.push({ id: `${model.id}/${entry.id ?? variantSlug(entry.method, params, entry.form)}`, model: model.id, baseDir: model.dir, comparedTo, ...recovered(model), compress: spec });
       }
     }
   });
@@ -70,6 +74,10 @@ export function planVariants(config: ResolvedRunConfig, collect?: string[]): Var
     seen.add(v.id);
   }
   return out;
+}
+
+function recovered(m: { readonly recoveredFrom?: string }): { recoveredFrom?: string } {
+  return m.recoveredFrom ? { recoveredFrom: m.recoveredFrom } : {};
 }
 
 /** The param combinations of one entry (list values are swept, in the order written). */

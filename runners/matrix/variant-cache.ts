@@ -124,7 +124,7 @@ export function moveIntoCache(slot: VariantSlot): void {
 export function finishVariant(slot: VariantSlot, build?: { readonly error: string; readonly inputError: boolean }): PreparedVariant {
   const { plan } = slot;
   const common = {
-    id: plan.id, model: plan.model, ...(plan.distilledFrom ? { distilledFrom: plan.distilledFrom } : {}), ...(plan.comparedTo ? { comparedTo: plan.comparedTo } : {}),
+    id: plan.id, model: plan.model, ...(plan.distilledFrom ? { distilledFrom: plan.distilledFrom } : {}), ...(plan.recoveredFrom ? { recoveredFrom: plan.recoveredFrom } : {}), ...(plan.comparedTo ? { comparedTo: plan.comparedTo } : {}),
   };
   if (!plan.compress) {
     const base = baseHash(plan.baseDir);
