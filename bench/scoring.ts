@@ -25,7 +25,7 @@ export interface ScorerResult {
 export const SCORING_REPEATS = 3;
 
 /** A scorer that can run the whole request set repeatedly, then be released. */
-interface Scorer {
+export interface Scorer {
   run(): Promise<number[]>;
   dispose(): Promise<void>;
 }
@@ -61,7 +61,8 @@ async function adapterScores(dir: string, requests: readonly LoglikelihoodReques
   };
 }
 
-async function transformersScores(dir: string, requests: readonly LoglikelihoodRequest[]): Promise<Scorer> {
+/** transformers.js idiomatic scoring: one forward over context+continuation per request. */
+export async function transformersScores(dir: string, requests: readonly LoglikelihoodRequest[]): Promise<Scorer> {
   env.allowRemoteModels = false;
   env.allowLocalModels = true;
   env.localModelPath = dirname(dir);

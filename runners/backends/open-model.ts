@@ -29,6 +29,8 @@ export interface OpenModelOptions {
   readonly threads?: number;
   /** Overrides compression.json's `runtime` (tests, measurements). */
   readonly runtime?: RuntimeSettings;
+  /** ONNX: compute the LM head only where scored when the graph allows it (default true; see DecoderSession). */
+  readonly selectLogits?: boolean;
 }
 
 /** compression.json's `runtime` object in folder `dir`, or undefined when the file or the field is absent. */
@@ -66,5 +68,5 @@ export async function openModel(pathArg: string, options: OpenModelOptions = {})
   // the onnxruntime adapter reads the folder's runtime.kvCache itself; an override is passed as its option
   const override = options.runtime?.kvCache;
   const kvCache = override === undefined ? undefined : typeof override === 'string' ? { type: override } : override;
-  return OnnxDecoderAdapter.load(where.dir, { intraOpNumThreads: options.threads, ...(kvCache ? { kvCache: kvCache as KvCacheOption } : {}) });
+  return OnnxDecoderAdapter.load(where.dir, { intraOpNumThreads: options.threads, selectLogits: options.selectLogits, ...(kvCache ? { kvCache: kvCache as KvCacheOption } : {}) });
 }

@@ -2,29 +2,46 @@ import * as ort from 'onnxruntime-node';
 import { InputError, messageOf } from '../../../core/errors.js';
 import { emptyKvCache, type KvCache } from './kv-cache.js';
 import type { ModelFolder } from '../../model/model-folder.js';
-import { readModelFile } from '../../formats/onnx/read-model.js';
+import { encodeModel, readModelFile } from '../../formats/onnx/read-model.js';
+import { addLogitPositions, LOGITS_POSITIONS } from '../../graph/logit-positions.js';
+import { dirname } from 'node:path';
 import { inspectDecoderIo, rowsInteract, type DecoderIo } from './session-io.js';
 
 /** Options of an ONNX Runtime session. */
 export interface SessionOptions {
   /** Intra-op threads (default 1: one per worker; an in-thread CLI session may use 2). */
   readonly intraOpNumThreads?: number;
+  /**
+   * Add the `logits_positions` gather in front of the LM head when the graph allows it
+   * (default true); false keeps the file's graph, which computes logits everywhere.
+   */
+  readonly selectLogits?: boolean;
 }
 
 /** Logits of one forward pass, and the KV cache it leaves. */
 export class ForwardResult {
   constructor(
-    /** (batch, seqLen, vocab) */
+    /** (batch, kept, vocab): kept = seqLen unless the forward selected positions */
     readonly logits: Float32Array,
     readonly seqLen: number,
     readonly vocab: number,
     /** Present keys/values with their mask, when the graph has a KV cache. */
     readonly cache: KvCache | undefined,
+    /** (batch, seqLen): the column of `logits` that holds each position, −1 where none; undefined when all are kept. */
+    private readonly columns?: Int32Array,
+    /** Columns per row of `logits` when `columns` is set. */
+    private readonly kept = seqLen,
   ) {}
 
-  /** Offset in `logits` of the distribution after the `j`-th new token of row `row` (rows are right-padded). */
+  /**
+   * Offset in `logits` of the distribution after the `j`-th new token of row `row` (rows
+   * are right-padded). Throws when the forward did not keep that position.
+   */
   offset(row: number, j: number): number {
-    return (row * this.seqLen + j) * this.vocab;
+    if (!this.columns) return (row * this.seqLen + j) * this.vocab;
+    const column = this.columns[row * this.seqLen + j];
+    if (column < 0) throw new Error(`ForwardResult: position ${j} of row ${row} was not among the kept logits positions`);
+    return (row * this.kept + column) * this.vocab;
   }
 }
 
@@ -36,6 +53,12 @@ export interface ForwardOptions {
    * value from the cache, as llama.cpp's do. The returned cache is not a continuation.
    */
   readonly requeryLast?: boolean;
+  /**
+   * Per row, the positions (0-based among the row's new tokens) whose logits will be read.
+   * When the graph has a `logits_positions` input only those rows of the LM head are
+   * computed; otherwise (or when absent) logits come for every position.
+   */
+  readonly logitsAt?: readonly (readonly number[])[];
 }
 
 /** Id under padding positions; they are masked out, so any valid id works. */
@@ -50,6 +73,8 @@ export class DecoderSession {
     private readonly folder: ModelFolder,
     /** True when the graph mixes rows (per-tensor activation quantization): a row's logits then depend on its batch mates. */
     readonly rowsInteract: boolean,
+    /** True when the session computes the LM head only at the positions a forward asks for. */
+    readonly selectsLogits: boolean,
   ) {}
 
   /**
@@ -59,20 +84,28 @@ export class DecoderSession {
   static async create(folder: ModelFolder, options: SessionOptions = {}): Promise<DecoderSession> {
     const threads = options.intraOpNumThreads ?? 1;
     if (!Number.isInteger(threads) || threads < 1) throw new InputError(`options.intraOpNumThreads must be a positive integer (got ${threads})`);
-    const mixes = rowsInteract(readModelFile(folder.onnxPath));
-    let session: ort.InferenceSession;
+    const model = readModelFile(folder.onnxPath);
+    const mixes = rowsInteract(model);
+    const sessionOptions: ort.InferenceSession.SessionOptions = {
+      graphOptimizationLevel: 'all',
+      intraOpNumThreads: threads,
+      interOpNumThreads: 1,
+      executionMode: 'sequential',
+    };
+    let session: ort.InferenceSession | undefined;
+    if (options.selectLogits !== false && addLogitPositions(model)) {
+      // the edited graph is loaded from memory; its external data stays next to the file
+      const fromMemory = { ...sessionOptions, extra: { session: { model_external_initializers_file_folder_path: dirname(folder.onnxPath) } } };
+      session = await ort.InferenceSession.create(encodeModel(model), fromMemory).catch(() => undefined);
+    }
     try {
-      session = await ort.InferenceSession.create(folder.onnxPath, {
-        graphOptimizationLevel: 'all',
-        intraOpNumThreads: threads,
-        interOpNumThreads: 1,
-        executionMode: 'sequential',
-      });
+      // without the gather (or when onnxruntime refused the edited graph): the file as it is
+      session ??= await ort.InferenceSession.create(folder.onnxPath, sessionOptions);
     } catch (e) {
       throw new InputError(`${folder.onnxPath} could not be loaded by onnxruntime: ${messageOf(e).slice(0, 300)}`);
     }
     try {
-      return new DecoderSession(session, inspectDecoderIo(session, folder), folder, mixes);
+      return new DecoderSession(session, inspectDecoderIo(session, folder), folder, mixes, session.inputNames.includes(LOGITS_POSITIONS));
     } catch (e) {
       await session.release();
       throw e;
@@ -133,6 +166,8 @@ export class DecoderSession {
       feeds[k] = new ort.Tensor('float32', kv!.keys[i], [batch, heads, pastLen, headDim]);
       feeds[v] = new ort.Tensor('float32', kv!.values[i], [batch, heads, pastLen, headDim]);
     });
+    const selection = this.selectsLogits ? logitsSelection(batch, seqLen, options.logitsAt) : undefined;
+    if (selection) feeds[LOGITS_POSITIONS] = selection.feed;
     const out = await this.session.run(feeds);
     const logitsTensor = out.logits as ort.Tensor;
     const vocab = logitsTensor.dims[2];
@@ -149,11 +184,33 @@ export class DecoderSession {
         realLengths,
       };
     }
-    return new ForwardResult(logitsTensor.data as Float32Array, seqLen, vocab, cache);
+    return new ForwardResult(logitsTensor.data as Float32Array, seqLen, vocab, cache, selection?.columns, selection?.kept);
   }
 
   /** Frees the native session. */
   async release(): Promise<void> {
     await this.session.release();
   }
+}
+
+/**
+ * The `logits_positions` feed (B,K) for the positions `logitsAt` asks for, every position
+ * when it is absent; rows with fewer than K positions repeat their last one (their extra
+ * columns are never read). `columns` maps (row, position) to its column.
+ */
+function logitsSelection(batch: number, seqLen: number, logitsAt: readonly (readonly number[])[] | undefined): { feed: ort.Tensor; columns: Int32Array; kept: number } {
+  const wanted = logitsAt ?? Array.from({ length: batch }, () => Array.from({ length: seqLen }, (_, j) => j));
+  if (wanted.length !== batch) throw new Error(`forward: logitsAt has ${wanted.length} rows, batch has ${batch}`);
+  const kept = Math.max(1, ...wanted.map((p) => p.length));
+  const positions = new BigInt64Array(batch * kept);
+  const columns = new Int32Array(batch * seqLen).fill(-1);
+  wanted.forEach((row, b) => {
+    for (let k = 0; k < kept; k++) {
+      const j = row.length === 0 ? 0 : row[Math.min(k, row.length - 1)];
+      if (!Number.isInteger(j) || j < 0 || j >= seqLen) throw new Error(`forward: logits position ${j} is outside 0..${seqLen - 1}`);
+      positions[b * kept + k] = BigInt(j);
+      if (k < row.length && columns[b * seqLen + j] < 0) columns[b * seqLen + j] = k;
+    }
+  });
+  return { feed: new ort.Tensor('int64', positions, [batch, kept]), columns, kept };
 }

@@ -21,7 +21,7 @@ type Heads = { readonly out: ForwardResult; readonly offset: number }[];
 async function fullForwards(session: DecoderSession, plan: RowPlan, seqs: readonly (readonly number[])[]): Promise<Heads> {
   const heads: { out: ForwardResult; offset: number }[] = new Array(seqs.length);
   for (const { width, items } of chunkByWidth(plan, seqs.map((_, i) => i), (i) => seqs[i].length)) {
-    const out = await session.forward(items.map((i) => seqs[i]), undefined, width);
+    const out = await session.forward(items.map((i) => seqs[i]), undefined, width, { logitsAt: items.map((i) => [seqs[i].length - 1]) });
     items.forEach((i, row) => (heads[i] = { out, offset: out.offset(row, seqs[i].length - 1) }));
   }
   return heads;
@@ -74,7 +74,7 @@ export async function generateGreedy(
   const take = jobTaker(tokenizer, jobs, eosIds, results);
   for (const { width, items: chunk } of chunkByWidth(plan, live, (i) => jobs[i].promptIds.length, (i) => jobs[i].maxNewTokens, PROMPT_STEP)) {
     const generated = chunk.map((): number[] => []);
-    const prefill = await session.forward(chunk.map((i) => jobs[i].promptIds), undefined, width);
+    const prefill = await session.forward(chunk.map((i) => jobs[i].promptIds), undefined, width, { logitsAt: chunk.map((i) => [jobs[i].promptIds.length - 1]) });
     let heads: Heads = chunk.map((i, row) => ({ out: prefill, offset: prefill.offset(row, jobs[i].promptIds.length - 1) }));
     // active[r]: the chunk index whose distribution is heads[r] (and, with a cache, whose cache row is r)
     let active = chunk.map((_, k) => k);

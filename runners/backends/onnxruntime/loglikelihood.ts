@@ -60,7 +60,7 @@ function groupByContext(pairs: readonly TokenizedPair[]): Group[] {
 export async function scoreSharedPrefix(session: DecoderSession, pairs: readonly TokenizedPair[], plan: RowPlan, observe?: TokenObserver): Promise<LoglikelihoodResponse[]> {
   const totals = new Totals(pairs.length, observe);
   for (const { width: pastWidth, items: chunk } of chunkByWidth(plan, groupByContext(pairs), (g) => g.contextIds.length)) {
-    const prefill = await session.forward(chunk.map((g) => g.contextIds), undefined, pastWidth);
+    const prefill = await session.forward(chunk.map((g) => g.contextIds), undefined, pastWidth, { logitsAt: chunk.map((g) => [g.contextIds.length - 1]) });
     // rows of the continuation passes: [pair index, context row in `prefill`]
     const tails: [number, number][] = [];
     chunk.forEach((g, row) => {
@@ -74,7 +74,8 @@ export async function scoreSharedPrefix(session: DecoderSession, pairs: readonly
     for (const { width, items: part } of chunkByWidth(plan, tails, ([i]) => pairs[i].continuationIds.length - 1, () => pastWidth)) {
       const past = selectKvRows(prefill.cache!, part.map(([, row]) => row));
       // feed cont[0 .. m-2]; the logits after cont[j] score cont[j+1]
-      const step = await session.forward(part.map(([i]) => pairs[i].continuationIds.slice(0, -1)), past, width);
+      const inputs = part.map(([i]) => pairs[i].continuationIds.slice(0, -1));
+      const step = await session.forward(inputs, past, width, { logitsAt: inputs.map((row) => row.map((_, j) => j)) });
       part.forEach(([i], row) => {
         const cont = pairs[i].continuationIds;
         for (let j = 0; j + 1 < cont.length; j++) totals.add(i, step.logits, step.offset(row, j), step.vocab, cont[j + 1], j + 1);
@@ -93,7 +94,8 @@ export async function scoreFullForward(session: DecoderSession, pairs: readonly 
   const totals = new Totals(pairs.length, observe);
   const inputs = pairs.map((p) => [...p.contextIds, ...p.continuationIds.slice(0, -1)]);
   for (const { width, items: chunk } of chunkByWidth(plan, pairs.map((_, i) => i), (i) => inputs[i].length)) {
-    const out = await session.forward(chunk.map((i) => inputs[i]), undefined, width);
+    const logitsAt = chunk.map((i) => pairs[i].continuationIds.map((_, j) => pairs[i].contextIds.length - 1 + j));
+    const out = await session.forward(chunk.map((i) => inputs[i]), undefined, width, { logitsAt });
     chunk.forEach((i, row) => {
       const { contextIds: ctx, continuationIds: cont } = pairs[i];
       for (let j = 0; j < cont.length; j++) totals.add(i, out.logits, out.offset(row, ctx.length - 1 + j), out.vocab, cont[j], j);

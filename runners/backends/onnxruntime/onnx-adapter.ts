@@ -39,6 +39,8 @@ export interface OnnxAdapterOptions {
    * `runtime.kvCache`, if any; null: none, whatever the folder says.
    */
   readonly kvCache?: KvCacheOption | null;
+  /** Compute the LM head only at scored positions when the graph allows it (default true; false: the full graph, as a reference). */
+  readonly selectLogits?: boolean;
 }
 
 /** What an adapter runs with, beyond its weights (recorded beside its results). */
@@ -105,7 +107,7 @@ export class OnnxDecoderAdapter implements ModelAdapter {
     const fromFolder = options.kvCache === undefined ? folderKvCache(folder.dir) : undefined;
     const kvOption = options.kvCache === undefined ? fromFolder : options.kvCache === null ? undefined : { value: options.kvCache, where: 'options.kvCache' };
     const kvCache = kvOption ? resolveKvCache(kvOption.value, folder.config.headDim, kvOption.where) : null;
-    const session = await DecoderSession.create(folder, { intraOpNumThreads: options.intraOpNumThreads });
+    const session = await DecoderSession.create(folder, { intraOpNumThreads: options.intraOpNumThreads, selectLogits: options.selectLogits });
     if (kvCache && !session.hasKvCache) {
       await session.release();
       throw new InputError(`${kvOption!.where} needs a KV cache, and ${folder.onnxPath} has no past_key_values inputs; drop the kvCache setting`);

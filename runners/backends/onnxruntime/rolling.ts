@@ -33,7 +33,9 @@ export async function scoreRolling(
   const tokenCount = new Int32Array(sequences.length);
   const argmax = new Int32Array(1);
   for (const { width, items: chunk } of chunkByWidth(plan, jobs, (j) => j.w.end - j.w.start)) {
-    const out = await session.forward(chunk.map(({ seq, w }) => sequences[seq].slice(w.start, w.end)), undefined, width);
+    // only the window's scored tail needs logits
+    const logitsAt = chunk.map(({ w }) => Array.from({ length: w.scored }, (_, k) => w.end - w.start - w.scored + k));
+    const out = await session.forward(chunk.map(({ seq, w }) => sequences[seq].slice(w.start, w.end)), undefined, width, { logitsAt });
     chunk.forEach(({ seq, w }, row) => {
       const tokens = sequences[seq];
       const inputs = w.end - w.start;
