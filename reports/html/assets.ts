@@ -43,14 +43,14 @@ pre { background: #f7f7f7; padding: .6em; overflow-x: auto; }
 figure { margin: 1em 0; } canvas.chart { border: 1px solid #eee; }
 .summary p.verdict { margin: 0 0 .4em; font-size: 15px; }
 .summary-grid { display: grid; grid-template-columns: minmax(0, auto) minmax(300px, 1fr); gap: 14px; align-items: start; }
-.heat-wrap { overflow-x: auto; max-width: 100%; }
+.heat-wrap { overflow: auto; max-width: 100%; max-height: 760px; } .summary .main { min-width: 0; }
 table.heat { font-size: 11.5px; margin: 0; } table.heat th, table.heat td { padding: 0 4px; line-height: 15px; white-space: nowrap; max-width: none; word-break: normal; cursor: default; }
 table.heat td.d { text-align: right; min-width: 3.3em; } table.heat td.abs { color: #555; font-style: italic; }
 table.heat td.fail { outline: 2px solid #8b0000; outline-offset: -2px; font-weight: 600; } table.heat .x { margin-right: 2px; } table.heat .m { margin-left: 1px; font-size: 9px; }
 table.heat th.name { max-width: 13em; overflow: hidden; text-overflow: ellipsis; text-align: left; font-weight: normal; background: #fafafa; }
 table.heat tr.family th { background: #e6e6e6; font-weight: 600; } table.heat td.fig { text-align: right; color: #333; } table.heat td.fails { font-weight: 700; color: #8b0000; }
 .side h3 { font-size: 13px; margin: 0 0 .3em; } .side ol.losses { margin: .2em 0 .6em; padding-left: 1.4em; font-size: 12.5px; }
-.side { min-width: 0; } .passing-wrap { max-height: 270px; overflow: auto; margin-bottom: .6em; } .passing-wrap table { margin: 0; font-size: 12px; }
-.passing-wrap td, .passing-wrap th { padding: 0 .4em; white-space: nowrap; word-break: normal; max-width: 15em; overflow: hidden; text-overflow: ellipsis; }
-p.legend { font-size: 11.5px; color: #444; margin: 0; } p.legend .sw { display: inline-block; width: 10px; height: 10px; margin: 0 3px 0 2px; border: 1px solid #888; vertical-align: middle; }
+.side { min-width: 0; } .passing-wrap { max-height: 300px; overflow: auto; margin-bottom: .6em; } .passing-wrap table { margin: 0; font-size: 12px; }
+.passing-wrap td, .passing-wrap th { padding: 0 .3em; white-space: nowrap; word-break: normal; max-width: 12em; overflow: hidden; text-overflow: ellipsis; }
+p.legend { font-size: 11px; line-height: 1.3; color: #444; margin: .3em 0 0; } p.legend .sw { display: inline-block; width: 10px; height: 10px; margin: 0 3px 0 2px; border: 1px solid #888; vertical-align: middle; }
 `;

@@ -62,13 +62,15 @@ export function summaryHtml(s: RunSummary): string {
   return `<section id="${SUMMARY_ID}" class="summary">
 <p class="verdict ${s.verdict.tone}">${escapeHtml(s.verdict.text)}</p>
 <div class="summary-grid">
+<div class="main">
 ${heatmapHtml(s.heatmap)}
+${legendHtml(s.heatmap)}
+</div>
 <div class="side">
 <h3>Passing variants, smallest first (click a header to re-rank)</h3>
 ${passingHtml(s)}
 <h3>Largest losses (ranked by the CI bound nearest 0)</h3>
 ${losses}
-${legendHtml(s.heatmap)}
 </div>
 </div>
 </section>`;
