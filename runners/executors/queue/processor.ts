@@ -20,6 +20,9 @@ export interface QueueJobResult {
 /** Prefix of the reason a job is refused for its versions (the worker stops on it). */
 export const VERSION_REFUSAL = 'compbench version mismatch:';
 
+/** How a job that is not a compbench shard fails; the worker stops on it (one line, exit 2). */
+export const FOREIGN_REFUSAL = 'not a compbench shard job (foreign payload):';
+
 // In a worker's processor, the IPC channel closes without a stop request only when the
 // worker died (kill -9): nobody can take this result, so stop rather than compute on.
 if (process.env.COMPBENCH_QUEUE_WORKER_ID !== undefined && process.send) process.on('disconnect', () => process.kill(process.pid, 'SIGKILL'));
@@ -27,7 +30,7 @@ if (process.env.COMPBENCH_QUEUE_WORKER_ID !== undefined && process.send) process
 /** Runs one job; a payload that is not a compbench shard or comes from other versions fails without retries. */
 export default async function processShard(job: SandboxedJob<unknown, QueueJobResult>): Promise<QueueJobResult> {
   const problems = jobProblems(job.data);
-  if (problems.length > 0) throw new UnrecoverableError(`not a compbench shard job (foreign payload): ${problems.slice(0, 3).join('; ')}`);
+  if (problems.length > 0) throw new UnrecoverableError(`${FOREIGN_REFUSAL} ${problems.slice(0, 3).join('; ')}`);
   const data = job.data as QueueJobData;
   const mismatch = versionMismatch(data.versions);
   if (mismatch) throw new UnrecoverableError(`${VERSION_REFUSAL} ${mismatch}`);

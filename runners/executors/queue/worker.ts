@@ -2,7 +2,8 @@
  * `compbench worker`: takes shard jobs from the queue on any machine that mounts the
  * store, `workers` at a time, each in a sandboxed processor (processor.ts) so a native
  * crash costs one attempt of one job. Stops on SIGINT/SIGTERM after the jobs in hand,
- * and on a job from another compbench version (one line; the caller exits 2).
+ * and on a job from another compbench version or a payload that is not a compbench shard
+ * (one line; the caller exits 2): a queue shared with something else is a set-up error.
  */
 import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
@@ -10,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'bullmq';
 import { InputError } from '../../../core/errors.js';
 import { checkQueueConnection, parseQueueUrl } from './connection.js';
-import { VERSION_REFUSAL, type QueueJobResult } from './processor.js';
+import { FOREIGN_REFUSAL, VERSION_REFUSAL, type QueueJobResult } from './processor.js';
 import { JOB_OPTIONS, QUEUE_NAME, lockSettings } from './settings.js';
 
 /** Options of {@link runQueueWorker} (the flags of `compbench worker`). */
@@ -24,7 +25,7 @@ export interface QueueWorkerOptions {
   readonly stop?: Promise<void>;
 }
 
-/** Runs the worker until stopped; rejects with an InputError on a bad URL or a job from another version. */
+/** Runs the worker until stopped; rejects with an InputError on a bad URL, a job from another version or a foreign payload. */
 export async function runQueueWorker(options: QueueWorkerOptions, log: (line: string) => void): Promise<void> {
   if (!Number.isInteger(options.workers) || options.workers < 1) throw new InputError(`--workers ${options.workers}: give a positive integer`);
   const connection = parseQueueUrl(options.url);
@@ -50,8 +51,10 @@ export async function runQueueWorker(options: QueueWorkerOptions, log: (line: st
   });
   worker.on('failed', (job, e) => {
     log(`worker ${id}: job ${job?.id?.slice(0, 12) ?? '?'} failed attempt ${job?.attemptsMade ?? '?'}: ${e.message}`);
-    if (e.message.startsWith(VERSION_REFUSAL)) {
-      refusal ??= new InputError(`worker ${id} refused job ${job?.id?.slice(0, 12) ?? '?'}: ${e.message.slice(VERSION_REFUSAL.length).trim()}`);
+    const prefix = [VERSION_REFUSAL, FOREIGN_REFUSAL].find((p) => e.message.startsWith(p));
+    if (prefix !== undefined) {
+      const why = prefix === FOREIGN_REFUSAL ? `${e.message}; give compbench a Redis database of its own (redis://HOST:PORT/N)` : e.message.slice(prefix.length).trim();
+      refusal ??= new InputError(`worker ${id} refused job ${job?.id?.slice(0, 12) ?? '?'}: ${why}`);
       finish();
     }
   });

@@ -89,4 +89,24 @@ test('queue status counts jobs; a worker refuses a job of another compbench vers
   }
 });
 
+test('a worker refuses a payload that is not a compbench shard: one line, exit 2', async () => {
+  if (!hasRedisServer('foreign payload refusal')) return;
+  const redis = await startRedis();
+  const queue = new Queue(QUEUE_NAME, { connection: parseQueueUrl(redis.url).options });
+  try {
+    await queue.add('shard', { hello: 'world' }, { ...JOB_OPTIONS, jobId: 'foreign-1' });
+    const worker = spawn(process.execPath, [CLI, 'worker', '--queue', redis.url, '--cache-dir', tempDir('store')], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    worker.stderr.on('data', (d: Buffer) => void (stderr += d.toString()));
+    const code = await new Promise<number | null>((resolve) => worker.once('exit', resolve));
+    assert.is(code, 2);
+    assert.is(stderr.trim().split('\n').length, 1, stderr);
+    assert.match(stderr, /^compbench: worker \S+ refused job foreign-1: not a compbench shard job \(foreign payload\): .*give compbench a Redis database of its own/u);
+    assert.is((await queue.getJobCounts('failed')).failed, 1);
+  } finally {
+    await queue.close();
+    await redis.stop();
+  }
+});
+
 test.run();
