@@ -2,11 +2,13 @@
  * `npm run bench`: scoring throughput, harness overhead, worker scaling, memory bandwidth and
  * quantization kernels, measured in one run; writes bench/results.json and bench/results.md.
  *
- *   node dist/bench/index.js [--quick] [--only decode|kernels] [--out DIR]
+ *   node dist/bench/index.js [--quick] [--only decode|kernels|compress] [--out DIR]
  *
  * --quick: a 2048×2048 kernel layer instead of 4096×4096 and fewer scoring requests.
  * --only decode: memory bandwidth and the decode item alone (the report then has only those).
  * --only kernels: memory bandwidth and the quantization kernels alone.
+ * --only compress: memory bandwidth and end-to-end compression of a synth model alone
+ *   (hidden 2048, 22 layers; --quick: hidden 1024, 8 layers).
  * Without --only, the queue executor's bench (bench/queue-executor.ts, also `npm run bench:queue`) runs last.
  */
 import { hardwareFingerprint } from '../runners/hardware.js';
@@ -23,6 +25,7 @@ import { messageOf } from '../core/errors.js';
 import { resultsMarkdown, writeResults, type BenchResults } from './report.js';
 import { scoringBenchmark } from './scoring.js';
 import { parallelCeiling } from './parallel-ceiling.js';
+import { compressE2e, type CompressE2e } from './compress-e2e.js';
 
 type EarlyItems = Pick<BenchResults, 'scoring' | 'harness' | 'scaling'>;
 
@@ -30,8 +33,8 @@ const argv = process.argv.slice(2);
 const quick = argv.includes('--quick');
 const onlyAt = argv.indexOf('--only');
 const only = onlyAt >= 0 ? argv[onlyAt + 1] : undefined;
-if (only !== undefined && only !== 'decode' && only !== 'kernels') {
-  console.error(`--only must be followed by 'decode' or 'kernels' (got ${JSON.stringify(only)})`);
+if (only !== undefined && only !== 'decode' && only !== 'kernels' && only !== 'compress') {
+  console.error(`--only must be followed by 'decode', 'kernels' or 'compress' (got ${JSON.stringify(only)})`);
   process.exit(2);
 }
 const all = only === undefined;
@@ -55,13 +58,24 @@ const stack = quick
 const loadAtDecode = loadavg();
 const notReached: string[] = [];
 let decode: DecodeResult[] | undefined;
-if (only !== 'kernels') decode = await runDecode();
+if (only !== 'kernels' && only !== 'compress') decode = await runDecode();
 
 const size = quick ? 2048 : 4096;
 let kernels: ReturnType<typeof kernelSpeed> | undefined;
 if (all || only === 'kernels') {
   log(`kernels: ${size}×${size}`);
   kernels = kernelSpeed(size, 512);
+}
+
+let e2e: CompressE2e | undefined;
+if (all || only === 'compress') {
+  const e2eShape = quick ? { hidden: 1024, layers: 8 } : { hidden: 2048, layers: 22 };
+  log(`end-to-end compression: synth hidden ${e2eShape.hidden}, ${e2eShape.layers} layers`);
+  try {
+    e2e = compressE2e(e2eShape, log);
+  } catch (e) {
+    notReached.push(`end-to-end compression: ${messageOf(e)}`);
+  }
 }
 
 const results: BenchResults = {
@@ -74,6 +88,7 @@ const results: BenchResults = {
   ...measured,
   memoryBandwidth: bandwidth,
   ...(kernels ? { kernels: { header: kernels.header, notes: kernels.notes, results: kernels.kernels } } : {}),
+  ...(e2e ? { compressE2e: e2e } : {}),
   ...(decode ? { decode: { model: DECODE_MODEL, shape: stack, intraOpNumThreads: 1, results: decode } } : {}),
   notReached,
 };

@@ -2,6 +2,7 @@
  * The benchmark's outputs: `bench/results.json` (every figure plus the machine) and
  * `bench/results.md` (the same as Markdown tables).
  */
+import { compressE2eSection, type CompressE2e } from './compress-e2e.js';
 import { writeFileSync } from 'node:fs';
 import type { HardwareFingerprint } from '../core/run-record.js';
 import type { HarnessResult } from './harness.js';
@@ -17,7 +18,7 @@ export interface BenchResults {
   readonly durationS: number;
   readonly quick: boolean;
   /** `--only decode|kernels`: the other items were not run. */
-  readonly only?: 'decode' | 'kernels';
+  readonly only?: 'decode' | 'kernels' | 'compress';
   readonly hardware: HardwareFingerprint;
   /** os.loadavg() (1, 5, 15 min) at the start, when the decode item began, and at the end: other processes share the machine. */
   readonly loadAverage?: { readonly start: readonly number[]; readonly decodeStart: readonly number[]; readonly end: readonly number[] };
@@ -27,6 +28,8 @@ export interface BenchResults {
   readonly memoryBandwidth?: { readonly copyGBPerS: number; readonly readWriteGBPerS: number };
   readonly decode?: { readonly model: string; readonly shape: LlamaShape; readonly intraOpNumThreads: number; readonly results: readonly DecodeResult[] };
   readonly kernels?: { readonly header: string; readonly notes?: readonly string[]; readonly results: readonly KernelResult[] };
+  /** End-to-end compression of a synth model (compress-e2e.ts). */
+  readonly compressE2e?: CompressE2e;
   readonly notReached: readonly string[];
 }
 
@@ -65,6 +68,7 @@ export function resultsMarkdown(r: BenchResults): string {
     }
     lines.push('');
   }
+  if (r.compressE2e) lines.push(...compressE2eSection(r.compressE2e));
   if (r.notReached.length > 0) lines.push('## Not measured', '', ...r.notReached.map((n) => `- ${n}`), '');
   return lines.join('\n');
 }

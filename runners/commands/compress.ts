@@ -127,6 +127,8 @@ export async function compressCommand(args: readonly string[], out: (line: strin
     ...(values['external-data'] ? { externalData: true } : {}),
     threads: Math.max(1, integerFlag('threads', values.threads, 1)),
     ...(values.kernels !== undefined ? { kernels: values.kernels as KernelImpl } : {}),
+    // Per-weight progress with an ETA on a terminal only: piped stderr stays for errors.
+    ...(process.stderr.isTTY ? { progress: (line: string) => process.stderr.write(`${line}\n`) } : {}),
   });
   out(`${outDir}: ${record.method} ${JSON.stringify(record.params)} form ${record.execution.form}, ${record.compressed.weights} weights, ${record.sizeBytes} bytes (base ${record.baseSizeBytes}), ${(record.timingsMs.total / 1000).toFixed(1)} s`);
   if (record.execution.int8Operands) out(`${outDir}: W8A8 operands ${record.execution.int8Operands.form}: ${record.execution.int8Operands.reason}`);

@@ -5,19 +5,19 @@
  * plain data out; the graph is edited by surgery.ts.
  */
 import {
-  matMulIntegerWeights, pruneMagnitude, pruneNm, quantizeNf4, quantizeRtn, smoothQuant, weightErrorStats,
-  type ErrorStats, type MatMulIntegerWeights, type MethodId, type ParamValue, type QuantizedMatrix, type SymGrid,
+  matMulIntegerWeights, packMatMulNBits, pruneMagnitude, pruneNm, quantizeNf4, quantizeRtn, smoothQuant, weightErrorStats,
+  type ErrorStats, type MatMulIntegerWeights, type MatMulNBitsTensors, type MethodId, type ParamValue, type QuantizedMatrix, type SymGrid,
 } from '../../kernels/index.js';
 import type { Activations } from './capture.js';
 import { concatColumns, sliceColumns, sliceQuantized } from './columns.js';
 import type { TargetMatMul } from './model-graph.js';
-import type { ExecutionForm } from './spec.js';
+import { nbitsBlockSize, type ExecutionForm } from './spec.js';
 import type { CalibratedKernels } from './fast/kernel-set.js';
 
 /** What one weight becomes. */
 export type WeightOutcome =
   | { readonly kind: 'dense'; readonly target: TargetMatMul; readonly weight: Float32Array }
-  | { readonly kind: 'nbits'; readonly target: TargetMatMul; readonly quantized: QuantizedMatrix }
+  | { readonly kind: 'nbits'; readonly target: TargetMatMul; readonly packed: MatMulNBitsTensors }
   | { readonly kind: 'w8a8'; readonly target: TargetMatMul; readonly weights: MatMulIntegerWeights };
 
 /** X' = X / s must reach these MatMuls (fold 1/s into the op producing `input`). */
@@ -63,8 +63,19 @@ type Granular = 'channel' | number;
 /** Weights by initializer name, activations by input tensor name (only for calibrated methods). */
 export interface MethodInputs {
   readonly targets: readonly TargetMatMul[];
-  readonly weights: ReadonlyMap<string, Float32Array>;
+  /** A Map, or a lookup reading each weight when asked (then nothing holds all weights at once). */
+  readonly weights: { get(name: string): Float32Array | undefined };
   readonly activations?: Activations;
+  /** Called once per target when its outcome is final and its source weight is no longer read. */
+  readonly done?: (t: TargetMatMul) => void;
+}
+
+/**
+ * The MatMulNBits form of `q`, packed now: the outcome then holds the packed bytes, not
+ * the fp32 dequantized copy, so finished layers cost 1/8 of their fp32 size.
+ */
+function nbitsOutcome(t: TargetMatMul, q: QuantizedMatrix): WeightOutcome {
+  return { kind: 'nbits', target: t, packed: packMatMulNBits(q, nbitsBlockSize(q.granularity, t.K) ?? q.groupSize) };
 }
 
 function xOf(inputs: MethodInputs, t: TargetMatMul): Float32Array {
@@ -94,7 +105,7 @@ export async function applyMethod(
     switch (method) {
       case 'rtn': {
         const q = quantizeRtn(W, K, N, { bits: params.bits as number, symmetric: params.symmetric as boolean, symGrid: params.symGrid as SymGrid, granularity: params.group as 'tensor' | Granular });
-        outcomes.push(form === 'packed' ? { kind: 'nbits', target: t, quantized: q } : { kind: 'dense', target: t, weight: q.dequantized });
+        outcomes.push(form === 'packed' ? nbitsOutcome(t, q) : { kind: 'dense', target: t, weight: q.dequantized });
         layers.push(stat(t, q.stats));
         break;
       }
@@ -103,7 +114,7 @@ export async function applyMethod(
           bits: params.bits as number, symmetric: params.symmetric as boolean, symGrid: params.symGrid as SymGrid, group: params.group as Granular,
           damp: params.damp as number, blockSize: params.blockSize as number, actOrder: params.actOrder as boolean, staticGroups: params.staticGroups as boolean,
         });
-        outcomes.push(form === 'packed' ? { kind: 'nbits', target: t, quantized: q } : { kind: 'dense', target: t, weight: q.dequantized });
+        outcomes.push(form === 'packed' ? nbitsOutcome(t, q) : { kind: 'dense', target: t, weight: q.dequantized });
         layers.push(stat(t, q.stats));
         break;
       }
@@ -124,6 +135,7 @@ export async function applyMethod(
         break;
       }
     }
+    inputs.done?.(t);
   }
   return { outcomes, scalings: [], layers };
 }
@@ -155,10 +167,11 @@ async function applyGrouped(method: 'awq' | 'smoothquant', params: Params, form:
       group.forEach((t, i) => {
         const [c0, c1] = ranges[i];
         const effective = sliceColumns(r.effectiveWeight, K, N, c0, c1);
-        outcomes.push(form === 'packed' ? { kind: 'nbits', target: t, quantized: sliceQuantized(r, c0, c1) } : { kind: 'dense', target: t, weight: effective });
+        outcomes.push(form === 'packed' ? nbitsOutcome(t, sliceQuantized(r, c0, c1)) : { kind: 'dense', target: t, weight: effective });
         layers.push(stat(t, { ...weightErrorStats(inputs.weights.get(t.weight)!, effective), outputError: r.stats.outputError }, { alpha: r.alpha, outputErrorScope: 'input-group' }));
       });
       if (form === 'packed') scalings.push({ input: group[0].input, targets: group, s: r.channelScales });
+      group.forEach((t) => inputs.done?.(t));
     } else {
       const r = smoothQuant(W, K, N, X, { alpha: params.alpha as number, weightGranularity: params.weightGranularity as 'channel' | 'tensor' });
       group.forEach((t, i) => {
@@ -174,6 +187,7 @@ async function applyGrouped(method: 'awq' | 'smoothquant', params: Params, form:
         layers.push(stat(t, { ...weightErrorStats(inputs.weights.get(t.weight)!, effective), outputError: r.stats.outputError }, { alpha: r.alpha, outputErrorScope: 'input-group' }));
       });
       if (form === 'packed') scalings.push({ input: group[0].input, targets: group, s: r.smoothingFactors });
+      group.forEach((t) => inputs.done?.(t));
     }
   }
   return { outcomes, scalings, layers };

@@ -1,10 +1,13 @@
 /**
  * Capturing the input activations X (T,K) of the target MatMuls from the fp32 model: the
  * tensors are added as graph outputs of a copy of the graph (weights inlined), written to
- * a temp dir and run by onnxruntime over the calibration sequences (empty KV cache,
- * causal full-sequence forward, no padding: sequences of one length share a batch).
+ * a temp dir (weights in an external data file, tensor by tensor) and run by onnxruntime
+ * over the calibration sequences (empty KV cache, causal full-sequence forward, no
+ * padding: sequences of one length share a batch). With `spill`, each batch's outputs are
+ * appended to one file per tensor and read back when asked for, so only one batch's
+ * outputs and one tensor's X are in memory at a time.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
@@ -12,12 +15,21 @@ import { InfraError, messageOf } from '../../core/errors.js';
 import { externalDataOf } from '../formats/onnx/external-data.js';
 import { readExternalBytes } from '../formats/onnx/initializer-data.js';
 import type { OnnxModel } from '../formats/onnx/onnx-types.js';
-import { encodeModel } from '../formats/onnx/read-model.js';
 import type { DecoderConfig } from '../model/model-config.js';
 import type { SurgeryModel } from './model-graph.js';
+import { writeWithExternalData } from './write-variant.js';
 
-/** Captured activations: tensor name -> X (T,K) row-major over all calibration tokens. */
-export type Activations = Map<string, { readonly data: Float32Array; readonly T: number; readonly K: number }>;
+/** One captured input: X (T,K) row-major over all calibration tokens. */
+export interface Activation {
+  readonly data: Float32Array;
+  readonly T: number;
+  readonly K: number;
+}
+
+/** Captured activations by tensor name (a Map, or spilled to disk: see {@link SpilledActivations}). */
+export interface Activations {
+  get(name: string): Activation | undefined;
+}
 
 /** Sequences per forward pass: bounds the memory of one capture run. */
 const BATCH = 8;
@@ -33,44 +45,120 @@ function captureModel(m: SurgeryModel, names: readonly string[]): OnnxModel {
   return { ...m.model, graph: { ...g, initializer, output: [...((g.output as unknown[]) ?? []), ...extra] } };
 }
 
-/** Runs the calibration sequences and returns the activations of `names`. */
+/**
+ * Activations kept in per-tensor files of a temp dir; `get` reads one back (the last one
+ * read is kept: q, k and v ask for the same X in a row). Call `dispose` when done.
+ */
+export class SpilledActivations implements Activations {
+  private last: { name: string; value: Activation } | undefined;
+
+  /** `files`: tensor name -> its file; `T` tokens per tensor. */
+  constructor(private readonly dir: string, private readonly files: ReadonlyMap<string, { path: string; floats: number }>, private readonly T: number) {}
+
+  /** X of `name`, read from its file (undefined when it was not captured). */
+  get(name: string): Activation | undefined {
+    if (this.last?.name === name) return this.last.value;
+    const f = this.files.get(name);
+    if (!f) return undefined;
+    this.last = undefined;
+    const data = new Float32Array(f.floats);
+    const bytes = new Uint8Array(data.buffer);
+    const fd = openSync(f.path, 'r');
+    try {
+      for (let done = 0; done < bytes.length;) {
+        const n = readSync(fd, bytes, done, bytes.length - done, done);
+        if (n === 0) throw new InfraError(`activation capture: ${f.path} ended after ${done} of ${bytes.length} bytes`);
+        done += n;
+      }
+    } finally {
+      closeSync(fd);
+    }
+    const value = { data, T: this.T, K: f.floats / this.T };
+    this.last = { name, value };
+    return value;
+  }
+
+  /** Deletes the files. */
+  dispose(): void {
+    this.last = undefined;
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+/** Where each batch's outputs go: into memory or appended to per-tensor files. */
+interface Sink {
+  push(name: string, data: Float32Array): void;
+}
+
+/** Runs the calibration sequences and returns the activations of `names` (in memory). */
 export async function captureActivations(
   m: SurgeryModel, config: DecoderConfig, names: readonly string[], sequences: readonly (readonly number[])[], threads = 1,
 ): Promise<Activations> {
+  const chunks = new Map<string, Float32Array[]>(names.map((n) => [n, []]));
+  const T = await runCapture(m, config, names, sequences, threads, { push: (n, d) => chunks.get(n)!.push(d) });
+  const result = new Map<string, Activation>();
+  for (const n of names) {
+    const parts = chunks.get(n)!;
+    const total = parts.reduce((a, p) => a + p.length, 0);
+    const data = new Float32Array(total);
+    let o = 0;
+    for (const p of parts) {
+      data.set(p, o);
+      o += p.length;
+    }
+    result.set(n, { data, T, K: total / T });
+  }
+  return result;
+}
+
+/** As {@link captureActivations}, the same values, but spilled to temp files (bounded memory). */
+export async function captureActivationsSpilled(
+  m: SurgeryModel, config: DecoderConfig, names: readonly string[], sequences: readonly (readonly number[])[], threads = 1,
+): Promise<SpilledActivations> {
+  const dir = mkdtempSync(join(tmpdir(), 'compbench-activations-'));
+  const files = new Map(names.map((n, i) => [n, { path: join(dir, `${i}.f32`), floats: 0 }]));
+  const fds = new Map(names.map((n) => [n, openSync(files.get(n)!.path, 'w')]));
+  try {
+    const T = await runCapture(m, config, names, sequences, threads, {
+      push: (n, d) => {
+        const bytes = new Uint8Array(d.buffer, d.byteOffset, d.byteLength);
+        for (let done = 0; done < bytes.length;) done += writeSync(fds.get(n)!, bytes, done, bytes.length - done);
+        files.get(n)!.floats += d.length;
+      },
+    });
+    return new SpilledActivations(dir, files, T);
+  } catch (e) {
+    rmSync(dir, { recursive: true, force: true });
+    throw e;
+  } finally {
+    for (const fd of fds.values()) closeSync(fd);
+  }
+}
+
+/** Runs the instrumented copy over the sequences, hands every batch's outputs to `sink`; returns T. */
+async function runCapture(
+  m: SurgeryModel, config: DecoderConfig, names: readonly string[], sequences: readonly (readonly number[])[], threads: number, sink: Sink,
+): Promise<number> {
   const dir = mkdtempSync(join(tmpdir(), 'compbench-capture-'));
   const path = join(dir, 'model.onnx');
   let session: ort.InferenceSession | undefined;
   try {
-    writeFileSync(path, encodeModel(captureModel(m, names)));
+    writeWithExternalData(path, captureModel(m, names));
     try {
       session = await ort.InferenceSession.create(path, { graphOptimizationLevel: 'basic', intraOpNumThreads: threads, interOpNumThreads: 1 });
     } catch (e) {
       throw new InfraError(`activation capture: onnxruntime could not load the instrumented copy of ${m.onnxPath}: ${messageOf(e).slice(0, 300)}`);
     }
-    const chunks = new Map<string, Float32Array[]>(names.map((n) => [n, []]));
     const byLength = new Map<number, (readonly number[])[]>();
     for (const s of sequences) byLength.set(s.length, [...(byLength.get(s.length) ?? []), s]);
     for (const [len, group] of byLength) {
       for (let b = 0; b < group.length; b += BATCH) {
         const rows = group.slice(b, b + BATCH);
         const out = await session.run(feeds(session, config, rows, len), names);
-        for (const n of names) chunks.get(n)!.push((out[n] as ort.Tensor).data as Float32Array);
+        for (const n of names) sink.push(n, (out[n] as ort.Tensor).data as Float32Array);
       }
     }
-    const T = sequences.reduce((a, s) => a + s.length, 0);
-    const result: Activations = new Map();
-    for (const n of names) {
-      const parts = chunks.get(n)!;
-      const total = parts.reduce((a, p) => a + p.length, 0);
-      const data = new Float32Array(total);
-      let o = 0;
-      for (const p of parts) {
-        data.set(p, o);
-        o += p.length;
-      }
-      result.set(n, { data, T, K: total / T });
-    }
-    return result;
+    return sequences.reduce((a, s) => a + s.length, 0);
   } finally {
     if (session) await session.release();
     rmSync(dir, { recursive: true, force: true });

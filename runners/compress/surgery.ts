@@ -3,13 +3,11 @@
  * packed weights turn their MatMuls into MatMulNBits or the W8A8 chain, and input scales
  * are folded into the preceding RMSNorm weight or applied by an inserted Mul.
  */
-import { packMatMulNBits } from '../../kernels/index.js';
 import type { OnnxModel, OnnxNode } from '../formats/onnx/onnx-types.js';
 import type { InputScaling, WeightOutcome } from './apply-method.js';
 import type { Int8FormChoice } from './int8-form.js';
 import { emitMatMulNBits, emitW8A8, insertBefore, replaceNode, type NBitsOpRecord, type W8A8OpRecord } from './emit-ops.js';
 import { consumers, dimsOf, dropUnusedInitializers, floatTensor, initializerMap, producers, putInitializer, weightValues, type SurgeryModel } from './model-graph.js';
-import { nbitsBlockSize } from './spec.js';
 
 /** How one input scaling was realised. */
 export interface ScalingRecord {
@@ -39,7 +37,7 @@ export function applySurgery(
     if (o.kind === 'dense') {
       putInitializer(model, floatTensor(t.weight, [t.K, t.N], o.weight));
     } else if (o.kind === 'nbits') {
-      ops.push(emitMatMulNBits(model, t, packMatMulNBits(o.quantized, nbitsBlockSize(o.quantized.granularity, t.K) ?? o.quantized.groupSize), accuracyLevel));
+      ops.push(emitMatMulNBits(model, t, o.packed, accuracyLevel));
     } else {
       const { nodes, record } = emitW8A8(model, t, o.weights, int8);
       replaceNode(model, t.node, nodes);

@@ -9,10 +9,10 @@ import { assertMethodId, calibrationNeeded, validateParams, type ParamValue } fr
 import { loadModelFolder } from '../model/model-folder.js';
 import { applyMethod, AWQ_SEARCH_SAMPLE, type LayerStats, type MethodResult } from './apply-method.js';
 import { buildCalibrationSet, type CalibrationSet, type CalibrationSpec } from './calibration-set.js';
-import { captureActivations, type Activations } from './capture.js';
+import { captureActivationsSpilled, type SpilledActivations } from './capture.js';
 import { countParameters, COMPRESSION_RECORD_VERSION, kernelVersion, type CompressionRecord } from './manifest.js';
 import { groupingRecord, quantGridRecord } from './grid-record.js';
-import { findTargets, inlineExternalData, openSurgeryModel, requireTargets, weightValues } from './model-graph.js';
+import { consumers, findTargets, initializerMap, inlineExternalData, openSurgeryModel, requireTargets, weightValues, type SurgeryModel, type TargetMatMul } from './model-graph.js';
 import { assertFiniteStats, assertFiniteWeights } from './finite-check.js';
 import { chooseInt8Form } from './int8-form.js';
 import { calibratedKernels, type KernelImpl } from './fast/kernel-set.js';
@@ -36,6 +36,8 @@ export interface CompressOptions {
   readonly threads?: number;
   /** GPTQ/AWQ/Wanda implementation: 'fast' (GEMM engine, default) or 'reference' (scalar kernels). */
   readonly kernels?: KernelImpl;
+  /** Gets one line per finished weight (index, elapsed, ETA) for the per-layer methods. */
+  readonly progress?: (line: string) => void;
 }
 
 /** What {@link compressModel} returns. */
@@ -68,12 +70,12 @@ export async function compressModel(modelDir: string, spec: CompressSpec, outDir
   const accuracyLevel = checkAccuracyLevel(spec.accuracyLevel ?? DEFAULT_ACCURACY_LEVEL);
   const int8 = spec.int8 ?? chooseInt8Form();
   assertFiniteWeights(m);
-  const weights = new Map(targets.map((t) => [t.weight, weightValues(m, t.weight)]));
+  const weights = (): Map<string, Float32Array> => new Map(targets.map((t) => [t.weight, weightValues(m, t.weight)]));
   const calStart = performance.now();
-  let activations: Activations | undefined;
+  let activations: SpilledActivations | undefined;
   if (calib) {
     const names = [...new Set(targets.map((t) => t.input))];
-    activations = await captureActivations(m, folder.config, names, calib.sequences, options.threads ?? 1);
+    activations = await captureActivationsSpilled(m, folder.config, names, calib.sequences, options.threads ?? 1);
   }
   const calibrationMs = performance.now() - calStart;
   const kStart = performance.now();
@@ -84,32 +86,37 @@ export async function compressModel(modelDir: string, spec: CompressSpec, outDir
   let llmInt8: { threshold: number; layers: LlmInt8LayerRecord[] } | undefined;
   let flap: FlapLayerRecord[] | undefined;
   let fairprune: FairPruneRecord | undefined;
-  if (spec.method === 'structured') {
-    structured = applyStructured(m, targets, weights, activations!, params as { ratio: number; target: string }, headConfig(m.dir), form);
-    layers = structured.layers;
-  } else if (spec.method === 'llm-int8') {
-    const r = applyLlmInt8(m, targets, weights, activations!, params.threshold as number, form, accuracyLevel);
-    ({ layers, ops } = r);
-    llmInt8 = { threshold: params.threshold as number, layers: r.perLayer };
-  } else if (spec.method === 'flap') {
-    const r = applyFlap(m, targets, weights, activations!, params.ratio as number, form);
-    ({ layers, perLayer: flap } = r);
-  } else if (spec.method === 'fairprune') {
-    const r = await fairPrune(m, folder.config, folder.tokenizer, targets, weights, params, options.calibration ?? {}, options.threads ?? 1);
-    ({ ops, scalings } = applySurgery(m, r.outcomes, [], accuracyLevel, int8));
-    ({ layers, record: fairprune } = r);
-  } else {
-    // One engine thread: a float64 product split across threads may sum in another order, and
-    // the codes must not depend on --threads.
-    const kernels = calibratedKernels(options.kernels ?? 'fast', 1);
-    let result: MethodResult;
-    try {
-      result = await applyMethod(spec.method, params, form, { targets, weights, activations }, kernels);
-    } finally {
-      await kernels.release();
+  try {
+    if (spec.method === 'structured') {
+      structured = applyStructured(m, targets, weights(), activations!, params as { ratio: number; target: string }, headConfig(m.dir), form);
+      layers = structured.layers;
+    } else if (spec.method === 'llm-int8') {
+      const r = applyLlmInt8(m, targets, weights(), activations!, params.threshold as number, form, accuracyLevel);
+      ({ layers, ops } = r);
+      llmInt8 = { threshold: params.threshold as number, layers: r.perLayer };
+    } else if (spec.method === 'flap') {
+      const r = applyFlap(m, targets, weights(), activations!, params.ratio as number, form);
+      ({ layers, perLayer: flap } = r);
+    } else if (spec.method === 'fairprune') {
+      const r = await fairPrune(m, folder.config, folder.tokenizer, targets, weights(), params, options.calibration ?? {}, options.threads ?? 1);
+      ({ ops, scalings } = applySurgery(m, r.outcomes, [], accuracyLevel, int8));
+      ({ layers, record: fairprune } = r);
+    } else {
+      // One engine thread: a float64 product split across threads may sum in another order, and
+      // the codes must not depend on --threads.
+      const kernels = calibratedKernels(options.kernels ?? 'fast', 1);
+      let result: MethodResult;
+      try {
+        const lazy = { get: (name: string): Float32Array => weightValues(m, name) };
+        result = await applyMethod(spec.method, params, form, { targets, weights: lazy, activations, done: layerDone(m, targets, options.progress) }, kernels);
+      } finally {
+        await kernels.release();
+      }
+      ({ ops, scalings } = applySurgery(m, result.outcomes, result.scalings, accuracyLevel, int8));
+      layers = result.layers;
     }
-    ({ ops, scalings } = applySurgery(m, result.outcomes, result.scalings, accuracyLevel, int8));
-    layers = result.layers;
+  } finally {
+    activations?.dispose();
   }
   assertFiniteStats(layers);
   const { onnxBytes } = writeVariant(m.dir, out, m.model, { externalData: options.externalData ?? m.hadExternalData, configPatch: structured?.configPatch });
@@ -145,6 +152,30 @@ export async function compressModel(modelDir: string, spec: CompressSpec, outDir
   };
   writeFileSync(join(out, 'compression.json'), `${JSON.stringify(record, null, 2)}\n`);
   return { outDir: out, record };
+}
+
+/**
+ * After each weight: frees its fp32 bytes in the graph once every node reading that
+ * initializer is a finished target (surgery then replaces or drops it; a weight also read
+ * elsewhere, e.g. a tied embedding, is kept), and reports progress with an ETA.
+ */
+function layerDone(m: SurgeryModel, targets: readonly TargetMatMul[], progress?: (line: string) => void): (t: TargetMatMul) => void {
+  const byName = initializerMap(m.model);
+  const readers = consumers(m.model);
+  const pending = new Set(targets.map((t) => t.node));
+  const start = performance.now();
+  let finished = 0;
+  return (t) => {
+    pending.delete(t.node);
+    const init = byName.get(t.weight);
+    const nodes = readers.get(t.weight) ?? [];
+    if (init && nodes.every((n) => targets.some((x) => x.node === n) && !pending.has(n))) init.raw_data = new Uint8Array(0);
+    finished++;
+    if (!progress) return;
+    const elapsed = (performance.now() - start) / 1000;
+    const eta = (elapsed / finished) * (targets.length - finished);
+    progress(`compress: ${finished}/${targets.length} ${t.weight} (K ${t.K}, N ${t.N}) ${elapsed.toFixed(1)} s, ETA ${eta.toFixed(0)} s`);
+  };
 }
 
 /** Methods whose kernel has a fast path (kernel-set.ts). */

@@ -3,7 +3,7 @@
  * config.json patched when sizes changed, `onnx/model.onnx` with weights inline or in
  * `onnx/model.onnx.data` beside it.
  */
-import { accessSync, constants, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, statSync, writeFileSync } from 'node:fs';
+import { accessSync, closeSync, constants, copyFileSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, realpathSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { InputError, messageOf } from '../../core/errors.js';
 import type { OnnxModel } from '../formats/onnx/onnx-types.js';
@@ -54,9 +54,7 @@ export function writeVariant(srcDir: string, outDir: string, model: OnnxModel, o
     const modelPath = join(outDir, 'onnx', 'model.onnx');
     const dataPath = join(outDir, 'onnx', EXTERNAL_DATA_FILE);
     if (options.externalData) {
-      const { model: slim, data } = externalize(model);
-      writeFileSync(dataPath, data);
-      writeFileSync(modelPath, encodeModel(slim));
+      writeWithExternalData(modelPath, model);
       return { onnxBytes: statSync(modelPath).size + statSync(dataPath).size };
     }
     writeFileSync(modelPath, encodeModel(model));
@@ -66,8 +64,26 @@ export function writeVariant(srcDir: string, outDir: string, model: OnnxModel, o
   }
 }
 
-/** Moves every raw initializer of ≥ 1 KiB to one data buffer (16-byte aligned offsets). */
-function externalize(model: OnnxModel): { model: OnnxModel; data: Buffer } {
+/**
+ * Writes `modelPath` and {@link EXTERNAL_DATA_FILE} beside it, every raw initializer of
+ * ≥ 1 KiB in the data file; the tensors are written one after another, never concatenated
+ * in memory (a model-sized buffer would double the peak memory of compression).
+ */
+export function writeWithExternalData(modelPath: string, model: OnnxModel): void {
+  const { model: slim, chunks } = externalize(model);
+  const fd = openSync(join(dirname(modelPath), EXTERNAL_DATA_FILE), 'w');
+  try {
+    for (const c of chunks) {
+      for (let done = 0; done < c.length;) done += writeSync(fd, c, done, c.length - done);
+    }
+  } finally {
+    closeSync(fd);
+  }
+  writeFileSync(modelPath, encodeModel(slim));
+}
+
+/** Moves every raw initializer of ≥ 1 KiB to the data chunks, in order (16-byte aligned offsets). */
+function externalize(model: OnnxModel): { model: OnnxModel; chunks: Uint8Array[] } {
   const chunks: Uint8Array[] = [];
   let offset = 0;
   const initializer = (model.graph?.initializer ?? []).map((t) => {
@@ -83,5 +99,5 @@ function externalize(model: OnnxModel): { model: OnnxModel; data: Buffer } {
     offset += raw.length;
     return entry;
   });
-  return { model: { ...model, graph: { ...model.graph, initializer } }, data: Buffer.concat(chunks) };
+  return { model: { ...model, graph: { ...model.graph, initializer } }, chunks };
 }
