@@ -8,6 +8,7 @@
  */
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
+import { threadId } from 'node:worker_threads';
 import { InfraError, InputError, messageOf } from './errors.js';
 import { errnoError, injectedWriteFault } from './write-fault.js';
 
@@ -35,14 +36,16 @@ const USER_FIXABLE: Readonly<Record<string, string>> = {
 let counter = 0;
 
 /**
- * Writes `data` to `path` through `.<name>.<n>.tmp-<pid>` in the same folder (the
- * `.tmp-<pid>` ending lets a later run recognise a dead process's debris), fsyncs it,
+ * Writes `data` to `path` through `.<name>.<thread>-<n>.tmp-<pid>` in the same folder (the
+ * `.tmp-<pid>` ending lets a later run recognise a dead process's debris; the worker
+ * thread's id keeps two threads of one process that write the same file, such as two
+ * baselines with identical bytes, off each other's temporary file), fsyncs it,
  * renames it over `path` and fsyncs the folder. On failure the temporary file is removed
  * and the old `path`, if any, is untouched.
  */
 export function writeFileAtomic(path: string, data: string | Uint8Array, origin: WriteOrigin): void {
   const target = resolve(path);
-  const tmp = join(dirname(target), `.${basename(target)}.${counter++}.tmp-${process.pid}`);
+  const tmp = join(dirname(target), `.${basename(target)}.${threadId}-${counter++}.tmp-${process.pid}`);
   const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
   try {
     const fd = openSync(tmp, 'w');

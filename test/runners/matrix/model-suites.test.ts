@@ -57,7 +57,7 @@ test('the schema: a non-empty list of strings, with JSON-path messages', () => {
 
 test('a user config that sets only "suites": default models meant for other suites are left out, with their methods', () => {
   const c = loadRunConfig(writeConfig({ suites: ['reasoning'] }));
-  assert.equal(c.models.map((m) => m.id), ['teacher', 'student']);
+  assert.equal(c.models.map((m) => m.id), ['teacher', 'student', 'teacher-qat-w3', 'teacher-qat-w2']);
   assert.ok(c.methods.every((m) => !(m.models ?? []).includes('stories260k')));
   const onlyStories = loadRunConfig(writeConfig({ suites: ['tinystories-cloze'] }));
   assert.equal(onlyStories.models.map((m) => m.id), ['stories260k']);

@@ -71,6 +71,8 @@ test('two model ids over the same bytes: their identical variant is built once a
     cacheDir: tempDir('cache'),
   });
   const r = await runMatrix({ configFile: config, outDir: tempDir('out'), workers: 2 }, quiet);
+  const errored = r.record.cells.flatMap((c) => (c.state === 'errored' ? [`${c.variantId} × ${c.suiteId}: ${c.error}`] : []));
+  assert.equal(errored, []);
   assert.is(r.record.complete, true);
   const [ra, rb] = ['a/rtn-w4-gch', 'b/rtn-w4-gch'].map((id) => r.record.variants.find((v) => v.id === id)!);
   assert.is(ra.dir, rb.dir);
