@@ -35,12 +35,16 @@ test('writes a PNG of the summary alone and leaves the run folder as it was', as
 });
 
 test('a folder without run.json is an InputError naming the file', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'compbench-shot-missing-'));
+  const runDir = join(root, 'no-run');
   try {
-    await summaryScreenshot('/nonexistent-run', '/tmp/never.png', CHROMIUM);
+    await summaryScreenshot(runDir, join(root, 'never.png'), CHROMIUM);
     assert.unreachable('should throw');
   } catch (e) {
     assert.instance(e, InputError);
-    assert.match((e as Error).message, '/nonexistent-run/run.json not found');
+    assert.match((e as Error).message, `${join(runDir, 'run.json')} not found`);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
   }
 });
 
