@@ -75,10 +75,7 @@ test('queue status counts jobs; a worker refuses a job of another compbench vers
     assert.is(status.status, 0, status.stderr);
     assert.match(status.stdout, /^waiting\s+1$/mu);
     assert.match(status.stdout, /^failed\s+0$/mu);
-    const worker = spawn(process.execPath, [CLI, 'worker', '--queue', redis.url, '--cache-dir', tempDir('store')], { stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    worker.stderr.on('data', (d: Buffer) => void (stderr += d.toString()));
-    const code = await new Promise<number | null>((resolve) => worker.once('exit', resolve));
+    const { code, stderr } = await workerUntilExit(redis.url);
     assert.is(code, 2);
     assert.is(stderr.trim().split('\n').length, 1, stderr);
     assert.match(stderr, /^compbench: worker \S+ refused job [0-9a-f]{12}: the job was made by compbench 0\.0\.0-elsewhere \(scoring v1\) and this worker is compbench .*; run the same compbench version/u);
@@ -95,10 +92,7 @@ test('a worker refuses a payload that is not a compbench shard: one line, exit 2
   const queue = new Queue(QUEUE_NAME, { connection: parseQueueUrl(redis.url).options });
   try {
     await queue.add('shard', { hello: 'world' }, { ...JOB_OPTIONS, jobId: 'foreign-1' });
-    const worker = spawn(process.execPath, [CLI, 'worker', '--queue', redis.url, '--cache-dir', tempDir('store')], { stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    worker.stderr.on('data', (d: Buffer) => void (stderr += d.toString()));
-    const code = await new Promise<number | null>((resolve) => worker.once('exit', resolve));
+    const { code, stderr } = await workerUntilExit(redis.url);
     assert.is(code, 2);
     assert.is(stderr.trim().split('\n').length, 1, stderr);
     assert.match(stderr, /^compbench: worker \S+ refused job foreign-1: not a compbench shard job \(foreign payload\): .*give compbench a Redis database of its own/u);
@@ -108,5 +102,14 @@ test('a worker refuses a payload that is not a compbench shard: one line, exit 2
     await redis.stop();
   }
 });
+
+/** Runs `compbench worker` on `url` until it exits by itself; its exit code and stderr. */
+async function workerUntilExit(url: string): Promise<{ code: number | null; stderr: string }> {
+  const worker = spawn(process.execPath, [CLI, 'worker', '--queue', url, '--cache-dir', tempDir('store')], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  worker.stderr.on('data', (d: Buffer) => void (stderr += d.toString()));
+  const code = await new Promise<number | null>((resolve) => worker.once('exit', resolve));
+  return { code, stderr };
+}
 
 test.run();
