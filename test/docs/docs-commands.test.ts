@@ -1,5 +1,6 @@
 /** Every command shown in README.md and docs/*.md parses (extraction rule: ./command-lines.ts). */
-import { readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { packagePath } from '../../core/paths.js';
@@ -42,6 +43,18 @@ test('the checks catch what they are for', () => {
   assert.equal(shownCommandProblems(['npm', 'run', 'no-such-script'], scripts).length, 1);
   assert.equal(shellCommands(`npm run setup && npx compbench history --note 'a # b' # comment`), [['npm', 'run', 'setup'], ['npx', 'compbench', 'history', '--note', 'a # b']]);
   assert.equal(synopsisProblems('compbench gate RUN_DIR [--policy FILE] [--polcy X]').length, 1);
+});
+
+test('every relative link of README.md and docs/*.md points at a file or folder that exists', () => {
+  const broken: string[] = [];
+  for (const file of docs) {
+    for (const m of text(file).matchAll(/\]\(([^)\s]+)\)/gu)) {
+      const target = m[1].split('#')[0];
+      if (target === '' || /^[a-z]+:/u.test(target)) continue;
+      if (!existsSync(join(dirname(packagePath(file)), target))) broken.push(`${file}: ${m[1]}`);
+    }
+  }
+  assert.equal(broken, []);
 });
 
 test('the README is a guide: under 8 KB, the screenshot and the two commands on its first screen, every docs/ page linked', () => {
