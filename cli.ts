@@ -51,10 +51,6 @@ const USAGE = overviewUsage(COMMAND_SPECS.filter((s) => s.name in COMMANDS));
  * run to the history store. Exit: 0 pass, 1 gate failed, 2 invalid input, 3 incomplete.
  */
 async function runAndReport(args: readonly string[], out: (line: string) => void): Promise<number> {
-  const historyAt = args.indexOf('--history');
-  const historyDb = historyAt >= 0 ? args[historyAt + 1] : undefined;
-  if (historyAt >= 0 && (historyDb === undefined || historyDb.startsWith('--'))) throw new InputError('--history needs a database file, e.g. --history runs/history.sqlite');
-  const runArgs = historyAt >= 0 ? [...args.slice(0, historyAt), ...args.slice(historyAt + 2)] : args;
   // The policy is checked with the rest of the matrix, before anything runs.
   const policyProblems = (config: { readonly gatePolicy?: unknown }): string[] => {
     try {
@@ -65,10 +61,10 @@ async function runAndReport(args: readonly string[], out: (line: string) => void
       return [`$.gatePolicy: ${messageOf(e)}`];
     }
   };
-  const result = await runFromArgs(runArgs, out, policyProblems);
+  const result = await runFromArgs(args, out, policyProblems);
   if (!result) return RUN_EXIT_CODES.ok;
   try {
-    return await gateAndReport(result, historyDb, out);
+    return await gateAndReport(result, result.historyDb, out);
   } finally {
     result.lock.release();
   }

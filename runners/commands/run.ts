@@ -20,7 +20,7 @@ export type RunOutput = 'text' | 'quiet' | 'json';
  * A finished matrix and the lock of its `--out`, held until the caller has gated and
  * reported; `output` and `log` say how and where the caller prints.
  */
-export type LockedRun = MatrixResult & { readonly lock: RunLock; readonly output: RunOutput; readonly log: (line: string) => void };
+export type LockedRun = MatrixResult & { readonly lock: RunLock; readonly output: RunOutput; readonly log: (line: string) => void; readonly historyDb?: string };
 
 /**
  * Parses the flags of `compbench run` and runs the matrix with the `--out` lock taken;
@@ -28,7 +28,6 @@ export type LockedRun = MatrixResult & { readonly lock: RunLock; readonly output
  * help was asked.
  */
 export async function runFromArgs(args: readonly string[], out: (line: string) => void, precheck?: MatrixOptions['precheck']): Promise<LockedRun | undefined> {
-  // --history is the CLI's (it appends after the gate); it is in the table for help and checks.
   const { values } = parseCommandArgs(RUN_SPEC, args);
   if (values.help) {
     out(RUN_USAGE);
@@ -58,7 +57,8 @@ export async function runFromArgs(args: readonly string[], out: (line: string) =
     ...(output === 'quiet' ? { progress: false } : {}),
   };
   try {
-    return { ...(await runMatrix(options, log)), lock, output, log };
+    // --history is appended by the caller after the gate (cli.ts).
+    return { ...(await runMatrix(options, log)), lock, output, log, ...(values.history ? { historyDb: values.history } : {}) };
   } catch (e) {
     lock.release();
     throw e;
