@@ -1,5 +1,5 @@
 /**
- * Loglikelihood through the prefix tree (prefix-tree.ts): every node is prefilled once, on
+ * Loglikelihood through the prefix tree (runners/model/prefix-tree.ts): every node is prefilled once, on
  * top of its parent's keys and values gathered from the forward that made them, and every
  * context's continuations are scored from its last node's cache (loglikelihood.ts).
  */
@@ -8,7 +8,7 @@ import { chunkByWidth, rowWidth, type RowPlan } from './batching.js';
 import type { DecoderSession } from './decoder-session.js';
 import { gatherKvRows, selectKvRows, type KvRowRef } from './kv-cache.js';
 import { scoreContinuations, Totals, type ContextEnd, type TokenizedPair } from './loglikelihood.js';
-import { buildPrefixTree, pathTo, planWindows, PREFIX_BLOCK, type PrefixNode } from './prefix-tree.js';
+import { buildPrefixTree, pathTo, planWindows, PREFIX_BLOCK, type PrefixNode } from '../../model/prefix-tree.js';
 
 /**
  * Default bound on the node caches one call holds (bytes of keys and values): the teacher

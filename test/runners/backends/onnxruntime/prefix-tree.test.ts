@@ -7,7 +7,7 @@ import * as assert from 'uvu/assert';
 import { DEFAULT_BATCH_LIMITS, rowPlan } from '../../../../runners/backends/onnxruntime/batching.js';
 import { DecoderSession } from '../../../../runners/backends/onnxruntime/decoder-session.js';
 import type { TokenizedPair } from '../../../../runners/backends/onnxruntime/loglikelihood.js';
-import { buildPrefixTree, pathTo, planWindows, type PrefixNode } from '../../../../runners/backends/onnxruntime/prefix-tree.js';
+import { buildPrefixTree, pathTo, planWindows, type PrefixNode } from '../../../../runners/model/prefix-tree.js';
 import { scorePrefixTree, scoreSharedPrefix } from '../../../../runners/backends/onnxruntime/prefix-tree-scorer.js';
 import { loadModelFolder } from '../../../../runners/model/model-folder.js';
 import { studentDir } from '../../fixtures.js';

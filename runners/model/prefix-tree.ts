@@ -5,12 +5,12 @@
  * context is cut depends on that context alone, never on which other contexts share the call:
  * node k of a context always holds its tokens [k·block, min((k+1)·block, length)), and the
  * forwards a context takes part in are the same in any batch (README "Batch invariance").
- * Pure bookkeeping: no onnxruntime here (prefix-tree-scorer.ts runs the forwards).
+ * Pure bookkeeping: no onnxruntime here (onnxruntime/prefix-tree-scorer.ts and llama-cpp/loglikelihood.ts run the forwards).
  */
-import type { TokenizedPair } from '../../model/request-tokens.js';
+import type { TokenizedPair } from './request-tokens.js';
 
 /**
- * Tokens per tree level. A multiple of ROW_TILE no larger than 64, so a full block is its
+ * Tokens per tree level. A multiple of onnxruntime/batching.ts ROW_TILE no larger than 64, so a full block is its
  * own padded width and a child's past holds no padding. Smaller blocks share more of a
  * header whose length is not a multiple of the block; larger ones take fewer forwards for
  * long contexts that share nothing (docs/prefix-tree.md has the figures).
