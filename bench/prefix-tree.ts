@@ -7,14 +7,19 @@
  * - `unshared`: distinct TinyStories passages about as long as a 5-shot context, with 4
  *   continuations each: nothing to share, so it shows what cutting long contexts costs.
  * Reports tokens fed to the model (input_ids elements, padding included), session.run()
- * calls and seconds inside them, wall time, and the largest score difference. Usage:
- *   node dist/bench/prefix-tree.js MODEL_DIR [QUESTIONS=100] [ROUNDS=5]
+ * calls and seconds inside them, wall time, and the largest score difference. With
+ * `--gguf FILE` the 5-shot case also runs on llama.cpp: the tree against every context
+ * evaluated whole, tokens evaluated (node-llama-cpp's token meter) and wall time. Usage:
+ *   node dist/bench/prefix-tree.js MODEL_DIR [QUESTIONS=100] [ROUNDS=5] [--gguf FILE]
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sharedExternalDir } from '../core/paths.js';
 import type { LoglikelihoodRequest } from '../core/requests.js';
+import { LlamaCppAdapter } from '../runners/backends/llama-cpp/llama-adapter.js';
+import { scoreLoglikelihood } from '../runners/backends/llama-cpp/loglikelihood.js';
 import { OnnxDecoderAdapter } from '../runners/backends/onnxruntime/onnx-adapter.js';
+import { tokenizePairs } from '../runners/model/request-tokens.js';
 import { CHOICES_PER_QUESTION, multipleChoiceRequests } from './mc-requests.js';
 import { installOrtRunTimer, ortRunTime, resetOrtRunTime } from './ort-run-time.js';
 
@@ -50,7 +55,40 @@ function unsharedRequests(text: readonly string[], questions: number, words: num
   return out;
 }
 
-const [dir, questionsArg = '100', roundsArg = '5'] = process.argv.slice(2);
+/** The 5-shot case on llama.cpp: the tree (32-token grid) against whole contexts, alternating. */
+async function llamaCase(gguf: string, requests: readonly LoglikelihoodRequest[], rounds: number): Promise<Record<string, unknown>> {
+  const adapter = await LlamaCppAdapter.load(gguf);
+  try {
+    const seq = adapter.sequence;
+    const pairs = tokenizePairs(adapter.tokenizer, requests, adapter.maxLength);
+    const blocks = [Infinity, undefined];
+    const runs = blocks.map(() => ({ wall: [] as number[], tokens: 0, logprobs: [] as number[] }));
+    for (let round = 0; round < rounds; round++) {
+      for (const b of round % 2 === 0 ? [0, 1] : [1, 0]) {
+        const before = seq.tokenMeter.usedInputTokens;
+        const t0 = performance.now();
+        runs[b].logprobs = (await scoreLoglikelihood(seq, pairs, undefined, blocks[b])).map((r) => r.logprob);
+        runs[b].wall.push((performance.now() - t0) / 1000);
+        runs[b].tokens = seq.tokenMeter.usedInputTokens - before;
+      }
+    }
+    const [whole, tree] = runs;
+    return {
+      gguf,
+      maxAbsLogprobDiff: Math.max(...whole.logprobs.map((l, i) => Math.abs(l - tree.logprobs[i]))),
+      whole: { tokensEvaluated: whole.tokens, wallSeconds: median(whole.wall) },
+      tree: { tokensEvaluated: tree.tokens, wallSeconds: median(tree.wall) },
+      tokensRatio: whole.tokens / tree.tokens,
+      wallSpeedup: median(whole.wall) / median(tree.wall),
+    };
+  } finally {
+    await adapter.dispose();
+  }
+}
+
+const ggufAt = process.argv.indexOf('--gguf');
+const gguf = ggufAt > 0 ? process.argv[ggufAt + 1] : undefined;
+const [dir, questionsArg = '100', roundsArg = '5'] = process.argv.slice(2, ggufAt > 0 ? ggufAt : undefined);
 if (!dir) throw new Error('usage: prefix-tree.js MODEL_DIR [QUESTIONS] [ROUNDS]');
 await installOrtRunTimer(join(dir, 'onnx', 'model.onnx'));
 const paths = ['shared-prefix', 'prefix-tree'] as const;
@@ -93,5 +131,6 @@ for (const [name, requests] of cases) {
     wallSpeedup: median(before.wall) / median(after.wall),
   };
 }
+if (gguf) report['5-shot llama.cpp'] = await llamaCase(gguf, fewShot, Number(roundsArg));
 console.log(JSON.stringify(report, null, 1));
 await Promise.all(adapters.map((a) => a.dispose()));
