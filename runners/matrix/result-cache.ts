@@ -21,8 +21,8 @@ import type { InstanceRecord } from '../../suites/index.js';
  * would alter a cached record (2: loglikelihood pairs split at the longest common
  * token prefix; 3: batch-invariant forwards, rows right-padded to widths fixed by their
  * own length; 4: contexts longer than 32 tokens prefilled in 32-token blocks through the
- * prefix tree, and the gathered LM head's GEMM kept at an even row count: up to 7e-6 nats
- * from v3 on fp32).
+ * prefix tree, and the gathered LM head's GEMM kept at an even row count: up to 2.1e-5
+ * nats from v3 on fp32, docs/prefix-tree.md).
  */
 export const SCORING_VERSION = 4;
 
