@@ -145,8 +145,7 @@ export class OnnxDecoderAdapter implements ModelAdapter {
     const pairs = tokenizePairs(this.folder.tokenizer, requests, this.maxLength);
     if (this.info.kvCache) return scoreIncremental(this.session, pairs, this.info.kvCache, this.plan, observe);
     if (this.path === 'full-forward') return scoreFullForward(this.session, pairs, this.plan, observe);
-    // rows that interact (a per-tensor quantizer) would see other statistics in a cut context: whole contexts only
-    if (this.path === 'shared-prefix' || this.plan.alone) return scoreSharedPrefix(this.session, pairs, this.plan, observe, this.prefixTreeBytes);
+    if (this.path === 'shared-prefix') return scoreSharedPrefix(this.session, pairs, this.plan, observe, this.prefixTreeBytes);
     return scorePrefixTree(this.session, pairs, this.plan, { budgetBytes: this.prefixTreeBytes, observe });
   }
 

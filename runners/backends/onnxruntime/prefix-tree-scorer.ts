@@ -34,11 +34,12 @@ export interface PrefixTreeOptions {
  * the tree order), which are copied out and kept until their last descendant is done.
  * Every node is computed once per call. Which forwards a pair takes part in depends on its
  * own tokens only (grid split points, widths from its own lengths), so its score is the same
- * in any batch.
+ * in any batch. Under a plan whose rows interact every context is one node.
  */
 export async function scorePrefixTree(session: DecoderSession, pairs: readonly TokenizedPair[], plan: RowPlan, options: PrefixTreeOptions = {}): Promise<LoglikelihoodResponse[]> {
   const totals = new Totals(pairs.length, options.observe);
-  const tree = buildPrefixTree(pairs, options.block ?? PREFIX_BLOCK);
+  // rows that interact (a per-tensor quantizer) would see other statistics in a cut context: whole contexts only
+  const tree = buildPrefixTree(pairs, plan.alone ? Infinity : (options.block ?? PREFIX_BLOCK));
   const { numLayers, numKvHeads, headDim } = session.config;
   const tokenBytes = 2 * numLayers * numKvHeads * headDim * 4;
   const nodeBytes = (n: PrefixNode): number => (n.start + rowWidth(plan, n.ids.length)) * tokenBytes;
