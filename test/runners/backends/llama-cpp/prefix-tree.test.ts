@@ -8,7 +8,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { LlamaCppAdapter } from '../../../../runners/backends/llama-cpp/llama-adapter.js';
 import { scoreLoglikelihood } from '../../../../runners/backends/llama-cpp/loglikelihood.js';
-import { fewShotPairs, subsetOrders } from '../onnxruntime/few-shot-pairs.js';
+import { fewShotPairs, subsetOrders } from '../../few-shot-pairs.js';
 import { storiesGguf } from './fixtures.js';
 
 const test = suite('runners/backends/llama-cpp (prefix tree)');

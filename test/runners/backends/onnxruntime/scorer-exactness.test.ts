@@ -19,7 +19,7 @@ import { scorePrefixTree, scoreSharedPrefix } from '../../../../runners/backends
 import { compressModel } from '../../../../runners/compress/variants.js';
 import { loadModelFolder } from '../../../../runners/model/model-folder.js';
 import { storiesDir, studentDir, teacherDir, tempDir } from '../../fixtures.js';
-import { fewShotPairs, subsetOrders } from './few-shot-pairs.js';
+import { fewShotPairs, subsetOrders } from '../../few-shot-pairs.js';
 
 const test = suite('runners/onnxruntime (every scorer against independent full forwards)');
 

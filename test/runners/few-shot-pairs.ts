@@ -1,6 +1,6 @@
 /** Token-level loglikelihood pairs shaped like few-shot suites, for the scorer tests (seeded). */
-import { createRng, type Rng } from '../../../../core/rng.js';
-import type { TokenizedPair } from '../../../../runners/backends/onnxruntime/loglikelihood.js';
+import { createRng, type Rng } from '../../core/rng.js';
+import type { TokenizedPair } from '../../runners/model/request-tokens.js';
 
 const BOS = 1;
 
