@@ -20,9 +20,11 @@ import type { InstanceRecord } from '../../suites/index.js';
  * variant, the suite and the instance, not this code, so bump it whenever a change
  * would alter a cached record (2: loglikelihood pairs split at the longest common
  * token prefix; 3: batch-invariant forwards, rows right-padded to widths fixed by their
- * own length).
+ * own length; 4: contexts longer than 32 tokens prefilled in 32-token blocks through the
+ * prefix tree, and the gathered LM head's GEMM kept at an even row count: up to 2.1e-5
+ * nats from v3 on fp32, docs/prefix-tree.md).
  */
-export const SCORING_VERSION = 3;
+export const SCORING_VERSION = 4;
 
 /** The cache file of one variant × suite under the current {@link SCORING_VERSION}. */
 export function resultFile(cacheDir: string, variantHash: string, suiteHash: string): string {
