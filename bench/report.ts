@@ -53,7 +53,7 @@ export function resultsMarkdown(r: BenchResults): string {
     for (const x of s.results) lines.push(`| ${x.name} | ${x.requests} | ${f(x.durationS)} | ${f(x.requestsPerS, 1)} | ${x.maxAbsLogprobDiff.toExponential(1)} |`);
     lines.push('');
   }
-  if (r.scoringCases) lines.push(...scoringCasesSection(r.scoringCases, load.trim()));
+  if (r.scoringCases) lines.push(...scoringCasesSection(r.scoringCases));
   const head = ['| run | suites | workers × threads | instances | s | instances/s |', '|---|---|---|---:|---:|---:|'];
   if (r.harness) {
     lines.push('## Harness overhead', '', `runMatrix (workers, shards, caches, run record; load included) reaches **${f(100 * r.harness.fractionOfInProcess, 0)}%** of the in-process adapter loop (target ≥ ${100 * r.harness.target}%); on the single cell ${r.harness.oneCell.matrix.suites.join(', ')}, where fixed costs dominate: ${f(100 * r.harness.oneCell.fractionOfInProcess, 0)}%. ` +

@@ -11,7 +11,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InfraError, messageOf } from '../core/errors.js';
@@ -68,6 +68,9 @@ export interface ScoringCase {
 
 /** The item. */
 export interface ScoringCases {
+  /** When the item began, and os.loadavg() (1, 5, 15 min) at its start and end: other processes share the machine. */
+  readonly startedAt: string;
+  readonly loadAverage: { readonly start: readonly number[]; readonly end: readonly number[] };
   readonly gemmPeakGflopPerS: number;
   readonly rounds: number;
   readonly harnessTarget: number;
@@ -174,6 +177,8 @@ async function measureCase(name: string, dir: string, label: string, requestSet:
  */
 export async function scoringCases(quick: boolean, log: (line: string) => void, rounds = 3): Promise<{ result: ScoringCases; failures: string[] }> {
   const teacher = packagePath('datasets', 'models', 'teacher');
+  const startedAt = new Date().toISOString();
+  const loadStart = loadavg();
   log('scoring cases: GEMM peak');
   const peak = await gemmPeakGflopPerS();
   log(`  ${peak.toFixed(1)} GFLOP/s (float32 MatMul 512×1024×1024, 1 thread)`);
@@ -208,5 +213,5 @@ export async function scoringCases(quick: boolean, log: (line: string) => void, 
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
-  return { result: { gemmPeakGflopPerS: peak, rounds, harnessTarget: HARNESS_TARGET, cases }, failures };
+  return { result: { startedAt, loadAverage: { start: loadStart, end: loadavg() }, gemmPeakGflopPerS: peak, rounds, harnessTarget: HARNESS_TARGET, cases }, failures };
 }
