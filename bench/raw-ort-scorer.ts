@@ -1,27 +1,22 @@
 /**
  * The raw onnxruntime baseline of the scoring cases: no harness, one `session.run` per request
  * over its whole context+continuation (batch 1, empty KV cache, logits at every position),
- * then the continuation's log-softmax in JS. The token ids are the adapter's own
- * (tokenizePairs), tokenized outside the timed passes.
+ * then the continuation's log-softmax with compbench's own logProbAt. The token ids are the
+ * adapter's own (tokenizePairs), tokenized outside the timed passes.
  */
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { InfraError } from '../core/errors.js';
+import { logProbAt } from '../runners/backends/onnxruntime/log-probs.js';
 import type { TokenizedPair } from '../runners/model/request-tokens.js';
 import type { Scorer } from './scoring.js';
 
 /** Log p(continuation | context) from logits (1, n, vocab) of context+continuation. */
 function continuationLogprob(logits: Float32Array, vocab: number, contextLength: number, continuationIds: readonly number[]): number {
+  const argmax = new Int32Array(1);
   let sum = 0;
-  for (let j = 0; j < continuationIds.length; j++) {
-    // position p predicts token p+1
-    const row = (contextLength - 1 + j) * vocab;
-    let max = -Infinity;
-    for (let v = 0; v < vocab; v++) if (logits[row + v] > max) max = logits[row + v];
-    let z = 0;
-    for (let v = 0; v < vocab; v++) z += Math.exp(logits[row + v] - max);
-    sum += logits[row + continuationIds[j]] - max - Math.log(z);
-  }
+  // position p predicts token p+1
+  for (let j = 0; j < continuationIds.length; j++) sum += logProbAt(logits, (contextLength - 1 + j) * vocab, vocab, continuationIds[j], argmax);
   return sum;
 }
 
