@@ -10,7 +10,7 @@ export function scoringCasesSection(s: ScoringCases): string[] {
     '## Scoring cases (issue 15)', '',
     `One intra-op thread; each scorer runs every request of the case ${s.rounds} times, alternately with the others, and its median round counts. compbench = openModel → loglikelihood (the matrix's entry point); transformers.js = one forward over context+choice per request; raw onnxruntime = one session.run per context+choice with no harness. ` +
       `Tokens fed = input_ids elements of every session.run (padding included). FLOP floor: each distinct token prefix of the requests computed once (layers and attention), the LM head only at scored positions, at the measured float32 GEMM peak of ${f(s.gemmPeakGflopPerS, 1)} GFLOP/s; "× floor" = wall time over that. ` +
-      `Harness = compbench's time inside session.run() over its wall time: a raw loop making the same calls needs at least that run() time (target ≥ ${100 * s.harnessTarget}%). Measured ${s.startedAt}; load average (1/5/15 min) ${load(s.loadAverage.start)} at the start, ${load(s.loadAverage.end)} at the end: well above 1 on this machine means other processes competed for the cores, and every figure is slower than on an idle machine.`,
+      `Harness = compbench's time inside session.run() over its wall time: a raw loop making the same calls needs at least that run() time (target ≥ ${100 * s.harnessTarget}%). Measured ${s.startedAt}${s.quick ? ' with --quick' : ''}; load average (1/5/15 min) ${load(s.loadAverage.start)} at the start, ${load(s.loadAverage.end)} at the end: well above 1 on this machine means other processes competed for the cores, and every figure is slower than on an idle machine.`,
     '',
   ];
   for (const c of s.cases) {

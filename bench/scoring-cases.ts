@@ -71,6 +71,8 @@ export interface ScoringCases {
   /** When the item began, and os.loadavg() (1, 5, 15 min) at its start and end: other processes share the machine. */
   readonly startedAt: string;
   readonly loadAverage: { readonly start: readonly number[]; readonly end: readonly number[] };
+  /** Run with --quick (fewer questions). */
+  readonly quick: boolean;
   readonly gemmPeakGflopPerS: number;
   readonly rounds: number;
   readonly harnessTarget: number;
@@ -213,5 +215,5 @@ export async function scoringCases(quick: boolean, log: (line: string) => void, 
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
-  return { result: { startedAt, loadAverage: { start: loadStart, end: loadavg() }, gemmPeakGflopPerS: peak, rounds, harnessTarget: HARNESS_TARGET, cases }, failures };
+  return { result: { startedAt, loadAverage: { start: loadStart, end: loadavg() }, quick, gemmPeakGflopPerS: peak, rounds, harnessTarget: HARNESS_TARGET, cases }, failures };
 }
