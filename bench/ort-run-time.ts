@@ -8,7 +8,6 @@ import * as ort from 'onnxruntime-node';
 
 let totalMs = 0;
 let calls = 0;
-// input_ids elements fed (rows × padded width)
 let tokens = 0;
 let installed = false;
 
@@ -24,8 +23,9 @@ export async function installOrtRunTimer(onnxPath: string): Promise<void> {
   await probe.release();
   const original = proto.run;
   proto.run = async function timedRun(this: unknown, ...args: unknown[]): Promise<unknown> {
-    const ids = (args[0] as Record<string, { dims?: readonly number[] } | undefined>).input_ids;
-    tokens += ids?.dims ? ids.dims.reduce((a, b) => a * b, 1) : 0;
+    // input_ids (B, T): every element is a token fed through the layers, padding included
+    const ids = (args[0] as { input_ids?: { dims?: readonly number[] } } | undefined)?.input_ids?.dims;
+    if (ids) tokens += ids.reduce((a, b) => a * b, 1);
     const t0 = performance.now();
     try {
       return await original.apply(this, args);
@@ -36,7 +36,7 @@ export async function installOrtRunTimer(onnxPath: string): Promise<void> {
   };
 }
 
-/** Seconds inside run(), calls and tokens fed (input_ids elements, padding included) since the last reset. */
+/** Seconds inside run(), calls, and input_ids elements fed (padding included) since the last reset. */
 export function ortRunTime(): { seconds: number; calls: number; tokens: number } {
   return { seconds: totalMs / 1000, calls, tokens };
 }
