@@ -17,7 +17,8 @@ import { measuredRule } from './measured-rule.js';
 import { agreementRule, AGREEMENT_RULE_KINDS } from './agreement-rule.js';
 import type { GatePolicy, GateRule, PolicySource } from './policy.js';
 import { DEFAULT_RECOVERY_RATIO, parameterBound, ruleResult } from './result.js';
-import { comparisonView, metricView, okCell, summaryOf, unusableSummary, type MetricView } from './record-view.js';
+import { judgePower } from './power-check.js';
+import { comparisonView, metricView, okCell, sliceComparisonView, summaryOf, unusableSummary, type MetricView } from './record-view.js';
 import { selectSuites, selectVariants } from './targets.js';
 
 /** Kinds that read the summary of the variant's parent (the same slice) besides the variant's. */
@@ -147,7 +148,24 @@ function suiteRule(record: RunRecord, policy: GatePolicy, rule: GateRule, varian
   });
 }
 
+/** The rule's check on one target, with the power judgement of reports/gate/power-check.ts. */
 function checkTarget(
+  baseId: string,
+  policy: GatePolicy,
+  rule: GateRule,
+  cell: Parameters<typeof comparisonView>[0],
+  view: MetricView,
+  baseView: MetricView | undefined,
+  slice: { tag: string; value: string } | undefined,
+): Check {
+  const check = ruleCheck(baseId, policy, rule, cell, view, baseView, slice);
+  const overall = comparisonView(cell, rule.metric!);
+  const comparison = slice ? sliceComparisonView(cell, rule.metric!, slice) : overall.ok ? overall.value : undefined;
+  const baseline = baseView ? summaryOf(baseView, slice)?.value ?? NaN : NaN;
+  return judgePower(check, { rule, policy, higherIsBetter: view.higherIsBetter, compared: baseId !== '', comparison, baseline });
+}
+
+function ruleCheck(
   baseId: string,
   policy: GatePolicy,
   rule: GateRule,
