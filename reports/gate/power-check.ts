@@ -117,7 +117,8 @@ function tooWide(check: Check, inputs: PowerInputs): Check {
   const distance = hib ? interval.estimate + margin : margin - interval.estimate;
   const halfWidth = hib ? interval.estimate - interval.low : interval.high - interval.estimate;
   if (!(distance > 0) || !(halfWidth > 0) || !(interval.n > 0)) return check;
-  const itemsNeeded = itemsToDecide(interval.n, halfWidth, distance);
+  // The rule failed on n items, so at least one more is needed even when the bound sits exactly on the margin (h = d).
+  const itemsNeeded = Math.max(interval.n + 1, itemsToDecide(interval.n, halfWidth, distance));
   const power: RulePower = { status: 'too-wide', halfWidth, distance, n: interval.n, itemsNeeded };
   const side = hib ? `lower end ${fmt(interval.low)} is at or below −${fmt(margin)}` : `upper end ${fmt(interval.high)} is at or above +${fmt(margin)}`;
   const reason = `${check.reason}; fails for width, not for the estimate: Δ ${fmt(interval.estimate)} is within the margin but the interval's ${side}; about ${itemsNeeded} items (now ${interval.n}) would decide it (n·(h/d)², h = half-width ${fmt(halfWidth)}, d = distance ${fmt(distance)} from Δ to the margin; the half-width shrinks as 1/√n)`;
