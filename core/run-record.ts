@@ -312,6 +312,36 @@ export type MeasurementRecord =
     }
   | { readonly state: 'errored'; readonly variantId: string; readonly error: string };
 
+/**
+ * A point-estimate rule's pass judged against the suite's power (issue 24): `underpowered`
+ * when the loss the rule allows (`tolerance`, metric units) is below the minimum
+ * detectable effect at α = 0.05, power 0.8 (`mde`), `powered` otherwise.
+ */
+export interface PointPower {
+  readonly status: 'powered' | 'underpowered';
+  readonly tolerance: number;
+  readonly mde: number;
+  /** Items the MDE is computed for (effective n with groups). */
+  readonly m: number;
+  /** `disagreement`: k·√(ρ_d/m); `bootstrap-se`: k·SE of Δ; `flip-rate`: k²/(m + k²) (core/stats/power.ts). */
+  readonly method: 'disagreement' | 'bootstrap-se' | 'flip-rate';
+  readonly disagreementRate?: number;
+}
+
+/** A non-inferiority rule that failed for width: the items that would let its interval decide (n·(h/d)²). */
+export interface WidthPower {
+  readonly status: 'too-wide';
+  /** Half-width of the interval on the worse side, metric units. */
+  readonly halfWidth: number;
+  /** Distance from the estimate to the margin, metric units. */
+  readonly distance: number;
+  readonly n: number;
+  readonly itemsNeeded: number;
+}
+
+/** What the gate found about a rule's power to fail; `unknown`: a point rule passed on a record without power figures. */
+export type RulePower = PointPower | WidthPower | { readonly status: 'unknown'; readonly reason: string };
+
 /** One gate rule applied to one cell (or slice), DESIGN.md §7. */
 export interface GateRuleResult {
   /** Rule id from the policy (e.g. `knowledge-closed.noninferiority`). */
@@ -329,6 +359,8 @@ export interface GateRuleResult {
   readonly verdict: 'pass' | 'fail' | 'skip';
   /** Why, in words (always set for a fail). */
   readonly reason: string;
+  /** The rule's power to fail, where the gate judged it (point-estimate passes, non-inferiority failures for width). */
+  readonly power?: RulePower;
 }
 
 /** The gate's verdict over a run. */

@@ -1,7 +1,9 @@
 export * from './interval.js';
 export * from './quantile.js';
 export * from './wilson.js';
-export { bootstrapInterval, bootstrapMeanInterval, DEFAULT_RESAMPLES, type BootstrapOptions } from './bootstrap.js';
+export { bootstrapEstimate, bootstrapInterval, bootstrapMeanInterval, DEFAULT_RESAMPLES, type BootstrapEstimate, type BootstrapOptions } from './bootstrap.js';
+export * from './normal.js';
+export * from './power.js';
 export * from './paired.js';
 export * from './mcnemar.js';
 export * from './kl.js';

@@ -17,7 +17,8 @@ import { measuredRule } from './measured-rule.js';
 import { agreementRule, AGREEMENT_RULE_KINDS } from './agreement-rule.js';
 import type { GatePolicy, GateRule, PolicySource } from './policy.js';
 import { DEFAULT_RECOVERY_RATIO, parameterBound, ruleResult } from './result.js';
-import { comparisonView, metricView, okCell, summaryOf, unusableSummary, type MetricView } from './record-view.js';
+import { judgePower } from './power-check.js';
+import { comparisonView, metricView, okCell, sliceComparisonView, summaryOf, unusableSummary, type MetricView } from './record-view.js';
 import { selectSuites, selectVariants } from './targets.js';
 
 /** Kinds that read the summary of the variant's parent (the same slice) besides the variant's. */
@@ -143,19 +144,31 @@ function suiteRule(record: RunRecord, policy: GatePolicy, rule: GateRule, varian
   return slices.values.map((value) => {
     const slice = rule.slice && value !== undefined ? { tag: rule.slice.tag, value } : undefined;
     const target = { suiteId, metric, ...(slice ? { slice: sliceName(slice.tag, slice.value) } : {}) };
-    return ruleResult(rule, variantId, target, checkTarget(baseId ?? '', policy, rule, cell.value, view.value, baseView, slice));
+    return ruleResult(rule, variantId, target, checkTarget(policy, rule, { baseId: baseId ?? '', cell: cell.value, view: view.value, baseView, slice }));
   });
 }
 
-function checkTarget(
-  baseId: string,
-  policy: GatePolicy,
-  rule: GateRule,
-  cell: Parameters<typeof comparisonView>[0],
-  view: MetricView,
-  baseView: MetricView | undefined,
-  slice: { tag: string; value: string } | undefined,
-): Check {
+/** What a suite rule checks on one target: the variant's cell and metric, its parent's metric (when read), the slice. */
+interface Target {
+  /** The parent's id, '' for a variant that stands on its own. */
+  readonly baseId: string;
+  readonly cell: Parameters<typeof comparisonView>[0];
+  readonly view: MetricView;
+  readonly baseView: MetricView | undefined;
+  readonly slice: { tag: string; value: string } | undefined;
+}
+
+/** The rule's check on one target, with the power judgement of reports/gate/power-check.ts. */
+function checkTarget(policy: GatePolicy, rule: GateRule, target: Target): Check {
+  const { baseId, cell, view, baseView, slice } = target;
+  const check = ruleCheck(policy, rule, target);
+  const overall = comparisonView(cell, rule.metric!);
+  const comparison = slice ? sliceComparisonView(cell, rule.metric!, slice) : overall.ok ? overall.value : undefined;
+  const baseline = baseView ? summaryOf(baseView, slice)?.value ?? NaN : NaN;
+  return judgePower(check, { rule, policy, higherIsBetter: view.higherIsBetter, compared: baseId !== '', comparison, baseline });
+}
+
+function ruleCheck(policy: GatePolicy, rule: GateRule, { baseId, cell, view, baseView, slice }: Target): Check {
   const minN = rule.minN ?? policy.minN ?? 0;
   const bound = rule.kind === 'noninferiority' && !view.higherIsBetter ? rule.margin! : parameterBound(rule);
   const variant = summaryOf(view, slice);

@@ -58,6 +58,8 @@ export interface GateRule {
   readonly maxPeakRssBytes?: number;
   readonly minN?: number;
   readonly simulated?: SimulatedHandling;
+  /** Overrides the policy's `requirePower` for this rule. */
+  readonly requirePower?: boolean;
 }
 
 /** A gate policy (`--policy FILE`). */
@@ -67,6 +69,8 @@ export interface GatePolicy {
   readonly minN?: number;
   /** Default `skip`. */
   readonly simulated?: SimulatedHandling;
+  /** Fail a point-estimate rule's pass that is underpowered (tolerance below the MDE, reports/gate/power-check.ts); default false. */
+  readonly requirePower?: boolean;
   readonly rules: readonly GateRule[];
 }
 

@@ -25,6 +25,7 @@ export function ruleResult(rule: GateRule, variantId: string, target: ResultTarg
     bound: check.bound,
     verdict: check.verdict,
     reason: check.reason,
+    ...(check.power === undefined ? {} : { power: check.power }),
   };
 }
 

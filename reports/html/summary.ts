@@ -40,7 +40,7 @@ ${body.join('\n')}
 function legendHtml(h: SummaryHeatmap): string {
   const swatch = (tone: string, label: string): string => `<span class="sw" style="background:${tone}"></span>${label}`;
   const key = h.suites.map((s) => `<strong>${escapeHtml(s.short)}</strong> ${escapeHtml(s.id)} (${escapeHtml(s.metric)})`).join(' · ');
-  return `<p class="legend">Cells: Δ of the suite's primary metric vs the variant's parent (points for accuracies, % of the parent's value otherwise); grey italics: a model's own value. ${swatch('hsl(0, 65%, 57%)', 'worse')} ${swatch('hsl(120, 65%, 57%)', 'better')} (full at 10 points or 10%); ▼/▲ the paired 95% CI excludes 0 on the worse/better side; ✕ (outlined) a gate rule failed on that cell. Columns: ${key}.</p>`;
+  return `<p class="legend">Cells: Δ of the suite's primary metric vs the variant's parent (points for accuracies, % of the parent's value otherwise); grey italics: a model's own value. ${swatch('hsl(0, 65%, 57%)', 'worse')} ${swatch('hsl(120, 65%, 57%)', 'better')} (full at 10 points or 10%); ▼/▲ the paired 95% CI excludes 0 on the worse/better side; hover a cell for its minimum detectable effect (MDE, α 0.05, power 0.8: a smaller loss could go unseen); ✕ (outlined) a gate rule failed on that cell. Columns: ${key}.</p>`;
 }
 
 function passingHtml(s: RunSummary): string {

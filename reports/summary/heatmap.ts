@@ -1,5 +1,5 @@
 import type { GateRuleResult, RunRecord, VariantRecord } from '../../core/run-record.js';
-import { formatBytes, formatDelta, formatSummary, isShare } from '../format.js';
+import { formatBytes, formatDelta, formatMde, formatPowerBasis, formatSummary, isShare } from '../format.js';
 import { cellOf, comparisonOf, measurementOf, metricOf, orderedVariants, parentOf, primaryMetric } from '../record-view.js';
 import { ciSide, compactDelta, toneOf } from './scale.js';
 
@@ -108,9 +108,10 @@ function summaryCell(record: RunRecord, v: VariantRecord, suite: SummarySuite, f
   const cmp = comparisonOf(cell, suite.metric);
   if (!cmp) return { text: '—', title: `${suite.id}: no comparison with ${parent}${failNote}`, failedRules, kind: 'off' };
   const side = ciSide(cmp.delta, agg.higherIsBetter);
+  const power = cmp.power ? `; MDE ${formatMde(cmp.power, agg.unit)} (${formatPowerBasis(cmp.power)})` : '';
   return {
     text: compactDelta(cmp.delta, agg.unit),
-    title: `${suite.id}: Δ ${suite.metric} ${formatDelta(cmp.delta, agg.unit)} vs ${parent}${side === 'either' ? '' : ` (CI excludes 0: ${side})`}${failNote}`,
+    title: `${suite.id}: Δ ${suite.metric} ${formatDelta(cmp.delta, agg.unit)} vs ${parent}${side === 'either' ? '' : ` (CI excludes 0: ${side})`}${power}${failNote}`,
     tone: toneOf(cmp.delta, agg.unit, agg.higherIsBetter),
     ...(side === 'either' ? {} : { mark: side }),
     failedRules,
