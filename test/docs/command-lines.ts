@@ -6,7 +6,8 @@
  *   dropped. YAML: every line of the shell strings: values of `run` (GitHub Actions steps) and
  *   `script`, `before_script`, `after_script` (GitLab jobs).
  * - A line is cut into shell words (single and double quotes, `\` escapes) up to an unquoted
- *   `#` comment, and into commands at unquoted `&&`, `||`, `;` and `|`.
+ *   `#` comment, and into commands at unquoted `&&`, `||`, `;` and `|`. Redirections (`> f`,
+ *   `>> f`, `< f`, `2> f`, `2>&1`) are the shell's, not arguments: they and their target drop out.
  * - A command is checked when it starts with `compbench`, `npx compbench` or
  *   `node dist/cli.js` (then the CLI's own parser must accept it: command, subcommand, every
  *   flag and its value, positional count), or with `npm run X`, `npm start` or `npm test`
@@ -45,8 +46,10 @@ export function fencedLines(markdown: string): { line: number; text: string }[] 
 export function shellCommands(line: string): string[][] {
   const commands: string[][] = [[]];
   let word: string | undefined;
+  let redirectTarget = false;
   const flush = (): void => {
-    if (word !== undefined) commands[commands.length - 1].push(word);
+    if (word !== undefined && !redirectTarget) commands[commands.length - 1].push(word);
+    if (word !== undefined) redirectTarget = false;
     word = undefined;
   };
   for (let i = 0; i < line.length; i++) {
@@ -59,6 +62,14 @@ export function shellCommands(line: string): string[][] {
       word = (word ?? '') + line[++i];
     } else if (/\s/u.test(c)) {
       flush();
+    } else if (c === '>' || c === '<') {
+      if (word !== undefined && /^\d$/u.test(word)) word = undefined; // the `2` of `2>`
+      flush();
+      while (line[i + 1] === '>') i++;
+      if (line[i + 1] === '&') {
+        i++;
+        while (/\d/u.test(line[i + 1] ?? '')) i++; // `>&1` names a descriptor, not a file
+      } else redirectTarget = true;
     } else if (c === '#' && word === undefined) {
       break;
     } else if (c === ';' || c === '|' || (c === '&' && line[i + 1] === '&')) {

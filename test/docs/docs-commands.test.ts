@@ -42,6 +42,8 @@ test('the checks catch what they are for', () => {
   assert.equal(shownCommandProblems(['compbench', 'run', '--out', 'runs/mine'], scripts), [], 'an output folder is not checked');
   assert.equal(shownCommandProblems(['npm', 'run', 'no-such-script'], scripts).length, 1);
   assert.equal(shellCommands(`npm run setup && npx compbench history --note 'a # b' # comment`), [['npm', 'run', 'setup'], ['npx', 'compbench', 'history', '--note', 'a # b']]);
+  assert.equal(shellCommands('compbench gate runs/a --print-policy > p.json 2>&1 | tee log'), [['compbench', 'gate', 'runs/a', '--print-policy'], ['tee', 'log']], 'redirections are not arguments');
+  assert.equal(shellCommands('compbench gate runs/a 2> err.txt --quiet'), [['compbench', 'gate', 'runs/a', '--quiet']]);
   assert.equal(synopsisProblems('compbench gate RUN_DIR [--policy FILE] [--polcy X]').length, 1);
 });
 
