@@ -5,6 +5,7 @@
  * `statistic: "p95"`) generated tokens over its parent's; it passes when ≤ `max`.
  * Fail-closed: a cell without recorded lengths, or a parent median of 0, fails.
  */
+import { comparedToOf } from '../../core/pairing.js';
 import type { GateRuleResult, GenerationLengthRecord, RunRecord } from '../../core/run-record.js';
 import { failClosed, type Check } from './checks.js';
 import type { GateRule } from './policy.js';
@@ -35,7 +36,7 @@ function lengthsOf(record: RunRecord, variantId: string, suiteId: string): Gener
 
 function checkSuite(record: RunRecord, rule: GateRule, variantId: string, suiteId: string, statistic: 'median' | 'p95'): Check {
   const max = rule.max!;
-  const parent = record.variants.find((v) => v.id === variantId)?.comparedTo;
+  const parent = comparedToOf(record, variantId);
   if (parent === undefined) return failClosed(max, `variant ${variantId} stands on its own: nothing to compare its lengths with`);
   const own = lengthsOf(record, variantId, suiteId);
   if (typeof own === 'string') return failClosed(max, own);
