@@ -1,9 +1,10 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { CellRecord, GenerationLengthRecord, RunRecord } from '../../../core/run-record.js';
+import { packagePath } from '../../../core/paths.js';
 import { runSavings } from '../../../core/savings.js';
 import { evaluateGate } from '../../../reports/gate/evaluate.js';
-import { parsePolicyText, type GatePolicy, type GateRule } from '../../../reports/gate/policy.js';
+import { loadPolicy, parsePolicyText, type GatePolicy, type GateRule } from '../../../reports/gate/policy.js';
 import { cell, measured, ones, runRecord } from './fixtures.js';
 
 const test = suite('reports/gate/savings-rules');
@@ -102,6 +103,11 @@ test('the policy schema: savings rules need min and no suite; memory and disk sa
   assert.match(bad({ kind: 'max_generation_length_ratio', max: 2, metric: 'acc' }), 'remove metric and slice');
   assert.is(bad({ kind: 'max_generation_length_ratio', max: 2, suite: 'knowledge-closed', statistic: 'p95' }), '');
   assert.match(bad({ kind: 'max_generation_length_ratio', max: 2, statistic: 'p99' }), "Unknown length statistic 'p99'");
+});
+
+test('docs/savings-policy.json (the example in docs/savings.md) is a valid policy using every new kind', () => {
+  const { policy } = loadPolicy(packagePath('docs', 'savings-policy.json'));
+  assert.equal([...new Set(policy.rules.map((r) => r.kind))].sort(), ['max_generation_length_ratio', 'min_disk_saving', 'min_memory_saving', 'min_speedup']);
 });
 
 test.run();

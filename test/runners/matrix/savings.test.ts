@@ -10,7 +10,8 @@ import * as assert from 'uvu/assert';
 import { runMatrix } from '../../../runners/matrix/run-matrix.js';
 import { evaluateGate } from '../../../reports/gate/evaluate.js';
 import { studentDir, tempDir } from '../fixtures.js';
-import { recordSchemaProblems, writeConfig } from './fixtures.js';
+import { inputErrorOf, recordSchemaProblems, writeConfig } from './fixtures.js';
+import { loadRunConfig, readConfigFile } from '../../../runners/matrix/config.js';
 import { packagePath } from '../../../core/paths.js';
 
 const test = suite('runners/matrix/savings');
@@ -92,6 +93,14 @@ test('student + rtn-w4 (packed) + rtn-w3 (simulated): savings, bits per paramete
     assert.is(cell.generation!.medianTokens, sorted[1], 'median of three is the middle one');
     assert.is(cell.generation!.hitLimit, own.filter((l) => l.outcome!.finishReason === 'length').length);
   }
+});
+
+test('config cost: docs/savings-config.json carries it; a bad usdPerHour is one line naming the JSON path', () => {
+  assert.equal(loadRunConfig(packagePath('docs', 'savings-config.json')).cost, { usdPerHour: 0.34 });
+  const bad = writeConfig({}, '{\n  "cost": { "usdPerHour": 0 }\n}\n');
+  assert.match(inputErrorOf(() => readConfigFile(bad)), `${bad}:2: $.cost.usdPerHour`);
+  const extra = writeConfig({}, '{\n  "cost": { "usdPerHour": 1, "eur": 2 }\n}\n');
+  assert.match(inputErrorOf(() => readConfigFile(extra)), '$.cost');
 });
 
 test.run();
