@@ -8,6 +8,7 @@
 import type { GateRuleResult, RunRecord } from '../../core/run-record.js';
 import { failClosed, type Check } from './checks.js';
 import type { GatePolicy, GateRule } from './policy.js';
+import { mib } from './measured-rule.js';
 import { fmt } from './record-view.js';
 import { ruleResult } from './result.js';
 
@@ -47,8 +48,4 @@ function checkSavings(record: RunRecord, policy: GatePolicy, rule: GateRule, var
   const pass = value >= min;
   const replayed = s.replayed ? '; replayed from the measurement cache' : '';
   return { value, bound: min, verdict: pass ? 'pass' : 'fail', reason: `${figure.what} ${fmt(value)} ${pass ? '≥' : '<'} ${fmt(min)} (${detail}${replayed})` };
-}
-
-function mib(bytes: number): string {
-  return `${fmt(bytes / 2 ** 20)} MiB`;
 }

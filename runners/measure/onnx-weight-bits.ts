@@ -7,7 +7,8 @@
  * MatMulInteger product) is storage without parameters. int32/int64 initializers that feed
  * no weight slot are shape and index constants: neither parameters nor weight bytes.
  */
-import type { TensorGroupBits, WeightStorageRecord } from '../../core/run-record.js';
+import type { WeightStorageRecord } from '../../core/run-record.js';
+import { weightStorage } from './tensor-group.js';
 import { externalDataOf, int64ToNumber, OnnxDataType, tensorDataType, tensorElementCount, type OnnxModel, type OnnxNode, type OnnxTensor } from '../formats/onnx/index.js';
 
 /** Bytes per element of ONNX data types (int4/uint4 pack two per byte). */
@@ -38,9 +39,6 @@ function intAttr(node: OnnxNode, name: string): number | undefined {
   return a?.i === undefined ? undefined : int64ToNumber(a.i);
 }
 
-function group(parameters: number, storedBytes: number): TensorGroupBits {
-  return { parameters, storedBytes, bitsPerParameter: parameters > 0 ? (storedBytes * 8) / parameters : 0 };
-}
 
 /** Initializer names that the token embedding (a Gather's data) and the output head (the node writing `logits`) read. */
 function embeddingNames(model: OnnxModel, initializers: ReadonlySet<string>): Set<string> {
@@ -75,7 +73,7 @@ export function onnxWeightBits(model: OnnxModel, file: string): WeightStorageRec
     if (n.op_type === 'Mul' && inputs.some((x) => dqScales.has(x))) for (const x of inputs) if (byName.has(x)) metadata.add(x);
   }
   const embedding = embeddingNames(model, new Set(byName.keys()));
-  const totals = { embedding: [0, 0], body: [0, 0] };
+  const totals: Record<'embedding' | 'body', [number, number]> = { embedding: [0, 0], body: [0, 0] };
   for (const t of inits) {
     const name = t.name ?? '';
     const type = tensorDataType(t);
@@ -89,13 +87,5 @@ export function onnxWeightBits(model: OnnxModel, file: string): WeightStorageRec
     side[0] += params;
     side[1] += bytes;
   }
-  const [ep, eb] = totals.embedding;
-  const [bp, bb] = totals.body;
-  return {
-    ...group(ep + bp, eb + bb),
-    file,
-    embedding: group(ep, eb),
-    body: group(bp, bb),
-    method: 'ONNX initializers: a MatMulNBits matrix counts K×N parameters and stores its packed blocks, scales and zero points; other float and ≤16-bit integer tensors count one parameter per element; scales and zero points of quantized ops are stored bytes without parameters; int32/int64 shape constants are left out',
-  };
+  return weightStorage(totals.embedding, totals.body, file, 'ONNX initializers: a MatMulNBits matrix counts K×N parameters and stores its packed blocks, scales and zero points; other float and ≤16-bit integer tensors count one parameter per element; scales and zero points of quantized ops are stored bytes without parameters; int32/int64 shape constants are left out');
 }
