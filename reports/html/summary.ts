@@ -42,7 +42,7 @@ ${body.join('\n')}
 function legendHtml(h: SummaryHeatmap): string {
   const swatch = (tone: string, label: string): string => `<span class="sw" style="background:${tone}"></span>${label}`;
   const key = h.suites.map((s) => `<strong>${escapeHtml(s.short)}</strong> ${escapeHtml(s.id)} (${escapeHtml(s.metric)})`).join(' · ');
-  return `<p class="legend">Cells: Δ of the suite's primary metric vs the variant's parent (points for accuracies, % of the parent's value otherwise); grey italics: a model's own value. ${swatch('hsl(0, 65%, 57%)', 'worse')} ${swatch('hsl(120, 65%, 57%)', 'better')} (full at 10 points or 10%); ▼/▲ the paired 95% CI excludes 0 on the worse/better side; ✕ (outlined) a gate rule failed on that cell. Saves (vs the parent, packed and unquantized models only; n/a for simulated variants): bytes on disk and peak RSS saved, decode tokens/s over the parent's; hover for bits per parameter and the 70B projection. Columns: ${key}.</p>`;
+  return `<p class="legend">Cells: Δ of the suite's primary metric vs the variant's parent (points for accuracies, % of the parent's value otherwise); grey italics: a model's own value. ${swatch('hsl(0, 65%, 57%)', 'worse')} ${swatch('hsl(120, 65%, 57%)', 'better')} (full at 10 points or 10%); ▼/▲ the paired 95% CI excludes 0 on the worse/better side; ✕ (outlined) a gate rule failed on that cell. Saves, against the parent: bytes on disk and peak RSS saved, decode tokens/s over the parent's (n/a for a simulated variant, whose weights are dequantized fp32); hover for bits per parameter and the 70B projection. Columns: ${key}.</p>`;
 }
 
 function passingHtml(s: RunSummary): string {
