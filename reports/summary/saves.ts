@@ -28,7 +28,7 @@ function details(s: Extract<SavingsRecord, { state: 'computed' }>): string {
   const at70 = s.weightProjection?.scales.find((x) => x.label === '70B');
   const projection = at70 ? `; projected 70B weights ${(at70.bytes / 1e9).toFixed(1)} GB vs ${(at70.parentBytes / 1e9).toFixed(1)} GB` : '';
   const replayed = s.replayed ? ' (replayed from the measurement cache)' : '';
-  return `vs ${s.parent}${bits}${projection}${replayed}`;
+  return `of ${s.parent}${bits}${projection}${replayed}`;
 }
 
 /** The "saves" columns of a variant: disk and peak-RSS saving and decode speedup against its parent, from the record's savings. */
