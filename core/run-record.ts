@@ -4,6 +4,7 @@
  * objects. Nested aggregates are plain JSON produced by `suites/` (kept structural
  * here so `core` imports nothing of ours). Schema: `core/schemas/run-record.schema.json`.
  */
+import type { SavingsRecord } from './savings.js';
 import type { SuiteRole } from './suite-roles.js';
 
 /** Version of the run-record layout; bump on any incompatible change. */
@@ -66,6 +67,40 @@ export interface VariantRecord {
   readonly kvCache?: KvCacheBytesRecord;
   /** The runtime that scored it (onnxruntime, or llama.cpp with its release, CPU library and KV cache); absent in older records. */
   readonly backend?: VariantBackendRecord;
+  /** Parameters and bytes its model file stores, read from the file's tensors (absent in older records). */
+  readonly weights?: WeightStorageRecord;
+  /** Its KV-cache shape and bytes per 1,000 context tokens at the cache type it ran with (absent in older records). */
+  readonly kvCapacity?: KvCapacityRecord;
+}
+
+/** Logical parameters of a group of tensors and the bytes the file stores for them. */
+export interface TensorGroupBits {
+  readonly parameters: number;
+  /** Bytes of the tensors, block scales and zero points included. */
+  readonly storedBytes: number;
+  /** storedBytes × 8 / parameters (0 when the group is empty). */
+  readonly bitsPerParameter: number;
+}
+
+/** What a variant's model file stores for its weights, counted from the file's tensors (runners/measure/weight-storage.ts). */
+export interface WeightStorageRecord extends TensorGroupBits {
+  /** The file counted, relative to the variant's folder (`onnx/model.onnx`, `model.gguf`). */
+  readonly file: string;
+  /** Token embedding and output head (ONNX methods keep them fp32; GGUF types them). */
+  readonly embedding: TensorGroupBits;
+  /** Every other weight: the layers' matrices, norms, biases. */
+  readonly body: TensorGroupBits;
+  /** How parameters and bytes were counted, in words. */
+  readonly method: string;
+}
+
+/** A model's KV-cache shape and what 1,000 context tokens of it take at each cache type. */
+export interface KvCapacityRecord {
+  readonly numLayers: number;
+  readonly numKvHeads: number;
+  readonly headDim: number;
+  /** layers × kv heads × head dim × (bytes per K element + bytes per V element) × 1,000 for each cache type. */
+  readonly types: readonly { readonly type: string; readonly bytesPer1kTokens: number }[];
 }
 
 /** A variant's runtime as plain data (runners/backends/backend-info.ts). */
@@ -234,6 +269,29 @@ export type CellAgreement =
     }
   | { readonly state: 'not computed'; readonly baseline: string; readonly reason: string };
 
+/**
+ * How long a generate cell's generations were and how they ended (issue 24): over its
+ * scored instances whose record carries a length. Lengths are tokens generated, an EOS or
+ * stop-completing token included; percentiles are type 7 (core/stats/quantile.ts).
+ */
+export interface GenerationLengthRecord {
+  /** Scored generations with a recorded length. */
+  readonly n: number;
+  readonly meanTokens: number;
+  readonly medianTokens: number;
+  readonly p95Tokens: number;
+  readonly maxTokens: number;
+  /** Generations that ended at the token limit (finish reason `length`), and their share of n. */
+  readonly hitLimit: number;
+  readonly hitLimitRate: number;
+  /** Count per finish reason (`eos`, `stop`, `length`). */
+  readonly finishReasons: Readonly<Record<string, number>>;
+  /** Instances that errored (a non-finite distribution, a prompt too long): no length. */
+  readonly errored: number;
+  /** Scored instances without a recorded length (records written before lengths were recorded). */
+  readonly unrecorded: number;
+}
+
 /** One variant × suite cell; failures are values. */
 export type CellRecord =
   | {
@@ -249,6 +307,8 @@ export type CellRecord =
       readonly instanceErrors?: InstanceErrors;
       /** Distribution agreement with `comparedTo` (loglikelihood and rolling suites of a compared variant). */
       readonly agreement?: CellAgreement;
+      /** Generation lengths and endings (generate suites). */
+      readonly generation?: GenerationLengthRecord;
     }
   | {
       readonly state: 'errored';
@@ -424,6 +484,8 @@ export interface RunRecord {
   readonly cells: readonly CellRecord[];
   /** Per-variant speed/memory/energy (absent when measurement was off). */
   readonly measurements?: readonly MeasurementRecord[];
+  /** What each variant with a parent saves against it (core/savings.ts; absent when measurement was off). */
+  readonly savings?: readonly SavingsRecord[];
   /** What the per-instance result cache gave: reused, computed, and lines rejected as invalid (recomputed). */
   readonly resultCache?: { readonly reusedInstances: number; readonly computedInstances: number; readonly rejectedLines: number };
   /** Which executor evaluated the shards, and for a queue, who did the work (absent in records before it). */

@@ -8,6 +8,7 @@ export * from './execute.js';
 export * from './score.js';
 export * from './aggregate.js';
 export * from './compare.js';
+export * from './generation-lengths.js';
 export * from './commands.js';
 export * from './roles.js';
 export * from './init.js';

@@ -1,3 +1,4 @@
+import { savingsMethodBlock, variantSavingsBlocks } from '../sections/savings.js';
 import { suitesRunBy } from '../../core/pairing.js';
 import { roleOf } from '../../core/suite-roles.js';
 import { numCell, para, table, type Block, type Section } from '../document.js';
@@ -129,6 +130,8 @@ export function efficiencySection({ record, variant, baseline }: ChangeContext):
     blocks: [
       para('Reported for information: no point of the AI Act requires inference speed or energy of a high-risk system in its technical documentation (the Act\'s energy items document the training of general-purpose models). Each figure states how it was obtained; estimates say so.'),
       table({ id: 'efficiency-table', columns: ['variant', 'size on disk', 'peak RSS', 'decode', 'energy', 'energy method'], rows }),
+      ...variantSavingsBlocks(record, variant.id),
+      savingsMethodBlock(record),
     ],
   };
 }

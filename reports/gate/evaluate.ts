@@ -15,6 +15,8 @@ import {
 } from './checks.js';
 import { measuredRule } from './measured-rule.js';
 import { agreementRule, AGREEMENT_RULE_KINDS } from './agreement-rule.js';
+import { generationRule, GENERATION_RULE_KINDS } from './generation-rule.js';
+import { savingsRule, SAVINGS_RULE_KINDS } from './savings-rule.js';
 import type { GatePolicy, GateRule, PolicySource } from './policy.js';
 import { DEFAULT_RECOVERY_RATIO, parameterBound, ruleResult } from './result.js';
 import { judgePower } from './power-check.js';
@@ -59,7 +61,7 @@ function missingNames(record: RunRecord, rules: readonly GateRule[]): { results:
     byName.set(key, found);
   };
   for (const rule of rules) {
-    if (AGREEMENT_RULE_KINDS.has(rule.kind)) continue;
+    if (AGREEMENT_RULE_KINDS.has(rule.kind) || SAVINGS_RULE_KINDS.has(rule.kind) || GENERATION_RULE_KINDS.has(rule.kind)) continue;
     if (rule.kind === 'latency' || rule.kind === 'memory') {
       if (record.measurements === undefined) {
         note('measurements', rule, { reason: 'the run has no measurements (it ran with measurement off): turn measurement on in the run config, or drop the latency and memory rules' });
@@ -109,6 +111,8 @@ function evaluateRule(record: RunRecord, policy: GatePolicy, rule: GateRule): Ga
     return variants.ids.flatMap((id) => measuredRule(record, policy, rule, id));
   }
   if (AGREEMENT_RULE_KINDS.has(rule.kind)) return variants.ids.flatMap((id) => agreementRule(record, rule, id));
+  if (SAVINGS_RULE_KINDS.has(rule.kind)) return variants.ids.map((id) => savingsRule(record, policy, rule, id));
+  if (GENERATION_RULE_KINDS.has(rule.kind)) return variants.ids.flatMap((id) => generationRule(record, rule, id));
   const suites = selectSuites(record, rule);
   // missingNames reports these once per name; kept fail-closed should a caller skip it.
   if ('none' in suites) return [ruleResult(rule, '*', suiteTarget, failClosed(parameterBound(rule), suites.none))];

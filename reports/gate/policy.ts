@@ -27,6 +27,10 @@ export const RULE_KINDS = [
   'memory',
   'max_mean_kl',
   'min_same_top_rate',
+  'min_memory_saving',
+  'min_disk_saving',
+  'min_speedup',
+  'max_generation_length_ratio',
 ] as const;
 
 /** One rule kind. */
@@ -60,6 +64,8 @@ export interface GateRule {
   readonly simulated?: SimulatedHandling;
   /** Overrides the policy's `requirePower` for this rule. */
   readonly requirePower?: boolean;
+  /** max_generation_length_ratio: which length statistic (default `median`). */
+  readonly statistic?: 'median' | 'p95';
 }
 
 /** A gate policy (`--policy FILE`). */

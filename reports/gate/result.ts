@@ -42,7 +42,12 @@ export function parameterBound(rule: GateRule): number {
     case 'max_mean_kl':
       return rule.max!;
     case 'min_same_top_rate':
+    case 'min_memory_saving':
+    case 'min_disk_saving':
+    case 'min_speedup':
       return rule.min!;
+    case 'max_generation_length_ratio':
+      return rule.max!;
     case 'relative_drop':
     case 'absolute_drop':
       return rule.tolerance!;

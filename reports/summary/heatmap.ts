@@ -1,6 +1,7 @@
 import type { GateRuleResult, RunRecord, VariantRecord } from '../../core/run-record.js';
 import { formatBytes, formatDelta, formatMde, formatPowerBasis, formatSummary, isShare } from '../format.js';
 import { cellOf, comparisonOf, measurementOf, metricOf, orderedVariants, parentOf, primaryMetric } from '../record-view.js';
+import { savesOf, type SavesFigures } from './saves.js';
 import { ciSide, compactDelta, toneOf } from './scale.js';
 
 /** A suite column of the summary heatmap. */
@@ -44,6 +45,8 @@ export interface SummaryRow {
   readonly size: Figure;
   readonly latency: Figure;
   readonly memory: Figure;
+  /** Disk and memory saved and decode speedup against the parent (absent: the record has no savings for it). */
+  readonly saves?: SavesFigures;
 }
 
 /** Rows of one model family, compared within itself (core/pairing.ts). */
@@ -119,6 +122,11 @@ function summaryCell(record: RunRecord, v: VariantRecord, suite: SummarySuite, f
   };
 }
 
+function optionalSaves(record: RunRecord, variantId: string): { saves?: SavesFigures } {
+  const saves = savesOf(record, variantId);
+  return saves ? { saves } : {};
+}
+
 /** The summary heatmap: every variant (grouped by family) × every suite's primary metric, with size, latency and memory. */
 export function summaryHeatmap(record: RunRecord): SummaryHeatmap {
   const withMetric = record.suites.flatMap((s) => {
@@ -141,6 +149,7 @@ export function summaryHeatmap(record: RunRecord): SummaryHeatmap {
       cells: suites.map((s) => summaryCell(record, v, s, failed)),
       failedRules: failed.length,
       ...figures(record, v),
+      ...optionalSaves(record, v.id),
     });
   }
   return { suites, families };

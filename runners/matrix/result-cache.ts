@@ -71,7 +71,9 @@ export function readResults(file: string, suiteId?: string): CachedResults {
 }
 
 function isCacheable(r: InstanceRecord): boolean {
-  return r.state === 'scored' || (r.state === 'errored' && !r.isFatal);
+  // A generation cached before lengths were recorded is recomputed (greedy: same text, same score) so every line carries its length.
+  if (r.state === 'scored') return r.outcome.kind !== 'generate' || r.outcome.generatedTokens !== undefined;
+  return !r.isFatal;
 }
 
 /**

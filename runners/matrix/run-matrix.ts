@@ -34,6 +34,8 @@ import { ProgressReporter } from './progress.js';
 import { appendResults, readResults, resultFile } from './result-cache.js';
 import { splitShards, testFaultFor, type ShardTask } from './shard.js';
 import { agreementTaskFor, resultKey, usableCachedRecord } from './agreement-plan.js';
+import { describeCapacity } from './capacity-step.js';
+import { runSavings } from '../../core/savings.js';
 
 /** Options of {@link runMatrix} (the flags of `compbench run`). */
 export interface MatrixOptions {
@@ -143,7 +145,7 @@ async function evaluateCells(
 
   const debris = removeDeadTemps([outDir, join(config.cacheDir, 'variants')]);
   if (debris.length > 0) log(`removed ${debris.length} temporary file(s) of dead processes: ${debris.join(', ')}`);
-  const variants = await describeBackends(await selfCheckVariants(await buildVariants(plans, config, log), config, log), intraOpNumThreads, log);
+  const variants = describeCapacity(await describeBackends(await selfCheckVariants(await buildVariants(plans, config, log), config, log), intraOpNumThreads, log), log);
 
   const cells = new Map<string, CellState>();
   const jobs: ShardJob<{ cell: string; file: string | undefined; fresh: number }, ShardTask>[] = [];
@@ -234,6 +236,10 @@ async function evaluateCells(
     log(`measuring ${variants.length} variants, one at a time`);
     measurements = await measureVariants(variants, measureSettings, { cacheDir: config.cacheDir, reuse: config.measurement.reuse, hardware }, log);
   }
+  const recordVariants = variants.map((v) => {
+    const own = picker.recorded(v.record.model);
+    return { ...v.record, dir: displayPath(v.record.dir), ...(own ? { suites: own } : {}) };
+  });
   const record: RunRecord = {
     schemaVersion: RUN_RECORD_VERSION,
     tool: 'compbench',
@@ -244,13 +250,10 @@ async function evaluateCells(
     config: configJson,
     baseline: config.baseline,
     pairing: 'parent',
-    variants: variants.map((v) => {
-      const own = picker.recorded(v.record.model);
-      return { ...v.record, dir: displayPath(v.record.dir), ...(own ? { suites: own } : {}) };
-    }),
+    variants: recordVariants,
     suites: suites.map(suiteRecord),
     cells: cellRecords,
-    ...(measurements ? { measurements } : {}),
+    ...(measurements ? { measurements, savings: runSavings(recordVariants, measurements, config.cost) } : {}),
     resultCache: { reusedInstances: cachedInstances, computedInstances, rejectedLines: rejectedCacheLines },
     executor: executor.record(),
     complete: cellRecords.every((c) => c.state === 'ok'),
@@ -293,6 +296,7 @@ function configRecord(config: ResolvedRunConfig): Record<string, unknown> {
     changeEnvelope: envelopeForRecord(config.changeEnvelope, displayPath),
     changeRecord: config.changeRecord ?? {},
     gatePolicy: typeof config.gatePolicy === 'string' ? displayPath(config.gatePolicy) : config.gatePolicy,
+    ...(config.cost ? { cost: config.cost } : {}),
   };
 }
 
