@@ -15,7 +15,25 @@ export interface QueueJobResult {
   readonly result: ShardResult;
   /** `hostname:pid` of the worker process that ran it. */
   readonly workerId: string;
+  /** When this processor started and ran the job (bench/queue-phases.ts splits a run's time with them). */
+  readonly timing?: ProcessorTiming;
 }
+
+/** Epoch milliseconds of a processor's life and of one job in it. */
+export interface ProcessorTiming {
+  readonly pid: number;
+  /** The processor process started (fork). */
+  readonly forkedAt: number;
+  /** Its modules (onnxruntime, suites) were loaded. */
+  readonly readyAt: number;
+  /** Jobs this processor ran before this one (0: its first; a warm processor has more). */
+  readonly jobsBefore: number;
+  readonly startedAt: number;
+  readonly endedAt: number;
+}
+
+const readyAt = Date.now();
+let jobsDone = 0;
 
 /** Prefix of the reason a job is refused for its versions (the worker stops on it). */
 export const VERSION_REFUSAL = 'compbench version mismatch:';
@@ -43,5 +61,8 @@ export default async function processShard(job: SandboxedJob<unknown, QueueJobRe
   // Test-only: holds the job so a test can kill its worker mid-job.
   const delayMs = Number(process.env.COMPBENCH_TEST_QUEUE_DELAY_MS ?? '0');
   if (delayMs > 0) await new Promise((r) => setTimeout(r, delayMs));
-  return { result: await runShard(task), workerId: process.env.COMPBENCH_QUEUE_WORKER_ID ?? `?:${process.pid}` };
+  const startedAt = Date.now();
+  const result = await runShard(task);
+  const timing: ProcessorTiming = { pid: process.pid, forkedAt: Math.round(performance.timeOrigin), readyAt, jobsBefore: jobsDone++, startedAt, endedAt: Date.now() };
+  return { result, workerId: process.env.COMPBENCH_QUEUE_WORKER_ID ?? `?:${process.pid}`, timing };
 }
