@@ -9,7 +9,7 @@ import { Job, Queue } from 'bullmq';
 import type { ShardExecutorFactory } from '../runners/matrix/executor.js';
 import type { ShardResult } from '../runners/matrix/shard.js';
 import { parseQueueUrl } from '../runners/executors/queue/connection.js';
-import type { QueueJobResult } from '../runners/executors/queue/processor.js';
+import type { QueueJobResult } from '../runners/executors/queue/job-result.js';
 import { QUEUE_NAME } from '../runners/executors/queue/settings.js';
 
 /** One shard as the coordinator saw it. */

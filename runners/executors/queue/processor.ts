@@ -5,41 +5,21 @@
  * and the worker's id come from the environment the worker forks it with.
  */
 import { existsSync } from 'node:fs';
-import { UnrecoverableError, type SandboxedJob } from 'bullmq';
-import type { ShardResult } from '../../matrix/shard.js';
+import { createRequire } from 'node:module';
+import type { SandboxedJob, UnrecoverableError as Unrecoverable } from 'bullmq';
 import { runShard } from '../local/worker.js';
 import { jobProblems, taskOf, versionMismatch, type QueueJobData } from './job.js';
+import { FOREIGN_REFUSAL, VERSION_REFUSAL, type ProcessorTiming, type QueueJobResult } from './job-result.js';
 
-/** What a job returns through Redis. */
-export interface QueueJobResult {
-  readonly result: ShardResult;
-  /** `hostname:pid` of the worker process that ran it. */
-  readonly workerId: string;
-  /** When this processor started and ran the job (bench/queue-phases.ts splits a run's time with them). */
-  readonly timing?: ProcessorTiming;
-}
+export { FOREIGN_REFUSAL, VERSION_REFUSAL, type ProcessorTiming, type QueueJobResult } from './job-result.js';
 
-/** Epoch milliseconds of a processor's life and of one job in it. */
-export interface ProcessorTiming {
-  readonly pid: number;
-  /** The processor process started (fork). */
-  readonly forkedAt: number;
-  /** Its modules (onnxruntime, suites) were loaded. */
-  readonly readyAt: number;
-  /** Jobs this processor ran before this one (0: its first; a warm processor has more). */
-  readonly jobsBefore: number;
-  readonly startedAt: number;
-  readonly endedAt: number;
-}
+// BullMQ's error class alone: its index (Queue, Worker, ioredis, Lua scripts) would add
+// about a second to every processor's start, and a processor needs none of it.
+const { UnrecoverableError } = createRequire(import.meta.url)('bullmq/dist/cjs/classes/errors/unrecoverable-error.js') as { UnrecoverableError: typeof Unrecoverable };
 
+// The benches' timing: when this processor's modules were loaded, and how many jobs it ran.
 const readyAt = Date.now();
 let jobsDone = 0;
-
-/** Prefix of the reason a job is refused for its versions (the worker stops on it). */
-export const VERSION_REFUSAL = 'compbench version mismatch:';
-
-/** How a job that is not a compbench shard fails; the worker stops on it (one line, exit 2). */
-export const FOREIGN_REFUSAL = 'not a compbench shard job (foreign payload):';
 
 // In a worker's processor, the IPC channel closes without a stop request only when the
 // worker died (kill -9): nobody can take this result, so stop rather than compute on.
