@@ -1,15 +1,18 @@
 /**
  * The queue executor's overhead: the same matrix (teacher × suites, no compression, fresh
  * caches) run by the local executor and through BullMQ with 1 and 2 `compbench worker`
- * processes (1 shard each at a time, 1 intra-op thread), on a private redis-server. Worker
- * processes start inside the timed region, as the local executor's host does, and every
- * queued run gets an empty Redis database (else finished shards would be reused by id).
+ * processes (1 shard each at a time, 1 intra-op thread), on a private redis-server. Cold
+ * rows start the worker processes inside the timed region, as the local executor's host
+ * does; every queued run gets an empty Redis database.
  * Configurations alternate within each repetition; medians of the repetitions are reported,
  * with the load average of the machine and where each run's time went (bench/queue-phases.ts).
- * The default matrix (6 suites, every instance) runs long enough (~30 s at 1 worker on an
- * idle 2-core machine) that throughput, not process start-up, is what it compares.
+ * Warm rows start their workers before the clock (a standing fleet of `compbench worker`
+ * processes, their processors forked and waiting), so they show the queue's steady cost.
+ * The default matrix (teacher × 6 suites, 1800 instances) runs long enough (about a minute
+ * a run at load average 20 on the 2-core development machine) that throughput, not process
+ * start-up, is what it compares.
  *
- *   node dist/bench/queue-executor.js [--reps N] [--limit N] [--suites a,b,c]
+ *   node dist/bench/queue-executor.js [--reps N] [--limit N] [--suites a,b,c] [--quick]
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -32,8 +35,10 @@ const flag = (name: string): string | undefined => {
   const at = argv.indexOf(name);
   return at >= 0 ? argv[at + 1] : undefined;
 };
+// `npm run bench -- --quick` (bench/index.ts shares its argv): 60 instances a suite, a few seconds a run.
+const quick = argv.includes('--quick');
 const reps = Number(flag('--reps') ?? 3);
-const limit = flag('--limit') === undefined ? undefined : Number(flag('--limit'));
+const limit = flag('--limit') === undefined ? (quick ? 60 : undefined) : Number(flag('--limit'));
 const suites = (flag('--suites') ?? 'knowledge-closed,reasoning,perplexity,rare-words,fairness,fairness-people').split(',');
 
 function median(xs: readonly number[]): number {
@@ -62,20 +67,28 @@ function startWorker(url: string, cacheDir: string): { child: ChildProcess; read
   return { child, readyMs };
 }
 
-/** One run; `queueUrl` absent: the local executor. */
-async function timedRun(workers: number, queueUrl?: string): Promise<{ seconds: number; instances: number; phases: Phases }> {
+/** How a configuration runs: the local executor, or the queue with workers started inside the timed region (cold) or before it (warm). */
+type Mode = 'local' | 'cold' | 'warm';
+
+/** One run; a warm run's workers start, fork their processors and wait on the queue before the clock starts. */
+async function timedRun(workers: number, mode: Mode, queueUrl: string): Promise<{ seconds: number; instances: number; phases: Phases }> {
   const dir = mkdtempSync(join(tmpdir(), 'compbench-bench-queue-'));
   const cacheDir = join(dir, 'cache');
   const configFile = join(dir, 'config.json');
   writeFileSync(configFile, JSON.stringify({ models: [{ id: 'teacher', dir: packagePath('datasets', 'models', 'teacher') }], baseline: 'teacher', methods: [], suites: suites.map((s) => packagePath('suites', s)), ...(limit ? { limit } : {}), measurement: { enabled: false }, execution: { workers, intraOpNumThreads: 1, shardSize: 32 }, cacheDir }));
   const times: CoordinatorTimes = { runStart: 0, runEnd: 0, delivered: [] };
-  const t0 = Date.now();
-  const procs = queueUrl ? Array.from({ length: workers }, () => startWorker(queueUrl, cacheDir)) : [];
+  const procs: ReturnType<typeof startWorker>[] = [];
   try {
-    const executor = timedExecutor(queueUrl ? queueExecutor(queueUrl) : localExecutor, times);
+    if (mode === 'warm') {
+      procs.push(...Array.from({ length: workers }, () => startWorker(queueUrl, cacheDir)));
+      await Promise.all(procs.map((p) => p.readyMs));
+    }
+    const t0 = Date.now();
+    if (mode === 'cold') procs.push(...Array.from({ length: workers }, () => startWorker(queueUrl, cacheDir)));
+    const executor = timedExecutor(mode === 'local' ? localExecutor : queueExecutor(queueUrl), times);
     const r = await runMatrix({ configFile, outDir: join(dir, 'out'), progress: false, executor }, () => {});
     const tEnd = Date.now();
-    const phases = queueUrl ? await queuePhases(queueUrl, t0, tEnd, times, workers, await Promise.all(procs.map((p) => p.readyMs))) : localPhases(t0, tEnd, times, workers);
+    const phases = mode === 'local' ? localPhases(t0, tEnd, times, workers) : await queuePhases(queueUrl, t0, tEnd, times, workers, mode === 'cold' ? await Promise.all(procs.map((p) => p.readyMs)) : []);
     return { seconds: (tEnd - t0) / 1000, instances: r.computedInstances, phases };
   } finally {
     await Promise.all(procs.map((p) => stop(p.child)));
@@ -85,8 +98,9 @@ async function timedRun(workers: number, queueUrl?: string): Promise<{ seconds: 
 
 interface Row {
   readonly name: string;
+  readonly short: string;
   readonly workers: number;
-  readonly queue: boolean;
+  readonly mode: Mode;
   readonly seconds: number[];
   readonly phases: Phases[];
   instances: number;
@@ -95,16 +109,23 @@ interface Row {
 if (!hasRedisServer('queue executor bench')) process.exit(0);
 const redis = await startRedis();
 let db = 0;
-const rows: Row[] = [1, 2].flatMap((w) => [
-  { name: `local, ${w} worker(s)`, workers: w, queue: false, seconds: [], phases: [], instances: 0 },
-  { name: `queue, ${w} worker process(es)`, workers: w, queue: true, seconds: [], phases: [], instances: 0 },
-]);
+const rows: Row[] = [1, 2].flatMap((w) =>
+  (['local', 'cold', 'warm'] as const).map((mode) => ({
+    name: mode === 'local' ? `local, ${w} worker(s)` : `queue, ${w} ${mode} worker process(es)`,
+    short: `${mode} ×${w}`,
+    workers: w,
+    mode,
+    seconds: [],
+    phases: [],
+    instances: 0,
+  })),
+);
 const loads: number[] = [];
 try {
   for (let rep = 0; rep < reps; rep++) {
     for (const row of rows) {
-      const url = row.queue ? redis.url.replace(/\/0$/u, `/${(db++ % 15) + 1}`) : undefined;
-      const r = await timedRun(row.workers, url);
+      // Every queued run gets an empty database (else finished shards would be reused by id).
+      const r = await timedRun(row.workers, row.mode, redis.url.replace(/\/0$/u, `/${(db++ % 15) + 1}`));
       const load = loadavg()[0];
       loads.push(load);
       row.seconds.push(r.seconds);
@@ -121,13 +142,18 @@ for (const row of rows) {
   const s = median(row.seconds);
   console.log(`${row.name.padEnd(28)} ${(row.instances / s).toFixed(1).padStart(7)} instances/s  (median ${s.toFixed(2)} s; runs ${row.seconds.map((x) => x.toFixed(2)).join(', ')})`);
 }
+const med = (row: Row, name: (typeof PHASE_NAMES)[number]): number => median(row.phases.map((p) => p[name] ?? 0));
 for (const w of [1, 2]) {
-  const l = rows.find((r) => r.workers === w && !r.queue)!;
-  const q = rows.find((r) => r.workers === w && r.queue)!;
-  console.log(`queue / local throughput at ${w} worker(s): ${((median(l.seconds) / median(q.seconds)) * 100).toFixed(0)}% (target ≥ 90%)`);
+  const l = rows.find((r) => r.workers === w && r.mode === 'local')!;
+  for (const q of rows.filter((r) => r.workers === w && r.mode !== 'local')) {
+    // Scoring is the same code in both; its speed swings with the machine's other load. The
+    // executor's own cost is the idle time it adds per worker (start-up, waits, tail).
+    const added = (med(q, 'idle') - med(l, 'idle')) / w;
+    console.log(`queue (${q.mode} workers) / local throughput at ${w} worker(s): ${((median(l.seconds) / median(q.seconds)) * 100).toFixed(0)}% (target ≥ 90%); idle time the queue adds: ${added.toFixed(2)} s per worker = ${((added / median(l.seconds)) * 100).toFixed(1)}% of the local run`);
+  }
 }
 console.log('\nwhere the time goes (seconds, median over repetitions; – : no such phase):');
-console.log(['phase'.padEnd(15), ...rows.map((r) => `${r.queue ? 'queue' : 'local'} ×${r.workers}`.padStart(10))].join(''));
+console.log(['phase'.padEnd(15), ...rows.map((r) => r.short.padStart(10))].join(''));
 for (const name of PHASE_NAMES) {
   const cells = rows.map((r) => {
     const xs = r.phases.map((p) => p[name]).filter((x): x is number => x !== undefined);

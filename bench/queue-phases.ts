@@ -62,7 +62,7 @@ type PhaseName = (typeof PHASE_NAMES)[number];
 export const PHASE_LEGEND: Record<PhaseName, string> = {
   total: 'wall clock of the run, worker processes started inside it',
   setup: 'run start → executor starts (config, suites, variants, self-check; the same for both)',
-  workerStart: 'spawn of a `compbench worker` → it listens on the queue (mean over worker processes; overlaps setup)',
+  workerStart: 'spawn of a `compbench worker` → it listens on the queue, processors warm (mean over worker processes; overlaps setup; – for warm workers, started before the clock)',
   enqueue: 'executor start → last job added (state checks, addBulk)',
   firstPickup: 'job added → a worker takes it, for the first job of each processor, summed (waits for workers to start)',
   processorStart: 'first job taken → its sandboxed processor forked and loaded, summed over processors (0: it was warm)',
