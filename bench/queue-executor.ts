@@ -140,7 +140,7 @@ try {
 console.log(`\nteacher × ${suites.join(', ')}${limit ? ` (limit ${limit})` : ''}, median of ${reps} alternating runs, fresh caches; 1-minute load average ${Math.min(...loads).toFixed(1)}–${Math.max(...loads).toFixed(1)} (median ${median(loads).toFixed(1)}):`);
 for (const row of rows) {
   const s = median(row.seconds);
-  console.log(`${row.name.padEnd(28)} ${(row.instances / s).toFixed(1).padStart(7)} instances/s  (median ${s.toFixed(2)} s; runs ${row.seconds.map((x) => x.toFixed(2)).join(', ')})`);
+  console.log(`${row.name.padEnd(34)} ${(row.instances / s).toFixed(1).padStart(7)} instances/s  (median ${s.toFixed(2)} s; runs ${row.seconds.map((x) => x.toFixed(2)).join(', ')})`);
 }
 const med = (row: Row, name: (typeof PHASE_NAMES)[number]): number => median(row.phases.map((p) => p[name] ?? 0));
 for (const w of [1, 2]) {
