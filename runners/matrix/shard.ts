@@ -31,8 +31,8 @@ export interface ShardTask {
 
 /** What a shard produced: failures are values (with the records finished before them). */
 export type ShardResult =
-  | { readonly state: 'ok'; readonly records: InstanceRecord[]; readonly durationMs: number }
-  | { readonly state: 'failed'; readonly error: string; readonly records: InstanceRecord[]; readonly durationMs: number };
+  | { readonly state: 'ok'; readonly records: InstanceRecord[]; readonly durationMs: number; readonly openMs?: number }
+  | { readonly state: 'failed'; readonly error: string; readonly records: InstanceRecord[]; readonly durationMs: number; readonly openMs?: number };
 
 /** Compress one variant into `outDir` (a temporary folder the parent renames). */
 export interface CompressTask {

@@ -84,7 +84,9 @@ async function runCompress(task: CompressTask): Promise<CompressResult> {
 export async function runShard(task: ShardTask): Promise<ShardResult> {
   const start = performance.now();
   const records: InstanceRecord[] = [];
-  const failed = (error: string): ShardResult => ({ state: 'failed', error, records, durationMs: performance.now() - start });
+  // Time spent opening the model (0 when this worker had it open): the benches' phase tables.
+  let openMs = 0;
+  const failed = (error: string): ShardResult => ({ state: 'failed', error, records, durationMs: performance.now() - start, openMs });
   try {
     // process.abort() throws inside a worker thread; a signal takes the whole process down,
     // as a native onnxruntime abort does.
@@ -94,7 +96,9 @@ export async function runShard(task: ShardTask): Promise<ShardResult> {
     const suite = suiteFor(task.suiteFile);
     const wanted = new Set(task.instanceIds);
     const instances = suite.instances.filter((i) => wanted.has(i.id));
+    const opening = performance.now();
     const real = await adapterFor(task.variantDir, task.intraOpNumThreads);
+    openMs = performance.now() - opening;
     const model = task.testFault === 'nan' ? poisoned(real) : real;
     for (let i = 0; i < instances.length; i += task.batchSize) {
       if (i > 0 && performance.now() - start > task.timeoutMs) {
@@ -110,7 +114,7 @@ export async function runShard(task: ShardTask): Promise<ShardResult> {
     }
     const errored = records.filter((r) => r.state === 'errored');
     if (records.length > 0 && errored.length === records.length && errored[0].state === 'errored') return failed(`every instance failed: ${errored[0].error}`);
-    return { state: 'ok', records, durationMs: performance.now() - start };
+    return { state: 'ok', records, durationMs: performance.now() - start, openMs };
   } catch (e) {
     return failed(messageOf(e));
   }
