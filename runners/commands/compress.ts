@@ -25,7 +25,9 @@ export const COMPRESS_USAGE = `usage: compbench compress --method ID --out DIR [
   --calib FILE (default: the bundled training corpus)  --calib-n N (16)  --calib-len L (128)  --seed N (0)
   --calib-mode stream|documents (stream: packed across documents; documents: one BOS-started sequence each)
   --include-head  --external-data  --threads N
-  --kernels fast|reference (gptq, awq, wanda: GEMM-engine fast paths, the default, or the scalar reference kernels)`;
+  --kernels fast|reference (gptq, awq, wanda: GEMM-engine fast paths, the default, or the scalar reference kernels)
+  --compress-workers N (worker threads compressing layers at once; default: the cores, fewer when half the free memory
+    cannot hold that many layers' working sets; 1 runs inline; the variant's bytes are the same for every N)`;
 
 function numberFlag(name: string, v: string | undefined): number | undefined {
   if (v === undefined) return undefined;
@@ -38,6 +40,12 @@ function groupFlag(v: string | undefined): ParamValue | undefined {
   if (v === undefined || v === 'channel' || v === 'tensor') return v;
   if (!/^\d+$/u.test(v)) throw new InputError(`--group must be 'channel', 'tensor' or a positive integer (got '${v}')`);
   return Number(v);
+}
+
+function compressWorkersFlag(v: string): number {
+  const n = integerFlag('compress-workers', v, 1);
+  if (n < 1 || n > 256) throw new InputError(`--compress-workers must be an integer from 1 to 256 (got '${v}')`);
+  return n;
 }
 
 function calibModeFlag(v: string): CalibrationMode {
@@ -92,7 +100,7 @@ export async function compressCommand(args: readonly string[], out: (line: strin
     'accuracy-level': { type: 'string' }, form: { type: 'string' },
     calib: { type: 'string' }, 'calib-n': { type: 'string' }, 'calib-len': { type: 'string' }, 'calib-mode': { type: 'string' }, seed: { type: 'string' },
     'include-head': { type: 'boolean' }, 'external-data': { type: 'boolean' }, threads: { type: 'string' },
-    kernels: { type: 'string' },
+    kernels: { type: 'string' }, 'compress-workers': { type: 'string' },
     help: { type: 'boolean', default: false },
   });
   if (values.help) {
@@ -127,6 +135,7 @@ export async function compressCommand(args: readonly string[], out: (line: strin
     ...(values['external-data'] ? { externalData: true } : {}),
     threads: Math.max(1, integerFlag('threads', values.threads, 1)),
     ...(values.kernels !== undefined ? { kernels: values.kernels as KernelImpl } : {}),
+    ...(values['compress-workers'] !== undefined ? { workers: compressWorkersFlag(values['compress-workers']) } : {}),
     // Per-weight progress with an ETA on a terminal only: piped stderr stays for errors.
     ...(process.stderr.isTTY ? { progress: (line: string) => process.stderr.write(`${line}\n`) } : {}),
   });

@@ -7,7 +7,7 @@
  * appended to one file per tensor and read back when asked for, so only one batch's
  * outputs and one tensor's X are in memory at a time.
  */
-import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
@@ -15,6 +15,7 @@ import { InfraError, messageOf } from '../../core/errors.js';
 import { externalDataOf } from '../formats/onnx/external-data.js';
 import { readExternalBytes } from '../formats/onnx/initializer-data.js';
 import type { OnnxModel } from '../formats/onnx/onnx-types.js';
+import { readActivationFile, type ActivationFile } from './activation-file.js';
 import type { DecoderConfig } from '../model/model-config.js';
 import type { SurgeryModel } from './model-graph.js';
 import { writeWithExternalData } from './write-variant.js';
@@ -29,6 +30,8 @@ export interface Activation {
 /** Captured activations by tensor name (a Map, or spilled to disk: see {@link SpilledActivations}). */
 export interface Activations {
   get(name: string): Activation | undefined;
+  /** Where X of `name` lies on disk, when it was spilled. */
+  file?(name: string): ActivationFile | undefined;
 }
 
 /** Sequences per forward pass: bounds the memory of one capture run. */
@@ -58,24 +61,18 @@ export class SpilledActivations implements Activations {
   /** X of `name`, read from its file (undefined when it was not captured). */
   get(name: string): Activation | undefined {
     if (this.last?.name === name) return this.last.value;
-    const f = this.files.get(name);
+    const f = this.file(name);
     if (!f) return undefined;
     this.last = undefined;
-    const data = new Float32Array(f.floats);
-    const bytes = new Uint8Array(data.buffer);
-    const fd = openSync(f.path, 'r');
-    try {
-      for (let done = 0; done < bytes.length;) {
-        const n = readSync(fd, bytes, done, bytes.length - done, done);
-        if (n === 0) throw new InfraError(`activation capture: ${f.path} ended after ${done} of ${bytes.length} bytes`);
-        done += n;
-      }
-    } finally {
-      closeSync(fd);
-    }
-    const value = { data, T: this.T, K: f.floats / this.T };
+    const value = readActivationFile(f);
     this.last = { name, value };
     return value;
+  }
+
+  /** Where X of `name` lies (a worker thread reads it there itself). */
+  file(name: string): ActivationFile | undefined {
+    const f = this.files.get(name);
+    return f && { path: f.path, floats: f.floats, T: this.T };
   }
 
   /** Deletes the files. */
