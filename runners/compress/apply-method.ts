@@ -72,7 +72,7 @@ function unitX(inputs: MethodInputs, input: string, pool: LayerPool): UnitTask['
  * Applies `method` (validated `params`) to every target in the given form (not structured:
  * see structured-surgery.ts; not kv-cache: see kv-cache-variant.ts). Units are submitted in
  * graph order with at most `pool.workers` in flight (each holds its weights and X), and the
- * results are assembled in graph order, whatever order they finished in.
+ * results are assembled, and `done` called, in graph order, whatever order they finished in.
  */
 export async function applyMethod(
   method: LayerMethod, params: Readonly<Record<string, ParamValue>>, form: ExecutionForm, inputs: MethodInputs, pool: LayerPool,
@@ -81,6 +81,7 @@ export async function applyMethod(
   const results: UnitResult[] = new Array(units.length);
   const inFlight = new Set<Promise<void>>();
   let failure: { error: unknown } | undefined;
+  let reported = 0;
   const calibrated = method !== 'rtn' && method !== 'nf4' && method !== 'magnitude' && !(method === 'nm' && params.score === 'magnitude');
   for (let u = 0; u < units.length && !failure; u++) {
     const group = units[u];
@@ -93,7 +94,8 @@ export async function applyMethod(
     // A failed unit stops new submissions; the ones in flight finish before the error is thrown.
     const p: Promise<void> = pool.run(task).then((r) => {
       results[u] = r;
-      group.forEach((t) => inputs.done?.(t));
+      // done() in graph order (progress lines and freeing do not depend on which worker finished first).
+      for (; reported < units.length && results[reported]; reported++) units[reported].forEach((t) => inputs.done?.(t));
     }, (error: unknown) => {
       failure ??= { error };
     }).finally(() => inFlight.delete(p));
