@@ -52,6 +52,7 @@ export function workerPool(n: number, impl: KernelImpl): LayerPool {
   const idle: Worker[] = [];
   const queue: { id: number; task: UnitTask }[] = [];
   const busy = new Map<Worker, number>();
+  const exited = new Set<Worker>();
   let nextId = 0;
   const dispatch = (): void => {
     while (idle.length > 0 && queue.length > 0) {
@@ -76,6 +77,7 @@ export function workerPool(n: number, impl: KernelImpl): LayerPool {
       const id = busy.get(w);
       if (id !== undefined) pending.get(id)?.reject(new InfraError(`compression worker died: ${messageOf(e)}`));
     });
+    w.once('exit', () => exited.add(w));
     idle.push(w);
     return w;
   });
@@ -89,7 +91,8 @@ export function workerPool(n: number, impl: KernelImpl): LayerPool {
       dispatch();
     }),
     close: async () => {
-      await Promise.all(workers.map((w) => new Promise<void>((resolve) => {
+      // A worker that died (its task already rejected) has nothing to close.
+      await Promise.all(workers.filter((w) => !exited.has(w)).map((w) => new Promise<void>((resolve) => {
         w.once('exit', () => resolve());
         w.postMessage({ type: 'close' });
       })));

@@ -5,7 +5,9 @@ import * as assert from 'uvu/assert';
 import { synthCommand } from '../../../runners/commands/synth.js';
 import { compressModel } from '../../../runners/compress/variants.js';
 import type { CompressSpec } from '../../../runners/compress/spec.js';
-import { defaultCompressWorkers, transferablesOf } from '../../../runners/compress/layer-pool.js';
+import { defaultCompressWorkers, inlinePool, transferablesOf, workerPool } from '../../../runners/compress/layer-pool.js';
+import { InputError } from '../../../core/errors.js';
+import type { UnitTask } from '../../../runners/compress/compress-unit.js';
 import { teacherDir, tempDir } from '../fixtures.js';
 
 const test = suite('compression on worker threads');
@@ -71,6 +73,20 @@ test('default workers: cores, capped by the units and by half the free memory pe
   assert.is(defaultCompressWorkers(3, 100, 4, 1e6), 3);
   assert.is(defaultCompressWorkers(10, 200, 4, 1000), 2);
   assert.is(defaultCompressWorkers(10, 1e9, 4, 1000), 1);
+});
+
+test('a unit failing in a worker rejects with the inline error (class and message), and the pool still closes', async () => {
+  const task = (): UnitTask => ({ method: 'rtn', params: { bits: 99, symmetric: false, group: 'channel' }, form: 'simulated', shapes: [{ weight: 'w', K: 4, N: 2 }], weights: [new Float32Array(8)] });
+  const errorOf = async (run: () => Promise<unknown>): Promise<unknown> => run().then(() => undefined, (e: unknown) => e);
+  const inline = inlinePool('fast');
+  const expected = await errorOf(() => inline.run(task()));
+  await inline.close();
+  const pool = workerPool(2, 'fast');
+  const got = await errorOf(() => pool.run(task()));
+  await pool.close();
+  assert.ok(expected instanceof InputError);
+  assert.ok(got instanceof InputError);
+  assert.is((got as Error).message, (expected as Error).message);
 });
 
 test('transferablesOf: every typed array buffer once, nested in objects and arrays', () => {
