@@ -8,7 +8,8 @@
  * --only decode: memory bandwidth and the decode item alone (the report then has only those).
  * --only kernels: memory bandwidth and the quantization kernels alone.
  * --only compress: memory bandwidth and end-to-end compression of a synth model alone
- *   (hidden 2048, 22 layers; --quick: hidden 1024, 8 layers).
+ *   (hidden 2048, 22 layers; --quick: hidden 1024, 8 layers), then GPTQ with 1 and 2
+ *   compression workers on a smaller synth model (bench/compress-workers.ts).
  * --only scoring-cases: memory bandwidth and the scoring cases alone (zero-shot, 5-shot, long-context
  *   and real-vocabulary multiple choice: compbench vs transformers.js vs raw onnxruntime; scoring-cases.ts).
  * Without --only, the queue executor's bench (bench/queue-executor.ts, also `npm run bench:queue`) runs last.
@@ -29,6 +30,7 @@ import { scoringBenchmark } from './scoring.js';
 import { parallelCeiling } from './parallel-ceiling.js';
 import { compressE2e, type CompressE2e } from './compress-e2e.js';
 import { scoringCases, type ScoringCases } from './scoring-cases.js';
+import { compressWorkersBench, type CompressWorkers } from './compress-workers.js';
 
 type EarlyItems = Pick<BenchResults, 'scoring' | 'harness' | 'scaling'>;
 
@@ -88,6 +90,15 @@ if (all || only === 'compress') {
     notReached.push(`end-to-end compression: ${messageOf(e)}`);
   }
 }
+let workers: CompressWorkers | undefined;
+if (all || only === 'compress') {
+  log('compression workers: gptq with 1 and 2 workers, alternately');
+  try {
+    workers = compressWorkersBench(log, quick ? 2 : 3);
+  } catch (e) {
+    notReached.push(`compression workers: ${messageOf(e)}`);
+  }
+}
 
 const results: BenchResults = {
   startedAt,
@@ -101,6 +112,7 @@ const results: BenchResults = {
   ...(kernels ? { kernels: { header: kernels.header, notes: kernels.notes, results: kernels.kernels } } : {}),
   ...(e2e ? { compressE2e: e2e } : {}),
   ...(cases ? { scoringCases: cases } : {}),
+  ...(workers ? { compressWorkers: workers } : {}),
   ...(decode ? { decode: { model: DECODE_MODEL, shape: stack, intraOpNumThreads: 1, results: decode } } : {}),
   notReached,
 };

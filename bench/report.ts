@@ -3,6 +3,7 @@
  * `bench/results.md` (the same as Markdown tables).
  */
 import { compressE2eSection, type CompressE2e } from './compress-e2e.js';
+import { compressWorkersSection, type CompressWorkers } from './compress-workers.js';
 import { writeFileSync } from 'node:fs';
 import type { HardwareFingerprint } from '../core/run-record.js';
 import type { HarnessResult } from './harness.js';
@@ -34,6 +35,7 @@ export interface BenchResults {
   readonly compressE2e?: CompressE2e;
   /** Zero-shot, 5-shot, long-context and real-vocabulary scoring (scoring-cases.ts). */
   readonly scoringCases?: ScoringCases;
+  readonly compressWorkers?: CompressWorkers;
   readonly notReached: readonly string[];
 }
 
@@ -74,6 +76,7 @@ export function resultsMarkdown(r: BenchResults): string {
     lines.push('');
   }
   if (r.compressE2e) lines.push(...compressE2eSection(r.compressE2e));
+  if (r.compressWorkers) lines.push(...compressWorkersSection(r.compressWorkers));
   if (r.notReached.length > 0) lines.push('## Not measured', '', ...r.notReached.map((n) => `- ${n}`), '');
   return lines.join('\n');
 }

@@ -26,6 +26,12 @@ function groupFlag(v: string | undefined): ParamValue | undefined {
   return Number(v);
 }
 
+function compressWorkersFlag(v: string): number {
+  const n = integerFlag('compress-workers', v, 1);
+  if (n < 1 || n > 256) throw new InputError(`--compress-workers must be an integer from 1 to 256 (got '${v}')`);
+  return n;
+}
+
 function calibModeFlag(v: string): CalibrationMode {
   if (!(CALIBRATION_MODES as readonly string[]).includes(v)) throw new InputError(`--calib-mode must be ${CALIBRATION_MODES.join(' or ')} (got '${v}')`);
   return v as CalibrationMode;
@@ -101,6 +107,7 @@ export async function compressCommand(args: readonly string[], out: (line: strin
     ...(values['external-data'] ? { externalData: true } : {}),
     threads: Math.max(1, integerFlag('threads', values.threads, 1)),
     ...(values.kernels !== undefined ? { kernels: values.kernels as KernelImpl } : {}),
+    ...(values['compress-workers'] !== undefined ? { workers: compressWorkersFlag(values['compress-workers']) } : {}),
     // Per-weight progress with an ETA on a terminal only: piped stderr stays for errors.
     ...(process.stderr.isTTY ? { progress: (line: string) => process.stderr.write(`${line}\n`) } : {}),
   });

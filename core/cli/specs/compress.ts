@@ -45,6 +45,7 @@ export const COMPRESS_SPEC = {
     'external-data': { type: 'boolean', help: 'write weights to onnx/model.onnx_data' },
     threads: { type: 'string', value: 'N', default: '1', help: 'intra-op threads' },
     kernels: { type: 'string', value: 'fast|reference', default: 'fast', help: 'gptq, awq, wanda: GEMM-engine fast paths or the scalar reference kernels' },
+    'compress-workers': { type: 'string', value: 'N', default: 'the cores, fewer when half the free memory cannot hold that many layers\' working sets', help: 'worker threads compressing layers at once (1 runs inline; the variant\'s bytes are the same for every N)' },
   },
   example: 'compbench compress --model datasets/models/teacher --method gptq --bits 4 --group 32 --out ../teacher-gptq-w4',
   details: [

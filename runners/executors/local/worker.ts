@@ -73,7 +73,8 @@ async function runSelfCheck(task: SelfCheckTask): Promise<SelfCheckResult> {
 async function runCompress(task: CompressTask): Promise<CompressResult> {
   const start = performance.now();
   try {
-    await compressModel(task.baseDir, task.spec, task.outDir, { calibration: task.calibration, threads: task.threads });
+    // workers 1: the matrix already builds variants on all its workers at once.
+    await compressModel(task.baseDir, task.spec, task.outDir, { calibration: task.calibration, threads: task.threads, workers: 1 });
     return { state: 'ok', durationMs: performance.now() - start };
   } catch (e) {
     return { state: 'failed', error: messageOf(e), inputError: e instanceof InputError, durationMs: performance.now() - start };
