@@ -18,6 +18,9 @@ export const COMPRESS_USAGE = `usage: compbench compress --method ID --out DIR [
   --sparsity S ([0,1))  --pattern N:M  --score wanda|magnitude (nm)  --alpha A (smoothquant)  --ratio R  --target heads|ffn|both (structured)
   --threshold T (llm-int8: |activation| ≥ T on the calibration set keeps an input feature fp32; default 6)  --ratio R (flap: fraction of FFN channels)
   --slice-suite S --slice-tag T --protect V --beta B (fairprune: calibration texts of suite S split by tag T; prune by saliency of slice V minus B × the others'; default fairness, dialect, sco, 0.2)
+  quantization-aware recovery is not a --method (it trains, offline: datasets/train/qat.py); compress a recovered
+  model's latent weights on the grid it trained for, e.g. --model datasets/models/teacher-qat-w3 --method rtn --bits 3
+  --group 32; compression.json's "recovery" copies its provenance.json (steps, seed, training-token and log sha256, losses, gridMatches)
   --act-order (gptq)  --block-size N (nf4)  --double-quant (nf4)
   --kv-type q8_0|q4_0|kivi2 (kv-cache: weights unchanged, the backend quantizes the KV cache)  --group G --residual R (kivi2)
   --gguf-type Q4_K_M|Q8_0|…|F32 (gguf: llama.cpp's quantizer, writes DIR/model.gguf)  --imatrix  --kv-cache f32|f16|q8_0|q4_0 (llama.cpp KV cache)
