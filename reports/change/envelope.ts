@@ -5,7 +5,7 @@ import type { RunRecord } from '../../core/run-record.js';
  * declared in advance to be a non-substantial modification.
  */
 export interface ChangeEnvelope {
-  /** Compression methods the envelope covers. */
+  /** Compression methods the envelope covers (`compress --method` ids, plus {@link RECOVERY_METHOD} for quantization-aware recovery). */
   readonly allowedMethods?: readonly string[];
   /** Lowest bit-width the envelope covers. */
   readonly minBits?: number;
@@ -17,6 +17,13 @@ export interface ChangeEnvelope {
   readonly maxSliceDrop?: number;
   readonly note?: string;
 }
+
+/**
+ * The `allowedMethods` entry for quantization-aware recovery. A variant of a model with
+ * `recoveredFrom` had its weights retrained before its method compressed them, so it is
+ * within the envelope only if both the recovery and the method are allowed.
+ */
+export const RECOVERY_METHOD = 'qat';
 
 /** Where the envelope was declared: its own file (path and plain sha256 of its bytes) or inline in the run config. */
 export type EnvelopeSource = { readonly kind: 'file'; readonly file: string; readonly sha256: string } | { readonly kind: 'inline' };

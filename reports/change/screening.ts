@@ -2,7 +2,7 @@ import { suitesRunBy } from '../../core/pairing.js';
 import type { GateVerdict, RunRecord, VariantRecord } from '../../core/run-record.js';
 import { formatDelta, formatDifference, formatSummary, formatValue, isShare } from '../format.js';
 import { cellOf, comparisonOf, metricOf, type MetricView } from '../record-view.js';
-import { envelopeOf, type ChangeEnvelope, type EnvelopeDeclaration } from './envelope.js';
+import { envelopeOf, RECOVERY_METHOD, type ChangeEnvelope, type EnvelopeDeclaration } from './envelope.js';
 
 /** One screening check, in words; `ok: false` puts the variant outside the envelope. */
 export interface Finding {
@@ -33,10 +33,7 @@ export function screenVariant(record: RunRecord, variant: VariantRecord, gate: G
   if (!declaration) return { state: 'no-envelope', findings };
   const { envelope } = declaration;
   if (declaration.ignored.length > 0) findings.push({ ok: false, text: `envelope fields not understood, so not screened: ${declaration.ignored.join(', ')}` });
-  if (envelope.allowedMethods) {
-    const ok = envelope.allowedMethods.includes(variant.method);
-    findings.push({ ok, text: `method '${variant.method}' ${ok ? 'is' : 'is not'} among the allowed methods (${envelope.allowedMethods.join(', ')})` });
-  }
+  if (envelope.allowedMethods) findings.push(...methodFindings(envelope.allowedMethods, variant));
   const bits = (variant.params as { bits?: unknown }).bits;
   if (envelope.minBits !== undefined && typeof bits === 'number') {
     const ok = bits >= envelope.minBits;
@@ -44,6 +41,17 @@ export function screenVariant(record: RunRecord, variant: VariantRecord, gate: G
   }
   findings.push(...metricFindings(record, variant, envelope));
   return { state: findings.every((f) => f.ok) ? 'within' : 'outside', declaration, findings };
+}
+
+function methodFindings(allowed: readonly string[], variant: VariantRecord): Finding[] {
+  const list = allowed.join(', ');
+  const ok = allowed.includes(variant.method);
+  const findings = [{ ok, text: `method '${variant.method}' ${ok ? 'is' : 'is not'} among the allowed methods (${list})` }];
+  if (variant.recoveredFrom !== undefined) {
+    const qat = allowed.includes(RECOVERY_METHOD);
+    findings.push({ ok: qat, text: `quantization-aware recovery ('${RECOVERY_METHOD}': ${variant.model} is ${variant.recoveredFrom} with retrained weights) ${qat ? 'is' : 'is not'} among the allowed methods (${list})` });
+  }
+  return findings;
 }
 
 function gateFindings(gate: GateVerdict | undefined, variant: VariantRecord): Finding[] {

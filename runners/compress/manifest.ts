@@ -25,6 +25,7 @@ import type { KvCacheRecord } from './kv-cache-variant.js';
 import type { LlmInt8LayerRecord } from './llm-int8-surgery.js';
 import type { FlapLayerRecord } from './flap-surgery.js';
 import type { FairPruneRecord } from './fairprune-variant.js';
+import type { RecoveryRecord } from './recovery-record.js';
 import type { OpRecord, ScalingRecord } from './surgery.js';
 
 /** Version of the compression.json layout. */
@@ -90,6 +91,8 @@ export interface CompressionRecord {
   readonly flap?: readonly FlapLayerRecord[];
   /** fairprune: the suite, slices, β, both calibration sets and each weight's error on them. */
   readonly fairprune?: FairPruneRecord;
+  /** A quantization-aware-recovered source model (its provenance.json): the training and whether this method packs it on the grid it trained for. */
+  readonly recovery?: RecoveryRecord;
   /** kv-cache: KV bytes per token of the form next to the fp32 cache. */
   readonly kvCache?: KvCacheRecord;
 }

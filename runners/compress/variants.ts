@@ -9,6 +9,7 @@ import { assertMethodId, calibrationNeeded, validateParams, type ParamValue } fr
 import { loadModelFolder } from '../model/model-folder.js';
 import { applyMethod, AWQ_SEARCH_SAMPLE, unitsOf, type LayerStats, type MethodResult } from './apply-method.js';
 import type { LayerMethod } from './compress-unit.js';
+import { recoveryRecord } from './recovery-record.js';
 import { buildCalibrationSet, type CalibrationSet, type CalibrationSpec } from './calibration-set.js';
 import { captureActivationsSpilled, type SpilledActivations } from './capture.js';
 import { countParameters, COMPRESSION_RECORD_VERSION, kernelVersion, type CompressionRecord } from './manifest.js';
@@ -69,6 +70,7 @@ export async function compressModel(modelDir: string, spec: CompressSpec, outDir
   requireTargets(targets, m);
   const raw = spec.params ?? {};
   const params = validateParams(spec.method, raw) as Record<string, ParamValue>;
+  const recovery = recoveryRecord(m.dir, spec.method, params);
   const calib: CalibrationSet | undefined = calibrationNeeded(spec.method, params)
     ? buildCalibrationSet(options.calibration ?? {}, folder.tokenizer)
     : undefined;
@@ -150,6 +152,7 @@ export async function compressModel(modelDir: string, spec: CompressSpec, outDir
     ...(llmInt8 ? { llmInt8 } : {}),
     ...(flap ? { flap } : {}),
     ...(fairprune ? { fairprune } : {}),
+    ...(recovery ? { recovery } : {}),
     sizeBytes: onnxBytes,
     baseSizeBytes,
     parameters: countParameters(m.model),

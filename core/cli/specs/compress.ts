@@ -51,5 +51,8 @@ export const COMPRESS_SPEC = {
   details: [
     'Compresses every eligible MatMul weight of the model folder and writes a new folder with',
     'compression.json; a packed variant is self-checked on this machine (exit 1 when its kernel is wrong here).',
+    'Quantization-aware recovery is not a --method (it trains, offline: datasets/train/qat.py); compress a recovered',
+    "model's latent weights on the grid it trained for, e.g. --model datasets/models/teacher-qat-w3 --method rtn --bits 3",
+    '--group 32; compression.json\'s "recovery" copies its provenance.json (steps, seed, training-token and log sha256, losses, gridMatches).',
   ],
 } as const satisfies CommandSpec;

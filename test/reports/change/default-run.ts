@@ -7,6 +7,7 @@
  * estimate of most shares but fail the default gate (a CI bound beyond the margin, or
  * rare-word NLL up by 0.77 nats).
  */
+import { readFileSync } from 'node:fs';
 import { packagePath } from '../../../core/paths.js';
 import { suitesOfModel } from '../../../runners/matrix/model-suites.js';
 import { createRng } from '../../../core/rng.js';
@@ -44,6 +45,11 @@ const PROFILES: readonly [RegExp, Profile][] = [
   [/structured/u, { lost: 0.02, wordNll: 0.77, tokenNll: 0.03 }],
   [/rtn-w2/u, { lost: 0.5, wordNll: 3, tokenNll: 1 }],
 ];
+
+/** The bundled envelope file's contents, as `compbench run` records them. */
+function bundledEnvelope(): Record<string, unknown> {
+  return JSON.parse(readFileSync(packagePath('runners', 'matrix', 'change-envelope.json'), 'utf8')) as Record<string, unknown>;
+}
 
 function profileOf(id: string): Profile {
   return PROFILES.find(([re]) => re.test(id))?.[1] ?? { lost: 0.02, wordNll: 0.05, tokenNll: 0.01 };
@@ -95,6 +101,7 @@ export function defaultVariants(): VariantRecord[] {
       id: p.id, model: p.model, method, params: p.compress?.params ?? {}, executionForm: method === 'none' ? 'reference' : packed ? 'packed' : 'simulated',
       dir: `variants/${i}`, modelSha256: i.toString(16).padStart(64, '0'), sizeBytes: 18_000_000 - i * 100_000,
       ...(p.distilledFrom ? { distilledFrom: p.distilledFrom } : {}),
+      ...(p.recoveredFrom ? { recoveredFrom: p.recoveredFrom } : {}),
     };
   });
 }
@@ -144,7 +151,7 @@ export function buildDefaultRun(suiteDirs: readonly string[]): { record: RunReco
     hardware: { cpuModel: 'synthetic', cpuFlags: [], logicalCores: 2, memoryBytes: 1e9, os: 'linux', node: 'v20', onnxruntime: '1.30.0', executionProvider: 'cpu' },
     config: {
       seed: 1234,
-      changeEnvelope: { file: 'runners/matrix/change-envelope.json', sha256: 'e'.repeat(64), envelope: { allowedMethods: ['rtn', 'gptq', 'awq', 'nf4', 'smoothquant', 'magnitude', 'wanda', 'nm', 'structured'], maxAccuracyDrop: 0.05, maxRelativeWorsening: 0.1, maxSliceDrop: 0.1 } },
+      changeEnvelope: { file: 'runners/matrix/change-envelope.json', sha256: 'e'.repeat(64), envelope: bundledEnvelope() },
     },
     baseline: 'teacher',
     variants,

@@ -10,6 +10,7 @@ import { screenVariant } from '../../../reports/change/screening.js';
 import { variantFileName, writeChangeRecords } from '../../../reports/change/write.js';
 import { loadRun } from '../../../reports/load-run.js';
 import { comparisonOf, cellOf, metricOf } from '../../../reports/record-view.js';
+import type { RunRecord, VariantRecord } from '../../../core/run-record.js';
 import { buildDefaultRun } from './default-run.js';
 
 const test = suite('reports/change/screening');
@@ -64,6 +65,24 @@ test("the issue's five variants fail the gate and are outside, though their poin
   }
   const structured = screenVariant(record, record.variants.find((v) => v.id === 'teacher/structured-25pct')!, gate.verdict);
   assert.ok(structured.findings.some((f) => !f.ok && f.text.startsWith('rare-words word_nll (lower is better)')), 'word NLL is screened in its own direction');
+});
+
+test("a QAT-recovered model's variant needs 'qat' and its method in allowedMethods; PTQ twins need only their method", () => {
+  const byId = (id: string) => record.variants.find((v) => v.id === id)!;
+  const qat = byId('teacher-qat-w2/rtn-w2-g32');
+  const ptq = byId('teacher/rtn-w2-g32');
+  assert.is(qat.recoveredFrom, 'teacher');
+  const methodTexts = (r: RunRecord, v: VariantRecord) => screenVariant(r, v, gate.verdict).findings.filter((f) => f.text.includes('among the allowed methods'));
+  assert.equal(methodTexts(record, qat).map((f) => f.ok), [true, true]);
+  assert.match(methodTexts(record, qat)[1].text, /^quantization-aware recovery \('qat': teacher-qat-w2 is teacher with retrained weights\) is among/);
+  assert.equal(methodTexts(record, ptq).map((f) => f.ok), [true]);
+  for (const id of ['teacher/flap-25pct', 'teacher/fairprune-50pct']) assert.equal(methodTexts(record, byId(id)).map((f) => f.ok), [true], id);
+  const envelope = (record.config.changeEnvelope as { envelope: { allowedMethods: string[] } }).envelope;
+  const withoutQat: RunRecord = { ...record, config: { ...record.config, changeEnvelope: { file: 'e.json', sha256: 'e'.repeat(64), envelope: { ...envelope, allowedMethods: envelope.allowedMethods.filter((m) => m !== 'qat') } } } };
+  const screened = screenVariant(withoutQat, qat, gate.verdict);
+  assert.is(screened.state, 'outside');
+  assert.equal(methodTexts(withoutQat, qat).map((f) => f.ok), [true, false]);
+  assert.equal(methodTexts(withoutQat, ptq).map((f) => f.ok), [true]);
 });
 
 test('counterfactual suites are screened on group-aware intervals', () => {

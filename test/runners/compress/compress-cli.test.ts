@@ -7,6 +7,7 @@ import type { CompressionRecord } from '../../../runners/compress/manifest.js';
 import { floatTensor } from '../../../runners/compress/model-graph.js';
 import { encodeModel } from '../../../runners/formats/onnx/read-model.js';
 import { storiesDir, tempDir } from '../fixtures.js';
+import { METHOD_IDS } from '../../../kernels/index.js';
 import { cli, assertOneLineError } from '../../cli-helpers.js';
 
 const test = suite('runners/commands/compress (CLI)');
@@ -29,6 +30,12 @@ test('bad input: one line, exit 2', () => {
   assertOneLineError(cli('compress', '--model', dir, '--method', 'llm-int8', '--threshold', '0', '--out', out), /llm-int8: threshold must be a number in \[0.001, 1000000\], got 0/);
   assertOneLineError(cli('compress', '--model', dir, '--method', 'fairprune', '--protect', 'welsh', '--out', out), /fairprune: suite fairness needs texts tagged dialect=welsh/);
   assertOneLineError(cli('compress', '--model', dir, '--method', 'flap', '--ratio', '1.5', '--out', out), /flap: ratio must be a number in \[0, 1\), got 1.5/);
+  assertOneLineError(cli('compress', '--model', dir, '--method', 'flap', '--ratio=-0.1', '--out', out), /flap: ratio must be a number in \[0, 1\), got -0.1/);
+  assertOneLineError(cli('compress', '--model', dir, '--method', 'flap', '--bits', '4', '--out', out), /flap: Unknown param 'bits'\. Available: ratio/);
+  assertOneLineError(cli('compress', '--model', dir, '--method', 'llm-int8', '--threshold', 'abc', '--out', out), /--threshold must be a number \(got 'abc'\)/);
+  assertOneLineError(cli('compress', '--model', dir, '--method', 'fairprune', '--beta', '11', '--out', out), /fairprune: beta must be a number in \[0, 10\], got 11/);
+  assertOneLineError(cli('compress', '--model', dir, '--method', 'fairprune', '--slice-tag', 'colour', '--out', out), /fairprune: .*no instance has the tag 'colour'/);
+  assertOneLineError(cli('compress', '--model', dir, '--method', 'fairprune', '--form', 'packed', '--out', out), /fairprune: no packed form: .*use --form simulated/);
   assertOneLineError(cli('compress', '--model', dir, '--method', 'gptq', '--calib', empty, '--out', out), /calibration set is empty/);
   assertOneLineError(cli('compress', '--model', dir, '--method', 'rtn', '--out', dir), /is the input model folder/);
   assertOneLineError(cli('compress', '--model', dir, '--method', 'rtn', '--out', join(notDir, 'v')), /not writable/);
@@ -41,6 +48,21 @@ test('bad input: one line, exit 2', () => {
   assertOneLineError(cli('compress', '--model', dir, '--method', 'nm', '--score', 'norm', '--out', out), /score must be one of wanda, magnitude/);
   assertOneLineError(cli('compress', '--model', dir, '--method', 'rtn', '--score', 'magnitude', '--out', out), /rtn: Unknown param 'score'/);
   assertOneLineError(cli('compress', '--model', dir, '--method', 'gptq', '--calib-mode', 'docs', '--out', out), /--calib-mode must be stream or documents \(got 'docs'\)/);
+});
+
+test("--help documents every method, issue 18's params and where quantization-aware recovery comes from", () => {
+  const r = cli('compress', '--help');
+  assert.is(r.code, 0, r.stderr);
+  const methodLine = r.stdout.split('\n').find((l) => l.trim().startsWith('--method'))!;
+  const methods = methodLine.split(/\s+/u).find((w) => w.includes('|'))!;
+  assert.equal(methods.split('|'), METHOD_IDS);
+  const line = (flag: string): string => r.stdout.split('\n').find((l) => l.trim().startsWith(flag)) ?? '';
+  assert.match(line('--threshold'), /llm-int8/u);
+  assert.match(line('--ratio'), /flap/u);
+  for (const flag of ['--slice-suite', '--slice-tag', '--protect', '--beta']) assert.match(line(flag), /fairprune/u, flag);
+  for (const flag of ['datasets/train/qat.py', '--model datasets/models/teacher-qat-w3 --method rtn --bits 3']) {
+    assert.ok(r.stdout.includes(flag), flag);
+  }
 });
 
 test('a model with no eligible MatMul: one line, exit 2', () => {

@@ -4,6 +4,7 @@ import * as assert from 'uvu/assert';
 import { InputError } from '../../../core/errors.js';
 import { sliceTexts } from '../../../runners/compress/fairprune-variant.js';
 import { compressModel } from '../../../runners/compress/variants.js';
+import { assertWrittenRecord } from './written-record.js';
 import { teacherDir, tempDir } from '../fixtures.js';
 
 const test = suite('runners/compress/fairprune-variant');
@@ -39,6 +40,11 @@ test('teacher: 50% per column, both calibration sets and per-weight errors recor
   assert.is(r.record.execution.form, 'simulated');
   for (const l of r.record.layers) assert.is(l.sparsity, 0.5, l.weight);
   assert.ok(r.record.parameters.nonZero < r.record.baseParameters.nonZero * 0.65);
+  // Its calibration is the two slice sets (the top-level `calibration`, the bundled corpus, is not used).
+  const written = assertWrittenRecord(r.outDir, { sparsity: 0.5, beta: 0.2, suite: 'fairness', sliceTag: 'dialect', protect: 'sco' }, () => 28, (w) => [w.fairprune!.calibration.protected, w.fairprune!.calibration.others]);
+  assert.is(written.calibration, null);
+  assert.is.not(written.fairprune!.calibration.protected.sha256, written.fairprune!.calibration.others.sha256);
+  assert.is(written.fairprune!.layers.length, 28);
 });
 
 test.run();

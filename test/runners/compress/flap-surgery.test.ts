@@ -4,6 +4,7 @@ import * as assert from 'uvu/assert';
 import { OnnxDecoderAdapter } from '../../../runners/backends/onnxruntime/onnx-adapter.js';
 import { readModelFile } from '../../../runners/formats/onnx/index.js';
 import { compressModel } from '../../../runners/compress/variants.js';
+import { assertWrittenRecord } from './written-record.js';
 import { teacherDir, tempDir } from '../fixtures.js';
 
 const test = suite('runners/compress/flap-surgery');
@@ -43,6 +44,7 @@ test('teacher, ratio 0.25: layers keep different channel counts, matrices shrink
   let gap = 0;
   for (let i = 0; i < sim.length; i++) gap = Math.max(gap, Math.abs(packed[i] - sim[i]));
   assert.ok(gap < 1e-3, `packed vs simulated ${gap}`);
+  assertWrittenRecord(p.outDir, { ratio: 0.25 }, (r) => r.flap!.length * 3);
 });
 
 test.run();

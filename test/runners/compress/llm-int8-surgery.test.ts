@@ -5,6 +5,7 @@ import { OnnxDecoderAdapter } from '../../../runners/backends/onnxruntime/onnx-a
 import { readModelFile } from '../../../runners/formats/onnx/index.js';
 import { selfCheckVariant } from '../../../runners/compress/self-check.js';
 import { compressModel } from '../../../runners/compress/variants.js';
+import { assertWrittenRecord } from './written-record.js';
 import { teacherDir, tempDir } from '../fixtures.js';
 
 const test = suite('runners/compress/llm-int8-surgery');
@@ -61,6 +62,7 @@ test('the default threshold 6 records outlier counts per weight and its simulate
   assert.is(s.record.llmInt8!.layers.length, 28);
   for (const l of s.record.llmInt8!.layers) assert.ok(l.activationOutputError >= 0 && l.activationOutputError < 0.1, JSON.stringify({ ...l, outlierFeatures: undefined }));
   assert.match(s.record.execution.note, /activations not rounded/);
+  assertWrittenRecord(s.outDir, { threshold: 6 }, (r) => r.llmInt8!.layers.length);
 });
 
 test.run();
