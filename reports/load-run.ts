@@ -22,13 +22,18 @@ export interface InstanceLine {
   readonly outcome?: Readonly<Record<string, unknown>> & { readonly kind?: string };
   readonly reasons?: Readonly<Record<string, string>>;
   readonly error?: string;
+  /** A suite's `templateVariants` id the line was scored under; absent: the primary template. */
+  readonly template?: string;
 }
 
 /** A run folder read back: its record and per-instance lines. */
 export interface LoadedRun {
   readonly dir: string;
   readonly record: RunRecord;
+  /** The primary template's lines (lines scored under a template variant are in `templateInstances`). */
   readonly instances: readonly InstanceLine[];
+  /** Lines scored under a suite's template variants (prompt sensitivity; docs/templates.md). */
+  readonly templateInstances?: readonly InstanceLine[];
 }
 
 /**
@@ -64,7 +69,11 @@ export function loadRun(dir: string): LoadedRun {
     throw new InputError(`${formatProblem(problems[0])}${more}`);
   }
   assertRunFinished(dir, (value as RunRecord).runId);
-  return { dir, record: value as RunRecord, instances: readInstances(join(dir, 'instances.jsonl')) };
+  const lines = readInstances(join(dir, 'instances.jsonl'));
+  const templated = lines.filter((l) => l.template !== undefined);
+  // Flips, examples and fairness read the primary template only, as the cells do.
+  const instances = templated.length === 0 ? lines : lines.filter((l) => l.template === undefined);
+  return { dir, record: value as RunRecord, instances, ...(templated.length > 0 ? { templateInstances: templated } : {}) };
 }
 
 function checkVersion(file: string, value: unknown): void {

@@ -1,6 +1,7 @@
 import type { GateRuleResult, RunRecord, VariantRecord } from '../../core/run-record.js';
 import { formatBytes, formatDelta, formatSummary, isShare } from '../format.js';
 import { cellOf, comparisonOf, measurementOf, metricOf, orderedVariants, parentOf, primaryMetric } from '../record-view.js';
+import { parentSpreadOf, spreadSentence } from '../template-view.js';
 import { ciSide, compactDelta, toneOf } from './scale.js';
 
 /** A suite column of the summary heatmap. */
@@ -108,9 +109,11 @@ function summaryCell(record: RunRecord, v: VariantRecord, suite: SummarySuite, f
   const cmp = comparisonOf(cell, suite.metric);
   if (!cmp) return { text: '—', title: `${suite.id}: no comparison with ${parent}${failNote}`, failedRules, kind: 'off' };
   const side = ciSide(cmp.delta, agg.higherIsBetter);
+  const floor = parentSpreadOf(record, v.id, suite.id, suite.metric);
+  const spreadNote = floor ? `; ${parent} across prompt templates: ${spreadSentence(floor.spread, agg.unit)}` : '';
   return {
     text: compactDelta(cmp.delta, agg.unit),
-    title: `${suite.id}: Δ ${suite.metric} ${formatDelta(cmp.delta, agg.unit)} vs ${parent}${side === 'either' ? '' : ` (CI excludes 0: ${side})`}${failNote}`,
+    title: `${suite.id}: Δ ${suite.metric} ${formatDelta(cmp.delta, agg.unit)} vs ${parent}${side === 'either' ? '' : ` (CI excludes 0: ${side})`}${spreadNote}${failNote}`,
     tone: toneOf(cmp.delta, agg.unit, agg.higherIsBetter),
     ...(side === 'either' ? {} : { mark: side }),
     failedRules,

@@ -9,7 +9,7 @@ import { integerFlag, parseFlags } from './parse-flags.js';
 export const RUN_EXIT_CODES = { ok: 0, gateFailed: 1, invalidInput: 2, incomplete: 3 } as const;
 
 /** Usage text of `compbench run`. */
-export const RUN_USAGE = `usage: compbench run [--config FILE] [--out DIR] [--resume] [--workers N] [--limit N] [--cache-dir DIR] [--queue URL] [--history DB] [--quiet | --json]
+export const RUN_USAGE = `usage: compbench run [--config FILE] [--out DIR] [--resume] [--workers N] [--limit N] [--cache-dir DIR] [--all-templates] [--queue URL] [--history DB] [--quiet | --json]
   Evaluates every variant (models as they are, and each compression method × params of
   the config) on every suite, then measures speed, memory and energy, and writes
   DIR/run.json (run record) and DIR/instances.jsonl (per-instance outcomes).
@@ -21,6 +21,9 @@ export const RUN_USAGE = `usage: compbench run [--config FILE] [--out DIR] [--re
   --workers N     worker threads (default: cores; intra-op threads = cores / workers)
   --limit N       only the first N instances of each suite
   --cache-dir DIR variant and result cache (default .cache/compbench in the package)
+  --all-templates score every variant under every template of a suite's "templateVariants"
+                  and report each Δ per template (default: only the parents of comparisons
+                  are scored under them, for the spread beside each Δ; docs/templates.md)
   --queue URL     evaluate shards through BullMQ on Redis (redis://HOST:PORT/DB) by
                   'compbench worker' processes on any machine that mounts the cache folder
                   (runners/executors/queue/README.md); same records as a local run
@@ -56,6 +59,7 @@ export async function runFromArgs(args: readonly string[], out: (line: string) =
     workers: { type: 'string' },
     limit: { type: 'string' },
     'cache-dir': { type: 'string' },
+    'all-templates': { type: 'boolean', default: false },
     queue: { type: 'string' },
     quiet: { type: 'boolean', default: false },
     json: { type: 'boolean', default: false },
@@ -87,6 +91,7 @@ export async function runFromArgs(args: readonly string[], out: (line: string) =
     ...(precheck ? { precheck } : {}),
     ...(executor ? { executor } : {}),
     ...(output === 'quiet' ? { progress: false } : {}),
+    ...(values['all-templates'] ? { allTemplates: true } : {}),
   };
   try {
     return { ...(await runMatrix(options, log)), lock, output, log };
