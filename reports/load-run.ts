@@ -30,10 +30,8 @@ export interface InstanceLine {
 export interface LoadedRun {
   readonly dir: string;
   readonly record: RunRecord;
-  /** The primary template's lines (lines scored under a template variant are in `templateInstances`). */
+  /** The primary template's lines (run.json's `templateSensitivity` summarizes the template variants' lines). */
   readonly instances: readonly InstanceLine[];
-  /** Lines scored under a suite's template variants (prompt sensitivity; docs/templates.md). */
-  readonly templateInstances?: readonly InstanceLine[];
 }
 
 /**
@@ -69,11 +67,9 @@ export function loadRun(dir: string): LoadedRun {
     throw new InputError(`${formatProblem(problems[0])}${more}`);
   }
   assertRunFinished(dir, (value as RunRecord).runId);
-  const lines = readInstances(join(dir, 'instances.jsonl'));
-  const templated = lines.filter((l) => l.template !== undefined);
   // Flips, examples and fairness read the primary template only, as the cells do.
-  const instances = templated.length === 0 ? lines : lines.filter((l) => l.template === undefined);
-  return { dir, record: value as RunRecord, instances, ...(templated.length > 0 ? { templateInstances: templated } : {}) };
+  const instances = readInstances(join(dir, 'instances.jsonl')).filter((l) => l.template === undefined);
+  return { dir, record: value as RunRecord, instances };
 }
 
 function checkVersion(file: string, value: unknown): void {

@@ -199,7 +199,7 @@ async function evaluateCells(
         : splitShards(missing, shardSize);
       cell.pendingShards = shards.length;
       if (shards.length === 0) cellsDone += 1;
-      const testFault = testFaultFor(v.record.id, suite.spec.id);
+      const testFault = template === undefined ? testFaultFor(v.record.id, suite.spec.id) : undefined;
       for (const instanceIds of shards) {
         jobs.push({
           key: { cell: key, file, fresh: instanceIds.filter((id) => !cell.records.has(id)).length },

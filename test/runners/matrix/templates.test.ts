@@ -11,6 +11,8 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { packagePath } from '../../../core/paths.js';
 import type { RunRecord } from '../../../core/run-record.js';
+import { readInstances } from '../../../reports/compare/load-run.js';
+import { loadRun } from '../../../reports/load-run.js';
 import { renderReport } from '../../../reports/render.js';
 import { runMatrix } from '../../../runners/matrix/run-matrix.js';
 import { tempDir } from '../fixtures.js';
@@ -96,6 +98,10 @@ test('the parent is scored under each template; its spread in run.json and repor
   assert.ok(onDisk.cells.every((c) => !('template' in c)));
   const primaryCell = onDisk.cells.find((c) => c.variantId === 'teacher')!;
   close((primaryCell.state === 'ok' ? (primaryCell.aggregate.metrics as Record<string, { overall: { value: number } }>).contains.overall.value : NaN), meanOf(lines, 'teacher', 'primary').value, 'primary cell = primary lines');
+
+  // The report and compare loaders read the primary template's lines only, as the cells do.
+  assert.is(loadRun(outDir).instances.length, 32);
+  assert.is(readInstances(join(outDir, 'instances.jsonl')).length, 32);
 
   // The spread, recomputed from instances.jsonl.
   const values = TEMPLATES.map((t) => meanOf(lines, 'teacher', t).value);
