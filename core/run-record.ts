@@ -5,6 +5,7 @@
  * here so `core` imports nothing of ours). Schema: `core/schemas/run-record.schema.json`.
  */
 import type { SavingsRecord } from './savings.js';
+import type { TemplateSpread } from './stats/template-spread.js';
 import type { SuiteRole } from './suite-roles.js';
 
 /** Version of the run-record layout; bump on any incompatible change. */
@@ -461,6 +462,25 @@ export interface ExecutorRecord {
   readonly reusedJobs?: number;
 }
 
+/** A cell scored under one of a suite's `templateVariants` (never a member of `cells`). */
+export type TemplateCellRecord = CellRecord & { readonly template: string };
+
+/**
+ * Prompt sensitivity (docs/templates.md): the parent of each comparison is also scored
+ * under each of a suite's `templateVariants` (every variant with `--all-templates`).
+ * These cells stay out of `cells`, the gate and every primary-template figure.
+ */
+export interface TemplateSensitivityRecord {
+  /** True: every variant was scored under every template (`--all-templates`); false: parents only. */
+  readonly allTemplates: boolean;
+  /** Each suite with variants: its templates, `primary` first. */
+  readonly suites: readonly { readonly suiteId: string; readonly templates: readonly { readonly id: string; readonly template: string }[] }[];
+  /** The non-primary cells (Δ against the parent under the same template, when both were scored under it). */
+  readonly cells: readonly TemplateCellRecord[];
+  /** Per variant scored under the templates × suite × metric: its scores across templates, range and SD. */
+  readonly spreads: readonly { readonly variantId: string; readonly suiteId: string; readonly metric: string; readonly spread: TemplateSpread }[];
+}
+
 /** `run.json`. */
 export interface RunRecord {
   readonly schemaVersion: typeof RUN_RECORD_VERSION;
@@ -492,6 +512,8 @@ export interface RunRecord {
   readonly executor?: ExecutorRecord;
   /** The gate's verdict, when the run computed one. */
   readonly gate?: GateVerdict;
+  /** Prompt sensitivity, when a suite lists `templateVariants` (absent otherwise). */
+  readonly templateSensitivity?: TemplateSensitivityRecord;
   /** True when every cell is `ok`. */
   readonly complete: boolean;
 }

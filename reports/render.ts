@@ -33,6 +33,7 @@ import { perplexitySection } from './sections/perplexity.js';
 import { previousRunSection } from './sections/previous-run.js';
 import { provenanceSection } from './sections/provenance.js';
 import { fairnessSection, rareWordsSection } from './sections/slices.js';
+import { templatesSection } from './sections/templates.js';
 import { runSummary } from './summary/index.js';
 
 /** Settings of {@link renderReport}. */
@@ -61,7 +62,7 @@ export interface RenderResult {
 
 /** Section ids of report.html below its summary, in page order, each collapsed (the browser test checks each is present). */
 export const REPORT_SECTION_IDS = [
-  'gate', 'heatmap', 'pareto', 'knowledge', 'rare-words', 'fairness', 'flips', 'generation-lengths', 'perplexity', 'agreement', 'distill', 'recovery', 'measurements', 'savings', 'kernels', 'provenance', 'history',
+  'gate', 'heatmap', 'templates', 'pareto', 'knowledge', 'rare-words', 'fairness', 'flips', 'generation-lengths', 'perplexity', 'agreement', 'distill', 'recovery', 'measurements', 'savings', 'kernels', 'provenance', 'history',
 ] as const;
 
 /** The report's sections and charts, in page order. */
@@ -69,6 +70,7 @@ export function buildSections(input: ReportInput, history: HistoryResult, previo
   const built = [
     gateSection(input),
     heatmapSection(input),
+    templatesSection(input),
     paretoSection(input),
     knowledgeSection(input),
     rareWordsSection(input),

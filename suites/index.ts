@@ -1,5 +1,6 @@
 export * from './spec.js';
 export * from './template.js';
+export * from './template-variants.js';
 export * from './fewshot.js';
 export * from './instances.js';
 export * from './spec-check.js';

@@ -13,3 +13,4 @@ export * from './slices.js';
 export * from './clusters.js';
 export * from './cluster-test.js';
 export * from './token-agreement.js';
+export * from './template-spread.js';

@@ -2,6 +2,7 @@ import type { GateRuleResult, RunRecord, VariantRecord } from '../../core/run-re
 import { formatBytes, formatDelta, formatMde, formatPowerBasis, formatSummary, isShare } from '../format.js';
 import { cellOf, comparisonOf, measurementOf, metricOf, orderedVariants, parentOf, primaryMetric } from '../record-view.js';
 import { savesOf, type SavesFigures } from './saves.js';
+import { parentSpreadOf, spreadSentence } from '../template-view.js';
 import { ciSide, compactDelta, toneOf } from './scale.js';
 
 /** A suite column of the summary heatmap. */
@@ -112,9 +113,11 @@ function summaryCell(record: RunRecord, v: VariantRecord, suite: SummarySuite, f
   if (!cmp) return { text: '—', title: `${suite.id}: no comparison with ${parent}${failNote}`, failedRules, kind: 'off' };
   const side = ciSide(cmp.delta, agg.higherIsBetter);
   const power = cmp.power ? `; MDE ${formatMde(cmp.power, agg.unit)} (${formatPowerBasis(cmp.power)})` : '';
+  const floor = parentSpreadOf(record, v.id, suite.id, suite.metric);
+  const spreadNote = floor ? `; ${parent} across prompt templates: ${spreadSentence(floor.spread, agg.unit)}` : '';
   return {
     text: compactDelta(cmp.delta, agg.unit),
-    title: `${suite.id}: Δ ${suite.metric} ${formatDelta(cmp.delta, agg.unit)} vs ${parent}${side === 'either' ? '' : ` (CI excludes 0: ${side})`}${power}${failNote}`,
+    title: `${suite.id}: Δ ${suite.metric} ${formatDelta(cmp.delta, agg.unit)} vs ${parent}${side === 'either' ? '' : ` (CI excludes 0: ${side})`}${power}${spreadNote}${failNote}`,
     tone: toneOf(cmp.delta, agg.unit, agg.higherIsBetter),
     ...(side === 'either' ? {} : { mark: side }),
     failedRules,

@@ -55,6 +55,7 @@ export async function runFromArgs(args: readonly string[], out: (line: string) =
     ...(precheck ? { precheck } : {}),
     ...(executor ? { executor } : {}),
     ...(output === 'quiet' ? { progress: false } : {}),
+    ...(values['all-templates'] ? { allTemplates: true } : {}),
   };
   try {
     // --history is appended by the caller after the gate (cli.ts).

@@ -123,7 +123,7 @@ export function limitSuite(suite: LoadedSuite, limit: number | null): LoadedSuit
  * Fields of run.json that legitimately differ between two runs of the same config (ids,
  * clocks, timings, measurements, which executor ran and its workers): what a resumed run may differ in from a clean one.
  */
-export const VOLATILE_FIELDS = ['runId', 'createdAt', 'cells[].durationMs', 'measurements', 'savings', 'resultCache', 'executor', 'variants[].selfCheck.reused'] as const;
+export const VOLATILE_FIELDS = ['runId', 'createdAt', 'cells[].durationMs', 'templateSensitivity.cells[].durationMs', 'measurements', 'savings', 'resultCache', 'executor', 'variants[].selfCheck.reused'] as const;
 
 /** A copy of a run record without its volatile fields, for equality checks. */
 export function stableView(record: Readonly<Record<string, unknown>>): Record<string, unknown> {
@@ -136,5 +136,7 @@ export function stableView(record: Readonly<Record<string, unknown>>): Record<st
     const { reused: _u, ...kept } = check;
     return { ...v, selfCheck: kept };
   });
-  return { ...rest, ...(cells ? { cells } : {}), ...(variants ? { variants } : {}) };
+  const sensitivity = rest.templateSensitivity as { cells: Record<string, unknown>[] } | undefined;
+  const templateSensitivity = sensitivity && { ...sensitivity, cells: sensitivity.cells.map(({ durationMs: _d, ...c }) => c) };
+  return { ...rest, ...(cells ? { cells } : {}), ...(variants ? { variants } : {}), ...(templateSensitivity ? { templateSensitivity } : {}) };
 }

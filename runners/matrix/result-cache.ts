@@ -48,7 +48,7 @@ let check: SchemaCheck | undefined;
  * record schema (a hand edit such as "scores": "lol") is not used, so its instance is
  * recomputed, and it is counted.
  */
-export function readResults(file: string, suiteId?: string): CachedResults {
+export function readResults(file: string, suiteId?: string, template?: string): CachedResults {
   const records = new Map<string, InstanceRecord>();
   if (!existsSync(file)) return { records, rejected: 0 };
   check ??= compileSchema(JSON.parse(readFileSync(packagePath('core', 'schemas', 'instance-record.schema.json'), 'utf8')) as object);
@@ -58,11 +58,11 @@ export function readResults(file: string, suiteId?: string): CachedResults {
   for (const row of parsed.rows) {
     const problems = check(row.value, { file, line: row.line });
     const r = row.value as InstanceRecord;
-    const wrongSuite = problems.length === 0 && suiteId !== undefined && r.suiteId !== suiteId;
+    const wrongSuite = problems.length === 0 && suiteId !== undefined && (r.suiteId !== suiteId || r.template !== template);
     const nonFinite = problems.length === 0 && r.state === 'scored' && Object.values(r.scores).some((v) => !Number.isFinite(v));
     if (problems.length > 0 || wrongSuite || nonFinite) {
       rejected++;
-      firstProblem ??= problems.length > 0 ? formatProblem(problems[0]) : `${file}:${row.line}: ${wrongSuite ? `suiteId '${r.suiteId}' is not '${suiteId}'` : 'a score is not finite'}`;
+      firstProblem ??= problems.length > 0 ? formatProblem(problems[0]) : `${file}:${row.line}: ${wrongSuite ? `suite '${r.suiteId}'${r.template ? ` @${r.template}` : ''} is not '${suiteId}'${template ? ` @${template}` : ''}` : 'a score is not finite'}`;
       continue;
     }
     if (isCacheable(r)) records.set(r.instanceId, r);

@@ -19,6 +19,8 @@ export interface ShardTask {
   /** Absolute path of suite.json. */
   readonly suiteFile: string;
   readonly instanceIds: readonly string[];
+  /** The suite's `templateVariants` id to score under (absent: its primary template). */
+  readonly template?: string;
   readonly intraOpNumThreads: number;
   /** Time budget of this shard, checked between batches inside the worker. */
   readonly timeoutMs: number;

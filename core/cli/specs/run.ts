@@ -13,6 +13,7 @@ export const RUN_SPEC = {
     workers: { type: 'string', value: 'N', default: 'cores; intra-op threads = cores / workers', help: 'worker threads' },
     limit: { type: 'string', value: 'N', default: 'all', help: 'only the first N instances of each suite' },
     'cache-dir': { type: 'string', value: 'DIR', default: '.cache/compbench in the package', help: 'variant and result cache' },
+    'all-templates': { type: 'boolean', help: "score every variant under every template of a suite's templateVariants and report each Δ per template (default: only the parents of comparisons, for the spread beside each Δ; docs/templates.md)" },
     queue: { type: 'string', value: 'URL', default: 'local worker threads', help: "evaluate shards through BullMQ on Redis (redis://HOST:PORT/DB) by 'compbench worker' processes (docs/queue.md)" },
     history: { type: 'string', value: 'DB', help: 'also append the run to a history store (SQLite), e.g. runs/history.sqlite' },
     quiet: { type: 'boolean', help: "no progress; only the verdict line and the report's path" },

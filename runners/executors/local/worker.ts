@@ -7,7 +7,7 @@
  */
 import { InputError, messageOf } from '../../../core/errors.js';
 import type { ModelAdapter } from '../../../core/requests.js';
-import { answerRequests, buildRequests, loadSuite, scoreInstances, type InstanceRecord, type LoadedSuite } from '../../../suites/index.js';
+import { answerRequests, buildRequests, loadSuite, scoreInstances, suiteUnderTemplate, type InstanceRecord, type LoadedSuite } from '../../../suites/index.js';
 import { selfCheckVariant } from '../../compress/self-check.js';
 import { compressModel } from '../../compress/variants.js';
 import { openModel } from '../../backends/open-model.js';
@@ -94,7 +94,7 @@ export async function runShard(task: ShardTask): Promise<ShardResult> {
     if (task.testFault === 'abort') process.kill(process.pid, 'SIGABRT');
     if (task.testFault === 'exit') process.exit(7);
     if (task.testFault === 'throw') throw new Error('test fault: this cell throws');
-    const suite = suiteFor(task.suiteFile);
+    const suite = task.template === undefined ? suiteFor(task.suiteFile) : suiteUnderTemplate(suiteFor(task.suiteFile), task.template);
     const wanted = new Set(task.instanceIds);
     const instances = suite.instances.filter((i) => wanted.has(i.id));
     const opening = performance.now();
