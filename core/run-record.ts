@@ -143,7 +143,7 @@ export interface CalibrationRecord {
   readonly seqLen: number;
   readonly seed?: number;
   readonly tokens: number;
-  /** Set when the text is not from the model's domain (a model of its own calibrated on the bundled corpus). */
+  /** Set when the text is not from the model's domain (a model of its own calibrated on the bundled corpus), or is an evaluated suite's own prompts (FairPrune). */
   readonly warning?: string;
 }
 

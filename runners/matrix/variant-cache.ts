@@ -12,6 +12,8 @@ import { packagePath } from '../../core/paths.js';
 import type { BatchingRecord, CalibrationRecord, ExecutionForm, KernelSummary, KvCacheBytesRecord, VariantRecord } from '../../core/run-record.js';
 import { METHODS, validateParams } from '../../kernels/index.js';
 import type { CalibrationProvenance, CalibrationSpec } from '../compress/calibration-set.js';
+import type { FairPruneRecord } from '../compress/fairprune-variant.js';
+import { calibrationRecord, fairPruneCalibration } from './calibration-record.js';
 import { BUNDLED_CORPUS_FILE, calibrationKind, calibrationWarning, suiteCalibrationText } from '../compress/calibration-text.js';
 import { kernelVersion } from '../compress/manifest.js';
 import type { GgufVariantRecord } from '../compress/gguf/gguf-variant.js';
@@ -145,6 +147,7 @@ export function finishVariant(slot: VariantSlot, build?: { readonly error: strin
     execution: { form: ExecutionForm; ops?: { op: string }[]; accuracyLevel?: number; int8Operands?: { form: string; reason: string } };
     kvCache?: KvCacheBytesRecord;
     gguf?: GgufVariantRecord;
+    fairprune?: FairPruneRecord;
   };
   const files = hashModelAt(slot.dir);
   const record: VariantRecord = {
@@ -159,6 +162,7 @@ export function finishVariant(slot: VariantSlot, build?: { readonly error: strin
     batching: batchingOf(slot.dir),
     ...(manifest.execution.form === 'packed' ? { kernels: manifest.gguf ? ggufKernelSummary(manifest.gguf) : kernelSummary(manifest.execution) } : {}),
     ...(manifest.calibration ? { calibration: calibrationRecord(manifest.calibration, slot.calibrationWarning) } : {}),
+    ...(!manifest.calibration && manifest.fairprune ? { calibration: fairPruneCalibration(manifest.fairprune) } : {}),
     ...(manifest.kvCache ? { kvCache: kvBytesRecord(manifest.kvCache) } : {}),
     ...(manifest.gguf && manifest.gguf.kvCache.type !== 'f32' ? { kvCache: { form: manifest.gguf.kvCache.type, bytesPerToken: manifest.gguf.kvCache.bytesPerToken, fp32BytesPerToken: manifest.gguf.kvCache.f32BytesPerToken, residualWindowBytes: 0 } } : {}),
   };
@@ -168,15 +172,6 @@ export function finishVariant(slot: VariantSlot, build?: { readonly error: strin
 /** The KV bytes of compression.json's `kvCache`, for the run record. */
 function kvBytesRecord(k: KvCacheBytesRecord): KvCacheBytesRecord {
   return { form: k.form, bytesPerToken: k.bytesPerToken, fp32BytesPerToken: k.fp32BytesPerToken, residualWindowBytes: k.residualWindowBytes };
-}
-
-/** Where a variant's calibration text came from, for the run record (compression.json's provenance). */
-function calibrationRecord(p: CalibrationProvenance, warning: string | undefined): CalibrationRecord {
-  const kind = p.kind ?? (p.source.startsWith('bundled-corpus:') ? 'bundled' : p.source.startsWith('suite:') ? 'suite' : 'textFile');
-  return {
-    kind, source: p.source, textSha256: p.textSha256, sha256: p.sha256, nSequences: p.nSequences, seqLen: p.seqLen, ...(p.seed !== undefined ? { seed: p.seed } : {}), tokens: p.tokens,
-    ...(warning && kind === 'bundled' ? { warning } : {}),
-  };
 }
 
 /** A GGUF variant's kernels: the ggml types its weights hold (llama.cpp's CPU kernels) and its KV cache. */
