@@ -103,6 +103,12 @@ export function knowledgeSuites(allFacts: readonly FactRecord[], seed: number): 
         role: 'knowledge-closed',
         description: `Closed-book factoid QA in LLM-KICK's FreebaseQA prompt, greedy, normalised-substring match over aliases, sliced by the fact's exact corpus frequency. ${sizes}.`,
         template: KICK_PROMPT,
+        // Alternative phrasings for the baseline's prompt spread (docs/templates.md); prompts ending in
+        // "Answer: " were left out: the teacher never saw that frame and scores near 0 under it.
+        templateVariants: [
+          { id: 'no-instruction', template: '{question}\nThe answer is ' },
+          { id: 'reworded', template: 'Please answer this question: {question}\nThe answer is ' },
+        ],
         chance: constantGuessChance(closed, 'contains', 'answer', 'relation'),
       },
       rows: closed,
