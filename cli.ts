@@ -19,6 +19,8 @@ import { historyCommand } from './reports/history/command.js';
 import { gateCommand } from './reports/gate/command.js';
 import { reportCommand } from './reports/command.js';
 import { renderReport } from './reports/render.js';
+import { initCommand } from './runners/commands/init.js';
+import { closestKnown, COMMAND_SPECS, overviewUsage } from './core/cli/index.js';
 
 /** A subcommand: arguments after its name, a line printer for stdout; resolves to the exit code. */
 type Command = (args: readonly string[], out: (line: string) => void) => Promise<number>;
@@ -37,11 +39,11 @@ const COMMANDS = {
   export: exportCommand,
   worker: workerCommand,
   queue: queueCommand,
+  init: initCommand,
 } as const satisfies Record<string, Command>;
 
-const USAGE = `usage: compbench <command> [options]
-commands: ${Object.keys(COMMANDS).join(', ')}
-run 'compbench <command> --help' for a command's options`;
+// Every command has its spec (flags, defaults, example) in core/cli/specs/, listed by --help.
+const USAGE = overviewUsage(COMMAND_SPECS.filter((s) => s.name in COMMANDS));
 
 /**
  * `compbench run`: the matrix (runners), then the gate and the report (reports) on the
@@ -49,10 +51,6 @@ run 'compbench <command> --help' for a command's options`;
  * run to the history store. Exit: 0 pass, 1 gate failed, 2 invalid input, 3 incomplete.
  */
 async function runAndReport(args: readonly string[], out: (line: string) => void): Promise<number> {
-  const historyAt = args.indexOf('--history');
-  const historyDb = historyAt >= 0 ? args[historyAt + 1] : undefined;
-  if (historyAt >= 0 && (historyDb === undefined || historyDb.startsWith('--'))) throw new InputError('--history needs a database file, e.g. --history runs/history.sqlite');
-  const runArgs = historyAt >= 0 ? [...args.slice(0, historyAt), ...args.slice(historyAt + 2)] : args;
   // The policy is checked with the rest of the matrix, before anything runs.
   const policyProblems = (config: { readonly gatePolicy?: unknown }): string[] => {
     try {
@@ -63,10 +61,10 @@ async function runAndReport(args: readonly string[], out: (line: string) => void
       return [`$.gatePolicy: ${messageOf(e)}`];
     }
   };
-  const result = await runFromArgs(runArgs, out, policyProblems);
+  const result = await runFromArgs(args, out, policyProblems);
   if (!result) return RUN_EXIT_CODES.ok;
   try {
-    return await gateAndReport(result, historyDb, out);
+    return await gateAndReport(result, result.historyDb, out);
   } finally {
     result.lock.release();
   }
@@ -113,7 +111,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     return name === undefined ? 2 : 0;
   }
   const command = (COMMANDS as Record<string, Command>)[name];
-  if (!command) throw new InputError(`unknown command '${name}'; available: ${Object.keys(COMMANDS).join(', ')}`);
+  if (!command) throw new InputError(`unknown command '${name}'; available: ${Object.keys(COMMANDS).join(', ')}; did you mean '${closestKnown(name, Object.keys(COMMANDS))}'?`);
   return command(rest, out);
 }
 

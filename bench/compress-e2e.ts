@@ -21,6 +21,8 @@ export interface E2eShape {
 /** One method's end-to-end figures. */
 export interface CompressE2eResult {
   readonly method: string;
+  /** Worker threads the layers ran on (the default rule: layer-pool.ts). */
+  readonly compressWorkers?: number;
   /** Wall seconds of compressModel in the child. */
   readonly wallS: number;
   /** The record's phases, seconds. */
@@ -55,10 +57,10 @@ export function compressE2e(shape: E2eShape, log: (line: string) => void, method
       const out = join(dir, method);
       const run = spawnSync(process.execPath, [join(here, 'compress-model-child.js'), model, out, method, '4', '128'], { encoding: 'utf8', maxBuffer: 64 << 20 });
       if (run.status !== 0) throw new InfraError(`compress e2e: ${method} child failed: ${run.stderr.slice(-300)}`);
-      const r = JSON.parse(run.stdout.trim().split('\n').pop()!) as { wallS: number; timingsMs: { calibration: number; compression: number }; peakRssBytes: number; sizeBytes: number };
+      const r = JSON.parse(run.stdout.trim().split('\n').pop()!) as { compressWorkers?: number; wallS: number; timingsMs: { calibration: number; compression: number }; peakRssBytes: number; sizeBytes: number };
       rmSync(out, { recursive: true, force: true });
       log(`  ${method}: ${r.wallS.toFixed(1)} s, peak RSS ${(r.peakRssBytes / 2 ** 30).toFixed(2)} GiB`);
-      return { method, wallS: r.wallS, calibrationS: r.timingsMs.calibration / 1000, compressionS: r.timingsMs.compression / 1000, peakRssBytes: r.peakRssBytes, sizeBytes: r.sizeBytes };
+      return { method, compressWorkers: r.compressWorkers, wallS: r.wallS, calibrationS: r.timingsMs.calibration / 1000, compressionS: r.timingsMs.compression / 1000, peakRssBytes: r.peakRssBytes, sizeBytes: r.sizeBytes };
     });
     return { shape, modelBytes, results };
   } finally {
@@ -72,8 +74,8 @@ export function compressE2eSection(e: CompressE2e): string[] {
   return [
     '## End-to-end compression (synth model)', '',
     `compbench synth hidden ${e.shape.hidden}, ${e.shape.layers} layers (fp32 onnx/ ${gb(e.modelBytes)} GB); 4-bit, group 128, 16 × 128 calibration tokens, one child per method (compressModel only, no self-check), peak RSS = the child's VmHWM.`, '',
-    '| method | wall s | calibration s | compression s | peak RSS GB | peak / fp32 model | variant GB |', '|---|---:|---:|---:|---:|---:|---:|',
-    ...e.results.map((r) => `| ${r.method} | ${r.wallS.toFixed(1)} | ${r.calibrationS.toFixed(1)} | ${r.compressionS.toFixed(1)} | ${gb(r.peakRssBytes)} | ${(r.peakRssBytes / e.modelBytes).toFixed(2)} | ${gb(r.sizeBytes)} |`),
+    '| method | workers | wall s | calibration s | compression s | peak RSS GB | peak / fp32 model | variant GB |', '|---|---:|---:|---:|---:|---:|---:|---:|',
+    ...e.results.map((r) => `| ${r.method} | ${r.compressWorkers ?? 1} | ${r.wallS.toFixed(1)} | ${r.calibrationS.toFixed(1)} | ${r.compressionS.toFixed(1)} | ${gb(r.peakRssBytes)} | ${(r.peakRssBytes / e.modelBytes).toFixed(2)} | ${gb(r.sizeBytes)} |`),
     '',
   ];
 }

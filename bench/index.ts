@@ -2,13 +2,16 @@
  * `npm run bench`: scoring throughput, harness overhead, worker scaling, memory bandwidth and
  * quantization kernels, measured in one run; writes bench/results.json and bench/results.md.
  *
- *   node dist/bench/index.js [--quick] [--only decode|kernels|compress] [--out DIR]
+ *   node dist/bench/index.js [--quick] [--only decode|kernels|compress|scoring-cases] [--out DIR]
  *
  * --quick: a 2048×2048 kernel layer instead of 4096×4096 and fewer scoring requests.
  * --only decode: memory bandwidth and the decode item alone (the report then has only those).
  * --only kernels: memory bandwidth and the quantization kernels alone.
  * --only compress: memory bandwidth and end-to-end compression of a synth model alone
- *   (hidden 2048, 22 layers; --quick: hidden 1024, 8 layers).
+ *   (hidden 2048, 22 layers; --quick: hidden 1024, 8 layers), then GPTQ with 1 and 2
+ *   compression workers on a smaller synth model (bench/compress-workers.ts).
+ * --only scoring-cases: memory bandwidth and the scoring cases alone (zero-shot, 5-shot, long-context
+ *   and real-vocabulary multiple choice: compbench vs transformers.js vs raw onnxruntime; scoring-cases.ts).
  * Without --only, the queue executor's bench (bench/queue-executor.ts, also `npm run bench:queue`) runs last.
  */
 import { hardwareFingerprint } from '../runners/hardware.js';
@@ -26,6 +29,8 @@ import { resultsMarkdown, writeResults, type BenchResults } from './report.js';
 import { scoringBenchmark } from './scoring.js';
 import { parallelCeiling } from './parallel-ceiling.js';
 import { compressE2e, type CompressE2e } from './compress-e2e.js';
+import { scoringCases, type ScoringCases } from './scoring-cases.js';
+import { compressWorkersBench, type CompressWorkers } from './compress-workers.js';
 
 type EarlyItems = Pick<BenchResults, 'scoring' | 'harness' | 'scaling'>;
 
@@ -33,8 +38,9 @@ const argv = process.argv.slice(2);
 const quick = argv.includes('--quick');
 const onlyAt = argv.indexOf('--only');
 const only = onlyAt >= 0 ? argv[onlyAt + 1] : undefined;
-if (only !== undefined && only !== 'decode' && only !== 'kernels' && only !== 'compress') {
-  console.error(`--only must be followed by 'decode', 'kernels' or 'compress' (got ${JSON.stringify(only)})`);
+const onlyValues = ['decode', 'kernels', 'compress', 'scoring-cases'] as const;
+if (only !== undefined && !(onlyValues as readonly string[]).includes(only)) {
+  console.error(`compbench: --only must be followed by 'decode', 'kernels', 'compress' or 'scoring-cases' (got ${JSON.stringify(only)})`);
   process.exit(2);
 }
 const all = only === undefined;
@@ -58,7 +64,14 @@ const stack = quick
 const loadAtDecode = loadavg();
 const notReached: string[] = [];
 let decode: DecodeResult[] | undefined;
-if (only !== 'kernels' && only !== 'compress') decode = await runDecode();
+if (all || only === 'decode') decode = await runDecode();
+
+let cases: ScoringCases | undefined;
+if (all || only === 'scoring-cases') {
+  const outcome = await scoringCases(quick, log);
+  cases = outcome.result;
+  notReached.push(...outcome.failures);
+}
 
 const size = quick ? 2048 : 4096;
 let kernels: ReturnType<typeof kernelSpeed> | undefined;
@@ -77,18 +90,29 @@ if (all || only === 'compress') {
     notReached.push(`end-to-end compression: ${messageOf(e)}`);
   }
 }
+let workers: CompressWorkers | undefined;
+if (all || only === 'compress') {
+  log('compression workers: gptq with 1 and 2 workers, alternately');
+  try {
+    workers = compressWorkersBench(log, quick ? 2 : 3);
+  } catch (e) {
+    notReached.push(`compression workers: ${messageOf(e)}`);
+  }
+}
 
 const results: BenchResults = {
   startedAt,
   durationS: (performance.now() - t0) / 1000,
   quick,
   hardware: hardwareFingerprint(),
-  ...(only ? { only } : {}),
+  ...(only ? { only: only as NonNullable<BenchResults['only']> } : {}),
   loadAverage: { start: loadBefore, decodeStart: loadAtDecode, end: loadavg() },
   ...measured,
   memoryBandwidth: bandwidth,
   ...(kernels ? { kernels: { header: kernels.header, notes: kernels.notes, results: kernels.kernels } } : {}),
   ...(e2e ? { compressE2e: e2e } : {}),
+  ...(cases ? { scoringCases: cases } : {}),
+  ...(workers ? { compressWorkers: workers } : {}),
   ...(decode ? { decode: { model: DECODE_MODEL, shape: stack, intraOpNumThreads: 1, results: decode } } : {}),
   notReached,
 };

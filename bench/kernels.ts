@@ -102,5 +102,16 @@ const engine = GemmEngine.create(1);
 const phases: PhaseTimes = new Map();
 await quantizeGptqFast(engine, W, K, N, X, gptqOptions, phases);
 await engine.release();
-console.log(`gptq fast phases: ${[...phases].map(([p, ms]) => `${p} ${(ms / 1000).toFixed(2)} s`).join(', ')}`);
+// Nominal work per phase (kernel-flops.ts's terms) against the peak of its precision (the
+// Hessian and Cholesky run in float64); the sweep is the scalar in-block work.
+const phaseFlops: Record<string, number> = {
+  hessian: 2 * tokens * K * K, 'cholesky+inverse': (2 * K ** 3) / 3, updates: K * K * N, 'assembly + error stats': 4 * tokens * K * N,
+};
+const phaseLine = ([p, ms]: [string, number]): string => {
+  const f = phaseFlops[p];
+  const peakOf = p === 'hessian' || p === 'cholesky+inverse' ? peak64 : peak32;
+  const rate = f === undefined ? 'scalar' : `${(f / (ms / 1000) / 1e9).toFixed(1)} GFLOP/s, ${(f / (ms / 1000) / 1e9 / peakOf).toFixed(2)} of the ${peakOf === peak64 ? 'float64' : 'float32'} peak`;
+  return `${p} ${(ms / 1000).toFixed(2)} s (${rate})`;
+};
+console.log(`gptq fast phases: ${[...phases].map(phaseLine).join(', ')}`);
 console.log(`load average ${loadavg()[0].toFixed(1)} at the end`);

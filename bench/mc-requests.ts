@@ -10,20 +10,29 @@ import type { LoglikelihoodRequest } from '../core/requests.js';
 /** Choices per question. */
 export const CHOICES_PER_QUESTION = 4;
 
-interface Fact {
+/** One knowledge-closed item: its question, first answer and relation tag. */
+export interface Fact {
   readonly question: string;
   readonly answer: string;
   readonly relation: string;
 }
 
-/** `questions` facts × {@link CHOICES_PER_QUESTION} requests, deterministic (distractors by position). */
-export function multipleChoiceRequests(questions: number): LoglikelihoodRequest[] {
-  const facts: Fact[] = readJsonl(packagePath('suites', 'knowledge-closed', 'data.jsonl')).map(({ value }) => {
+/** The bundled knowledge-closed suite's items, in file order. */
+export function knowledgeFacts(): Fact[] {
+  return readJsonl(packagePath('suites', 'knowledge-closed', 'data.jsonl')).map(({ value }) => {
     const v = value as { question: string; answer: string[]; tags: { relation: string } };
     return { question: v.question, answer: v.answer[0], relation: v.tags.relation };
   });
+}
+
+/**
+ * `questions` facts × {@link CHOICES_PER_QUESTION} requests, deterministic (distractors by
+ * position); `first` skips that many facts (they may serve as few-shot examples instead).
+ */
+export function multipleChoiceRequests(questions: number, first = 0): LoglikelihoodRequest[] {
+  const facts = knowledgeFacts();
   const requests: LoglikelihoodRequest[] = [];
-  for (const [i, fact] of facts.slice(0, questions).entries()) {
+  for (const [i, fact] of facts.slice(first, first + questions).entries()) {
     const sameRelation = [...new Set(facts.filter((f) => f.relation === fact.relation && f.answer !== fact.answer).map((f) => f.answer))];
     const pool = sameRelation.length >= CHOICES_PER_QUESTION - 1 ? sameRelation : [...new Set(facts.map((f) => f.answer))].filter((a) => a !== fact.answer);
     const choices = [fact.answer];

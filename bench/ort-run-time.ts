@@ -8,6 +8,7 @@ import * as ort from 'onnxruntime-node';
 
 let totalMs = 0;
 let calls = 0;
+let tokens = 0;
 let installed = false;
 
 /**
@@ -22,6 +23,9 @@ export async function installOrtRunTimer(onnxPath: string): Promise<void> {
   await probe.release();
   const original = proto.run;
   proto.run = async function timedRun(this: unknown, ...args: unknown[]): Promise<unknown> {
+    // input_ids (B, T): every element is a token fed through the layers, padding included
+    const ids = (args[0] as { input_ids?: { dims?: readonly number[] } } | undefined)?.input_ids?.dims;
+    if (ids) tokens += ids.reduce((a, b) => a * b, 1);
     const t0 = performance.now();
     try {
       return await original.apply(this, args);
@@ -32,13 +36,14 @@ export async function installOrtRunTimer(onnxPath: string): Promise<void> {
   };
 }
 
-/** Seconds inside run() and calls since the last reset. */
-export function ortRunTime(): { seconds: number; calls: number } {
-  return { seconds: totalMs / 1000, calls };
+/** Seconds inside run(), calls, and input_ids elements fed (padding included) since the last reset. */
+export function ortRunTime(): { seconds: number; calls: number; tokens: number } {
+  return { seconds: totalMs / 1000, calls, tokens };
 }
 
 /** Zeroes the counters. */
 export function resetOrtRunTime(): void {
   totalMs = 0;
   calls = 0;
+  tokens = 0;
 }

@@ -3,6 +3,7 @@
  * `bench/results.md` (the same as Markdown tables).
  */
 import { compressE2eSection, type CompressE2e } from './compress-e2e.js';
+import { compressWorkersSection, type CompressWorkers } from './compress-workers.js';
 import { writeFileSync } from 'node:fs';
 import type { HardwareFingerprint } from '../core/run-record.js';
 import type { HarnessResult } from './harness.js';
@@ -11,6 +12,8 @@ import type { KernelResult } from './kernel-speed.js';
 import type { DecodeResult } from './decode.js';
 import type { LlamaShape } from '../runners/synth/llama-shape.js';
 import type { ScorerResult } from './scoring.js';
+import type { ScoringCases } from './scoring-cases.js';
+import { scoringCasesSection } from './scoring-cases-report.js';
 
 /** Everything one `npm run bench` measured. */
 export interface BenchResults {
@@ -18,7 +21,7 @@ export interface BenchResults {
   readonly durationS: number;
   readonly quick: boolean;
   /** `--only decode|kernels`: the other items were not run. */
-  readonly only?: 'decode' | 'kernels' | 'compress';
+  readonly only?: 'decode' | 'kernels' | 'compress' | 'scoring-cases';
   readonly hardware: HardwareFingerprint;
   /** os.loadavg() (1, 5, 15 min) at the start, when the decode item began, and at the end: other processes share the machine. */
   readonly loadAverage?: { readonly start: readonly number[]; readonly decodeStart: readonly number[]; readonly end: readonly number[] };
@@ -30,6 +33,9 @@ export interface BenchResults {
   readonly kernels?: { readonly header: string; readonly notes?: readonly string[]; readonly results: readonly KernelResult[] };
   /** End-to-end compression of a synth model (compress-e2e.ts). */
   readonly compressE2e?: CompressE2e;
+  /** Zero-shot, 5-shot, long-context and real-vocabulary scoring (scoring-cases.ts). */
+  readonly scoringCases?: ScoringCases;
+  readonly compressWorkers?: CompressWorkers;
   readonly notReached: readonly string[];
 }
 
@@ -49,6 +55,7 @@ export function resultsMarkdown(r: BenchResults): string {
     for (const x of s.results) lines.push(`| ${x.name} | ${x.requests} | ${f(x.durationS)} | ${f(x.requestsPerS, 1)} | ${x.maxAbsLogprobDiff.toExponential(1)} |`);
     lines.push('');
   }
+  if (r.scoringCases) lines.push(...scoringCasesSection(r.scoringCases));
   const head = ['| run | suites | workers × threads | instances | s | instances/s |', '|---|---|---|---:|---:|---:|'];
   if (r.harness) {
     lines.push('## Harness overhead', '', `runMatrix (workers, shards, caches, run record; load included) reaches **${f(100 * r.harness.fractionOfInProcess, 0)}%** of the in-process adapter loop (target ≥ ${100 * r.harness.target}%); on the single cell ${r.harness.oneCell.matrix.suites.join(', ')}, where fixed costs dominate: ${f(100 * r.harness.oneCell.fractionOfInProcess, 0)}%. ` +
@@ -69,6 +76,7 @@ export function resultsMarkdown(r: BenchResults): string {
     lines.push('');
   }
   if (r.compressE2e) lines.push(...compressE2eSection(r.compressE2e));
+  if (r.compressWorkers) lines.push(...compressWorkersSection(r.compressWorkers));
   if (r.notReached.length > 0) lines.push('## Not measured', '', ...r.notReached.map((n) => `- ${n}`), '');
   return lines.join('\n');
 }

@@ -4,6 +4,8 @@
  * objects. Nested aggregates are plain JSON produced by `suites/` (kept structural
  * here so `core` imports nothing of ours). Schema: `core/schemas/run-record.schema.json`.
  */
+import type { SavingsRecord } from './savings.js';
+import type { TemplateSpread } from './stats/template-spread.js';
 import type { SuiteRole } from './suite-roles.js';
 
 /** Version of the run-record layout; bump on any incompatible change. */
@@ -66,6 +68,40 @@ export interface VariantRecord {
   readonly kvCache?: KvCacheBytesRecord;
   /** The runtime that scored it (onnxruntime, or llama.cpp with its release, CPU library and KV cache); absent in older records. */
   readonly backend?: VariantBackendRecord;
+  /** Parameters and bytes its model file stores, read from the file's tensors (absent in older records). */
+  readonly weights?: WeightStorageRecord;
+  /** Its KV-cache shape and bytes per 1,000 context tokens at the cache type it ran with (absent in older records). */
+  readonly kvCapacity?: KvCapacityRecord;
+}
+
+/** Logical parameters of a group of tensors and the bytes the file stores for them. */
+export interface TensorGroupBits {
+  readonly parameters: number;
+  /** Bytes of the tensors, block scales and zero points included. */
+  readonly storedBytes: number;
+  /** storedBytes × 8 / parameters (0 when the group is empty). */
+  readonly bitsPerParameter: number;
+}
+
+/** What a variant's model file stores for its weights, counted from the file's tensors (runners/measure/weight-storage.ts). */
+export interface WeightStorageRecord extends TensorGroupBits {
+  /** The file counted, relative to the variant's folder (`onnx/model.onnx`, `model.gguf`). */
+  readonly file: string;
+  /** Token embedding and output head (ONNX methods keep them fp32; GGUF types them). */
+  readonly embedding: TensorGroupBits;
+  /** Every other weight: the layers' matrices, norms, biases. */
+  readonly body: TensorGroupBits;
+  /** How parameters and bytes were counted, in words. */
+  readonly method: string;
+}
+
+/** A model's KV-cache shape and what 1,000 context tokens of it take at each cache type. */
+export interface KvCapacityRecord {
+  readonly numLayers: number;
+  readonly numKvHeads: number;
+  readonly headDim: number;
+  /** layers × kv heads × head dim × (bytes per K element + bytes per V element) × 1,000 for each cache type. */
+  readonly types: readonly { readonly type: string; readonly bytesPer1kTokens: number }[];
 }
 
 /** A variant's runtime as plain data (runners/backends/backend-info.ts). */
@@ -234,6 +270,29 @@ export type CellAgreement =
     }
   | { readonly state: 'not computed'; readonly baseline: string; readonly reason: string };
 
+/**
+ * How long a generate cell's generations were and how they ended (issue 24): over its
+ * scored instances whose record carries a length. Lengths are tokens generated, an EOS or
+ * stop-completing token included; percentiles are type 7 (core/stats/quantile.ts).
+ */
+export interface GenerationLengthRecord {
+  /** Scored generations with a recorded length. */
+  readonly n: number;
+  readonly meanTokens: number;
+  readonly medianTokens: number;
+  readonly p95Tokens: number;
+  readonly maxTokens: number;
+  /** Generations that ended at the token limit (finish reason `length`), and their share of n. */
+  readonly hitLimit: number;
+  readonly hitLimitRate: number;
+  /** Count per finish reason (`eos`, `stop`, `length`). */
+  readonly finishReasons: Readonly<Record<string, number>>;
+  /** Instances that errored (a non-finite distribution, a prompt too long): no length. */
+  readonly errored: number;
+  /** Scored instances without a recorded length (records written before lengths were recorded). */
+  readonly unrecorded: number;
+}
+
 /** One variant × suite cell; failures are values. */
 export type CellRecord =
   | {
@@ -249,6 +308,8 @@ export type CellRecord =
       readonly instanceErrors?: InstanceErrors;
       /** Distribution agreement with `comparedTo` (loglikelihood and rolling suites of a compared variant). */
       readonly agreement?: CellAgreement;
+      /** Generation lengths and endings (generate suites). */
+      readonly generation?: GenerationLengthRecord;
     }
   | {
       readonly state: 'errored';
@@ -312,6 +373,36 @@ export type MeasurementRecord =
     }
   | { readonly state: 'errored'; readonly variantId: string; readonly error: string };
 
+/**
+ * A point-estimate rule's pass judged against the suite's power (issue 24): `underpowered`
+ * when the loss the rule allows (`tolerance`, metric units) is below the minimum
+ * detectable effect at α = 0.05, power 0.8 (`mde`), `powered` otherwise.
+ */
+export interface PointPower {
+  readonly status: 'powered' | 'underpowered';
+  readonly tolerance: number;
+  readonly mde: number;
+  /** Items the MDE is computed for (effective n with groups). */
+  readonly m: number;
+  /** `disagreement`: k·√(ρ_d/m); `bootstrap-se`: k·SE of Δ; `flip-rate`: k²/(m + k²) (core/stats/power.ts). */
+  readonly method: 'disagreement' | 'bootstrap-se' | 'flip-rate';
+  readonly disagreementRate?: number;
+}
+
+/** A non-inferiority rule that failed for width: the items that would let its interval decide (n·(h/d)²). */
+export interface WidthPower {
+  readonly status: 'too-wide';
+  /** Half-width of the interval on the worse side, metric units. */
+  readonly halfWidth: number;
+  /** Distance from the estimate to the margin, metric units. */
+  readonly distance: number;
+  readonly n: number;
+  readonly itemsNeeded: number;
+}
+
+/** What the gate found about a rule's power to fail; `unknown`: a point rule passed on a record without power figures. */
+export type RulePower = PointPower | WidthPower | { readonly status: 'unknown'; readonly reason: string };
+
 /** One gate rule applied to one cell (or slice), DESIGN.md §7. */
 export interface GateRuleResult {
   /** Rule id from the policy (e.g. `knowledge-closed.noninferiority`). */
@@ -329,6 +420,8 @@ export interface GateRuleResult {
   readonly verdict: 'pass' | 'fail' | 'skip';
   /** Why, in words (always set for a fail). */
   readonly reason: string;
+  /** The rule's power to fail, where the gate judged it (point-estimate passes, non-inferiority failures for width). */
+  readonly power?: RulePower;
 }
 
 /** The gate's verdict over a run. */
@@ -369,6 +462,25 @@ export interface ExecutorRecord {
   readonly reusedJobs?: number;
 }
 
+/** A cell scored under one of a suite's `templateVariants` (never a member of `cells`). */
+export type TemplateCellRecord = CellRecord & { readonly template: string };
+
+/**
+ * Prompt sensitivity (docs/templates.md): the parent of each comparison is also scored
+ * under each of a suite's `templateVariants` (every variant with `--all-templates`).
+ * These cells stay out of `cells`, the gate and every primary-template figure.
+ */
+export interface TemplateSensitivityRecord {
+  /** True: every variant was scored under every template (`--all-templates`); false: parents only. */
+  readonly allTemplates: boolean;
+  /** Each suite with variants: its templates, `primary` first. */
+  readonly suites: readonly { readonly suiteId: string; readonly templates: readonly { readonly id: string; readonly template: string }[] }[];
+  /** The non-primary cells (Δ against the parent under the same template, when both were scored under it). */
+  readonly cells: readonly TemplateCellRecord[];
+  /** Per variant scored under the templates × suite × metric: its scores across templates, range and SD. */
+  readonly spreads: readonly { readonly variantId: string; readonly suiteId: string; readonly metric: string; readonly spread: TemplateSpread }[];
+}
+
 /** `run.json`. */
 export interface RunRecord {
   readonly schemaVersion: typeof RUN_RECORD_VERSION;
@@ -392,12 +504,16 @@ export interface RunRecord {
   readonly cells: readonly CellRecord[];
   /** Per-variant speed/memory/energy (absent when measurement was off). */
   readonly measurements?: readonly MeasurementRecord[];
+  /** What each variant with a parent saves against it (core/savings.ts; absent when measurement was off). */
+  readonly savings?: readonly SavingsRecord[];
   /** What the per-instance result cache gave: reused, computed, and lines rejected as invalid (recomputed). */
   readonly resultCache?: { readonly reusedInstances: number; readonly computedInstances: number; readonly rejectedLines: number };
   /** Which executor evaluated the shards, and for a queue, who did the work (absent in records before it). */
   readonly executor?: ExecutorRecord;
   /** The gate's verdict, when the run computed one. */
   readonly gate?: GateVerdict;
+  /** Prompt sensitivity, when a suite lists `templateVariants` (absent otherwise). */
+  readonly templateSensitivity?: TemplateSensitivityRecord;
   /** True when every cell is `ok`. */
   readonly complete: boolean;
 }

@@ -1,35 +1,14 @@
-import { parseArgs } from 'node:util';
-import { InputError, messageOf } from '../core/errors.js';
+import { InputError } from '../core/errors.js';
+import { commandUsage, parseCommandArgs } from '../core/cli/index.js';
+import { REPORT_SPEC } from '../core/cli/specs/report.js';
 import { renderReport } from './render.js';
 
 /** Usage of `compbench report`. */
-export const REPORT_USAGE = `usage: compbench report RUN_DIR [--out DIR] [--baseline-run DIR] [--change-log-dir DIR] [--history-db FILE] [--no-png]
-  writes report.html, charts/*.png, results.csv, junit.xml (gate rules and errored cells for CI),
-  summary.md (Markdown for a GitHub job summary or PR comment) and changes/<variant>.md|html (default into RUN_DIR/report)
-  --baseline-run DIR    an earlier run of the same models: shown beside this one; its changes-log/ folder is continued
-  --change-log-dir DIR  folder of the append-only change logs (default: changes-log/ beside the run folder)
-  --history-db FILE     history store for trends (default: history.sqlite beside the run folder)`;
+export const REPORT_USAGE = commandUsage(REPORT_SPEC);
 
 /** `compbench report RUN_DIR …`: renders a run folder; resolves to the exit code. */
 export async function reportCommand(args: readonly string[], out: (line: string) => void): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...args],
-      allowPositionals: true,
-      options: {
-        out: { type: 'string' },
-        'baseline-run': { type: 'string' },
-        'change-log-dir': { type: 'string' },
-        'history-db': { type: 'string' },
-        'no-png': { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (e) {
-    throw new InputError(`report: ${messageOf(e)}; ${REPORT_USAGE.split('\n')[0]}`);
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = parseCommandArgs(REPORT_SPEC, args);
   if (values.help) {
     out(REPORT_USAGE);
     return 0;

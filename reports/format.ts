@@ -1,4 +1,5 @@
 import type { ClusterInfo } from '../core/stats/clusters.js';
+import type { PowerEstimate } from '../core/stats/power.js';
 import type { DeltaView, FlipView, SummaryView } from './record-view.js';
 
 /** A metric with unit '' is a share in [0, 1]: shown as a percentage, Δ in points. */
@@ -54,12 +55,25 @@ export function formatDifference(delta: number, unit: string): string {
   return `${signed(num(delta), delta)} ${unit}`;
 }
 
-/** `Δ [low, high], n=N` (paired). */
-export function formatDelta(d: DeltaView | undefined, unit: string): string {
+/** `Δ [low, high], n=N` (paired), and `· MDE 7.9 pp` when the comparison's power is given (docs/power.md). */
+export function formatDelta(d: DeltaView | undefined, unit: string, power?: PowerEstimate): string {
   if (!d || !Number.isFinite(d.delta)) return 'n/a';
   const scale = isShare(unit) ? 100 : 1;
   const b = (x: number): string => signed(isShare(unit) ? (x * scale).toFixed(1) : num(x), x);
-  return `${formatDifference(d.delta, unit)} [${b(d.low)}, ${b(d.high)}], n=${d.n}${formatClustering(d.clustering)}`;
+  const mde = power ? ` · MDE ${formatMde(power, unit)}` : '';
+  return `${formatDifference(d.delta, unit)} [${b(d.low)}, ${b(d.high)}], n=${d.n}${formatClustering(d.clustering)}${mde}`;
+}
+
+/** The minimum detectable effect in the metric's unit, unsigned: `7.9 pp`, `0.052 ppl`. */
+export function formatMde(power: PowerEstimate, unit: string): string {
+  return isShare(unit) ? `${(power.mde * 100).toFixed(1)} pp` : `${num(power.mde)} ${unit}`.trimEnd();
+}
+
+/** What an MDE rests on, in words: `α 0.05, power 0.8; ρ_d 12.0% of 250 items: k·√(ρ_d/m)`. */
+export function formatPowerBasis(power: PowerEstimate): string {
+  const m = Number.isInteger(power.m) ? String(power.m) : power.m.toFixed(1);
+  const how = power.method === 'disagreement' ? 'k·√(ρ_d/m), at least k²/m' : 'k·SE of the paired bootstrap';
+  return `α ${power.alpha}, power ${power.power}; models disagree on ${(power.disagreementRate * 100).toFixed(1)}% of ${m} items; ${how}`;
 }
 
 /** Bytes as MB (10^6) with the exact count kept for sorting by callers. */

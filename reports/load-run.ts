@@ -22,12 +22,15 @@ export interface InstanceLine {
   readonly outcome?: Readonly<Record<string, unknown>> & { readonly kind?: string };
   readonly reasons?: Readonly<Record<string, string>>;
   readonly error?: string;
+  /** A suite's `templateVariants` id the line was scored under; absent: the primary template. */
+  readonly template?: string;
 }
 
 /** A run folder read back: its record and per-instance lines. */
 export interface LoadedRun {
   readonly dir: string;
   readonly record: RunRecord;
+  /** The primary template's lines (run.json's `templateSensitivity` summarizes the template variants' lines). */
   readonly instances: readonly InstanceLine[];
 }
 
@@ -64,7 +67,9 @@ export function loadRun(dir: string): LoadedRun {
     throw new InputError(`${formatProblem(problems[0])}${more}`);
   }
   assertRunFinished(dir, (value as RunRecord).runId);
-  return { dir, record: value as RunRecord, instances: readInstances(join(dir, 'instances.jsonl')) };
+  // Flips, examples and fairness read the primary template only, as the cells do.
+  const instances = readInstances(join(dir, 'instances.jsonl')).filter((l) => l.template === undefined);
+  return { dir, record: value as RunRecord, instances };
 }
 
 function checkVersion(file: string, value: unknown): void {

@@ -4,6 +4,7 @@ import type { CiWidthRule } from '../core/stats/ci-width.js';
 import type { ClusteredFlipTest } from '../core/stats/cluster-test.js';
 import type { ClusterInfo } from '../core/stats/clusters.js';
 import type { PairedDelta } from '../core/stats/paired.js';
+import type { PowerEstimate } from '../core/stats/power.js';
 
 /**
  * Typed views of the plain-JSON aggregates a run record carries (written by suites/,
@@ -67,6 +68,8 @@ export interface FlipView {
 export interface MetricComparisonView {
   readonly delta: DeltaView;
   readonly flips: FlipView | null;
+  /** Disagreement rate and minimum detectable effect (absent in records written before compbench recorded them). */
+  readonly power?: PowerEstimate;
 }
 
 /** An ok cell. */

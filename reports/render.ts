@@ -20,17 +20,20 @@ import { agreementSection } from './sections/agreement.js';
 import { distillSection } from './sections/distill.js';
 import { recoverySection } from './sections/recovery.js';
 import { flipsSection } from './sections/flips.js';
+import { generationLengthsSection } from './sections/generation-lengths.js';
 import { gateSection } from './sections/gate.js';
 import { heatmapSection } from './sections/heatmap.js';
 import { historySection, type HistoryResult } from './sections/history.js';
 import { kernelsSection } from './sections/kernels.js';
 import { knowledgeSection } from './sections/knowledge.js';
 import { measurementsSection } from './sections/measurements.js';
+import { savingsSection } from './sections/savings.js';
 import { paretoSection } from './sections/pareto.js';
 import { perplexitySection } from './sections/perplexity.js';
 import { previousRunSection } from './sections/previous-run.js';
 import { provenanceSection } from './sections/provenance.js';
 import { fairnessSection, rareWordsSection } from './sections/slices.js';
+import { templatesSection } from './sections/templates.js';
 import { runSummary } from './summary/index.js';
 
 /** Settings of {@link renderReport}. */
@@ -59,7 +62,7 @@ export interface RenderResult {
 
 /** Section ids of report.html below its summary, in page order, each collapsed (the browser test checks each is present). */
 export const REPORT_SECTION_IDS = [
-  'gate', 'heatmap', 'pareto', 'knowledge', 'rare-words', 'fairness', 'flips', 'perplexity', 'agreement', 'distill', 'recovery', 'measurements', 'kernels', 'provenance', 'history',
+  'gate', 'heatmap', 'templates', 'pareto', 'knowledge', 'rare-words', 'fairness', 'flips', 'generation-lengths', 'perplexity', 'agreement', 'distill', 'recovery', 'measurements', 'savings', 'kernels', 'provenance', 'history',
 ] as const;
 
 /** The report's sections and charts, in page order. */
@@ -67,16 +70,19 @@ export function buildSections(input: ReportInput, history: HistoryResult, previo
   const built = [
     gateSection(input),
     heatmapSection(input),
+    templatesSection(input),
     paretoSection(input),
     knowledgeSection(input),
     rareWordsSection(input),
     fairnessSection(input),
     flipsSection(input),
+    generationLengthsSection(input),
     perplexitySection(input),
     agreementSection(input),
     distillSection(input),
     recoverySection(input),
     measurementsSection(input),
+    savingsSection(input),
     kernelsSection(input),
     provenanceSection(input),
     historySection(history),

@@ -7,7 +7,8 @@ export { DecoderSession, ForwardResult, type SessionOptions } from './backends/o
 export { inspectDecoderIo, type DecoderIo } from './backends/onnxruntime/session-io.js';
 export { emptyKvCache, kvCacheBytes, selectKvRows, type KvCache } from './backends/onnxruntime/kv-cache.js';
 export { chunkByCost, checkBatchLimits, DEFAULT_BATCH_LIMITS, type BatchLimits } from './backends/onnxruntime/batching.js';
-export { scoreFullForward, scoreSharedPrefix, type TokenizedPair } from './backends/onnxruntime/loglikelihood.js';
+export { scoreFullForward, type TokenizedPair } from './backends/onnxruntime/loglikelihood.js';
+export { scorePrefixTree, scoreSharedPrefix } from './backends/onnxruntime/prefix-tree-scorer.js';
 export { planRollingWindows, scoreRolling, type RollingTotals, type RollingWindow } from './backends/onnxruntime/rolling.js';
 export { generateGreedy, type GenerationJob, type GenerationResult } from './backends/onnxruntime/generate.js';
 export { tokenizePairs, tokenizePrompts } from './model/request-tokens.js';

@@ -1,14 +1,16 @@
 import {
-  bootstrapInterval,
+  bootstrapEstimate,
   clusterInfo,
   clustersOf,
   flipStats,
   isClustered,
   meanChoiceKL,
   pairedDelta,
+  pairedPower,
   type Clusters,
   type FlipStats,
   type PairedDelta,
+  type PowerEstimate,
 } from '../core/stats/index.js';
 import { ratioParts } from './aggregate.js';
 import { METRICS, type MetricId } from './metrics/registry.js';
@@ -28,6 +30,8 @@ export interface MetricComparison {
   readonly delta: PairedDelta;
   /** Right→wrong / wrong→right flips, McNemar's exact p and, with groups, the exact sign-flip test over groups (0/1 metrics only). */
   readonly flips: FlipStats | null;
+  /** Observed disagreement rate and minimum detectable effect at α = 0.05, power 0.8 (core/stats/power.ts); absent without paired items. */
+  readonly power?: PowerEstimate;
 }
 
 /** A variant's per-instance records against its baseline's, paired by instance id and content hash. */
@@ -71,7 +75,8 @@ export function compareRecords(
       const base = pairs.map(([b]) => b.scores[metric] ?? 0);
       const vari = pairs.map(([, v]) => v.scores[metric] ?? 0);
       const delta = 'ratio' in def ? ratioDelta(metric, pairs, options) : pairedDelta(base, vari, { ...options, clusters });
-      out[metric] = { metric, delta, flips: def.binary ? flipStats(base, vari, clusters) : null };
+      const power = delta.n > 0 && Number.isFinite(delta.delta) ? pairedPower(base, vari, delta, def.binary) : undefined;
+      out[metric] = { metric, delta, flips: def.binary ? flipStats(base, vari, clusters) : null, ...(power ? { power } : {}) };
     }
   }
   const choices = pairs.filter(([b, v]) => b.outcome.kind === 'multiple_choice' && v.outcome.kind === 'multiple_choice');
@@ -110,8 +115,8 @@ function ratioDelta(metric: MetricId, pairs: readonly [ScoredRecord, ScoredRecor
   const all = Array.from({ length: n }, (_, i) => i);
   const baselineMean = ratioAt(0, all);
   const variantMean = ratioAt(1, all);
-  const ci = bootstrapInterval(n, (idx) => ratioAt(1, idx) - ratioAt(0, idx), { ...options, clusters });
-  const out: PairedDelta = { n, baselineMean, variantMean, delta: variantMean - baselineMean, low: ci.low, high: ci.high };
+  const ci = bootstrapEstimate(n, (idx) => ratioAt(1, idx) - ratioAt(0, idx), { ...options, clusters });
+  const out: PairedDelta = { n, baselineMean, variantMean, delta: variantMean - baselineMean, low: ci.low, high: ci.high, se: ci.se };
   return isClustered(clusters) ? { ...out, clustering: ratioDeltaClustering(kept, transform, clusters) } : out;
 }
 

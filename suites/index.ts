@@ -1,5 +1,6 @@
 export * from './spec.js';
 export * from './template.js';
+export * from './template-variants.js';
 export * from './fewshot.js';
 export * from './instances.js';
 export * from './spec-check.js';
@@ -8,6 +9,7 @@ export * from './execute.js';
 export * from './score.js';
 export * from './aggregate.js';
 export * from './compare.js';
+export * from './generation-lengths.js';
 export * from './commands.js';
 export * from './roles.js';
 export * from './init.js';

@@ -13,6 +13,8 @@ interface RecordBase {
   readonly groupId?: string;
   /** The instance's rendered prompt template (few-shot examples left out), for reports' example tables. */
   readonly prompt?: string;
+  /** The `templateVariants` id the prompt came from; absent: the suite's primary template. */
+  readonly template?: string;
 }
 
 /**
@@ -104,6 +106,7 @@ function scoreInstance(suite: LoadedSuite, instance: Instance, responses: readon
     tags: instance.tags,
     ...(instance.groupId === undefined ? {} : { groupId: instance.groupId }),
     ...(suite.template.length > 0 ? { prompt: renderTemplate(suite.template, instance.fields) } : {}),
+    ...(suite.templateId === undefined ? {} : { template: suite.templateId }),
   };
   if (responses.some(nonFinite)) return { ...base, state: 'errored', error: NON_FINITE_ERROR, isFatal: false };
   const outcome = REQUEST_KINDS[suite.spec.kind].readOutcome(suite.spec, instance, responses);

@@ -7,6 +7,7 @@ import { REQUEST_KINDS } from './kinds/registry.js';
 import { isMetricId, METRICS, metricsForKind } from './metrics/registry.js';
 import type { RequestKindId, SuiteSpec } from './spec.js';
 import { parseTemplate, type TemplatePart } from './template.js';
+import { templateVariantProblems } from './template-variants.js';
 
 /** Absolute path of the suite JSON Schema. */
 export const SUITE_SCHEMA_FILE = packagePath('core', 'schemas', 'suite.schema.json');
@@ -75,6 +76,7 @@ function semanticProblems(spec: Partial<Record<keyof SuiteSpec, unknown>>, text:
     if (typeof parsed === 'string') at('/template', '$.template', parsed, 'fix the template');
     else template = parsed;
   }
+  templateVariantProblems(spec, kind?.usesTemplate, template, at);
   if (kind && spec.fewShot !== undefined && !kind.fewShot) {
     at('/fewShot', '$.fewShot', `kind '${kindId}' does not take few-shot examples`, 'remove "fewShot"');
   }

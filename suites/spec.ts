@@ -21,6 +21,12 @@ export interface FewShotSpec {
   readonly separator?: string;
 }
 
+/** One alternative prompt template of a suite: its id and its text. */
+export interface TemplateVariantSpec {
+  readonly id: string;
+  readonly template: string;
+}
+
 /** A suite.json as validated by `core/schemas/suite.schema.json` (field meanings live there). */
 export interface SuiteSpec {
   readonly id: string;
@@ -30,6 +36,8 @@ export interface SuiteSpec {
   readonly dataset: string;
   readonly kind: RequestKindId;
   readonly template?: string;
+  /** Alternative phrasings of `template` with the same placeholders (prompt sensitivity, suites/template-variants.ts). */
+  readonly templateVariants?: readonly TemplateVariantSpec[];
   readonly idField?: string;
   readonly groupField?: string;
   readonly answerField?: string;
@@ -97,8 +105,10 @@ export interface LoadedSuite {
   readonly instances: readonly Instance[];
   /** Few-shot examples per instance id (empty arrays when the suite has none). */
   readonly shots: ReadonlyMap<string, readonly Instance[]>;
-  /** sha256 over suite.json, the dataset and the few-shot split: part of a result's cache key. */
+  /** sha256 over suite.json, the dataset and the few-shot split (and the template variant, if any): part of a result's cache key. */
   readonly hash: string;
+  /** The `templateVariants` id `template` comes from; absent: the suite's primary template. */
+  readonly templateId?: string;
 }
 
 /** The answer to one {@link SuiteRequest}; a failed request is a value, not an exception. */

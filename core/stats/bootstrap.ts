@@ -40,6 +40,26 @@ export function bootstrapInterval(
   statistic: (indices: Int32Array) => number,
   options: BootstrapOptions = {},
 ): Interval {
+  const { low, high } = bootstrapEstimate(n, statistic, options);
+  return { low, high };
+}
+
+/** A bootstrap interval with the standard error of the statistic. */
+export interface BootstrapEstimate extends Interval {
+  /** Standard deviation of the bootstrap replicates (n − 1 divisor): the bootstrap standard error. */
+  readonly se: number;
+}
+
+/**
+ * {@link bootstrapInterval} plus the bootstrap standard error (Efron & Tibshirani 1993,
+ * ch. 6): the standard deviation of the same replicates the interval is read from, so
+ * interval and SE come from one draw and the interval is the same to the last bit.
+ */
+export function bootstrapEstimate(
+  n: number,
+  statistic: (indices: Int32Array) => number,
+  options: BootstrapOptions = {},
+): BootstrapEstimate {
   const resamples = options.resamples ?? DEFAULT_RESAMPLES;
   const level = options.level ?? 0.95;
   if (!Number.isInteger(n) || n < 1) throw new RangeError(`bootstrapInterval: n must be a positive integer, got ${n}`);
@@ -74,7 +94,15 @@ export function bootstrapInterval(
   }
   replicates.sort();
   const alpha = (1 - level) / 2;
-  return { low: quantileSorted(replicates, alpha), high: quantileSorted(replicates, 1 - alpha) };
+  return { low: quantileSorted(replicates, alpha), high: quantileSorted(replicates, 1 - alpha), se: standardDeviation(replicates) };
+}
+
+function standardDeviation(values: Float64Array): number {
+  if (values.length < 2) return 0;
+  const m = mean(values);
+  let ss = 0;
+  for (let i = 0; i < values.length; i++) ss += (values[i] - m) ** 2;
+  return Math.sqrt(ss / (values.length - 1));
 }
 
 /** Arithmetic mean of `values` at `indices`. */

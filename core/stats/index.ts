@@ -1,7 +1,9 @@
 export * from './interval.js';
 export * from './quantile.js';
 export * from './wilson.js';
-export { bootstrapInterval, bootstrapMeanInterval, DEFAULT_RESAMPLES, type BootstrapOptions } from './bootstrap.js';
+export { bootstrapEstimate, bootstrapInterval, bootstrapMeanInterval, DEFAULT_RESAMPLES, type BootstrapEstimate, type BootstrapOptions } from './bootstrap.js';
+export * from './normal.js';
+export * from './power.js';
 export * from './paired.js';
 export * from './mcnemar.js';
 export * from './kl.js';
@@ -11,3 +13,4 @@ export * from './slices.js';
 export * from './clusters.js';
 export * from './cluster-test.js';
 export * from './token-agreement.js';
+export * from './template-spread.js';

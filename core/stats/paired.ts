@@ -1,4 +1,4 @@
-import { bootstrapInterval, mean, meanAt, type BootstrapOptions } from './bootstrap.js';
+import { bootstrapEstimate, mean, meanAt, type BootstrapOptions } from './bootstrap.js';
 import { clusterInfo, isClustered, type ClusterInfo } from './clusters.js';
 
 /** Difference of means of a variant and its baseline on the same instances. */
@@ -12,6 +12,8 @@ export interface PairedDelta {
   /** Percentile-bootstrap interval of `delta` (instances resampled jointly). */
   readonly low: number;
   readonly high: number;
+  /** Bootstrap standard error of `delta`: the SD of the replicates the interval is read from (absent in records written before it was recorded). */
+  readonly se?: number;
   /** Present when instances come in groups: the interval resampled whole groups; groups, design effect and effective n. */
   readonly clustering?: ClusterInfo;
 }
@@ -38,8 +40,8 @@ export function pairedDelta(
   const baselineMean = mean(baseline);
   const variantMean = mean(variant);
   const delta = variantMean - baselineMean;
-  const ci = bootstrapInterval(n, (idx) => meanAt(variant, idx) - meanAt(baseline, idx), options);
-  const out: PairedDelta = { n, baselineMean, variantMean, delta, low: ci.low, high: ci.high };
+  const ci = bootstrapEstimate(n, (idx) => meanAt(variant, idx) - meanAt(baseline, idx), options);
+  const out: PairedDelta = { n, baselineMean, variantMean, delta, low: ci.low, high: ci.high, se: ci.se };
   if (!isClustered(options.clusters)) return out;
   const influence = Array.from({ length: n }, (_, i) => variant[i] - baseline[i] - delta);
   return { ...out, clustering: clusterInfo(influence, options.clusters, 'group-bootstrap') };

@@ -1,3 +1,4 @@
+import { savingsMethodBlock, variantSavingsBlocks } from '../sections/savings.js';
 import { suitesRunBy } from '../../core/pairing.js';
 import { roleOf } from '../../core/suite-roles.js';
 import { numCell, para, table, type Block, type Section } from '../document.js';
@@ -32,15 +33,16 @@ export function resultsSection({ record, variant, instances, baseline }: ChangeC
       const base = metricOf(cellOf(record, baseId, suite.id), metric);
       const cmp = comparisonOf(cell, metric);
       const flips = cmp?.flips ? `${cmp.flips.rightToWrong} right→wrong, ${cmp.flips.wrongToRight} wrong→right (${formatFlipP(cmp.flips)})` : 'n/a';
-      overall.push([suite.id, metric, formatSummary(base?.overall, m.unit), formatSummary(m.overall, m.unit), numCell(formatDelta(cmp?.delta, m.unit), cmp?.delta.delta), flips]);
+      overall.push([suite.id, metric, formatSummary(base?.overall, m.unit), formatSummary(m.overall, m.unit), numCell(formatDelta(cmp?.delta, m.unit, cmp?.power), cmp?.delta.delta), flips]);
       const tags = roleOf(suite) === 'rare-words' && suite.roleSlice ? [...RESULT_SLICE_TAGS, suite.roleSlice] : RESULT_SLICE_TAGS;
       for (const b of m.slices.filter((s) => tags.includes(s.tag))) {
         const baseSlices = base?.slices.find((s) => s.tag === b.tag);
         for (const s of [...b.slices].sort((x, y) => bucketOrder(x.slice, y.slice))) {
           const bs = baseSlices?.slices.find((x) => x.slice === s.slice);
-          const paired = sliceComparisonOf(cell, metric, s.tag, s.slice)?.delta;
+          const pairedCmp = sliceComparisonOf(cell, metric, s.tag, s.slice);
+          const paired = pairedCmp?.delta;
           const diff = s.value !== null && bs?.value != null ? s.value - bs.value : null;
-          const text = paired ? `${formatDelta(paired, m.unit)} (paired)` : diff === null ? 'n/a' : `${formatDifference(diff, m.unit)} (unpaired)`;
+          const text = paired ? `${formatDelta(paired, m.unit, pairedCmp.power)} (paired)` : diff === null ? 'n/a' : `${formatDifference(diff, m.unit)} (unpaired)`;
           slices.push([suite.id, metric, `${s.tag}=${s.slice}`, formatSummary(bs, m.unit), formatSummary(s, m.unit), numCell(text, paired?.delta ?? diff)]);
         }
       }
@@ -128,6 +130,8 @@ export function efficiencySection({ record, variant, baseline }: ChangeContext):
     blocks: [
       para('Reported for information: no point of the AI Act requires inference speed or energy of a high-risk system in its technical documentation (the Act\'s energy items document the training of general-purpose models). Each figure states how it was obtained; estimates say so.'),
       table({ id: 'efficiency-table', columns: ['variant', 'size on disk', 'peak RSS', 'decode', 'energy', 'energy method'], rows }),
+      ...variantSavingsBlocks(record, variant.id),
+      savingsMethodBlock(record),
     ],
   };
 }

@@ -1,6 +1,7 @@
 import type { GateRuleResult, RunRecord } from '../../core/run-record.js';
 import { escapeHtml, escapeMarkdown, escapeMarkdownLine } from '../escape.js';
 import { orderedVariants } from '../record-view.js';
+import { underpoweredPasses } from '../gate/format.js';
 import { ruleCaseName } from './junit.js';
 import { variantTableLines } from './variant-table.js';
 
@@ -20,13 +21,15 @@ function verdictLines(record: RunRecord): string[] {
   const gate = record.gate;
   if (!gate) return ['## ⚪ Gate: none', '', 'No gate verdict in this run record (the run did not apply a gate policy).'];
   const n = (v: GateRuleResult['verdict']): number => gate.rules.filter((r) => r.verdict === v).length;
+  const weak = underpoweredPasses(gate);
+  const passed = weak > 0 ? `${n('pass')} passed (${weak} underpowered: the tolerance is below the minimum detectable effect)` : `${n('pass')} passed`;
   const head = gate.verdict === 'pass' ? `## ✅ Gate: PASS (${gate.rules.length} rules)` : `## ❌ Gate: FAIL: ${n('fail')} of ${gate.rules.length} rules failed`;
   return [
     head,
     '',
     escapeMarkdownLine(`Run ${record.runId}, created ${record.createdAt}; ${record.variants.length} variants × ${record.suites.length} suites.`),
     '',
-    `Rules: ${n('pass')} passed, ${n('fail')} failed, ${n('skip')} skipped. ${escapeMarkdown(`Policy: ${gate.policySource}, sha256 ${gate.policySha256}.`)}`,
+    `Rules: ${passed}, ${n('fail')} failed, ${n('skip')} skipped. ${escapeMarkdown(`Policy: ${gate.policySource}, sha256 ${gate.policySha256}.`)}`,
   ];
 }
 
@@ -59,6 +62,22 @@ function failingLines(record: RunRecord): string[] {
       '</details>',
     ];
   })];
+}
+
+/** Passes a suite this small could not have failed (docs/power.md), in one collapsible list. */
+function underpoweredLines(record: RunRecord): string[] {
+  const weak = record.gate?.rules.filter((r) => r.verdict === 'pass' && r.power?.status === 'underpowered') ?? [];
+  if (weak.length === 0) return [];
+  return [
+    '',
+    '### Underpowered passes',
+    '',
+    `<details><summary>${weak.length} rules passed with a tolerance below the minimum detectable effect (α 0.05, power 0.8); requirePower: true fails them</summary>`,
+    '',
+    ...weak.map((r) => `- ${escapeMarkdownLine(`${ruleCaseName(r)}: ${r.reason}`)}`),
+    '',
+    '</details>',
+  ];
 }
 
 /** Keeps whole lines while they fit, closes a `<details>` left open and ends with {@link TRUNCATION_NOTICE}. */
@@ -99,6 +118,7 @@ export function markdownSummary(record: RunRecord, options: MarkdownSummaryOptio
     '',
     ...variantTableLines(record),
     ...failingLines(record),
+    ...underpoweredLines(record),
   ];
   return capLines(lines, options.maxChars ?? GITHUB_COMMENT_MAX_CHARS);
 }

@@ -1,9 +1,9 @@
 import type { RunRecord } from '../../core/run-record.js';
 import { escapeMarkdown } from '../escape.js';
-import { formatBytes, formatDifference, formatMs, isShare } from '../format.js';
+import { formatBytes, formatDifference, formatMde, formatMs, isShare } from '../format.js';
 import { cellOf, comparisonOf, measurementOf, metricOf, orderedVariants, parentOf, primaryMetric, variantSetting } from '../record-view.js';
 
-/** `−5.2 pp (−8.1, −2.3)`: the paired Δ and its 95% CI, the unit said once, short enough for a table cell. */
+/** `−5.2 pp (−8.1, −2.3) MDE 7.9`: the paired Δ, its 95% CI and minimum detectable effect, the unit said once, short enough for a table cell. */
 function deltaCell(record: RunRecord, variantId: string, suiteId: string, metric: string): string {
   const cell = cellOf(record, variantId, suiteId);
   if (!cell) return '—';
@@ -15,7 +15,8 @@ function deltaCell(record: RunRecord, variantId: string, suiteId: string, metric
   if (!Number.isFinite(d.delta)) return 'n/a';
   const suffix = isShare(unit) ? ' pp' : ` ${unit}`;
   const bound = (x: number): string => formatDifference(x, unit).replace(suffix, '');
-  return `${formatDifference(d.delta, unit)} (${bound(d.low)}, ${bound(d.high)})`;
+  const mde = cmp.power ? ` MDE ${formatMde(cmp.power, unit).replace(suffix, '')}` : '';
+  return `${formatDifference(d.delta, unit)} (${bound(d.low)}, ${bound(d.high)})${mde}`;
 }
 
 /** Decode p50 and tokens/s, or why there is none. */
@@ -35,7 +36,7 @@ export function markdownRow(cells: readonly string[]): string {
 
 /**
  * The variants as a Markdown table: setting, size, what each is compared with, the paired
- * Δ with its 95% CI on each suite's primary metric, decode p50 and tokens/s where measured,
+ * Δ with its 95% CI and minimum detectable effect (α 0.05, power 0.8) on each suite's primary metric, decode p50 and tokens/s where measured,
  * and how many gate rules failed.
  */
 export function variantTableLines(record: RunRecord): string[] {
@@ -43,7 +44,7 @@ export function variantTableLines(record: RunRecord): string[] {
     const metric = primaryMetric(record, s.id);
     return metric === undefined ? [] : [{ id: s.id, metric }];
   });
-  const columns = ['variant', 'setting', 'size', 'vs', ...suites.map((s) => `Δ ${s.id} ${s.metric} (95% CI)`), 'decode p50', 'tok/s', 'failed rules'];
+  const columns = ['variant', 'setting', 'size', 'vs', ...suites.map((s) => `Δ ${s.id} ${s.metric} (95% CI) MDE`), 'decode p50', 'tok/s', 'failed rules'];
   const rows = orderedVariants(record).map((v) => {
     const failed = record.gate ? String(record.gate.rules.filter((r) => r.variantId === v.id && r.verdict === 'fail').length) : '—';
     return [v.id, variantSetting(v), formatBytes(v.sizeBytes), parentOf(record, v.id) ?? '—', ...suites.map((s) => deltaCell(record, v.id, s.id, s.metric)), ...speedCells(record, v.id), failed];

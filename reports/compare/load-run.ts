@@ -86,7 +86,9 @@ export function loadRunDir(dir: string): LoadedRun {
 
 /** Parses instances.jsonl, checking on each line the fields that pairing needs. */
 export function readInstances(file: string): InstanceLine[] {
-  return readJsonl(file).map(({ line, value }) => {
+  // Lines scored under a suite's template variants never pair with the primary template's cells.
+  const primary = readJsonl(file).filter(({ value }) => typeof value !== 'object' || value === null || !('template' in value));
+  return primary.map(({ line, value }) => {
     const v = value as Partial<Record<keyof InstanceLine, unknown>> | null;
     const where = `${file}:${line}`;
     if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new InputError(`${where}: expected a JSON object per line`);

@@ -1,3 +1,4 @@
+import type { RulePower } from '../../core/run-record.js';
 import type { FlipStats, PairedDelta, Summary } from '../../core/stats/index.js';
 import { fmt } from './record-view.js';
 
@@ -7,6 +8,10 @@ export interface Check {
   readonly bound: number;
   readonly verdict: 'pass' | 'fail' | 'skip';
   readonly reason: string;
+  /** The interval a non-inferiority check read (estimate, ends, n), for the power judgement. */
+  readonly interval?: { readonly estimate: number; readonly low: number; readonly high: number; readonly n: number };
+  /** The power judgement (reports/gate/power-check.ts). */
+  readonly power?: RulePower;
 }
 
 /** A failed check whose value could not be read (fail-closed). */
@@ -64,7 +69,8 @@ export function checkRecovery(value: number, base: number, ratio: number, higher
 export function checkNoninferiorityPaired(delta: PairedDelta, margin: number, higherIsBetter: boolean): Check {
   const ci = `paired 95% CI of Δ [${fmt(delta.low)}, ${fmt(delta.high)}], Δ ${fmt(delta.delta)}, n=${delta.n}`;
   if (!Number.isFinite(delta.low) || !Number.isFinite(delta.high)) return failClosed(higherIsBetter ? -margin : margin, `no interval of Δ (${ci})`);
-  return higherIsBetter ? compare(delta.low, '>', -margin, ci) : compare(delta.high, '<', margin, ci);
+  const interval = { estimate: delta.delta, low: delta.low, high: delta.high, n: delta.n };
+  return { ...(higherIsBetter ? compare(delta.low, '>', -margin, ci) : compare(delta.high, '<', margin, ci)), interval };
 }
 
 /**
@@ -81,7 +87,8 @@ export function checkNoninferiorityUnpaired(variant: Summary, baseline: Summary,
   const low = delta - Math.hypot(v - (variant.low ?? v), (baseline.high ?? b) - b);
   const high = delta + Math.hypot((variant.high ?? v) - v, b - (baseline.low ?? b));
   const ci = `unpaired (Newcombe) 95% CI of Δ [${fmt(low)}, ${fmt(high)}], Δ ${fmt(delta)}, n=${variant.n} vs ${baseline.n}`;
-  return higherIsBetter ? compare(low, '>', -margin, ci) : compare(high, '<', margin, ci);
+  const interval = { estimate: delta, low, high, n: variant.n };
+  return { ...(higherIsBetter ? compare(low, '>', -margin, ci) : compare(high, '<', margin, ci)), interval };
 }
 
 /** max_flip_rate: right→wrong rate (default) or both directions, at most `max`. */

@@ -1,5 +1,6 @@
-import { parseArgs } from 'node:util';
-import { InputError, messageOf } from '../../core/errors.js';
+import { InputError } from '../../core/errors.js';
+import { commandUsage, parseCommandArgs } from '../../core/cli/index.js';
+import { GATE_SPEC } from '../../core/cli/specs/gate.js';
 import type { GateVerdict } from '../../core/run-record.js';
 import { defaultPolicy } from './derive-policy.js';
 import { evaluateGate } from './evaluate.js';
@@ -8,16 +9,7 @@ import { loadPolicy } from './policy.js';
 import { readRunRecord, runFileOf, writeGateVerdict } from './run-file.js';
 
 /** Usage text of `compbench gate`. */
-export const GATE_USAGE = `usage: compbench gate RUN_DIR [--policy FILE] [--print-policy]
-  Applies a gate policy to RUN_DIR/run.json, prints one line per rule and a verdict,
-  and writes the verdict into run.json's "gate" field.
-  Exit 0: pass; 1: fail; 2: invalid input (run folder, run.json or policy; a folder whose
-  run did not finish, or whose run.json is an earlier run's, is refused).
-  Default policy: derived from the roles and primary metrics of the run's suites
-  (non-inferiority per suite, worst-slice rules for fairness, word NLL for rare words;
-  latency and memory only when the run measured them). --print-policy prints the policy
-  as JSON (a starting point for FILE) and gates nothing. Schema: core/schemas/gate-policy.schema.json;
-  the bundled suites' policy: reports/gate/bundled-policy.json.`;
+export const GATE_USAGE = commandUsage(GATE_SPEC);
 
 /** A gate run's verdict, its printed lines and the run.json it was written into. */
 export interface GateRun {
@@ -41,17 +33,7 @@ export function gateRun(runDir: string, policyFile?: string): GateRun {
 
 /** `compbench gate RUN_DIR [--policy FILE]`: resolves to 0 (pass) or 1 (fail); invalid input throws an InputError (exit 2). */
 export async function gateCommand(args: readonly string[], out: (line: string) => void): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...args],
-      allowPositionals: true,
-      strict: true,
-      options: { policy: { type: 'string' }, 'print-policy': { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false } },
-    });
-  } catch (e) {
-    throw new InputError(`gate: ${messageOf(e)}; usage: compbench gate RUN_DIR [--policy FILE]`);
-  }
+  const parsed = parseCommandArgs(GATE_SPEC, args);
   if (parsed.values.help) {
     out(GATE_USAGE);
     return 0;

@@ -15,9 +15,12 @@ import {
 } from './checks.js';
 import { measuredRule } from './measured-rule.js';
 import { agreementRule, AGREEMENT_RULE_KINDS } from './agreement-rule.js';
+import { generationRule, GENERATION_RULE_KINDS } from './generation-rule.js';
+import { savingsRule, SAVINGS_RULE_KINDS } from './savings-rule.js';
 import type { GatePolicy, GateRule, PolicySource } from './policy.js';
 import { DEFAULT_RECOVERY_RATIO, parameterBound, ruleResult } from './result.js';
-import { comparisonView, metricView, okCell, summaryOf, unusableSummary, type MetricView } from './record-view.js';
+import { judgePower } from './power-check.js';
+import { comparisonView, metricView, okCell, sliceComparisonView, summaryOf, unusableSummary, type MetricView } from './record-view.js';
 import { selectSuites, selectVariants } from './targets.js';
 
 /** Kinds that read the summary of the variant's parent (the same slice) besides the variant's. */
@@ -58,7 +61,7 @@ function missingNames(record: RunRecord, rules: readonly GateRule[]): { results:
     byName.set(key, found);
   };
   for (const rule of rules) {
-    if (AGREEMENT_RULE_KINDS.has(rule.kind)) continue;
+    if (AGREEMENT_RULE_KINDS.has(rule.kind) || SAVINGS_RULE_KINDS.has(rule.kind) || GENERATION_RULE_KINDS.has(rule.kind)) continue;
     if (rule.kind === 'latency' || rule.kind === 'memory') {
       if (record.measurements === undefined) {
         note('measurements', rule, { reason: 'the run has no measurements (it ran with measurement off): turn measurement on in the run config, or drop the latency and memory rules' });
@@ -108,6 +111,8 @@ function evaluateRule(record: RunRecord, policy: GatePolicy, rule: GateRule): Ga
     return variants.ids.flatMap((id) => measuredRule(record, policy, rule, id));
   }
   if (AGREEMENT_RULE_KINDS.has(rule.kind)) return variants.ids.flatMap((id) => agreementRule(record, rule, id));
+  if (SAVINGS_RULE_KINDS.has(rule.kind)) return variants.ids.map((id) => savingsRule(record, policy, rule, id));
+  if (GENERATION_RULE_KINDS.has(rule.kind)) return variants.ids.flatMap((id) => generationRule(record, rule, id));
   const suites = selectSuites(record, rule);
   // missingNames reports these once per name; kept fail-closed should a caller skip it.
   if ('none' in suites) return [ruleResult(rule, '*', suiteTarget, failClosed(parameterBound(rule), suites.none))];
@@ -143,19 +148,31 @@ function suiteRule(record: RunRecord, policy: GatePolicy, rule: GateRule, varian
   return slices.values.map((value) => {
     const slice = rule.slice && value !== undefined ? { tag: rule.slice.tag, value } : undefined;
     const target = { suiteId, metric, ...(slice ? { slice: sliceName(slice.tag, slice.value) } : {}) };
-    return ruleResult(rule, variantId, target, checkTarget(baseId ?? '', policy, rule, cell.value, view.value, baseView, slice));
+    return ruleResult(rule, variantId, target, checkTarget(policy, rule, { baseId: baseId ?? '', cell: cell.value, view: view.value, baseView, slice }));
   });
 }
 
-function checkTarget(
-  baseId: string,
-  policy: GatePolicy,
-  rule: GateRule,
-  cell: Parameters<typeof comparisonView>[0],
-  view: MetricView,
-  baseView: MetricView | undefined,
-  slice: { tag: string; value: string } | undefined,
-): Check {
+/** What a suite rule checks on one target: the variant's cell and metric, its parent's metric (when read), the slice. */
+interface Target {
+  /** The parent's id, '' for a variant that stands on its own. */
+  readonly baseId: string;
+  readonly cell: Parameters<typeof comparisonView>[0];
+  readonly view: MetricView;
+  readonly baseView: MetricView | undefined;
+  readonly slice: { tag: string; value: string } | undefined;
+}
+
+/** The rule's check on one target, with the power judgement of reports/gate/power-check.ts. */
+function checkTarget(policy: GatePolicy, rule: GateRule, target: Target): Check {
+  const { baseId, cell, view, baseView, slice } = target;
+  const check = ruleCheck(policy, rule, target);
+  const overall = comparisonView(cell, rule.metric!);
+  const comparison = slice ? sliceComparisonView(cell, rule.metric!, slice) : overall.ok ? overall.value : undefined;
+  const baseline = baseView ? summaryOf(baseView, slice)?.value ?? NaN : NaN;
+  return judgePower(check, { rule, policy, higherIsBetter: view.higherIsBetter, compared: baseId !== '', comparison, baseline });
+}
+
+function ruleCheck(policy: GatePolicy, rule: GateRule, { baseId, cell, view, baseView, slice }: Target): Check {
   const minN = rule.minN ?? policy.minN ?? 0;
   const bound = rule.kind === 'noninferiority' && !view.higherIsBetter ? rule.margin! : parameterBound(rule);
   const variant = summaryOf(view, slice);

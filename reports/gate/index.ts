@@ -1,7 +1,8 @@
 export { gateCommand, gateRun, GATE_USAGE, type GateRun } from './command.js';
 export { evaluateGate } from './evaluate.js';
 export { defaultPolicy, derivePolicy, DERIVED_POLICY_SOURCE } from './derive-policy.js';
-export { verdictLines, targetOf } from './format.js';
+export { verdictLines, targetOf, underpoweredPasses, verdictLabel } from './format.js';
+export { judgePower, requiresPower } from './power-check.js';
 export {
   loadPolicy,
   inlinePolicy,

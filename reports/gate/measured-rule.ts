@@ -80,6 +80,7 @@ function timing(stats: TimingStats, max: number, detail: string): Check {
   return checkMeasured(stats.p99Ms, max, `p99 ms, ${detail}`);
 }
 
-function mib(bytes: number): string {
+/** Bytes as MiB for a rule's reason. */
+export function mib(bytes: number): string {
   return `${fmt(bytes / 2 ** 20)} MiB`;
 }

@@ -27,6 +27,10 @@ export const RULE_KINDS = [
   'memory',
   'max_mean_kl',
   'min_same_top_rate',
+  'min_memory_saving',
+  'min_disk_saving',
+  'min_speedup',
+  'max_generation_length_ratio',
 ] as const;
 
 /** One rule kind. */
@@ -58,6 +62,10 @@ export interface GateRule {
   readonly maxPeakRssBytes?: number;
   readonly minN?: number;
   readonly simulated?: SimulatedHandling;
+  /** Overrides the policy's `requirePower` for this rule. */
+  readonly requirePower?: boolean;
+  /** max_generation_length_ratio: which length statistic (default `median`). */
+  readonly statistic?: 'median' | 'p95';
 }
 
 /** A gate policy (`--policy FILE`). */
@@ -67,6 +75,8 @@ export interface GatePolicy {
   readonly minN?: number;
   /** Default `skip`. */
   readonly simulated?: SimulatedHandling;
+  /** Fail a point-estimate rule's pass that is underpowered (tolerance below the MDE, reports/gate/power-check.ts); default false. */
+  readonly requirePower?: boolean;
   readonly rules: readonly GateRule[];
 }
 

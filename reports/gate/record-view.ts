@@ -1,6 +1,6 @@
 import { comparedToOf } from '../../core/pairing.js';
 import type { CellRecord, MeasurementRecord, RunRecord } from '../../core/run-record.js';
-import type { FlipStats, PairedDelta, SliceBreakdown, Summary } from '../../core/stats/index.js';
+import type { FlipStats, PairedDelta, PowerEstimate, SliceBreakdown, Summary } from '../../core/stats/index.js';
 
 /**
  * The parts of a cell's aggregate the gate reads (`MetricAggregate` of suites/aggregate.ts,
@@ -16,6 +16,8 @@ export interface MetricView {
 export interface ComparisonView {
   readonly delta: PairedDelta;
   readonly flips: FlipStats | null;
+  /** Disagreement rate and MDE (absent in records written before compbench recorded them). */
+  readonly power?: PowerEstimate;
 }
 
 /** A value the gate could read, or why it could not (fail-closed: the reason becomes the rule's). */
@@ -82,7 +84,15 @@ export function comparisonView(cell: Extract<CellRecord, { state: 'ok' }>, metri
     const paired = (cell.vsBaseline as { paired?: number }).paired;
     return missing(`cell ${cell.variantId} × ${cell.suiteId} has no comparison for '${metric}' (paired instances: ${paired ?? 'unknown'})`);
   }
-  return found({ delta: c.delta, flips: c.flips ?? null });
+  return found({ delta: c.delta, flips: c.flips ?? null, ...(c.power ? { power: c.power } : {}) });
+}
+
+/** A metric's paired comparison within one slice (`tag=value`) of an ok cell, when the record holds per-slice comparisons. */
+export function sliceComparisonView(cell: Extract<CellRecord, { state: 'ok' }>, metric: string, slice: { tag: string; value: string }): ComparisonView | undefined {
+  const slices = (cell.vsBaseline as { slices?: { tag: string; slice: string; metrics?: Record<string, Partial<ComparisonView>> }[] } | undefined)?.slices;
+  const c = slices?.find((s) => s.tag === slice.tag && s.slice === slice.value)?.metrics?.[metric];
+  if (!c?.delta) return undefined;
+  return { delta: c.delta, flips: c.flips ?? null, ...(c.power ? { power: c.power } : {}) };
 }
 
 /** The summary of one slice (`tag=value`) or, without a slice, the overall summary. */

@@ -25,6 +25,7 @@ export function ruleResult(rule: GateRule, variantId: string, target: ResultTarg
     bound: check.bound,
     verdict: check.verdict,
     reason: check.reason,
+    ...(check.power === undefined ? {} : { power: check.power }),
   };
 }
 
@@ -41,7 +42,12 @@ export function parameterBound(rule: GateRule): number {
     case 'max_mean_kl':
       return rule.max!;
     case 'min_same_top_rate':
+    case 'min_memory_saving':
+    case 'min_disk_saving':
+    case 'min_speedup':
       return rule.min!;
+    case 'max_generation_length_ratio':
+      return rule.max!;
     case 'relative_drop':
     case 'absolute_drop':
       return rule.tolerance!;

@@ -4,7 +4,7 @@ import { closestNames } from '../../core/schemas/suggest.js';
 import type { GateRule } from './policy.js';
 
 /** Rule kinds that compare a variant with its parent (never applied to a variant that stands on its own). */
-export const COMPARISON_KINDS: ReadonlySet<string> = new Set(['relative_drop', 'absolute_drop', 'recovery', 'noninferiority', 'max_flip_rate', 'max_mean_kl', 'min_same_top_rate']);
+export const COMPARISON_KINDS: ReadonlySet<string> = new Set(['relative_drop', 'absolute_drop', 'recovery', 'noninferiority', 'max_flip_rate', 'max_mean_kl', 'min_same_top_rate', 'min_memory_saving', 'min_disk_saving', 'min_speedup', 'max_generation_length_ratio']);
 
 /** A glob over variant ids: `*` matches any run of characters (slashes included), the rest literally. */
 export function globMatches(pattern: string, id: string): boolean {

@@ -1,7 +1,9 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { InputError } from '../../core/errors.js';
-import { integerOption, parseCommandFlags } from '../compare/parse-flags.js';
+import { integerOption } from '../compare/parse-flags.js';
+import { commandUsage, parseCommandArgs } from '../../core/cli/index.js';
+import { HISTORY_SPEC } from '../../core/cli/specs/history.js';
 import { fixed } from '../compare/format-comparison.js';
 import { cellLines, changedLines, measurementLines, runLines } from './format-night.js';
 import { DEFAULT_NIGHT_RULE, evaluateNight, type NightRule } from './night.js';
@@ -13,40 +15,11 @@ import { sparkline } from './trend.js';
 export const DEFAULT_HISTORY_DB = 'runs/history.sqlite';
 
 /** Usage text of `compbench history`. */
-export const HISTORY_USAGE = `usage: compbench history [--db FILE] [--add RUN_DIR]... [--accept RUN_ID --note TEXT] [--runs N] [--cell VARIANT/SUITE/METRIC] [--k K] [--tolerance T] [--max-flip-rate R] [--fail-on-regression]
-  --add RUN_DIR   record a night (idempotent) and compare it with the last accepted night
-  --accept RUN_ID --note TEXT   sign off a flagged night (who, why): later nights compare with it
-  Compares the newest night with the last accepted night before it. First what changed
-  (config, models, suites, harness, hardware); then every cell × metric paired by instance
-  as 'compbench compare' does: flagged when the paired 95% CI of Δ lies wholly beyond
-  ±T (default 0) on the worse side, when more than R (default 0.02) of a 0/1 cell's
-  instances flip, or when a cell is missing; then latency, memory and energy against bands
-  from really measured repeats (3·sd of >= 3 measured nights among the last K, default 5,
-  or the within-run repeats; replayed figures never narrow a band); a lost measurement is
-  flagged. A flagged night is not a reference until accepted. Default --db:
-  ${DEFAULT_HISTORY_DB}. Exit 0; with --fail-on-regression, 1 when the newest night is
-  flagged and not signed off; 2 on invalid input.`;
+export const HISTORY_USAGE = commandUsage(HISTORY_SPEC);
 
 /** `compbench history`: records nights (--add), signs them off (--accept), compares the newest; resolves to the exit code. */
 export async function historyCommand(args: readonly string[], out: (line: string) => void): Promise<number> {
-  const { values } = parseCommandFlags(
-    'history',
-    args,
-    {
-      db: { type: 'string' },
-      add: { type: 'string', multiple: true },
-      accept: { type: 'string' },
-      note: { type: 'string' },
-      runs: { type: 'string' },
-      cell: { type: 'string' },
-      k: { type: 'string' },
-      tolerance: { type: 'string' },
-      'max-flip-rate': { type: 'string' },
-      'fail-on-regression': { type: 'boolean', default: false },
-      help: { type: 'boolean', default: false },
-    },
-    false,
-  );
+  const { values } = parseCommandArgs(HISTORY_SPEC, args);
   if (values.help) {
     out(HISTORY_USAGE);
     return 0;

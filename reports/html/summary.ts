@@ -21,18 +21,20 @@ function rowHtml(r: SummaryRow): string {
   const figure = (f: SummaryRow['size']): string => `<td class="fig"${attr('title', f.title)}>${escapeHtml(f.text)}</td>`;
   const name = `${r.variantId}${r.parent ? ` (vs ${r.parent})` : ' (compared with nothing)'}`;
   const fails = r.failedRules > 0 ? `<td class="fig fails">${r.failedRules}</td>` : '<td class="fig">0</td>';
-  return `<tr><th class="name" scope="row"${attr('title', name)}>${escapeHtml(r.shortId)}</th>${r.cells.map(cellHtml).join('')}${fails}${figure(r.size)}${figure(r.latency)}${figure(r.memory)}</tr>`;
+  const none = { text: '', title: r.parent ? 'no savings recorded' : 'compared with nothing: no parent to save against' };
+  const saves = [r.saves?.disk ?? none, r.saves?.memory ?? none, r.saves?.speed ?? none].map((f) => `<td class="fig saves"${attr('title', f.title)}>${escapeHtml(f.text)}</td>`).join('');
+  return `<tr><th class="name" scope="row"${attr('title', name)}>${escapeHtml(r.shortId)}</th>${r.cells.map(cellHtml).join('')}${fails}${figure(r.size)}${figure(r.latency)}${figure(r.memory)}${saves}</tr>`;
 }
 
 /** The variant × suite heatmap: Δ vs parent, CI marks, failed-rule crosses, size/latency/memory columns. */
 export function heatmapHtml(h: SummaryHeatmap): string {
-  const width = h.suites.length + 5;
+  const width = h.suites.length + 8;
   const head = h.suites.map((s) => `<th class="suite"${attr('title', `${s.id}: ${s.metric}`)}>${escapeHtml(s.short)}</th>`).join('');
   const body = h.families.flatMap((f) => [
     `<tr class="family"><th colspan="${width}">${escapeHtml(f.model)}</th></tr>`,
     ...f.rows.map(rowHtml),
   ]);
-  return `<div class="heat-wrap"><table class="heat" id="summary-heatmap"><thead><tr><th>variant</th>${head}<th title="failed gate rules of the variant">✕</th><th>size</th><th title="decode p50 per token">decode</th><th title="peak RSS">memory</th></tr></thead><tbody>
+  return `<div class="heat-wrap"><table class="heat" id="summary-heatmap"><thead><tr><th>variant</th>${head}<th title="failed gate rules of the variant">✕</th><th>size</th><th title="decode p50 per token">decode</th><th title="peak RSS">memory</th><th class="saves" title="saves vs parent: bytes on disk saved (−72% = 72% smaller)">disk saved</th><th class="saves" title="saves vs parent: peak RSS saved">RSS saved</th><th class="saves" title="saves vs parent: decode tokens/s over the parent's">decode ×</th></tr></thead><tbody>
 ${body.join('\n')}
 </tbody></table></div>`;
 }
@@ -40,7 +42,7 @@ ${body.join('\n')}
 function legendHtml(h: SummaryHeatmap): string {
   const swatch = (tone: string, label: string): string => `<span class="sw" style="background:${tone}"></span>${label}`;
   const key = h.suites.map((s) => `<strong>${escapeHtml(s.short)}</strong> ${escapeHtml(s.id)} (${escapeHtml(s.metric)})`).join(' · ');
-  return `<p class="legend">Cells: Δ of the suite's primary metric vs the variant's parent (points for accuracies, % of the parent's value otherwise); grey italics: a model's own value. ${swatch('hsl(0, 65%, 57%)', 'worse')} ${swatch('hsl(120, 65%, 57%)', 'better')} (full at 10 points or 10%); ▼/▲ the paired 95% CI excludes 0 on the worse/better side; ✕ (outlined) a gate rule failed on that cell. Columns: ${key}.</p>`;
+  return `<p class="legend">Cells: Δ of the suite's primary metric vs the variant's parent (points for accuracies, % of the parent's value otherwise); grey italics: a model's own value. ${swatch('hsl(0, 65%, 57%)', 'worse')} ${swatch('hsl(120, 65%, 57%)', 'better')} (full at 10 points or 10%); ▼/▲ the paired 95% CI excludes 0 on the worse/better side; hover a cell for its minimum detectable effect (MDE, α 0.05, power 0.8: a smaller loss could go unseen); ✕ (outlined) a gate rule failed on that cell. Saves, against the parent: bytes on disk and peak RSS saved, decode tokens/s over the parent's (n/a for a simulated variant, whose weights are dequantized fp32); hover for bits per parameter and the 70B projection. Columns: ${key}.</p>`;
 }
 
 function passingHtml(s: RunSummary): string {

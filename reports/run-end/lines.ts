@@ -26,7 +26,7 @@ export function runEndLines(s: RunEndSummary, width = RUN_END_WIDTH, maxVariants
   const lines = [
     verdictLine(s),
     `${c.variants} variants × ${c.suites} suites = ${c.cells} cells (${c.cellsErrored} failed); ${c.instancesComputed} instances computed, ${c.instancesCached} from cache`,
-    `rules: ${c.rulesPassed} passed, ${c.rulesFailed} failed, ${c.rulesSkipped} skipped; policy ${visible(s.gate.policySource)} sha256 ${s.gate.policySha256.slice(0, 12)}`,
+    `rules: ${c.rulesPassed} passed${c.rulesUnderpowered > 0 ? ` (${c.rulesUnderpowered} underpowered)` : ''}, ${c.rulesFailed} failed, ${c.rulesSkipped} skipped; policy ${visible(s.gate.policySource)} sha256 ${s.gate.policySha256.slice(0, 12)}`,
   ];
   if (c.warnings > 0) lines.push(`warnings: ${c.warnings} variant(s) with a calibration warning (see ${s.paths.summary})`);
   if (s.failing.length > 0) {

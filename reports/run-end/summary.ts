@@ -4,7 +4,7 @@
  * terminal lines (lines.ts) and `--json` are two renderings of the same object.
  */
 import type { GateRuleResult, GateVerdict, RunRecord } from '../../core/run-record.js';
-import { targetOf } from '../gate/format.js';
+import { targetOf, underpoweredPasses } from '../gate/format.js';
 
 /** One failing rule, short: its id, what it tested and how it missed. */
 export interface FailingRule {
@@ -49,6 +49,8 @@ export interface RunEndSummary {
     readonly instancesComputed: number;
     readonly instancesCached: number;
     readonly rulesPassed: number;
+    /** Of the passed, those whose tolerance is below the minimum detectable effect (docs/power.md). */
+    readonly rulesUnderpowered: number;
     readonly rulesFailed: number;
     readonly rulesSkipped: number;
     readonly warnings: number;
@@ -80,6 +82,7 @@ export function runEndSummary(record: RunRecord, verdict: GateVerdict, exitCode:
       instancesComputed: record.resultCache?.computedInstances ?? 0,
       instancesCached: record.resultCache?.reusedInstances ?? 0,
       rulesPassed: count('pass'),
+      rulesUnderpowered: underpoweredPasses(verdict),
       rulesFailed: count('fail'),
       rulesSkipped: count('skip'),
       warnings: record.variants.filter((v) => v.calibration?.warning).length,

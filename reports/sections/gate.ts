@@ -1,5 +1,6 @@
 import { numCell, para, table } from '../document.js';
 import { formatNumber } from '../format.js';
+import { underpoweredPasses } from '../gate/format.js';
 import type { BuiltSection, ReportInput } from './built.js';
 
 /** The gate verdict with the failing rules first, then every rule (DESIGN.md §7). */
@@ -11,7 +12,11 @@ export function gateSection({ record }: ReportInput): BuiltSection {
   const failing = gate.rules.filter((r) => r.verdict === 'fail');
   const ordered = [...failing, ...gate.rules.filter((r) => r.verdict === 'pass'), ...gate.rules.filter((r) => r.verdict === 'skip')];
   const rows = ordered.map((r) => [
-    r.verdict === 'fail' ? { text: 'FAIL', sort: 0, tone: '#f4b6b6' } : r.verdict === 'pass' ? { text: 'pass', sort: 1, tone: '#c8ecc8' } : { text: 'skip', sort: 2, tone: '#eeeeee' },
+    r.verdict === 'fail'
+      ? { text: 'FAIL', sort: 0, tone: '#f4b6b6' }
+      : r.verdict === 'pass'
+        ? r.power?.status === 'underpowered' ? { text: 'pass, underpowered', sort: 1, tone: '#f3e6a8' } : { text: 'pass', sort: 1, tone: '#c8ecc8' }
+        : { text: 'skip', sort: 2, tone: '#eeeeee' },
     r.rule,
     r.kind,
     r.variantId,
@@ -20,9 +25,11 @@ export function gateSection({ record }: ReportInput): BuiltSection {
     numCell(formatNumber(r.bound), r.bound),
     r.reason,
   ]);
+  const weak = underpoweredPasses(gate);
+  const underpowered = weak > 0 ? ` ${weak} passed underpowered: the loss the rule allows is below the minimum detectable effect (α 0.05, power 0.8), so the suite could not have seen it; requirePower: true in the policy fails them.` : '';
   const headline = gate.verdict === 'pass'
-    ? para(`Gate: PASS (${gate.rules.length} rules, policy ${gate.policySource}, sha256 ${gate.policySha256}).`, 'ok')
-    : para(`Gate: FAIL: ${failing.length} of ${gate.rules.length} rules failed (policy ${gate.policySource}, sha256 ${gate.policySha256}).`, 'bad');
+    ? para(`Gate: PASS (${gate.rules.length} rules, policy ${gate.policySource}, sha256 ${gate.policySha256}).${underpowered}`, weak > 0 ? 'warn' : 'ok')
+    : para(`Gate: FAIL: ${failing.length} of ${gate.rules.length} rules failed (policy ${gate.policySource}, sha256 ${gate.policySha256}).${underpowered}`, 'bad');
   return {
     section: {
       id: 'gate',

@@ -24,7 +24,7 @@ export function deltaTone(delta: number, baseline: number, higherIsBetter: boole
  */
 export function heatmapSection({ record }: ReportInput): BuiltSection {
   const blocks: Block[] = [
-    para(`Δ of each suite's primary metric on the same instances, with the paired bootstrap 95% CI and n: ${pairingLine(record)}. One table per model family. Green: better; red: worse; ▼/▲: the CI excludes 0.`),
+    para(`Δ of each suite's primary metric on the same instances, with the paired bootstrap 95% CI, n and the minimum detectable effect (MDE: the smallest |Δ| the suite detects at α = 0.05 with power 0.8; docs/power.md): ${pairingLine(record)}. One table per model family. Green: better; red: worse; ▼/▲: the CI excludes 0.`),
   ];
   const compared = orderedVariants(record).filter((v) => parentOf(record, v.id) !== undefined);
   const families = [...new Set(compared.map((v) => v.model))];
@@ -78,7 +78,7 @@ function heatCell(record: RunRecord, variantIds: readonly string[], suiteId: str
     const share = isShare(agg.unit);
     const excludesZero = cmp.delta.low > 0 || cmp.delta.high < 0;
     const arrow = excludesZero ? (cmp.delta.delta < 0 ? ' ▼' : ' ▲') : '';
-    parts.push(`${variantIds.length > 1 ? `${id}: ` : ''}${formatDelta(cmp.delta, agg.unit)}${arrow}`);
+    parts.push(`${variantIds.length > 1 ? `${id}: ` : ''}${formatDelta(cmp.delta, agg.unit, cmp.power)}${arrow}`);
     first ??= { sort: cmp.delta.delta, tone: deltaTone(cmp.delta.delta, cmp.delta.baselineMean, agg.higherIsBetter, share) };
   }
   return numCell(parts.join('; '), first?.sort, first?.tone);

@@ -42,6 +42,10 @@ function pairBlocks(record: RunRecord, pair: KnowledgePair, index: number): { bl
     return { text: formatSummary(m?.overall, ''), value: m?.overall.value };
   };
   const delta = (suiteId: string | undefined, variantId: string) => (suiteId === undefined ? undefined : comparisonOf(cellOf(record, variantId, suiteId), metric)?.delta);
+  const deltaText = (suiteId: string | undefined, variantId: string): string => {
+    const c = suiteId === undefined ? undefined : comparisonOf(cellOf(record, variantId, suiteId), metric);
+    return formatDelta(c?.delta, '', c?.power);
+  };
   const rows = variants.map((v) => {
     const closed = shown(closedId, v.id);
     const open = shown(openId, v.id);
@@ -49,9 +53,9 @@ function pairBlocks(record: RunRecord, pair: KnowledgePair, index: number): { bl
     return [
       v.id,
       numCell(closed.text, closed.value),
-      numCell(formatDelta(delta(closedId, v.id), ''), delta(closedId, v.id)?.delta),
+      numCell(deltaText(closedId, v.id), delta(closedId, v.id)?.delta),
       numCell(open.text, open.value),
-      numCell(formatDelta(delta(openId, v.id), ''), delta(openId, v.id)?.delta),
+      numCell(deltaText(openId, v.id), delta(openId, v.id)?.delta),
       numCell(gap === null ? 'n/a' : `${(gap * 100).toFixed(1)} pp`, gap),
     ];
   });

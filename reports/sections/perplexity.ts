@@ -83,19 +83,19 @@ function perplexityTable(record: RunRecord, p: SuiteRecord, closed: readonly Sui
   const one = closed.length === 1;
   const rows = orderedVariants(record).map((v) => {
     const ppl = metricOf(cellOf(record, v.id, p.id), metric);
-    const pplDelta = comparisonOf(cellOf(record, v.id, p.id), metric)?.delta;
+    const pplCmp = comparisonOf(cellOf(record, v.id, p.id), metric);
     const mine = verdicts.filter((x) => x.variantId === v.id && x.perplexitySuite === p.id);
     const relative = mine[0]?.pplRelative ?? null;
     const knowledge: TableCell[] = closed.flatMap((k) => {
       const kMetric = primaryMetric(record, k.id)!;
       const m = metricOf(cellOf(record, v.id, k.id), kMetric);
-      const d = comparisonOf(cellOf(record, v.id, k.id), kMetric)?.delta;
-      return [numCell(formatSummary(m?.overall, ''), m?.overall.value), numCell(formatDelta(d, ''), d?.delta)];
+      const c = comparisonOf(cellOf(record, v.id, k.id), kMetric);
+      return [numCell(formatSummary(m?.overall, ''), m?.overall.value), numCell(formatDelta(c?.delta, '', c?.power), c?.delta.delta)];
     });
     return [
       v.id,
       numCell(formatSummary(ppl?.overall, unit), ppl?.overall.value),
-      numCell(relative === null ? 'n/a' : `${formatDelta(pplDelta, unit)} (${(relative * 100).toFixed(1)}%)`, relative),
+      numCell(relative === null ? 'n/a' : `${formatDelta(pplCmp?.delta, unit, pplCmp?.power)} (${(relative * 100).toFixed(1)}%)`, relative),
       ...knowledge,
       parentOf(record, v.id) === undefined ? 'stands on its own' : mine.some((x) => x.hidesLoss) ? { text: 'perplexity hides this loss', tone: '#f4b6b6' } : 'consistent',
     ];

@@ -45,8 +45,8 @@ export function recoverySection({ record }: ReportInput): BuiltSection {
       const baseMetric = metricOf(cellOf(record, base, suite.id), metric);
       const unit = baseMetric?.unit ?? '';
       const delta = (id: string): TableCell => {
-        const d = comparisonOf(cellOf(record, id, suite.id), metric)?.delta;
-        return numCell(formatDelta(d, unit), d?.delta);
+        const c = comparisonOf(cellOf(record, id, suite.id), metric);
+        return numCell(formatDelta(c?.delta, unit, c?.power), c?.delta.delta);
       };
       return [suite.id, metric, numCell(formatSummary(baseMetric?.overall, unit), baseMetric?.overall.value), delta(ptq.id), delta(qat.id), delta(latent)];
     });

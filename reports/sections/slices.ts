@@ -50,10 +50,11 @@ function rareWordsBlocks(record: RunRecord, suite: SuiteRecord, index: number): 
       v.id,
       ...buckets.map((bucket) => {
         const s = b?.slices.find((x) => x.slice === bucket);
-        const paired = sliceComparisonOf(cellOf(record, v.id, suiteId), metric, tag, bucket)?.delta;
+        const pairedCmp = sliceComparisonOf(cellOf(record, v.id, suiteId), metric, tag, bucket);
+        const paired = pairedCmp?.delta;
         const base = baseRow?.slices.find((x) => x.slice === bucket)?.value;
         const diff = paired
-          ? ` (Δ ${formatDelta(paired, unit)} vs ${parent})`
+          ? ` (Δ ${formatDelta(paired, unit, pairedCmp.power)} vs ${parent})`
           : s?.value != null && base != null ? ` (${formatDifference(s.value - base, unit)} vs ${parent}, unpaired)` : '';
         return numCell(cellOf(record, v.id, suiteId)?.state === 'errored' ? 'errored' : `${formatSummary(s, unit)}${diff}`, s?.value);
       }),
@@ -112,8 +113,8 @@ export function fairnessSection({ record, instances }: ReportInput): BuiltSectio
         v.id,
         ...sliceNames.map((name) => {
           const s = b?.slices.find((x) => x.slice === name);
-          const paired = sliceComparisonOf(cellOf(record, v.id, suite.id), metric, tag, name)?.delta;
-          return numCell(`${formatSummary(s, unit)}${paired ? ` (Δ ${formatDelta(paired, unit)} vs ${parentOf(record, v.id)})` : ''}`, s?.value);
+          const paired = sliceComparisonOf(cellOf(record, v.id, suite.id), metric, tag, name);
+          return numCell(`${formatSummary(s, unit)}${paired ? ` (Δ ${formatDelta(paired.delta, unit, paired.power)} vs ${parentOf(record, v.id)})` : ''}`, s?.value);
         }),
         b?.worst ? `${b.worst.slice}: ${formatSummary(b.worst, unit)}` : 'n/a',
         numCell(b?.maxGap == null ? 'n/a' : `${formatDifference(b.maxGap, unit).replace(/^\+/u, '')}${gap ? ` [${formatDifference(gap.low, unit)}, ${formatDifference(gap.high, unit)}] (${gap.best} − ${gap.worst})` : ''}`, b?.maxGap),

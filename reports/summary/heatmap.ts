@@ -1,6 +1,8 @@
 import type { GateRuleResult, RunRecord, VariantRecord } from '../../core/run-record.js';
-import { formatBytes, formatDelta, formatSummary, isShare } from '../format.js';
+import { formatBytes, formatDelta, formatMde, formatPowerBasis, formatSummary, isShare } from '../format.js';
 import { cellOf, comparisonOf, measurementOf, metricOf, orderedVariants, parentOf, primaryMetric } from '../record-view.js';
+import { savesOf, type SavesFigures } from './saves.js';
+import { parentSpreadOf, spreadSentence } from '../template-view.js';
 import { ciSide, compactDelta, toneOf } from './scale.js';
 
 /** A suite column of the summary heatmap. */
@@ -44,6 +46,8 @@ export interface SummaryRow {
   readonly size: Figure;
   readonly latency: Figure;
   readonly memory: Figure;
+  /** Disk and memory saved and decode speedup against the parent (absent: the record has no savings for it). */
+  readonly saves?: SavesFigures;
 }
 
 /** Rows of one model family, compared within itself (core/pairing.ts). */
@@ -108,14 +112,22 @@ function summaryCell(record: RunRecord, v: VariantRecord, suite: SummarySuite, f
   const cmp = comparisonOf(cell, suite.metric);
   if (!cmp) return { text: '—', title: `${suite.id}: no comparison with ${parent}${failNote}`, failedRules, kind: 'off' };
   const side = ciSide(cmp.delta, agg.higherIsBetter);
+  const power = cmp.power ? `; MDE ${formatMde(cmp.power, agg.unit)} (${formatPowerBasis(cmp.power)})` : '';
+  const floor = parentSpreadOf(record, v.id, suite.id, suite.metric);
+  const spreadNote = floor ? `; ${parent} across prompt templates: ${spreadSentence(floor.spread, agg.unit)}` : '';
   return {
     text: compactDelta(cmp.delta, agg.unit),
-    title: `${suite.id}: Δ ${suite.metric} ${formatDelta(cmp.delta, agg.unit)} vs ${parent}${side === 'either' ? '' : ` (CI excludes 0: ${side})`}${failNote}`,
+    title: `${suite.id}: Δ ${suite.metric} ${formatDelta(cmp.delta, agg.unit)} vs ${parent}${side === 'either' ? '' : ` (CI excludes 0: ${side})`}${power}${spreadNote}${failNote}`,
     tone: toneOf(cmp.delta, agg.unit, agg.higherIsBetter),
     ...(side === 'either' ? {} : { mark: side }),
     failedRules,
     kind: 'delta',
   };
+}
+
+function optionalSaves(record: RunRecord, variantId: string): { saves?: SavesFigures } {
+  const saves = savesOf(record, variantId);
+  return saves ? { saves } : {};
 }
 
 /** The summary heatmap: every variant (grouped by family) × every suite's primary metric, with size, latency and memory. */
@@ -140,6 +152,7 @@ export function summaryHeatmap(record: RunRecord): SummaryHeatmap {
       cells: suites.map((s) => summaryCell(record, v, s, failed)),
       failedRules: failed.length,
       ...figures(record, v),
+      ...optionalSaves(record, v.id),
     });
   }
   return { suites, families };

@@ -5,6 +5,7 @@ import { passingVariants, type PassingVariant } from './passing.js';
 import { summaryVerdict, type SummaryVerdict } from './verdict.js';
 
 export { abbreviateSuites, summaryHeatmap, type SummaryCell, type SummaryFamily, type SummaryHeatmap, type SummaryRow, type SummarySuite } from './heatmap.js';
+export { savedPercent, savesOf, type SavesFigure, type SavesFigures } from './saves.js';
 export { largestLosses, lossSentence, type Loss } from './losses.js';
 export { passingSize, passingVariants, type PassingVariant } from './passing.js';
 export { summaryVerdict, type SummaryVerdict } from './verdict.js';

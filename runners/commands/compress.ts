@@ -6,29 +6,12 @@ import type { CompressSpec, ExecutionForm } from '../compress/spec.js';
 import { describeSelfCheck, selfCheckVariant } from '../compress/self-check.js';
 import { compressModel } from '../compress/variants.js';
 import { KERNEL_IMPLS, type KernelImpl } from '../compress/fast/kernel-set.js';
-import { integerFlag, parseFlags } from './parse-flags.js';
+import { integerFlag } from './parse-flags.js';
+import { commandUsage, parseCommandArgs } from '../../core/cli/index.js';
+import { COMPRESS_SPEC } from '../../core/cli/specs/compress.js';
 
 /** Usage text of `compbench compress`. */
-export const COMPRESS_USAGE = `usage: compbench compress --method ID --out DIR [--model DIR] [options]
-  Compresses every eligible MatMul weight of the model folder DIR (default: the bundled
-  datasets/models/teacher) and writes a new folder with compression.json.
-  --method rtn|nf4|gptq|awq|smoothquant|magnitude|wanda|nm|structured|kv-cache|gguf|llm-int8|flap|fairprune
-  --bits N (2–8)  --group G (channel, tensor or a size; the last group of K may be partial)  --sym | --asym
-  --sym-grid full|narrow (with --sym: scale 2a/(2^b-1), codes 0..2^b-1 | scale a/(2^(b-1)-1), codes 1..2^b-1)
-  --sparsity S ([0,1))  --pattern N:M  --score wanda|magnitude (nm)  --alpha A (smoothquant)  --ratio R  --target heads|ffn|both (structured)
-  --threshold T (llm-int8: |activation| ≥ T on the calibration set keeps an input feature fp32; default 6)  --ratio R (flap: fraction of FFN channels)
-  --slice-suite S --slice-tag T --protect V --beta B (fairprune: calibration texts of suite S split by tag T; prune by saliency of slice V minus B × the others'; default fairness, dialect, sco, 0.2)
-  quantization-aware recovery is not a --method (it trains, offline: datasets/train/qat.py); compress a recovered
-  model's latent weights on the grid it trained for, e.g. --model datasets/models/teacher-qat-w3 --method rtn --bits 3
-  --group 32; compression.json's "recovery" copies its provenance.json (steps, seed, training-token and log sha256, losses, gridMatches)
-  --act-order (gptq)  --block-size N (nf4)  --double-quant (nf4)
-  --kv-type q8_0|q4_0|kivi2 (kv-cache: weights unchanged, the backend quantizes the KV cache)  --group G --residual R (kivi2)
-  --gguf-type Q4_K_M|Q8_0|…|F32 (gguf: llama.cpp's quantizer, writes DIR/model.gguf)  --imatrix  --kv-cache f32|f16|q8_0|q4_0 (llama.cpp KV cache)
-  --form packed|simulated (default: packed where onnxruntime runs it)  --accuracy-level L (MatMulNBits, default 4)
-  --calib FILE (default: the bundled training corpus)  --calib-n N (16)  --calib-len L (128)  --seed N (0)
-  --calib-mode stream|documents (stream: packed across documents; documents: one BOS-started sequence each)
-  --include-head  --external-data  --threads N
-  --kernels fast|reference (gptq, awq, wanda: GEMM-engine fast paths, the default, or the scalar reference kernels)`;
+export const COMPRESS_USAGE = commandUsage(COMPRESS_SPEC);
 
 function numberFlag(name: string, v: string | undefined): number | undefined {
   if (v === undefined) return undefined;
@@ -41,6 +24,12 @@ function groupFlag(v: string | undefined): ParamValue | undefined {
   if (v === undefined || v === 'channel' || v === 'tensor') return v;
   if (!/^\d+$/u.test(v)) throw new InputError(`--group must be 'channel', 'tensor' or a positive integer (got '${v}')`);
   return Number(v);
+}
+
+function compressWorkersFlag(v: string): number {
+  const n = integerFlag('compress-workers', v, 1);
+  if (n < 1 || n > 256) throw new InputError(`--compress-workers must be an integer from 1 to 256 (got '${v}')`);
+  return n;
 }
 
 function calibModeFlag(v: string): CalibrationMode {
@@ -85,19 +74,7 @@ function paramsFrom(values: Record<string, string | boolean | undefined>): Recor
 
 /** `compbench compress`: writes the variant folder; returns the exit code. */
 export async function compressCommand(args: readonly string[], out: (line: string) => void): Promise<number> {
-  const { values } = parseFlags('compress', args, {
-    model: { type: 'string' }, method: { type: 'string' }, out: { type: 'string' },
-    bits: { type: 'string' }, group: { type: 'string' }, sym: { type: 'boolean' }, asym: { type: 'boolean' }, 'sym-grid': { type: 'string' },
-    sparsity: { type: 'string' }, pattern: { type: 'string' }, score: { type: 'string' }, alpha: { type: 'string' }, ratio: { type: 'string' }, target: { type: 'string' }, threshold: { type: 'string' },
-    beta: { type: 'string' }, 'slice-suite': { type: 'string' }, 'slice-tag': { type: 'string' }, protect: { type: 'string' },
-    'act-order': { type: 'boolean' }, 'block-size': { type: 'string' }, 'double-quant': { type: 'boolean' }, 'kv-type': { type: 'string' }, residual: { type: 'string' },
-    'gguf-type': { type: 'string' }, imatrix: { type: 'boolean' }, 'kv-cache': { type: 'string' },
-    'accuracy-level': { type: 'string' }, form: { type: 'string' },
-    calib: { type: 'string' }, 'calib-n': { type: 'string' }, 'calib-len': { type: 'string' }, 'calib-mode': { type: 'string' }, seed: { type: 'string' },
-    'include-head': { type: 'boolean' }, 'external-data': { type: 'boolean' }, threads: { type: 'string' },
-    kernels: { type: 'string' },
-    help: { type: 'boolean', default: false },
-  });
+  const { values } = parseCommandArgs(COMPRESS_SPEC, args);
   if (values.help) {
     out(COMPRESS_USAGE);
     return 0;
@@ -130,6 +107,7 @@ export async function compressCommand(args: readonly string[], out: (line: strin
     ...(values['external-data'] ? { externalData: true } : {}),
     threads: Math.max(1, integerFlag('threads', values.threads, 1)),
     ...(values.kernels !== undefined ? { kernels: values.kernels as KernelImpl } : {}),
+    ...(values['compress-workers'] !== undefined ? { workers: compressWorkersFlag(values['compress-workers']) } : {}),
     // Per-weight progress with an ETA on a terminal only: piped stderr stays for errors.
     ...(process.stderr.isTTY ? { progress: (line: string) => process.stderr.write(`${line}\n`) } : {}),
   });

@@ -1,28 +1,19 @@
 import { InputError } from '../../core/errors.js';
 import { packagePath } from '../../core/paths.js';
 import { openModel } from '../backends/open-model.js';
-import { integerFlag, parseFlags } from './parse-flags.js';
+import { integerFlag } from './parse-flags.js';
+import { commandUsage, parseCommandArgs } from '../../core/cli/index.js';
+import { GENERATE_SPEC } from '../../core/cli/specs/generate.js';
 
 /** Usage text of `compbench generate`. */
-export const GENERATE_USAGE = `usage: compbench generate [--model DIR|FILE.gguf] [--prompt TEXT] [--max-new-tokens N] [--stop TEXT]... [--threads N] [--json]
-  Greedy continuation of TEXT (empty: start from BOS) by the model folder DIR or GGUF file
-  (default: the bundled datasets/models/teacher).
-  --json  print {"prompt_ids":[...],"generated_ids":[...],"text":"..."} on one line`;
+export const GENERATE_USAGE = commandUsage(GENERATE_SPEC);
 
 /** Default new tokens for the CLI. */
 const DEFAULT_MAX_NEW_TOKENS = 64;
 
 /** `compbench generate`: prints the greedy continuation; returns the exit code. */
 export async function generateCommand(args: readonly string[], out: (line: string) => void): Promise<number> {
-  const { values } = parseFlags('generate', args, {
-    model: { type: 'string' },
-    prompt: { type: 'string', default: '' },
-    'max-new-tokens': { type: 'string' },
-    stop: { type: 'string', multiple: true },
-    threads: { type: 'string' },
-    json: { type: 'boolean', default: false },
-    help: { type: 'boolean', default: false },
-  });
+  const { values } = parseCommandArgs(GENERATE_SPEC, args);
   if (values.help) {
     out(GENERATE_USAGE);
     return 0;

@@ -1,34 +1,15 @@
 /** `compbench import`: a Hugging Face safetensors folder, or a GGUF file, -> an ONNX model folder. */
 import { InputError } from '../../core/errors.js';
 import { SUPPORTED_FIELDS_NOTE, importCheckpointFolder, importGguf } from '../import/index.js';
-import { parseFlags } from './parse-flags.js';
+import { commandUsage, parseCommandArgs } from '../../core/cli/index.js';
+import { IMPORT_SPEC } from '../../core/cli/specs/import.js';
 
 /** Usage text of `compbench import`. */
-export const IMPORT_USAGE = `usage: compbench import --from DIR --out DIR
-       compbench import FILE.gguf --out DIR
-  Reads a Hugging Face model folder (config.json, model.safetensors or a sharded
-  model.safetensors.index.json in F32/F16/BF16, tokenizer.json) and writes DIR: an ONNX
-  folder with a KV cache (onnx/model.onnx, + onnx/model.onnx_data above 2 GiB of fp32
-  weights) that compbench run/compress/generate and transformers.js load like an optimum
-  export. Weights are converted to fp32; import.json records the source files' sha256.
-  ${SUPPORTED_FIELDS_NOTE}
-  A run config's "models" entry may also name the safetensors folder directly: compbench
-  run imports it into its cache first.
-  A .gguf file (llama.cpp, architecture llama) imports the same way: Q4_0 and Q8_0
-  matrices become MatMulNBits holding the file's own blocks (bit-identical weights,
-  accuracy_level 4); F32/F16/BF16, Q4_1, Q5_0/Q5_1 and K-quants are dequantized to fp32
-  exactly as ggml does; codebook types (IQ*, TQ*) are refused. config.json and
-  tokenizer.json are rebuilt from the file's metadata; import.json lists every tensor's form.
-  --from DIR   the Hugging Face folder
-  --out DIR    a new or empty folder`;
+export const IMPORT_USAGE = commandUsage(IMPORT_SPEC);
 
 /** `compbench import`; returns the exit code. */
 export async function importCommand(args: readonly string[], out: (line: string) => void): Promise<number> {
-  const { values, positionals } = parseFlags('import', args, {
-    from: { type: 'string' },
-    out: { type: 'string' },
-    help: { type: 'boolean', default: false },
-  }, true);
+  const { values, positionals } = parseCommandArgs(IMPORT_SPEC, args);
   if (values.help) {
     out(IMPORT_USAGE);
     return 0;

@@ -1,6 +1,6 @@
 export { compressCommand, COMPRESS_USAGE } from './compress.js';
 export { generateCommand, GENERATE_USAGE } from './generate.js';
-export { integerFlag, parseFlags } from './parse-flags.js';
+export { integerFlag } from './parse-flags.js';
 export { runCommand, runFromArgs, RUN_USAGE, RUN_EXIT_CODES, type LockedRun } from './run.js';
 export { importCommand, IMPORT_USAGE } from './import.js';
 export { exportCommand, EXPORT_USAGE } from './export.js';

@@ -3,36 +3,15 @@ import { InputError } from '../../core/errors.js';
 import { acquireRunLock, ensureOutDir, runMatrix, type MatrixOptions, type MatrixResult, type RunLock } from '../matrix/index.js';
 import { summaryLines } from '../run/summary-table.js';
 import { queueExecutor } from '../executors/queue/index.js';
-import { integerFlag, parseFlags } from './parse-flags.js';
+import { integerFlag } from './parse-flags.js';
+import { commandUsage, parseCommandArgs } from '../../core/cli/index.js';
+import { RUN_SPEC } from '../../core/cli/specs/run.js';
 
 /** Exit codes of `compbench run` (1 is set by the CLI when the gate fails). */
 export const RUN_EXIT_CODES = { ok: 0, gateFailed: 1, invalidInput: 2, incomplete: 3 } as const;
 
 /** Usage text of `compbench run`. */
-export const RUN_USAGE = `usage: compbench run [--config FILE] [--out DIR] [--resume] [--workers N] [--limit N] [--cache-dir DIR] [--queue URL] [--history DB] [--quiet | --json]
-  Evaluates every variant (models as they are, and each compression method × params of
-  the config) on every suite, then measures speed, memory and energy, and writes
-  DIR/run.json (run record) and DIR/instances.jsonl (per-instance outcomes).
-  --config FILE   run config (JSON, core/schemas/run-config.schema.json); default: the
-                  bundled runners/matrix/default-config.json (teacher and student on the corpus suites, stories260K on the TinyStories suites, QAT-recovered teachers at 3 and 2 bits; 41 variants incl. 8 on llama.cpp)
-  --out DIR       output folder (default runs/latest); one run at a time (DIR/run.lock), and an
-                  earlier run's record there moves to DIR/previous-run/
-  --resume        finish the interrupted run in DIR (same config)
-  --workers N     worker threads (default: cores; intra-op threads = cores / workers)
-  --limit N       only the first N instances of each suite
-  --cache-dir DIR variant and result cache (default .cache/compbench in the package)
-  --queue URL     evaluate shards through BullMQ on Redis (redis://HOST:PORT/DB) by
-                  'compbench worker' processes on any machine that mounts the cache folder
-                  (runners/executors/queue/README.md); same records as a local run
-  --history DB    also append the run to a history store (SQLite), e.g. runs/history.sqlite
-  --quiet         no progress; only the verdict line and the report's path
-  --json          one JSON object on stdout at the end (verdict, exit code, counts, failing
-                  rules by variant, paths); progress goes to stderr
-  Afterwards the gate (config.gatePolicy; default: derived from the roles of the run's
-  suites) and the report (DIR/report/report.html) run on the record. The terminal gets a
-  short summary (failing rules, one line per variant); every rule is in DIR/gate.txt and
-  every suite × metric × variant line in DIR/summary.txt.
-  Exit codes: 0 ok, 1 gate failed, 2 invalid input, 3 incomplete (a cell failed).`;
+export const RUN_USAGE = commandUsage(RUN_SPEC);
 
 /** How the end of a run is printed: a short summary, the verdict only, or one JSON object. */
 export type RunOutput = 'text' | 'quiet' | 'json';
@@ -41,7 +20,7 @@ export type RunOutput = 'text' | 'quiet' | 'json';
  * A finished matrix and the lock of its `--out`, held until the caller has gated and
  * reported; `output` and `log` say how and where the caller prints.
  */
-export type LockedRun = MatrixResult & { readonly lock: RunLock; readonly output: RunOutput; readonly log: (line: string) => void };
+export type LockedRun = MatrixResult & { readonly lock: RunLock; readonly output: RunOutput; readonly log: (line: string) => void; readonly historyDb?: string };
 
 /**
  * Parses the flags of `compbench run` and runs the matrix with the `--out` lock taken;
@@ -49,18 +28,7 @@ export type LockedRun = MatrixResult & { readonly lock: RunLock; readonly output
  * help was asked.
  */
 export async function runFromArgs(args: readonly string[], out: (line: string) => void, precheck?: MatrixOptions['precheck']): Promise<LockedRun | undefined> {
-  const { values } = parseFlags('run', args, {
-    config: { type: 'string' },
-    out: { type: 'string', default: 'runs/latest' },
-    resume: { type: 'boolean', default: false },
-    workers: { type: 'string' },
-    limit: { type: 'string' },
-    'cache-dir': { type: 'string' },
-    queue: { type: 'string' },
-    quiet: { type: 'boolean', default: false },
-    json: { type: 'boolean', default: false },
-    help: { type: 'boolean', default: false },
-  });
+  const { values } = parseCommandArgs(RUN_SPEC, args);
   if (values.help) {
     out(RUN_USAGE);
     return undefined;
@@ -87,9 +55,11 @@ export async function runFromArgs(args: readonly string[], out: (line: string) =
     ...(precheck ? { precheck } : {}),
     ...(executor ? { executor } : {}),
     ...(output === 'quiet' ? { progress: false } : {}),
+    ...(values['all-templates'] ? { allTemplates: true } : {}),
   };
   try {
-    return { ...(await runMatrix(options, log)), lock, output, log };
+    // --history is appended by the caller after the gate (cli.ts).
+    return { ...(await runMatrix(options, log)), lock, output, log, ...(values.history ? { historyDb: values.history } : {}) };
   } catch (e) {
     lock.release();
     throw e;

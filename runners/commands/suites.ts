@@ -1,18 +1,13 @@
 import { EXIT_INVALID_INPUT, InputError } from '../../core/errors.js';
 import { packagePath } from '../../core/paths.js';
 import { listSuites, validateSuitesCommand, writeCrowsPairsSuite, writeGsm8kSuite, writeStarterSuite } from '../../suites/index.js';
-import { integerFlag, parseFlags } from './parse-flags.js';
+import { integerFlag } from './parse-flags.js';
+import { commandUsage, parseCommandArgs } from '../../core/cli/index.js';
+import { SUITES_CONVERT_SPEC, SUITES_INIT_SPEC, SUITES_LIST_SPEC, SUITES_SPEC, SUITES_VALIDATE_SPEC } from '../../core/cli/specs/suites.js';
 import { lengthProblems } from './suite-lengths.js';
 
 /** Usage text of `compbench suites`. */
-export const SUITES_USAGE = `usage: compbench suites list [DIR...]      bundled suites and the suites in DIR
-       compbench suites validate PATH [--model DIR]
-                                            every problem of the suite(s) at PATH, with file, line and JSON path;
-                                            with --model, also every instance too long for that model's context
-       compbench suites init DIR --kind generate|multiple_choice|rolling|pair [--id ID] [--role ROLE] [--closed-book-twin ID]
-                                            a starting suite in DIR that validates (format: suites/FORMAT.md)
-       compbench suites convert crows-pairs|gsm8k --in FILE --out DIR [--limit N] [--shots K]
-                                            a public dataset (CrowS-Pairs CSV, GSM8K JSONL) as a suite folder`;
+export const SUITES_USAGE = commandUsage(SUITES_SPEC);
 
 /** `compbench suites list|validate|init|convert`. */
 export async function suitesCommand(args: readonly string[], out: (line: string) => void): Promise<number> {
@@ -22,12 +17,15 @@ export async function suitesCommand(args: readonly string[], out: (line: string)
     return sub === undefined ? 2 : 0;
   }
   if (sub === 'list') {
-    const r = listSuites([packagePath('suites'), ...rest]);
+    const { values, positionals } = parseCommandArgs(SUITES_LIST_SPEC, rest);
+    if (values.help) return help(SUITES_LIST_SPEC, out);
+    const r = listSuites([packagePath('suites'), ...positionals]);
     for (const line of r.lines) out(line);
     return r.exitCode;
   }
   if (sub === 'validate') {
-    const { values, positionals } = parseFlags('suites validate', rest, { model: { type: 'string' } }, true);
+    const { values, positionals } = parseCommandArgs(SUITES_VALIDATE_SPEC, rest);
+    if (values.help) return help(SUITES_VALIDATE_SPEC, out);
     if (positionals.length !== 1) throw new InputError(`suites validate takes one PATH (a suite folder, its suite.json or a folder of suites), got ${positionals.length}`);
     const r = validateSuitesCommand(positionals[0]);
     for (const line of r.lines) out(line);
@@ -44,12 +42,19 @@ export async function suitesCommand(args: readonly string[], out: (line: string)
 
 const CONVERTERS = ['crows-pairs', 'gsm8k'] as const;
 
+/** Prints a subcommand's help; exit 0. */
+function help(spec: Parameters<typeof commandUsage>[0], out: (line: string) => void): number {
+  out(commandUsage(spec));
+  return 0;
+}
+
 function convert(args: readonly string[], out: (line: string) => void): number {
-  const [format, ...rest] = args;
+  const { values, positionals } = parseCommandArgs(SUITES_CONVERT_SPEC, args);
+  if (values.help) return help(SUITES_CONVERT_SPEC, out);
+  const [format] = positionals;
   if (!CONVERTERS.includes(format as (typeof CONVERTERS)[number])) {
     throw new InputError(`suites convert: unknown format '${format ?? ''}'; available: ${CONVERTERS.join(', ')}`);
   }
-  const { values } = parseFlags('suites convert', rest, { in: { type: 'string' }, out: { type: 'string' }, limit: { type: 'string' }, shots: { type: 'string' } });
   if (!values.in || !values.out) throw new InputError(`suites convert ${format}: --in FILE and --out DIR are required`);
   const limit = values.limit === undefined ? undefined : integerFlag('limit', values.limit, 0);
   const file =
@@ -61,12 +66,8 @@ function convert(args: readonly string[], out: (line: string) => void): number {
 }
 
 function init(args: readonly string[], out: (line: string) => void): number {
-  const { values, positionals } = parseFlags('suites init', args, {
-    kind: { type: 'string' },
-    id: { type: 'string' },
-    role: { type: 'string' },
-    'closed-book-twin': { type: 'string' },
-  }, true);
+  const { values, positionals } = parseCommandArgs(SUITES_INIT_SPEC, args);
+  if (values.help) return help(SUITES_INIT_SPEC, out);
   if (positionals.length !== 1 || !values.kind) throw new InputError('suites init: usage: compbench suites init DIR --kind generate|multiple_choice|rolling|pair [--id ID] [--role ROLE]');
   const lines = writeStarterSuite(positionals[0], {
     kind: values.kind,

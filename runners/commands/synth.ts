@@ -6,23 +6,12 @@ import { buildSynthLlama } from '../synth/llama-graph.js';
 import { defaultHeads, defaultIntermediate, llamaWeightCount, type LlamaShape } from '../synth/llama-shape.js';
 import { convertModel, formatLabel, LM_HEAD_POLICY, SYNTH_FORMATS, weightBytes, type SynthFormat } from '../synth/model-formats.js';
 import { writeSynthLlamaFolder } from '../synth/synth-folder.js';
-import { integerFlag, parseFlags } from './parse-flags.js';
+import { integerFlag } from './parse-flags.js';
+import { commandUsage, parseCommandArgs } from '../../core/cli/index.js';
+import { SYNTH_SPEC } from '../../core/cli/specs/synth.js';
 
 /** Usage text of `compbench synth`. */
-export const SYNTH_USAGE = `usage: compbench synth --out DIR --hidden H --layers L [options]
-  Writes DIR: a random-weight Llama (LlamaForCausalLM config.json, the bundled 2048-token
-  tokenizer, onnx/model.onnx + model.onnx.data with a KV cache, synth.json). It loads like
-  any exported model (a run config's "models" entry, compbench generate --model DIR), but
-  its text is noise: it is for timing.
-  --hidden H        model width, 32..16384, a multiple of 32
-  --layers L        decoder layers, 1..256
-  --intermediate I  MLP width, a multiple of 32 (default 8H/3 rounded up to 256: 5632 at H 2048)
-  --heads N         attention heads, dividing H into an even head_dim (default H/64)
-  --kv-heads N      key/value heads, dividing --heads (default --heads; fewer = grouped-query)
-  --vocab V         vocabulary, 2048..262144 (default 32000; ids past 2047 are never tokenized)
-  --seed S          weight seed (default 0)
-  --format F        ${SYNTH_FORMATS.map(formatLabel).join(', ')} (default fp32; nbitsB = nbitsB-acc0)
-                    MatMulNBits is RTN asymmetric, block 32; lm_head is ${LM_HEAD_POLICY}`;
+export const SYNTH_USAGE = commandUsage(SYNTH_SPEC);
 
 /** Resolves a --format value (a label, or `nbitsB` for accuracy level 0). */
 export function parseSynthFormat(value: string): SynthFormat {
@@ -34,18 +23,7 @@ export function parseSynthFormat(value: string): SynthFormat {
 
 /** `compbench synth`; returns the exit code. */
 export async function synthCommand(args: readonly string[], out: (line: string) => void): Promise<number> {
-  const { values } = parseFlags('synth', args, {
-    out: { type: 'string' },
-    hidden: { type: 'string' },
-    layers: { type: 'string' },
-    intermediate: { type: 'string' },
-    heads: { type: 'string' },
-    'kv-heads': { type: 'string' },
-    vocab: { type: 'string' },
-    seed: { type: 'string' },
-    format: { type: 'string', default: 'fp32' },
-    help: { type: 'boolean', default: false },
-  });
+  const { values } = parseCommandArgs(SYNTH_SPEC, args);
   if (values.help) {
     out(SYNTH_USAGE);
     return 0;

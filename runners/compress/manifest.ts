@@ -76,6 +76,8 @@ export interface CompressionRecord {
   readonly kernelVersion: string;
   /** gptq, awq, wanda: which implementation ran ('fast': GEMM engine; 'reference': scalar kernels). */
   readonly kernelImpl?: KernelImpl;
+  /** Per-layer methods: worker threads the units ran on (1: inline); the bytes do not depend on it. */
+  readonly compressWorkers?: number;
   readonly timingsMs: { readonly calibration: number; readonly compression: number; readonly total: number };
   /** Settings the backend applies when it opens the folder (kv-cache: `runtime.kvCache`). */
   readonly runtime?: { readonly kvCache: KvCacheOption | { readonly type: string } };

@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { InputError } from '../../core/errors.js';
 import { assertMethodId, calibrationNeeded, validateParams, type ParamValue } from '../../kernels/index.js';
 import { loadModelFolder } from '../model/model-folder.js';
-import { applyMethod, AWQ_SEARCH_SAMPLE, type LayerStats, type MethodResult } from './apply-method.js';
+import { applyMethod, AWQ_SEARCH_SAMPLE, unitsOf, type LayerStats, type MethodResult } from './apply-method.js';
+import type { LayerMethod } from './compress-unit.js';
 import { recoveryRecord } from './recovery-record.js';
 import { buildCalibrationSet, type CalibrationSet, type CalibrationSpec } from './calibration-set.js';
 import { captureActivationsSpilled, type SpilledActivations } from './capture.js';
@@ -16,7 +17,8 @@ import { groupingRecord, quantGridRecord } from './grid-record.js';
 import { consumers, findTargets, initializerMap, inlineExternalData, openSurgeryModel, requireTargets, weightValues, type SurgeryModel, type TargetMatMul } from './model-graph.js';
 import { assertFiniteStats, assertFiniteWeights } from './finite-check.js';
 import { chooseInt8Form } from './int8-form.js';
-import { calibratedKernels, type KernelImpl } from './fast/kernel-set.js';
+import type { KernelImpl } from './fast/kernel-set.js';
+import { defaultCompressWorkers, layerPool, unitWorkingBytes } from './layer-pool.js';
 import { checkAccuracyLevel, DEFAULT_ACCURACY_LEVEL, packedUnavailable, resolveForm, type CompressSpec, type ExecutionForm } from './spec.js';
 import { applyStructured, type HeadConfig, type StructuredResult } from './structured-surgery.js';
 import { applySurgery, type OpRecord, type ScalingRecord } from './surgery.js';
@@ -37,6 +39,11 @@ export interface CompressOptions {
   readonly threads?: number;
   /** GPTQ/AWQ/Wanda implementation: 'fast' (GEMM engine, default) or 'reference' (scalar kernels). */
   readonly kernels?: KernelImpl;
+  /**
+   * Worker threads for the per-layer methods (default: {@link defaultCompressWorkers}; 1 runs
+   * them inline). The variant's bytes do not depend on it.
+   */
+  readonly workers?: number;
   /** Gets one line per finished weight (index, elapsed, ETA) for the per-layer methods. */
   readonly progress?: (line: string) => void;
 }
@@ -88,6 +95,7 @@ export async function compressModel(modelDir: string, spec: CompressSpec, outDir
   let llmInt8: { threshold: number; layers: LlmInt8LayerRecord[] } | undefined;
   let flap: FlapLayerRecord[] | undefined;
   let fairprune: FairPruneRecord | undefined;
+  let compressWorkers: number | undefined;
   try {
     if (spec.method === 'structured') {
       structured = applyStructured(m, targets, weights(), activations!, params as { ratio: number; target: string }, headConfig(m.dir), form);
@@ -104,15 +112,16 @@ export async function compressModel(modelDir: string, spec: CompressSpec, outDir
       ({ ops, scalings } = applySurgery(m, r.outcomes, [], accuracyLevel, int8));
       ({ layers, record: fairprune } = r);
     } else {
-      // One engine thread: a float64 product split across threads may sum in another order, and
-      // the codes must not depend on --threads.
-      const kernels = calibratedKernels(options.kernels ?? 'fast', 1);
+      // One engine thread per worker: a float64 product split across threads may sum in another
+      // order, and the codes must not depend on --threads or --compress-workers.
+      compressWorkers = options.workers ?? defaultWorkers(spec.method, targets, calib?.provenance.tokens ?? 0);
+      const pool = layerPool(compressWorkers, options.kernels ?? 'fast');
       let result: MethodResult;
       try {
         const lazy = { get: (name: string): Float32Array => weightValues(m, name) };
-        result = await applyMethod(spec.method, params, form, { targets, weights: lazy, activations, done: layerDone(m, targets, options.progress) }, kernels);
+        result = await applyMethod(spec.method, params, form, { targets, weights: lazy, activations, done: layerDone(m, targets, options.progress) }, pool);
       } finally {
-        await kernels.release();
+        await pool.close();
       }
       ({ ops, scalings } = applySurgery(m, result.outcomes, result.scalings, accuracyLevel, int8));
       layers = result.layers;
@@ -151,6 +160,7 @@ export async function compressModel(modelDir: string, spec: CompressSpec, outDir
     baseModel: { dir: m.dir, sha256: m.sha256 },
     kernelVersion: kernelVersion(),
     ...(usesCalibratedKernel(spec.method) ? { kernelImpl: options.kernels ?? 'fast' } : {}),
+    ...(compressWorkers !== undefined ? { compressWorkers } : {}),
     timingsMs: { calibration: round(calibrationMs), compression: round(compressionMs), total: round(performance.now() - start) },
   };
   writeFileSync(join(out, 'compression.json'), `${JSON.stringify(record, null, 2)}\n`);
@@ -179,6 +189,13 @@ function layerDone(m: SurgeryModel, targets: readonly TargetMatMul[], progress?:
     const eta = (elapsed / finished) * (targets.length - finished);
     progress(`compress: ${finished}/${targets.length} ${t.weight} (K ${t.K}, N ${t.N}) ${elapsed.toFixed(1)} s, ETA ${eta.toFixed(0)} s`);
   };
+}
+
+/** {@link defaultCompressWorkers} for `method`'s units over `targets` with T calibration tokens. */
+function defaultWorkers(method: LayerMethod, targets: readonly TargetMatMul[], T: number): number {
+  const units = unitsOf(method, targets);
+  const largest = Math.max(...units.map((g) => unitWorkingBytes(g[0].K, g.reduce((a, t) => a + t.N, 0), T)));
+  return defaultCompressWorkers(units.length, largest);
 }
 
 /** Methods whose kernel has a fast path (kernel-set.ts). */

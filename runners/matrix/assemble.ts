@@ -6,7 +6,7 @@
  */
 import { AGREEMENT_SUITE_KINDS, type CellRecord, type SuiteRecord } from '../../core/run-record.js';
 import { cellAgreement } from '../agreement/cell-agreement.js';
-import { aggregateRecords, compareRecords, isMetricId, suiteRoleFields, type InstanceRecord, type LoadedSuite, type SuiteComparison } from '../../suites/index.js';
+import { aggregateRecords, compareRecords, generationLengths, isMetricId, suiteRoleFields, type InstanceRecord, type LoadedSuite, type SuiteComparison } from '../../suites/index.js';
 
 /** What the run knows about one cell when it assembles the record. */
 export type CellOutcome =
@@ -63,7 +63,8 @@ export function assembleCells(
         count: failed.length, of: records.length, ids: failed.slice(0, 50).map((r) => r.instanceId), first: failed[0].state === 'errored' ? failed[0].error : '',
       };
       const agreement = parent !== undefined && parent !== variantId && AGREEMENT_SUITE_KINDS.has(suite.spec.kind) ? cellAgreement(records, parent, seed) : undefined;
-      cells.push({ state: 'ok', ...common, aggregate: { ...aggregate }, ...(vsBaseline ? { vsBaseline } : {}), ...(instanceErrors ? { instanceErrors } : {}), ...(agreement ? { agreement } : {}) });
+      const generation = suite.spec.kind === 'generate' ? generationLengths(records) : undefined;
+      cells.push({ state: 'ok', ...common, aggregate: { ...aggregate }, ...(vsBaseline ? { vsBaseline } : {}), ...(instanceErrors ? { instanceErrors } : {}), ...(agreement ? { agreement } : {}), ...(generation ? { generation } : {}) });
     }
   }
   return { cells, lines };
@@ -122,11 +123,11 @@ export function limitSuite(suite: LoadedSuite, limit: number | null): LoadedSuit
  * Fields of run.json that legitimately differ between two runs of the same config (ids,
  * clocks, timings, measurements, which executor ran and its workers): what a resumed run may differ in from a clean one.
  */
-export const VOLATILE_FIELDS = ['runId', 'createdAt', 'cells[].durationMs', 'measurements', 'resultCache', 'executor', 'variants[].selfCheck.reused'] as const;
+export const VOLATILE_FIELDS = ['runId', 'createdAt', 'cells[].durationMs', 'templateSensitivity.cells[].durationMs', 'measurements', 'savings', 'resultCache', 'executor', 'variants[].selfCheck.reused'] as const;
 
 /** A copy of a run record without its volatile fields, for equality checks. */
 export function stableView(record: Readonly<Record<string, unknown>>): Record<string, unknown> {
-  const { runId: _r, createdAt: _c, measurements: _m, resultCache: _rc, executor: _x, ...rest } = record;
+  const { runId: _r, createdAt: _c, measurements: _m, savings: _s, resultCache: _rc, executor: _x, ...rest } = record;
   const cells = (rest.cells as Record<string, unknown>[] | undefined)?.map(({ durationMs: _d, ...c }) => c);
   // Whether this run re-ran a variant's self-check or reused this machine's stored result is provenance of the run, not a result.
   const variants = (rest.variants as Record<string, unknown>[] | undefined)?.map((v) => {
@@ -135,5 +136,7 @@ export function stableView(record: Readonly<Record<string, unknown>>): Record<st
     const { reused: _u, ...kept } = check;
     return { ...v, selfCheck: kept };
   });
-  return { ...rest, ...(cells ? { cells } : {}), ...(variants ? { variants } : {}) };
+  const sensitivity = rest.templateSensitivity as { cells: Record<string, unknown>[] } | undefined;
+  const templateSensitivity = sensitivity && { ...sensitivity, cells: sensitivity.cells.map(({ durationMs: _d, ...c }) => c) };
+  return { ...rest, ...(cells ? { cells } : {}), ...(variants ? { variants } : {}), ...(templateSensitivity ? { templateSensitivity } : {}) };
 }

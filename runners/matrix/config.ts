@@ -86,6 +86,8 @@ export interface ResolvedRunConfig {
   /** Intended purpose, human oversight and sign-off for the change records (absent fields read 'not provided'). */
   readonly changeRecord?: Readonly<Record<string, unknown>>;
   readonly gatePolicy: string | Readonly<Record<string, unknown>>;
+  /** What an hour of the measured hardware costs, for cost per million generated tokens (absent: no cost figure). */
+  readonly cost?: { readonly usdPerHour: number };
 }
 
 /** Overrides from command-line flags. */
@@ -212,6 +214,7 @@ export function loadRunConfig(file: string | undefined, overrides: ConfigOverrid
     changeEnvelope: resolveChangeEnvelope(pick<unknown>('changeEnvelope').value, pick<unknown>('changeEnvelope').dir, where('/changeEnvelope')),
     changeRecord: pick<Record<string, unknown> | undefined>('changeRecord').value ?? {},
     gatePolicy: gate,
+    ...(user.raw.cost === undefined ? {} : { cost: user.raw.cost as { usdPerHour: number } }),
   };
 }
 

@@ -20,9 +20,11 @@ import type { InstanceRecord } from '../../suites/index.js';
  * variant, the suite and the instance, not this code, so bump it whenever a change
  * would alter a cached record (2: loglikelihood pairs split at the longest common
  * token prefix; 3: batch-invariant forwards, rows right-padded to widths fixed by their
- * own length).
+ * own length; 4: contexts longer than 32 tokens prefilled in 32-token blocks through the
+ * prefix tree, and the gathered LM head's GEMM kept at an even row count: up to 2.1e-5
+ * nats from v3 on fp32, docs/prefix-tree.md).
  */
-export const SCORING_VERSION = 3;
+export const SCORING_VERSION = 4;
 
 /** The cache file of one variant × suite under the current {@link SCORING_VERSION}. */
 export function resultFile(cacheDir: string, variantHash: string, suiteHash: string): string {
@@ -46,7 +48,7 @@ let check: SchemaCheck | undefined;
  * record schema (a hand edit such as "scores": "lol") is not used, so its instance is
  * recomputed, and it is counted.
  */
-export function readResults(file: string, suiteId?: string): CachedResults {
+export function readResults(file: string, suiteId?: string, template?: string): CachedResults {
   const records = new Map<string, InstanceRecord>();
   if (!existsSync(file)) return { records, rejected: 0 };
   check ??= compileSchema(JSON.parse(readFileSync(packagePath('core', 'schemas', 'instance-record.schema.json'), 'utf8')) as object);
@@ -56,11 +58,11 @@ export function readResults(file: string, suiteId?: string): CachedResults {
   for (const row of parsed.rows) {
     const problems = check(row.value, { file, line: row.line });
     const r = row.value as InstanceRecord;
-    const wrongSuite = problems.length === 0 && suiteId !== undefined && r.suiteId !== suiteId;
+    const wrongSuite = problems.length === 0 && suiteId !== undefined && (r.suiteId !== suiteId || r.template !== template);
     const nonFinite = problems.length === 0 && r.state === 'scored' && Object.values(r.scores).some((v) => !Number.isFinite(v));
     if (problems.length > 0 || wrongSuite || nonFinite) {
       rejected++;
-      firstProblem ??= problems.length > 0 ? formatProblem(problems[0]) : `${file}:${row.line}: ${wrongSuite ? `suiteId '${r.suiteId}' is not '${suiteId}'` : 'a score is not finite'}`;
+      firstProblem ??= problems.length > 0 ? formatProblem(problems[0]) : `${file}:${row.line}: ${wrongSuite ? `suite '${r.suiteId}'${r.template ? ` @${r.template}` : ''} is not '${suiteId}'${template ? ` @${template}` : ''}` : 'a score is not finite'}`;
       continue;
     }
     if (isCacheable(r)) records.set(r.instanceId, r);
@@ -69,7 +71,9 @@ export function readResults(file: string, suiteId?: string): CachedResults {
 }
 
 function isCacheable(r: InstanceRecord): boolean {
-  return r.state === 'scored' || (r.state === 'errored' && !r.isFatal);
+  // A generation cached before lengths were recorded is recomputed (greedy: same text, same score) so every line carries its length.
+  if (r.state === 'scored') return r.outcome.kind !== 'generate' || r.outcome.generatedTokens !== undefined;
+  return !r.isFatal;
 }
 
 /**

@@ -33,7 +33,10 @@ import { compressProblems, loadSuites } from './precheck.js';
 import { ProgressReporter } from './progress.js';
 import { appendResults, readResults, resultFile } from './result-cache.js';
 import { splitShards, testFaultFor, type ShardTask } from './shard.js';
+import { assembleTemplateCells, planTemplateCells } from './template-cells.js';
 import { agreementTaskFor, resultKey, usableCachedRecord } from './agreement-plan.js';
+import { describeCapacity } from './capacity-step.js';
+import { runSavings } from '../../core/savings.js';
 
 /** Options of {@link runMatrix} (the flags of `compbench run`). */
 export interface MatrixOptions {
@@ -51,6 +54,8 @@ export interface MatrixOptions {
   readonly precheck?: (config: ResolvedRunConfig) => string[];
   /** False: no progress bar or progress lines (`--quiet`). */
   readonly progress?: boolean;
+  /** Score every variant under every template of a suite's `templateVariants` (default: parents only). */
+  readonly allTemplates?: boolean;
   /** Where shards are evaluated (default: the local worker pool; `--queue`: executors/queue). */
   readonly executor?: ShardExecutorFactory;
 }
@@ -137,13 +142,13 @@ async function evaluateCells(
   const picker = modelSuitePicker(config, suites);
   const configJson = configRecord(config);
   const { execution: _e, ...stable } = configJson;
-  const state = startRunState(outDir, sha256(JSON.stringify({ ...stable, shardSize: config.execution.shardSize })), config.cacheDir, options.resume ?? false, log);
+  const state = startRunState(outDir, sha256(JSON.stringify({ ...stable, shardSize: config.execution.shardSize, ...(options.allTemplates ? { allTemplates: true } : {}) })), config.cacheDir, options.resume ?? false, log);
   const { workers, intraOpNumThreads } = config.execution;
   log(`run ${state.runId}: ${plans.length} variants × ${suites.length} suites, ${workers} workers × ${intraOpNumThreads} threads, cache ${config.cacheDir}`);
 
   const debris = removeDeadTemps([outDir, join(config.cacheDir, 'variants')]);
   if (debris.length > 0) log(`removed ${debris.length} temporary file(s) of dead processes: ${debris.join(', ')}`);
-  const variants = await describeBackends(await selfCheckVariants(await buildVariants(plans, config, log), config, log), intraOpNumThreads, log);
+  const variants = describeCapacity(await describeBackends(await selfCheckVariants(await buildVariants(plans, config, log), config, log), intraOpNumThreads, log), log);
 
   const cells = new Map<string, CellState>();
   const jobs: ShardJob<{ cell: string; file: string | undefined; fresh: number }, ShardTask>[] = [];
@@ -152,10 +157,17 @@ async function evaluateCells(
   let totalInstances = 0;
   let cellsDone = 0;
   const agreementOf = agreementTaskFor(variants, config.cacheDir);
+  const parents = new Map(variants.map((v) => [v.record.id, v.record.comparedTo]));
+  const models = new Map(variants.map((v) => [v.record.id, v.record.model]));
+  const templateCells = planTemplateCells(variants.map((v) => v.record), (id) => picker.suites(models.get(id)!), options.allTemplates ?? false);
+  const cellSuites = (v: (typeof variants)[number]): { suite: LoadedSuite; template?: string }[] => [
+    ...picker.suites(v.record.model).map((suite) => ({ suite })),
+    ...templateCells.filter((t) => t.variantId === v.record.id).map(({ suite, template }) => ({ suite, template })),
+  ];
   for (const v of variants) {
-    for (const suite of picker.suites(v.record.model)) {
+    for (const { suite, template } of cellSuites(v)) {
       const cell: CellState = { records: new Map(), durationMs: 0, pendingShards: 0 };
-      const key = cellKey(v.record.id, suite.spec.id);
+      const key = cellKey(v.record.id, suite.spec.id, template);
       cells.set(key, cell);
       totalInstances += suite.instances.length;
       if (v.state === 'errored') {
@@ -166,8 +178,9 @@ async function evaluateCells(
       // A score that depends on its batch mates would freeze whichever batch came first.
       const cacheKey = resultKey(v);
       const file = v.record.batching?.invariant === false ? undefined : resultFile(config.cacheDir, cacheKey, suite.hash);
-      const agreement = agreementOf(v, suite);
-      const read = file ? readResults(file, suite.spec.id) : { records: new Map<string, InstanceRecord>(), rejected: 0 };
+      // Agreement rows are the primary template's (their folder is named by the suite's hash).
+      const agreement = template === undefined ? agreementOf(v, suite) : undefined;
+      const read = file ? readResults(file, suite.spec.id, template) : { records: new Map<string, InstanceRecord>(), rejected: 0 };
       const cached = read.records;
       if (read.rejected > 0) {
         rejectedCacheLines += read.rejected;
@@ -188,12 +201,12 @@ async function evaluateCells(
         : splitShards(missing, shardSize);
       cell.pendingShards = shards.length;
       if (shards.length === 0) cellsDone += 1;
-      const testFault = testFaultFor(v.record.id, suite.spec.id);
+      const testFault = template === undefined ? testFaultFor(v.record.id, suite.spec.id) : undefined;
       for (const instanceIds of shards) {
         jobs.push({
           key: { cell: key, file, fresh: instanceIds.filter((id) => !cell.records.has(id)).length },
-          task: { kind: 'shard', variantDir: v.dir, suiteFile: suite.file, instanceIds, intraOpNumThreads, timeoutMs: config.execution.cellTimeoutS * 1000, batchSize: BATCH_SIZE, ...(agreement ? { agreement } : {}), ...(testFault ? { testFault } : {}) },
-          content: { variantHash: cacheKey, suiteHash: suite.hash, label: `${v.record.id} × ${suite.spec.id}` },
+          task: { kind: 'shard', variantDir: v.dir, suiteFile: suite.file, instanceIds, ...(template ? { template } : {}), intraOpNumThreads, timeoutMs: config.execution.cellTimeoutS * 1000, batchSize: BATCH_SIZE, ...(agreement ? { agreement } : {}), ...(testFault ? { testFault } : {}) },
+          content: { variantHash: cacheKey, suiteHash: suite.hash, label: `${v.record.id} × ${suite.spec.id}${template ? ` @${template}` : ''}` },
         });
       }
     }
@@ -219,13 +232,14 @@ async function evaluateCells(
   }
   log(`${computedInstances} instances computed, ${cachedInstances} from cache`);
 
-  const outcome = (variantId: string, suiteId: string): CellOutcome => {
-    const c = cells.get(cellKey(variantId, suiteId))!;
+  const outcome = (variantId: string, suiteId: string, template?: string): CellOutcome => {
+    const c = cells.get(cellKey(variantId, suiteId, template))!;
     return c.error !== undefined ? { state: 'errored', error: c.error, durationMs: c.durationMs } : { state: 'ok', records: c.records, durationMs: c.durationMs };
   };
-  const parents = new Map(variants.map((v) => [v.record.id, v.record.comparedTo]));
-  const models = new Map(variants.map((v) => [v.record.id, v.record.model]));
-  const { cells: cellRecords, lines } = assembleCells(variants.map((v) => v.record.id), (id) => parents.get(id), (id) => picker.suites(models.get(id)!), outcome, config.seed);
+  const variantIds = variants.map((v) => v.record.id);
+  const { cells: cellRecords, lines } = assembleCells(variantIds, (id) => parents.get(id), (id) => picker.suites(models.get(id)!), outcome, config.seed);
+  const sensitivity = assembleTemplateCells(templateCells, suites, variantIds, (id) => parents.get(id), outcome, cellRecords, options.allTemplates ?? false, config.seed);
+  lines.push(...(sensitivity?.lines ?? []));
   writeAtomically(join(outDir, 'instances.jsonl'), lines.map((l: InstanceLine) => JSON.stringify(l)).join('\n') + (lines.length > 0 ? '\n' : ''));
 
   const hardware = hardwareFingerprint();
@@ -234,6 +248,10 @@ async function evaluateCells(
     log(`measuring ${variants.length} variants, one at a time`);
     measurements = await measureVariants(variants, measureSettings, { cacheDir: config.cacheDir, reuse: config.measurement.reuse, hardware }, log);
   }
+  const recordVariants = variants.map((v) => {
+    const own = picker.recorded(v.record.model);
+    return { ...v.record, dir: displayPath(v.record.dir), ...(own ? { suites: own } : {}) };
+  });
   const record: RunRecord = {
     schemaVersion: RUN_RECORD_VERSION,
     tool: 'compbench',
@@ -244,15 +262,13 @@ async function evaluateCells(
     config: configJson,
     baseline: config.baseline,
     pairing: 'parent',
-    variants: variants.map((v) => {
-      const own = picker.recorded(v.record.model);
-      return { ...v.record, dir: displayPath(v.record.dir), ...(own ? { suites: own } : {}) };
-    }),
+    variants: recordVariants,
     suites: suites.map(suiteRecord),
     cells: cellRecords,
-    ...(measurements ? { measurements } : {}),
+    ...(measurements ? { measurements, savings: runSavings(recordVariants, measurements, config.cost) } : {}),
     resultCache: { reusedInstances: cachedInstances, computedInstances, rejectedLines: rejectedCacheLines },
     executor: executor.record(),
+    ...(sensitivity ? { templateSensitivity: sensitivity.record } : {}),
     complete: cellRecords.every((c) => c.state === 'ok'),
   };
   writeAtomically(join(outDir, 'run.json'), `${JSON.stringify(record, null, 1)}\n`);
@@ -268,8 +284,8 @@ function checkedMeasureSettings(config: ResolvedRunConfig): MeasureSettings {
   }
 }
 
-function cellKey(variantId: string, suiteId: string): string {
-  return `${variantId}\u0000${suiteId}`;
+function cellKey(variantId: string, suiteId: string, template?: string): string {
+  return `${variantId}\u0000${suiteId}${template === undefined ? '' : `\u0000${template}`}`;
 }
 
 function sha256(text: string): string {
@@ -293,6 +309,7 @@ function configRecord(config: ResolvedRunConfig): Record<string, unknown> {
     changeEnvelope: envelopeForRecord(config.changeEnvelope, displayPath),
     changeRecord: config.changeRecord ?? {},
     gatePolicy: typeof config.gatePolicy === 'string' ? displayPath(config.gatePolicy) : config.gatePolicy,
+    ...(config.cost ? { cost: config.cost } : {}),
   };
 }
 

@@ -19,6 +19,8 @@ export interface ShardTask {
   /** Absolute path of suite.json. */
   readonly suiteFile: string;
   readonly instanceIds: readonly string[];
+  /** The suite's `templateVariants` id to score under (absent: its primary template). */
+  readonly template?: string;
   readonly intraOpNumThreads: number;
   /** Time budget of this shard, checked between batches inside the worker. */
   readonly timeoutMs: number;
@@ -31,8 +33,8 @@ export interface ShardTask {
 
 /** What a shard produced: failures are values (with the records finished before them). */
 export type ShardResult =
-  | { readonly state: 'ok'; readonly records: InstanceRecord[]; readonly durationMs: number }
-  | { readonly state: 'failed'; readonly error: string; readonly records: InstanceRecord[]; readonly durationMs: number };
+  | { readonly state: 'ok'; readonly records: InstanceRecord[]; readonly durationMs: number; readonly openMs?: number }
+  | { readonly state: 'failed'; readonly error: string; readonly records: InstanceRecord[]; readonly durationMs: number; readonly openMs?: number };
 
 /** Compress one variant into `outDir` (a temporary folder the parent renames). */
 export interface CompressTask {

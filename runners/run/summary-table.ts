@@ -26,7 +26,7 @@ interface ClusterLike {
  * Plain-text lines summarising a run: for every suite and metric, each variant's value
  * with its 95% interval and n (and groups and effective n when the suite groups
  * near-duplicates), and Δ vs the variant it is compared with (its parent) with its
- * paired interval.
+ * paired interval and minimum detectable effect (docs/power.md).
  */
 export function summaryLines(record: RunRecord): string[] {
   const lines: string[] = record.variants.flatMap((v) => (v.calibration?.warning ? [`WARNING ${v.id}: ${v.calibration.warning} (${v.calibration.source})`] : []));
@@ -41,9 +41,9 @@ export function summaryLines(record: RunRecord): string[] {
           continue;
         }
         const agg = (cell.aggregate.metrics as Record<string, { overall: SummaryLike; ciWidthRule?: CiWidthRule }> | undefined)?.[metric];
-        const cmp = (cell.vsBaseline?.metrics as Record<string, { delta: DeltaLike }> | undefined)?.[metric];
+        const cmp = (cell.vsBaseline?.metrics as Record<string, { delta: DeltaLike; power?: { mde: number } }> | undefined)?.[metric];
         const value = agg ? formatSummary(agg.overall, agg.ciWidthRule) : 'n/a';
-        const delta = cmp ? `  Δ ${signed(cmp.delta.delta)} [${signed(cmp.delta.low)}, ${signed(cmp.delta.high)}] vs ${comparedToOf(record, variant.id)} paired n=${cmp.delta.n}${groups(cmp.delta.clustering)}` : '';
+        const delta = cmp ? `  Δ ${signed(cmp.delta.delta)} [${signed(cmp.delta.low)}, ${signed(cmp.delta.high)}] vs ${comparedToOf(record, variant.id)} paired n=${cmp.delta.n}${groups(cmp.delta.clustering)}${cmp.power ? ` MDE ${num(cmp.power.mde)}` : ''}` : '';
         const failed = cell.instanceErrors ? `  (${cell.instanceErrors.count} of ${cell.instanceErrors.of} instances failed: ${cell.instanceErrors.first})` : '';
         lines.push(`  ${metric.padEnd(14)} ${variant.id.padEnd(12)} ${value}${delta}${failed}`);
       }

@@ -2,6 +2,9 @@ import type { GenerationOutcome } from '../metrics/types.js';
 import { answerAliases } from './answers.js';
 import { expectResponses, fieldPath, promptWithShots, type FieldProblem, type KindDef } from './common.js';
 
+/** Token limit of a generate suite whose suite.json gives no `generation`. */
+const DEFAULT_GENERATION: { readonly maxNewTokens: number; readonly stop?: readonly string[] } = { maxNewTokens: 32 };
+
 /** Free-form answers through greedy `generate`, scored against the answer's aliases. */
 export const generateKind: KindDef = {
   description: 'greedy generation, scored against answer aliases',
@@ -22,7 +25,7 @@ export const generateKind: KindDef = {
   buildRequests(ctx) {
     const { spec } = ctx;
     const prompt = promptWithShots(ctx, (fields) => (answerAliases(fields[spec.answerField ?? '']) ?? [''])[0]);
-    const generation = spec.generation ?? { maxNewTokens: 32 };
+    const generation = spec.generation ?? DEFAULT_GENERATION;
     const options = { maxNewTokens: generation.maxNewTokens, ...(generation.stop ? { stop: generation.stop } : {}) };
     return [{ type: 'generate', request: { prompt, options } }];
   },
@@ -33,6 +36,8 @@ export const generateKind: KindDef = {
       kind: 'generate',
       text: got[0].response.text,
       finishReason: got[0].response.finishReason,
+      generatedTokens: got[0].response.generatedIds.length,
+      maxNewTokens: (spec.generation ?? DEFAULT_GENERATION).maxNewTokens,
       answers: answerAliases(instance.fields[spec.answerField ?? ''])!,
     };
   },

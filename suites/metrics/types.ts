@@ -24,6 +24,10 @@ export interface GenerationOutcome {
   readonly text: string;
   /** Why generation ended, when known. */
   readonly finishReason?: string;
+  /** Tokens generated, an EOS or stop-completing token included (absent in records written before lengths were recorded). */
+  readonly generatedTokens?: number;
+  /** The suite's token limit for the generation (the backend may cap it lower at the context window: finish reason `length` either way). */
+  readonly maxNewTokens?: number;
   readonly answers: readonly string[];
 }
 

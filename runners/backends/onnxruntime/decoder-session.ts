@@ -2,6 +2,7 @@ import * as ort from 'onnxruntime-node';
 import { InputError, messageOf } from '../../../core/errors.js';
 import { emptyKvCache, type KvCache } from './kv-cache.js';
 import type { ModelFolder } from '../../model/model-folder.js';
+import type { DecoderConfig } from '../../model/model-config.js';
 import { encodeModel, readModelFile } from '../../formats/onnx/read-model.js';
 import { addLogitPositions, LOGITS_POSITIONS } from '../../graph/logit-positions.js';
 import { dirname } from 'node:path';
@@ -112,6 +113,11 @@ export class DecoderSession {
     }
   }
 
+  /** The model's config.json (layers, KV heads, head size: the cache's shape). */
+  get config(): DecoderConfig {
+    return this.folder.config;
+  }
+
   /** True when the graph takes `past_key_values.*` (incremental decoding). */
   get hasKvCache(): boolean {
     return this.io.pastNames.length > 0;
@@ -196,12 +202,15 @@ export class DecoderSession {
 /**
  * The `logits_positions` feed (B,K) for the positions `logitsAt` asks for, every position
  * when it is absent; rows with fewer than K positions repeat their last one (their extra
- * columns are never read). `columns` maps (row, position) to its column.
+ * columns are never read), and K is raised by one when B × K would be odd. `columns` maps (row, position) to its column.
  */
 function logitsSelection(batch: number, seqLen: number, logitsAt: readonly (readonly number[])[] | undefined): { feed: ort.Tensor; columns: Int32Array; kept: number } {
   const wanted = logitsAt ?? Array.from({ length: batch }, () => Array.from({ length: seqLen }, (_, j) => j));
   if (wanted.length !== batch) throw new Error(`forward: logitsAt has ${wanted.length} rows, batch has ${batch}`);
-  const kept = Math.max(1, ...wanted.map((p) => p.length));
+  const most = Math.max(1, ...wanted.map((p) => p.length));
+  // the head's GEMM has batch × kept rows; MLAS's n-bit kernels round an odd last row (or a
+  // lone one) differently, so the count is kept even and a row's logits never depend on it
+  const kept = (batch * most) % 2 === 1 ? most + 1 : most;
   const positions = new BigInt64Array(batch * kept);
   const columns = new Int32Array(batch * seqLen).fill(-1);
   wanted.forEach((row, b) => {

@@ -32,26 +32,46 @@ export function emptyKvCache(numLayers: number, batch: number, heads: number, he
  * prefix to several continuations; dropping indices compacts finished generations.
  */
 export function selectKvRows(cache: KvCache, rows: readonly number[]): KvCache {
+  return gatherKvRows(rows.map((row) => ({ cache, row })));
+}
+
+/** One row of a cache: where a prefix's keys and values live. */
+export interface KvRowRef {
+  readonly cache: KvCache;
+  readonly row: number;
+}
+
+/**
+ * A new cache whose row i is row `sources[i].row` of `sources[i].cache`: rows gathered from
+ * several forwards (a prefix tree's nodes), which must all hold the same number of positions.
+ */
+export function gatherKvRows(sources: readonly KvRowRef[]): KvCache {
+  if (sources.length === 0) throw new Error('gatherKvRows: no rows');
+  const { heads, length, headDim } = sources[0].cache;
+  for (const s of sources) {
+    if (s.cache.length !== length || s.cache.heads !== heads || s.cache.headDim !== headDim) throw new Error(`gatherKvRows: a row of ${s.cache.length} positions among rows of ${length}`);
+  }
   // one row of one layer = heads × length × headDim contiguous floats
-  const rowSize = cache.heads * cache.length * cache.headDim;
-  const gather = (src: Float32Array): Float32Array => {
-    const out = new Float32Array(rows.length * rowSize);
-    for (let i = 0; i < rows.length; i++) out.set(src.subarray(rows[i] * rowSize, (rows[i] + 1) * rowSize), i * rowSize);
+  const rowSize = heads * length * headDim;
+  const gather = (layer: number, pick: (c: KvCache) => readonly Float32Array[]): Float32Array => {
+    const out = new Float32Array(sources.length * rowSize);
+    sources.forEach(({ cache, row }, i) => out.set(pick(cache)[layer].subarray(row * rowSize, (row + 1) * rowSize), i * rowSize));
     return out;
   };
-  const mask = new Uint8Array(rows.length * cache.length);
-  const realLengths = new Int32Array(rows.length);
-  for (let i = 0; i < rows.length; i++) {
-    mask.set(cache.mask.subarray(rows[i] * cache.length, (rows[i] + 1) * cache.length), i * cache.length);
-    realLengths[i] = cache.realLengths[rows[i]];
-  }
+  const mask = new Uint8Array(sources.length * length);
+  const realLengths = new Int32Array(sources.length);
+  sources.forEach(({ cache, row }, i) => {
+    mask.set(cache.mask.subarray(row * length, (row + 1) * length), i * length);
+    realLengths[i] = cache.realLengths[row];
+  });
+  const layers = sources[0].cache.keys.length;
   return {
-    batch: rows.length,
-    heads: cache.heads,
-    length: cache.length,
-    headDim: cache.headDim,
-    keys: cache.keys.map(gather),
-    values: cache.values.map(gather),
+    batch: sources.length,
+    heads,
+    length,
+    headDim,
+    keys: Array.from({ length: layers }, (_, l) => gather(l, (c) => c.keys)),
+    values: Array.from({ length: layers }, (_, l) => gather(l, (c) => c.values)),
     mask,
     realLengths,
   };

@@ -1,6 +1,6 @@
 import type { LoglikelihoodResponse, TokenObserver } from '../../../core/requests.js';
 import { chunkByWidth, type RowPlan } from './batching.js';
-import type { DecoderSession } from './decoder-session.js';
+import type { DecoderSession, ForwardResult } from './decoder-session.js';
 import { selectKvRows } from './kv-cache.js';
 import { logProbAt } from './log-probs.js';
 import type { TokenizedPair } from '../../model/request-tokens.js';
@@ -31,58 +31,42 @@ export class Totals {
   }
 }
 
-/** A distinct context and the pairs that continue it. */
-interface Group {
-  readonly contextIds: readonly number[];
-  readonly members: number[];
-}
-
-/** Pairs by context; a pair's numbers never depend on which other pairs share its context. */
-function groupByContext(pairs: readonly TokenizedPair[]): Group[] {
-  const groups = new Map<string, Group>();
-  pairs.forEach((p, i) => {
-    const key = p.contextIds.join(',');
-    const g = groups.get(key);
-    if (g) g.members.push(i);
-    else groups.set(key, { contextIds: p.contextIds, members: [i] });
-  });
-  return [...groups.values()];
+/** A context that ends in row `row` of a prefill, at new-token position `last`, and the pairs that continue it. */
+export interface ContextEnd {
+  readonly row: number;
+  readonly last: number;
+  readonly members: readonly number[];
 }
 
 /**
- * Scores with a KV cache, batch-invariantly (see {@link RowPlan}): each distinct context is
- * prefilled once, its last logits score every continuation's first token; the context's
- * cache row is then tiled to the continuations that have more tokens, which run in
- * forwards of one past width and one continuation width. Every forward a pair takes part
- * in is fixed by its own context and continuation lengths, so its score is the same in any
- * batch, shard or order.
+ * Scores the continuations of the contexts that end in `prefill`: the context's last logits
+ * score every continuation's first token; the context's cache row is then tiled to the
+ * continuations that have more tokens, which run in forwards of one past width (the
+ * prefill's) and one continuation width, so every forward a pair takes part in is fixed by
+ * its own lengths.
  */
-export async function scoreSharedPrefix(session: DecoderSession, pairs: readonly TokenizedPair[], plan: RowPlan, observe?: TokenObserver): Promise<LoglikelihoodResponse[]> {
-  const totals = new Totals(pairs.length, observe);
-  for (const { width: pastWidth, items: chunk } of chunkByWidth(plan, groupByContext(pairs), (g) => g.contextIds.length)) {
-    const prefill = await session.forward(chunk.map((g) => g.contextIds), undefined, pastWidth, { logitsAt: chunk.map((g) => [g.contextIds.length - 1]) });
-    // rows of the continuation passes: [pair index, context row in `prefill`]
-    const tails: [number, number][] = [];
-    chunk.forEach((g, row) => {
-      for (const i of g.members) {
-        const cont = pairs[i].continuationIds;
-        if (cont.length === 0) continue;
-        totals.add(i, prefill.logits, prefill.offset(row, g.contextIds.length - 1), prefill.vocab, cont[0], 0);
-        if (cont.length > 1) tails.push([i, row]);
-      }
-    });
-    for (const { width, items: part } of chunkByWidth(plan, tails, ([i]) => pairs[i].continuationIds.length - 1, () => pastWidth)) {
-      const past = selectKvRows(prefill.cache!, part.map(([, row]) => row));
-      // feed cont[0 .. m-2]; the logits after cont[j] score cont[j+1]
-      const inputs = part.map(([i]) => pairs[i].continuationIds.slice(0, -1));
-      const step = await session.forward(inputs, past, width, { logitsAt: inputs.map((row) => row.map((_, j) => j)) });
-      part.forEach(([i], row) => {
-        const cont = pairs[i].continuationIds;
-        for (let j = 0; j + 1 < cont.length; j++) totals.add(i, step.logits, step.offset(row, j), step.vocab, cont[j + 1], j + 1);
-      });
+export async function scoreContinuations(session: DecoderSession, plan: RowPlan, pairs: readonly TokenizedPair[], prefill: ForwardResult, ends: readonly ContextEnd[], totals: Totals): Promise<void> {
+  // rows of the continuation passes: [pair index, context row in `prefill`]
+  const tails: [number, number][] = [];
+  for (const { row, last, members } of ends) {
+    for (const i of members) {
+      const cont = pairs[i].continuationIds;
+      if (cont.length === 0) continue;
+      totals.add(i, prefill.logits, prefill.offset(row, last), prefill.vocab, cont[0], 0);
+      if (cont.length > 1) tails.push([i, row]);
     }
   }
-  return totals.responses(pairs);
+  const pastWidth = prefill.cache!.length;
+  for (const { width, items: part } of chunkByWidth(plan, tails, ([i]) => pairs[i].continuationIds.length - 1, () => pastWidth)) {
+    const past = selectKvRows(prefill.cache!, part.map(([, row]) => row));
+    // feed cont[0 .. m-2]; the logits after cont[j] score cont[j+1]
+    const inputs = part.map(([i]) => pairs[i].continuationIds.slice(0, -1));
+    const step = await session.forward(inputs, past, width, { logitsAt: inputs.map((row) => row.map((_, j) => j)) });
+    part.forEach(([i], row) => {
+      const cont = pairs[i].continuationIds;
+      for (let j = 0; j + 1 < cont.length; j++) totals.add(i, step.logits, step.offset(row, j), step.vocab, cont[j + 1], j + 1);
+    });
+  }
 }
 
 /**

@@ -14,7 +14,8 @@ import type {
 import { checkBatchLimits, DEFAULT_BATCH_LIMITS, rowPlan, type BatchLimits, type RowPlan } from './batching.js';
 import { DecoderSession } from './decoder-session.js';
 import { generateGreedy } from './generate.js';
-import { scoreFullForward, scoreSharedPrefix } from './loglikelihood.js';
+import { scoreFullForward } from './loglikelihood.js';
+import { DEFAULT_PREFIX_TREE_BYTES, scorePrefixTree, scoreSharedPrefix } from './prefix-tree-scorer.js';
 import { loadModelFolder, type ModelFolder } from '../../model/model-folder.js';
 import { tokenizePairs, tokenizePrompts } from '../../model/request-tokens.js';
 import { scoreRolling } from './rolling.js';
@@ -31,8 +32,15 @@ export interface OnnxAdapterOptions {
   readonly maxLength?: number;
   /** New tokens per rolling window after the first (default: maxLength, as lm-evaluation-harness). */
   readonly rollingStride?: number;
-  /** `shared-prefix` (default with a KV cache) or `full-forward` (one row per request; the path without a KV cache). */
-  readonly loglikelihoodPath?: 'shared-prefix' | 'full-forward';
+  /**
+   * `prefix-tree` (default with a KV cache: contexts share every common prefix, cut on a fixed
+   * grid, docs/prefix-tree.md), `shared-prefix` (each distinct context prefilled whole) or
+   * `full-forward` (one row per request; the path without a KV cache). A graph whose rows
+   * interact runs `prefix-tree` as `shared-prefix`.
+   */
+  readonly loglikelihoodPath?: LoglikelihoodPath;
+  /** Bound on the prefix-tree node caches held at once, in bytes (default {@link DEFAULT_PREFIX_TREE_BYTES}). */
+  readonly prefixTreeBytes?: number;
   /**
    * Simulated KV-cache quantization: every request is then scored by incremental decoding
    * through the quantized cache (incremental.ts). Absent: the folder's compression.json
@@ -42,6 +50,9 @@ export interface OnnxAdapterOptions {
   /** Compute the LM head only at scored positions when the graph allows it (default true; false: the full graph, as a reference). */
   readonly selectLogits?: boolean;
 }
+
+/** How loglikelihood requests are computed (see {@link OnnxAdapterOptions.loglikelihoodPath}). */
+export type LoglikelihoodPath = 'prefix-tree' | 'shared-prefix' | 'full-forward';
 
 /** What an adapter runs with, beyond its weights (recorded beside its results). */
 export interface OnnxAdapterInfo {
@@ -77,7 +88,8 @@ export class OnnxDecoderAdapter implements ModelAdapter {
     readonly maxLength: number,
     private readonly rollingStride: number,
     private readonly plan: RowPlan,
-    private readonly path: 'shared-prefix' | 'full-forward',
+    private readonly path: LoglikelihoodPath,
+    private readonly prefixTreeBytes: number,
     /** Settings beyond the weights (the KV-cache form). */
     readonly info: OnnxAdapterInfo,
   ) {
@@ -112,12 +124,19 @@ export class OnnxDecoderAdapter implements ModelAdapter {
       await session.release();
       throw new InputError(`${kvOption!.where} needs a KV cache, and ${folder.onnxPath} has no past_key_values inputs; drop the kvCache setting`);
     }
-    const path = options.loglikelihoodPath ?? (session.hasKvCache ? 'shared-prefix' : 'full-forward');
-    if (path === 'shared-prefix' && !session.hasKvCache) {
+    const path = options.loglikelihoodPath ?? (session.hasKvCache ? 'prefix-tree' : 'full-forward');
+    const problem = !['prefix-tree', 'shared-prefix', 'full-forward'].includes(path)
+      ? `options.loglikelihoodPath must be 'prefix-tree', 'shared-prefix' or 'full-forward' (got ${JSON.stringify(path)})`
+      : path !== 'full-forward' && !session.hasKvCache
+        ? `options.loglikelihoodPath '${path}' needs a KV cache, and ${folder.onnxPath} has no past_key_values inputs`
+        : undefined;
+    const treeBytes = options.prefixTreeBytes ?? DEFAULT_PREFIX_TREE_BYTES;
+    if (problem || !Number.isInteger(treeBytes) || treeBytes < 1) {
       await session.release();
-      throw new InputError(`options.loglikelihoodPath 'shared-prefix' needs a KV cache, and ${folder.onnxPath} has no past_key_values inputs`);
+      throw new InputError(problem ?? `options.prefixTreeBytes must be a positive integer (got ${treeBytes})`);
     }
-    return new OnnxDecoderAdapter(folder, session, maxLength, stride, rowPlan(limits, session.rowsInteract, folder.config.maxPositions), path, { kvCache });
+    const plan = rowPlan(limits, session.rowsInteract, folder.config.maxPositions);
+    return new OnnxDecoderAdapter(folder, session, maxLength, stride, plan, path, treeBytes, { kvCache });
   }
 
   /** Sum log p(continuation | context), batched; shared contexts are computed once. */
@@ -125,7 +144,9 @@ export class OnnxDecoderAdapter implements ModelAdapter {
     if (requests.length === 0) return [];
     const pairs = tokenizePairs(this.folder.tokenizer, requests, this.maxLength);
     if (this.info.kvCache) return scoreIncremental(this.session, pairs, this.info.kvCache, this.plan, observe);
-    return this.path === 'shared-prefix' ? scoreSharedPrefix(this.session, pairs, this.plan, observe) : scoreFullForward(this.session, pairs, this.plan, observe);
+    if (this.path === 'full-forward') return scoreFullForward(this.session, pairs, this.plan, observe);
+    if (this.path === 'shared-prefix') return scoreSharedPrefix(this.session, pairs, this.plan, observe, this.prefixTreeBytes);
+    return scorePrefixTree(this.session, pairs, this.plan, { budgetBytes: this.prefixTreeBytes, observe });
   }
 
   /** Token NLLs of whole texts (BOS first, never scored), over windows of maxLength tokens. */

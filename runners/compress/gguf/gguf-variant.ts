@@ -41,7 +41,7 @@ export interface GgufVariantOptions {
 }
 
 /** KV geometry from a llama-architecture GGUF's metadata. */
-function kvGeometry(file: GgufFile): { numLayers: number; numKvHeads: number; headDim: number } {
+export function kvGeometry(file: GgufFile): { numLayers: number; numKvHeads: number; headDim: number } {
   const arch = (file.metadata.get('general.architecture') as string | undefined) ?? 'llama';
   const num = (key: string): number | undefined => ggufNumber(file, `${arch}.${key}`);
   const numLayers = num('block_count');

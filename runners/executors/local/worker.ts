@@ -7,7 +7,7 @@
  */
 import { InputError, messageOf } from '../../../core/errors.js';
 import type { ModelAdapter } from '../../../core/requests.js';
-import { answerRequests, buildRequests, loadSuite, scoreInstances, type InstanceRecord, type LoadedSuite } from '../../../suites/index.js';
+import { answerRequests, buildRequests, loadSuite, scoreInstances, suiteUnderTemplate, type InstanceRecord, type LoadedSuite } from '../../../suites/index.js';
 import { selfCheckVariant } from '../../compress/self-check.js';
 import { compressModel } from '../../compress/variants.js';
 import { openModel } from '../../backends/open-model.js';
@@ -73,7 +73,8 @@ async function runSelfCheck(task: SelfCheckTask): Promise<SelfCheckResult> {
 async function runCompress(task: CompressTask): Promise<CompressResult> {
   const start = performance.now();
   try {
-    await compressModel(task.baseDir, task.spec, task.outDir, { calibration: task.calibration, threads: task.threads });
+    // workers 1: the matrix already builds variants on all its workers at once.
+    await compressModel(task.baseDir, task.spec, task.outDir, { calibration: task.calibration, threads: task.threads, workers: 1 });
     return { state: 'ok', durationMs: performance.now() - start };
   } catch (e) {
     return { state: 'failed', error: messageOf(e), inputError: e instanceof InputError, durationMs: performance.now() - start };
@@ -84,17 +85,21 @@ async function runCompress(task: CompressTask): Promise<CompressResult> {
 export async function runShard(task: ShardTask): Promise<ShardResult> {
   const start = performance.now();
   const records: InstanceRecord[] = [];
-  const failed = (error: string): ShardResult => ({ state: 'failed', error, records, durationMs: performance.now() - start });
+  // Time spent opening the model (0 when this worker had it open): the benches' phase tables.
+  let openMs = 0;
+  const failed = (error: string): ShardResult => ({ state: 'failed', error, records, durationMs: performance.now() - start, openMs });
   try {
     // process.abort() throws inside a worker thread; a signal takes the whole process down,
     // as a native onnxruntime abort does.
     if (task.testFault === 'abort') process.kill(process.pid, 'SIGABRT');
     if (task.testFault === 'exit') process.exit(7);
     if (task.testFault === 'throw') throw new Error('test fault: this cell throws');
-    const suite = suiteFor(task.suiteFile);
+    const suite = task.template === undefined ? suiteFor(task.suiteFile) : suiteUnderTemplate(suiteFor(task.suiteFile), task.template);
     const wanted = new Set(task.instanceIds);
     const instances = suite.instances.filter((i) => wanted.has(i.id));
+    const opening = performance.now();
     const real = await adapterFor(task.variantDir, task.intraOpNumThreads);
+    openMs = performance.now() - opening;
     const model = task.testFault === 'nan' ? poisoned(real) : real;
     for (let i = 0; i < instances.length; i += task.batchSize) {
       if (i > 0 && performance.now() - start > task.timeoutMs) {
@@ -110,7 +115,7 @@ export async function runShard(task: ShardTask): Promise<ShardResult> {
     }
     const errored = records.filter((r) => r.state === 'errored');
     if (records.length > 0 && errored.length === records.length && errored[0].state === 'errored') return failed(`every instance failed: ${errored[0].error}`);
-    return { state: 'ok', records, durationMs: performance.now() - start };
+    return { state: 'ok', records, durationMs: performance.now() - start, openMs };
   } catch (e) {
     return failed(messageOf(e));
   }

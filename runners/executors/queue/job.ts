@@ -40,6 +40,8 @@ export interface QueueJobData {
   readonly timeoutMs: number;
   readonly batchSize: number;
   readonly testFault?: ShardTask['testFault'];
+  /** The suite's `templateVariants` id to score under (absent: its primary template). */
+  readonly template?: string;
   /** Agreement with the baseline (runners/agreement): the baseline's model and its stored rows, as places. */
   readonly agreement?: QueueAgreement;
 }
@@ -90,6 +92,7 @@ export function jobData(task: ShardTask, label: string, variantHash: string, sui
     timeoutMs: task.timeoutMs,
     batchSize: task.batchSize,
     ...(task.testFault ? { testFault: task.testFault } : {}),
+    ...(task.template ? { template: task.template } : {}),
     ...(task.agreement ? { agreement: agreementPlaces(task.agreement, storeDir) } : {}),
   };
 }
@@ -114,6 +117,7 @@ export function taskOf(data: QueueJobData, storeDir: string): ShardTask {
     timeoutMs: data.timeoutMs,
     batchSize: data.batchSize,
     ...(data.testFault ? { testFault: data.testFault } : {}),
+    ...(data.template ? { template: data.template } : {}),
     ...(data.agreement
       ? {
           agreement: {

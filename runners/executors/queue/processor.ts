@@ -5,23 +5,21 @@
  * and the worker's id come from the environment the worker forks it with.
  */
 import { existsSync } from 'node:fs';
-import { UnrecoverableError, type SandboxedJob } from 'bullmq';
-import type { ShardResult } from '../../matrix/shard.js';
+import { createRequire } from 'node:module';
+import type { SandboxedJob, UnrecoverableError as Unrecoverable } from 'bullmq';
 import { runShard } from '../local/worker.js';
 import { jobProblems, taskOf, versionMismatch, type QueueJobData } from './job.js';
+import { FOREIGN_REFUSAL, VERSION_REFUSAL, type ProcessorTiming, type QueueJobResult } from './job-result.js';
 
-/** What a job returns through Redis. */
-export interface QueueJobResult {
-  readonly result: ShardResult;
-  /** `hostname:pid` of the worker process that ran it. */
-  readonly workerId: string;
-}
+export { FOREIGN_REFUSAL, VERSION_REFUSAL, type ProcessorTiming, type QueueJobResult } from './job-result.js';
 
-/** Prefix of the reason a job is refused for its versions (the worker stops on it). */
-export const VERSION_REFUSAL = 'compbench version mismatch:';
+// BullMQ's error class alone: its index (Queue, Worker, ioredis, Lua scripts) would add
+// about a second to every processor's start, and a processor needs none of it.
+const { UnrecoverableError } = createRequire(import.meta.url)('bullmq/dist/cjs/classes/errors/unrecoverable-error.js') as { UnrecoverableError: typeof Unrecoverable };
 
-/** How a job that is not a compbench shard fails; the worker stops on it (one line, exit 2). */
-export const FOREIGN_REFUSAL = 'not a compbench shard job (foreign payload):';
+// The benches' timing: when this processor's modules were loaded, and how many jobs it ran.
+const readyAt = Date.now();
+let jobsDone = 0;
 
 // In a worker's processor, the IPC channel closes without a stop request only when the
 // worker died (kill -9): nobody can take this result, so stop rather than compute on.
@@ -43,5 +41,8 @@ export default async function processShard(job: SandboxedJob<unknown, QueueJobRe
   // Test-only: holds the job so a test can kill its worker mid-job.
   const delayMs = Number(process.env.COMPBENCH_TEST_QUEUE_DELAY_MS ?? '0');
   if (delayMs > 0) await new Promise((r) => setTimeout(r, delayMs));
-  return { result: await runShard(task), workerId: process.env.COMPBENCH_QUEUE_WORKER_ID ?? `?:${process.pid}` };
+  const startedAt = Date.now();
+  const result = await runShard(task);
+  const timing: ProcessorTiming = { pid: process.pid, forkedAt: Math.round(performance.timeOrigin), readyAt, jobsBefore: jobsDone++, startedAt, endedAt: Date.now() };
+  return { result, workerId: process.env.COMPBENCH_QUEUE_WORKER_ID ?? `?:${process.pid}`, timing };
 }

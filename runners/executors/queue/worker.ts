@@ -1,18 +1,21 @@
 /**
  * `compbench worker`: takes shard jobs from the queue on any machine that mounts the
  * store, `workers` at a time, each in a sandboxed processor (processor.ts) so a native
- * crash costs one attempt of one job. Stops on SIGINT/SIGTERM after the jobs in hand,
- * and on a job from another compbench version or a payload that is not a compbench shard
- * (one line; the caller exits 2): a queue shared with something else is a set-up error.
+ * crash costs one attempt of one job. The processors start with the worker, before its
+ * first job, and serve job after job (warm-processors.ts), keeping their open models.
+ * Stops on SIGINT/SIGTERM after the jobs in hand, and on a job from another compbench
+ * version or a payload that is not a compbench shard (one line; the caller exits 2): a
+ * queue shared with something else is a set-up error.
  */
 import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'bullmq';
-import { InputError } from '../../../core/errors.js';
+import { InputError, messageOf } from '../../../core/errors.js';
 import { checkQueueConnection, parseQueueUrl } from './connection.js';
-import { FOREIGN_REFUSAL, VERSION_REFUSAL, type QueueJobResult } from './processor.js';
+import { FOREIGN_REFUSAL, VERSION_REFUSAL, type QueueJobResult } from './job-result.js';
 import { JOB_OPTIONS, QUEUE_NAME, lockSettings } from './settings.js';
+import { warmProcessors } from './warm-processors.js';
 
 /** Options of {@link runQueueWorker} (the flags of `compbench worker`). */
 export interface QueueWorkerOptions {
@@ -33,12 +36,16 @@ export async function runQueueWorker(options: QueueWorkerOptions, log: (line: st
   // Workers only read the store (it may be a read-only mount), and it may appear after them.
   if (!existsSync(options.cacheDir)) log(`worker: the store ${options.cacheDir} does not exist (yet); jobs fail until the coordinator's cache folder is mounted there (--cache-dir)`);
   const id = `${hostname()}:${process.pid}`;
-  const worker = new Worker<unknown, QueueJobResult>(QUEUE_NAME, fileURLToPath(new URL('./processor.js', import.meta.url)), {
+  const processorFile = fileURLToPath(new URL('./processor.js', import.meta.url));
+  const worker = new Worker<unknown, QueueJobResult>(QUEUE_NAME, processorFile, {
     connection: connection.options,
     concurrency: options.workers,
     ...lockSettings(),
     maxStalledCount: JOB_OPTIONS.attempts,
+    // Processes, not threads: a native crash must cost one processor, not this worker.
     useWorkerThreads: false,
+    // Started below, once its processors are warm.
+    autorun: false,
     workerForkOptions: { env: { ...process.env, COMPBENCH_STORE: options.cacheDir, COMPBENCH_QUEUE_WORKER_ID: id } },
   });
   let refusal: InputError | undefined;
@@ -60,7 +67,10 @@ export async function runQueueWorker(options: QueueWorkerOptions, log: (line: st
   });
   const onSignal = (): void => finish();
   process.once('SIGINT', onSignal).once('SIGTERM', onSignal);
-  log(`worker ${id}: taking shards from ${connection.display} (${QUEUE_NAME}), ${options.workers} at a time, store ${options.cacheDir}`);
+  const warming = performance.now();
+  const warm = await warmProcessors(worker, processorFile, options.workers);
+  worker.run().catch((e: unknown) => log(`worker ${id}: ${messageOf(e)}`));
+  log(`worker ${id}: taking shards from ${connection.display} (${QUEUE_NAME}), ${options.workers} at a time (${warm} processor(s) warm in ${((performance.now() - warming) / 1000).toFixed(1)} s), store ${options.cacheDir}`);
   await Promise.race([stopped, options.stop ?? new Promise<never>(() => undefined)]);
   process.off('SIGINT', onSignal).off('SIGTERM', onSignal);
   log(`worker ${id}: stopping after the jobs in hand`);

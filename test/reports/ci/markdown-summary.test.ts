@@ -40,9 +40,14 @@ test('the variant table: one row per variant, Δ with CI, speed, failed rules', 
   const record = fixtureRecord();
   const rows = tableLines(markdownSummary(record));
   assert.is(rows.length, record.variants.length + 2);
-  assert.match(rows[0], 'Δ knowledge-closed contains (95% CI)');
+  assert.match(rows[0], 'Δ knowledge-closed contains (95% CI) MDE');
   const w3 = rows.find((r) => r.startsWith('| teacher/rtn-w3-g128 |')) ?? '';
-  assert.match(w3, /\| w3 \| 4\.00 MB \| teacher \| −\d+\.\d pp \(−\d+\.\d, [−+]?\d+\.\d\) \|/u);
+  assert.match(w3, /\| w3 \| 4\.00 MB \| teacher \| −\d+\.\d pp \(−\d+\.\d, [−+]?\d+\.\d\) MDE \d+\.\d \|/u);
+  // The MDE is the one run.json records for that comparison, in points.
+  const w3Cell = record.cells.find((c) => c.variantId === 'teacher/rtn-w3-g128' && c.suiteId === 'knowledge-closed');
+  const power = (w3Cell as { vsBaseline?: { metrics: Record<string, { power?: { mde: number } }> } } | undefined)?.vsBaseline?.metrics.contains.power;
+  assert.ok(power, 'the fixture comparison records its power');
+  assert.match(w3, `MDE ${(power!.mde * 100).toFixed(1)} |`);
   assert.match(w3, 'n/a (simulated)');
   assert.match(w3, / 1 \|$/u);
   assert.match(rows.find((r) => r.startsWith('| teacher/gptq-w4-g128 |')) ?? '', '| errored |');

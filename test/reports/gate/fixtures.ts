@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CellRecord, MeasurementRecord, RunRecord } from '../../../core/run-record.js';
-import { flipStats, pairedDelta, sliceBreakdown, summarizeScores } from '../../../core/stats/index.js';
+import { flipStats, pairedDelta, pairedPower, sliceBreakdown, summarizeScores } from '../../../core/stats/index.js';
 
 /**
  * Synthetic run records for the gate tests, built with the real statistics of
@@ -49,10 +49,13 @@ export function cell(variantId: string, suiteId: string, metrics: readonly Metri
   const comparisons: Record<string, unknown> = {};
   for (const m of metrics) {
     const base = baseline.find((b) => b.metric === m.metric)!.scores;
+    const binary = isBinary(m.scores) && isBinary(base);
+    const delta = pairedDelta(base, m.scores, STATS);
     comparisons[m.metric] = {
       metric: m.metric,
-      delta: pairedDelta(base, m.scores, STATS),
-      flips: isBinary(m.scores) && isBinary(base) ? flipStats(base, m.scores) : null,
+      delta,
+      flips: binary ? flipStats(base, m.scores) : null,
+      power: pairedPower(base, m.scores, delta, binary),
     };
   }
   return { state: 'ok', variantId, suiteId, durationMs: 1, aggregate, vsBaseline: { suiteId, paired: n, unpaired: 0, metrics: comparisons, choiceKL: null } };

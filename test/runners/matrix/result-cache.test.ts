@@ -12,7 +12,7 @@ const test = suite('runners/matrix/result-cache');
 const hash = (id: string): string => id.padEnd(64, '0').replace(/[^0-9a-f]/g, 'a').slice(0, 64);
 
 const rec = (id: string, score: number): InstanceRecord => ({
-  state: 'scored', suiteId: 's', instanceId: id, instanceHash: hash(id), tags: {}, outcome: { kind: 'generate', text: 'x', targets: [] } as never, scores: { acc: score }, reasons: {},
+  state: 'scored', suiteId: 's', instanceId: id, instanceHash: hash(id), tags: {}, outcome: { kind: 'generate', text: 'x', finishReason: 'eos', generatedTokens: 2, maxNewTokens: 8, answers: ['x'] }, scores: { acc: score }, reasons: {},
 });
 
 test('append, read back, skip errored records of a failed shard and a line torn by a kill', () => {
@@ -55,6 +55,15 @@ test('the cache is untrusted: lines that break the instance schema, carry anothe
   assert.equal([...got.records.keys()], ['c']);
   assert.is(got.rejected, 4);
   assert.match(got.firstProblem ?? '', /:1: \$\.scores/);
+});
+
+test('a generation cached before lengths were recorded is not served (recomputed, not counted as rejected)', () => {
+  const file = resultFile(tempDir('cache'), 'v', 's');
+  const old = { ...rec('old', 1), outcome: { kind: 'generate' as const, text: 'x', finishReason: 'eos', answers: ['x'] } };
+  appendResults(file, [old, rec('new', 1)]);
+  const got = readResults(file);
+  assert.equal([...got.records.keys()], ['new']);
+  assert.is(got.rejected, 0);
 });
 
 test.run();

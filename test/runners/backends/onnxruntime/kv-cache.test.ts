@@ -1,6 +1,6 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { emptyKvCache, kvCacheBytes, selectKvRows, type KvCache } from '../../../../runners/backends/onnxruntime/kv-cache.js';
+import { emptyKvCache, gatherKvRows, kvCacheBytes, selectKvRows, type KvCache } from '../../../../runners/backends/onnxruntime/kv-cache.js';
 
 const test = suite('runners/kv-cache');
 
@@ -21,6 +21,24 @@ test('selectKvRows tiles and compacts rows of (batch, heads, length, headDim)', 
   assert.is(kvCacheBytes(picked), 2 * 1 * 3 * 2 * 2 * 1 * 4);
   const empty = emptyKvCache(5, 4, 4, 8);
   assert.equal([empty.keys.length, empty.length, empty.realLengths.length, empty.keys[0].length], [5, 0, 4, 0]);
+});
+
+test('gatherKvRows takes rows from several caches of one length, and refuses other lengths', () => {
+  // (batch 1|2, heads 1, length 2, headDim 2): value = 1000*cache + 100*row + 10*pos + d
+  const make = (id: number, batch: number, length = 2): KvCache => {
+    const keys = Float32Array.from({ length: batch * length * 2 }, (_, i) => 1000 * id + 100 * Math.floor(i / (length * 2)) + 10 * Math.floor((i % (length * 2)) / 2) + (i % 2));
+    return { batch, heads: 1, length, headDim: 2, keys: [keys], values: [keys.map((v) => -v)], mask: new Uint8Array(batch * length).fill(1), realLengths: new Int32Array(batch).fill(length) };
+  };
+  const a = make(1, 2);
+  const b = make(2, 1);
+  const g = gatherKvRows([
+    { cache: b, row: 0 },
+    { cache: a, row: 1 },
+  ]);
+  assert.equal(Array.from(g.keys[0]), [2000, 2001, 2010, 2011, 1100, 1101, 1110, 1111]);
+  assert.equal(Array.from(g.values[0]).slice(4), [-1100, -1101, -1110, -1111]);
+  assert.equal([g.batch, g.length, Array.from(g.realLengths)], [2, 2, [2, 2]]);
+  assert.throws(() => gatherKvRows([{ cache: a, row: 0 }, { cache: make(3, 1, 3), row: 0 }]), /3 positions among rows of 2/);
 });
 
 test.run();

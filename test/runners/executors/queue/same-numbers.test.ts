@@ -45,6 +45,9 @@ function stopWorker(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Pr
 }
 
 /** The queued run of the same config, with the results cache emptied first (the variants stay). */
+/** Shards of the config: 3 variants × (4 one-document perplexity shards + 2 knowledge shards), and the parent's 2 knowledge shards under each of knowledge-closed's 2 template variants. */
+const SHARDS = 3 * (4 + 2) + 2 * 2;
+
 function queuedRun(url: string): Promise<MatrixResult> {
   rmSync(join(cacheDir, 'results'), { recursive: true, force: true });
   return runMatrix({ configFile: config, outDir: tempDir('queue-out'), executor: queueExecutor(url), progress: false }, quiet);
@@ -90,9 +93,8 @@ test('two worker processes: run.json equals the local run cell by cell, instance
     const executor = queued.record.executor!;
     assert.is(executor.kind, 'queue');
     assert.is(executor.failedJobs, 0);
-    const shards = 3 * (4 + 2); // 3 variants × (4 one-document perplexity shards + 2 knowledge shards)
-    assert.is(executor.workers!.reduce((n, w) => n + w.shards, 0), shards);
-    assert.is(executor.workers!.reduce((n, w) => n + w.instances, 0), 3 * (4 + 4));
+    assert.is(executor.workers!.reduce((n, w) => n + w.shards, 0), SHARDS);
+    assert.is(executor.workers!.reduce((n, w) => n + w.instances, 0), 3 * (4 + 4) + 2 * 4);
     assert.match(readFileSync(join(cacheDir, 'README.md'), 'utf8'), /variants\/<variant hash>\//u, 'the store names its layout');
   } finally {
     await Promise.all(workers.map((w) => stopWorker(w)));
@@ -103,12 +105,12 @@ test('re-enqueueing finished shards is a no-op: with no worker running, the run 
   if (!ready || !redis) return;
   const queued = await queuedRun(redis.url);
   assertSameNumbers(queued);
-  assert.is(queued.record.executor!.reusedJobs, 18);
-  assert.equal(queued.record.executor!.workers!.map((w) => w.shards).reduce((a, b) => a + b, 0), 18, 'each result is the stored one');
+  assert.is(queued.record.executor!.reusedJobs, SHARDS);
+  assert.equal(queued.record.executor!.workers!.map((w) => w.shards).reduce((a, b) => a + b, 0), SHARDS, 'each result is the stored one');
   const queue = new Queue(QUEUE_NAME, { connection: parseQueueUrl(redis.url).options });
   try {
     const c = await queue.getJobCounts('completed', 'waiting', 'active', 'failed');
-    assert.equal([c.completed, c.waiting, c.active, c.failed], [18, 0, 0, 0], 'no job was added twice');
+    assert.equal([c.completed, c.waiting, c.active, c.failed], [SHARDS, 0, 0, 0], 'no job was added twice');
   } finally {
     await queue.close();
   }
@@ -130,7 +132,7 @@ test('kill -9 of a worker in the middle of a shard: its job returns to the queue
     assertSameNumbers(queued);
     assert.ok(queued.record.executor!.retriedAttempts! >= 1, 'the stalled job was seen');
     assert.is(queued.record.executor!.failedJobs, 0);
-    assert.is((await queue.getJobCounts('completed')).completed, 18);
+    assert.is((await queue.getJobCounts('completed')).completed, SHARDS);
   } finally {
     await queue.close();
     await stopWorker(doomed, 'SIGKILL');
