@@ -23,7 +23,7 @@ function rowHtml(r: SummaryRow): string {
   const fails = r.failedRules > 0 ? `<td class="fig fails">${r.failedRules}</td>` : '<td class="fig">0</td>';
   const none = { text: '', title: r.parent ? 'no savings recorded' : 'compared with nothing: no parent to save against' };
   const saves = [r.saves?.disk ?? none, r.saves?.memory ?? none, r.saves?.speed ?? none].map((f) => `<td class="fig saves"${attr('title', f.title)}>${escapeHtml(f.text)}</td>`).join('');
-  return `<tr><th class="name" scope="row"${attr('title', name)}>${escapeHtml(r.shortId)}</th>${r.cells.map(cellHtml).join('')}${fails}${figure(r.size)}${figure(r.latency)}${figure(r.memory)}${saves}</tr>`;
+  return `<tr><th class="name" scope="row"${attr('title', name)}>${escapeHtml(r.shortId)}</th>${r.cells.map(cellHtml).join('')}${fails}${saves}${figure(r.size)}${figure(r.latency)}${figure(r.memory)}</tr>`;
 }
 
 /** The variant × suite heatmap: Δ vs parent, CI marks, failed-rule crosses, size/latency/memory columns. */
@@ -34,7 +34,7 @@ export function heatmapHtml(h: SummaryHeatmap): string {
     `<tr class="family"><th colspan="${width}">${escapeHtml(f.model)}</th></tr>`,
     ...f.rows.map(rowHtml),
   ]);
-  return `<div class="heat-wrap"><table class="heat" id="summary-heatmap"><thead><tr><th>variant</th>${head}<th title="failed gate rules of the variant">✕</th><th>size</th><th title="decode p50 per token">decode</th><th title="peak RSS">memory</th><th class="saves" title="saves vs parent: bytes on disk saved (−72% = 72% smaller)">disk saved</th><th class="saves" title="saves vs parent: peak RSS saved">RSS saved</th><th class="saves" title="saves vs parent: decode tokens/s over the parent's">decode ×</th></tr></thead><tbody>
+  return `<div class="heat-wrap"><table class="heat" id="summary-heatmap"><thead><tr><th>variant</th>${head}<th title="failed gate rules of the variant">✕</th><th class="saves" title="saves vs parent: bytes on disk saved (−72% = 72% smaller)">disk saved</th><th class="saves" title="saves vs parent: peak RSS saved">RSS saved</th><th class="saves" title="saves vs parent: decode tokens/s over the parent's">decode ×</th><th>size</th><th title="decode p50 per token">decode</th><th title="peak RSS">memory</th></tr></thead><tbody>
 ${body.join('\n')}
 </tbody></table></div>`;
 }
