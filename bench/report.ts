@@ -4,7 +4,8 @@
  */
 import { compressE2eSection, type CompressE2e } from './compress-e2e.js';
 import { compressWorkersSection, type CompressWorkers } from './compress-workers.js';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type { HardwareFingerprint } from '../core/run-record.js';
 import type { HarnessResult } from './harness.js';
 import type { ParallelCeiling } from './parallel-ceiling.js';
@@ -110,6 +111,7 @@ function decodeSection(d: NonNullable<BenchResults['decode']>, onnxruntime: stri
 
 /** Writes `results.json` and `results.md` into the given files. */
 export function writeResults(r: BenchResults, jsonFile: string, mdFile: string): void {
+  for (const f of [jsonFile, mdFile]) mkdirSync(dirname(f), { recursive: true }); // --out may name a folder not made yet
   writeFileSync(jsonFile, `${JSON.stringify(r, null, 2)}\n`);
   writeFileSync(mdFile, `${resultsMarkdown(r)}\n`);
 }
