@@ -3,10 +3,11 @@
  * fp32 initializer as a Float32Array, and the MatMuls eligible for compression (second
  * input a 2-D fp32 initializer W (K,N)).
  */
-import { createHash, type Hash } from 'node:crypto';
-import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { InputError } from '../../core/errors.js';
+import { feedFile } from '../../core/file-hash.js';
 import { externalDataOf, externalDataRefs, resolveExternalPath } from '../formats/onnx/external-data.js';
 import { initializerFloat32, readExternalBytes } from '../formats/onnx/initializer-data.js';
 import { OnnxDataType } from '../formats/onnx/onnx-proto.js';
@@ -56,19 +57,8 @@ export function openSurgeryModel(dirArg: string): SurgeryModel {
   hash.update(readFileSync(onnxPath));
   const refs = externalDataRefs(model);
   const files = [...new Set(refs.map((r) => resolveExternalPath(r, onnxPath, dir)))];
-  for (const f of files) hashInPieces(hash, f);
+  for (const f of files) feedFile(f, hash);
   return { dir, onnxPath, model, hadExternalData: refs.length > 0, sha256: hash.digest('hex') };
-}
-
-/** Feeds file `path` to `hash` in 16 MiB pieces (a weights file may pass Node's 2 GiB readFileSync limit). */
-function hashInPieces(hash: Hash, path: string): void {
-  const fd = openSync(path, 'r');
-  try {
-    const buf = new Uint8Array(2 ** 24);
-    for (let n = readSync(fd, buf); n > 0; n = readSync(fd, buf)) hash.update(buf.subarray(0, n));
-  } finally {
-    closeSync(fd);
-  }
 }
 
 /** Every initializer of the main graph, by name. */

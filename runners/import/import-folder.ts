@@ -6,10 +6,10 @@
  * recording where it came from. Written into a temp sibling and renamed into place, so a
  * crash leaves no half folder.
  */
-import { createHash } from 'node:crypto';
-import { closeSync, copyFileSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, rmdirSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, rmdirSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { InputError, messageOf } from '../../core/errors.js';
+import { fileSha256 } from '../../core/file-hash.js';
 import { encodeModel } from '../formats/onnx/index.js';
 import { loadModelFolder } from '../model/model-folder.js';
 import { isFloatDtype, openCheckpoint, type Checkpoint } from '../formats/safetensors/index.js';
@@ -52,18 +52,7 @@ function readJson(path: string): unknown {
   }
 }
 
-/** sha256 of a file, read in 16 MiB pieces. */
-export function fileSha256(path: string): string {
-  const hash = createHash('sha256');
-  const fd = openSync(path, 'r');
-  try {
-    const buf = new Uint8Array(2 ** 24);
-    for (let n = readSync(fd, buf); n > 0; n = readSync(fd, buf)) hash.update(buf.subarray(0, n));
-  } finally {
-    closeSync(fd);
-  }
-  return hash.digest('hex');
-}
+export { fileSha256 };
 
 /** fp32 bytes the graph will hold: every checkpoint tensor, plus the transposed embedding when the head is tied. */
 function graphWeightBytes(ckpt: Checkpoint, model: HfModel): number {

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import { openSync, readSync, closeSync, readdirSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { locateModel } from '../backends/locate-model.js';
+import { feedFile } from '../../core/file-hash.js';
 import type { ModelFileRecord } from '../../core/run-record.js';
 
 /** How {@link hashModelFiles} computes a model's combined sha256, in words for records. */
@@ -31,22 +32,11 @@ function hashFiles(entries: readonly { name: string; path: string; label: string
   const hash = createHash('sha256');
   let sizeBytes = 0;
   const files: ModelFileRecord[] = [];
-  const buf = Buffer.allocUnsafe(1 << 20);
   for (const { name, path, label } of entries) {
     if (!statSync(path).isFile()) continue;
     hash.update(`${name}\0`);
     const plain = createHash('sha256');
-    let bytes = 0;
-    const fd = openSync(path, 'r');
-    try {
-      for (let n = readSync(fd, buf); n > 0; n = readSync(fd, buf)) {
-        hash.update(buf.subarray(0, n));
-        plain.update(buf.subarray(0, n));
-        bytes += n;
-      }
-    } finally {
-      closeSync(fd);
-    }
+    const bytes = feedFile(path, hash, plain);
     sizeBytes += bytes;
     files.push({ path: label, sha256: plain.digest('hex'), bytes });
   }
