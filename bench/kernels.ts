@@ -15,7 +15,10 @@ import { createRng, randomNormalArray } from '../core/rng.js';
 import { pruneWanda, quantizeAwq, quantizeGptq, quantizeNf4, quantizeRtn } from '../kernels/index.js';
 import { calibratedKernels } from '../runners/compress/fast/kernel-set.js';
 import { GemmEngine } from '../runners/compress/fast/gemm-engine.js';
-import { quantizeGptqFast, type PhaseTimes } from '../runners/compress/fast/fast-gptq.js';
+import { quantizeAwqFast } from '../runners/compress/fast/fast-awq.js';
+import { quantizeGptqFast } from '../runners/compress/fast/fast-gptq.js';
+import { pruneWandaFast } from '../runners/compress/fast/fast-wanda.js';
+import type { PhaseTimes } from '../runners/compress/fast/phase-clock.js';
 import { awqFlops, gptqFlops, wandaFlops } from './kernel-flops.js';
 
 const size = Number(process.argv[2] ?? 4096);
@@ -37,22 +40,28 @@ const group = K % 128 === 0 ? 128 : 'channel';
 
 type Stats = { stats: { relFrobeniusError: number; outputError?: number } };
 
-async function seconds(run: () => Stats | Promise<Stats>, repeats: number): Promise<{ s: number; r: Stats }> {
+/** Median wall and CPU seconds of `repeats` runs (CPU: the process's, every thread). */
+async function seconds(run: () => Stats | Promise<Stats>, repeats: number): Promise<{ s: number; cpu: number; r: Stats }> {
   const times: number[] = [];
+  const cpus: number[] = [];
   let r: Stats | undefined;
   for (let i = 0; i < repeats; i++) {
     const t0 = performance.now();
+    const c0 = process.cpuUsage();
     r = await run();
     times.push((performance.now() - t0) / 1000);
+    const c = process.cpuUsage(c0);
+    cpus.push((c.user + c.system) / 1e6);
   }
-  times.sort((a, b) => a - b);
-  return { s: times[Math.floor(times.length / 2)], r: r! };
+  const median = (v: number[]) => v.sort((a, b) => a - b)[Math.floor(v.length / 2)];
+  return { s: median(times), cpu: median(cpus), r: r! };
 }
 
-function line(name: string, s: number, r: Stats, flops?: number): void {
+function line(name: string, s: number, r: Stats, flops?: number, cpu?: number): void {
   const out = r.stats.outputError === undefined ? '' : `  outputError ${r.stats.outputError.toExponential(3)}`;
   const gf = flops === undefined ? '' : `  ${(flops / s / 1e9).toFixed(2).padStart(7)} GFLOP/s  ${(flops / s / 1e9 / peak32).toFixed(3)} of peak`;
-  console.log(`${name.padEnd(34)} ${s.toFixed(2).padStart(8)} s  ${(weightMB / s).toFixed(2).padStart(9)} MB/s${gf}  relFrob ${r.stats.relFrobeniusError.toExponential(3)}${out}`);
+  const cpuText = cpu === undefined ? '' : `  CPU ${cpu.toFixed(2)} s`;
+  console.log(`${name.padEnd(34)} ${s.toFixed(2).padStart(8)} s  ${(weightMB / s).toFixed(2).padStart(9)} MB/s${gf}${cpuText}  relFrob ${r.stats.relFrobeniusError.toExponential(3)}${out}`);
 }
 
 /** Median GFLOP/s of one product shape on the engine (after a warm-up run). */
@@ -91,27 +100,33 @@ const cases: [string, number, () => Stats, () => Promise<Stats>][] = [
 ];
 for (const [name, flops, reference, fastRun] of cases) {
   const ref = await seconds(reference, 1);
-  line(`${name} [reference]`, ref.s, ref.r, flops);
+  line(`${name} [reference]`, ref.s, ref.r, flops, ref.cpu);
   const f = await seconds(fastRun, fastRepeats);
-  line(`${name} [fast]`, f.s, f.r, flops);
-  console.log(`${name}: fast ${(ref.s / f.s).toFixed(1)}× the reference; GEMM floor at the float32 peak ${(flops / peak32 / 1e9).toFixed(2)} s`);
+  line(`${name} [fast]`, f.s, f.r, flops, f.cpu);
+  console.log(`${name}: fast ${(ref.s / f.s).toFixed(1)}× the reference (CPU time ${(ref.cpu / f.cpu).toFixed(1)}×); GEMM floor at the float32 peak ${(flops / peak32 / 1e9).toFixed(2)} s`);
 }
 await fast.release();
-// where the fast GPTQ's time goes (one more run, phases charged as they end)
+// Where the fast paths' time goes: one more run each, phases charged as they end, in wall
+// and CPU seconds (under load the wall time grows, the CPU time much less). Nominal work of
+// the product phases (kernel-flops.ts's terms) against the peak of their precision.
 const engine = GemmEngine.create(1);
-const phases: PhaseTimes = new Map();
-await quantizeGptqFast(engine, W, K, N, X, gptqOptions, phases);
+const phaseRuns: [string, Record<string, [number, 'float32' | 'float64']>, (p: PhaseTimes) => Promise<unknown>][] = [
+  ['gptq', { hessian: [2 * tokens * K * K, 'float64'], cholesky: [K ** 3 / 3, 'float64'], 'tile starts': [K * K * N, 'float32'], 'output error': [4 * tokens * K * N, 'float32'] },
+    (p) => quantizeGptqFast(engine, W, K, N, X, gptqOptions, p)],
+  ['awq', { 'candidate products': [awqFlops(K, N, tokens, 20, Math.min(tokens, 256), Math.min(N, 1024)) - 4 * tokens * K * N, 'float32'], 'output error': [4 * tokens * K * N, 'float32'] },
+    (p) => quantizeAwqFast(engine, W, K, N, X, awqOptions, p)],
+  ['wanda', { 'output error': [4 * tokens * K * N, 'float32'] }, (p) => pruneWandaFast(engine, W, K, N, X, 0.5, p)],
+];
+for (const [name, flops, run] of phaseRuns) {
+  const phases: PhaseTimes = new Map();
+  await run(phases);
+  const phaseLine = ([p, t]: [string, { wallMs: number; cpuMs: number }]): string => {
+    const f = flops[p];
+    const rate = f === undefined ? '' : ` ${(f[0] / (t.cpuMs / 1000) / 1e9).toFixed(1)} GFLOP/s of CPU time, ${(f[0] / (t.cpuMs / 1000) / 1e9 / (f[1] === 'float64' ? peak64 : peak32)).toFixed(2)} of the ${f[1]} peak`;
+    return `${p} ${(t.wallMs / 1000).toFixed(2)} s wall / ${(t.cpuMs / 1000).toFixed(2)} s CPU${rate}`;
+  };
+  const total = [...phases.values()].reduce((a, t) => ({ wallMs: a.wallMs + t.wallMs, cpuMs: a.cpuMs + t.cpuMs }), { wallMs: 0, cpuMs: 0 });
+  console.log(`${name} fast phases (total ${(total.wallMs / 1000).toFixed(2)} s wall / ${(total.cpuMs / 1000).toFixed(2)} s CPU): ${[...phases].map(phaseLine).join('; ')}`);
+}
 await engine.release();
-// Nominal work per phase (kernel-flops.ts's terms) against the peak of its precision (the
-// Hessian and Cholesky run in float64); the sweep is the scalar in-block work.
-const phaseFlops: Record<string, number> = {
-  hessian: 2 * tokens * K * K, 'cholesky+inverse': (2 * K ** 3) / 3, updates: K * K * N, 'assembly + error stats': 4 * tokens * K * N,
-};
-const phaseLine = ([p, ms]: [string, number]): string => {
-  const f = phaseFlops[p];
-  const peakOf = p === 'hessian' || p === 'cholesky+inverse' ? peak64 : peak32;
-  const rate = f === undefined ? 'scalar' : `${(f / (ms / 1000) / 1e9).toFixed(1)} GFLOP/s, ${(f / (ms / 1000) / 1e9 / peakOf).toFixed(2)} of the ${peakOf === peak64 ? 'float64' : 'float32'} peak`;
-  return `${p} ${(ms / 1000).toFixed(2)} s (${rate})`;
-};
-console.log(`gptq fast phases: ${[...phases].map(phaseLine).join(', ')}`);
 console.log(`load average ${loadavg()[0].toFixed(1)} at the end`);

@@ -11,6 +11,7 @@ import {
 } from '../../../kernels/index.js';
 import { outputErrorRatioFast, sumOfSquares } from './calibration-products.js';
 import type { GemmEngine } from './gemm-engine.js';
+import { phaseClock, type PhaseTimes } from './phase-clock.js';
 
 /** Float32 values of stacked candidate differences per product (64 MiB). */
 const BATCH_VALUES = 1 << 24;
@@ -19,10 +20,13 @@ const BATCH_VALUES = 1 << 24;
  * Runs the AWQ scale search and quantizes s·W, on the engine.
  * // W (K,N), X (T,K) -> s (K,), codes of s·W (K,N)
  */
-export async function quantizeAwqFast(engine: GemmEngine, W: Float32Array, K: number, N: number, X: Float32Array, options: AwqOptions): Promise<AwqResult> {
+export async function quantizeAwqFast(engine: GemmEngine, W: Float32Array, K: number, N: number, X: Float32Array, options: AwqOptions, phases?: PhaseTimes): Promise<AwqResult> {
+  const clock = phaseClock(phases);
   const search = prepareAwqSearch(W, K, N, X, options);
+  clock('sample');
   const { Xs, Ts, Ws, Ns, gridPoints } = search;
   const den = sumOfSquares(await engine.matmul(Xs, Ts, K, Ws, Ns));
+  clock('candidate products');
   const perBatch = Math.max(1, Math.min(gridPoints, Math.floor(BATCH_VALUES / (K * Ns))));
   const sW = new Float32Array(K * Ns); // s·Ws of the candidate at hand
   const searchErrors: number[] = [];
@@ -31,6 +35,7 @@ export async function quantizeAwqFast(engine: GemmEngine, W: Float32Array, K: nu
     const width = count * Ns;
     const D = new Float32Array(K * width); // (K, count·Ns): candidate c in columns c·Ns …
     for (let c = 0; c < count; c++) candidateDifference(search, K, (a0 + c) / gridPoints, D, width, c * Ns, sW);
+    clock('candidate quantize');
     const Y = await engine.matmul(Xs, Ts, K, D, width); // (Ts, count·Ns)
     for (let c = 0; c < count; c++) {
       let num = 0;
@@ -40,10 +45,15 @@ export async function quantizeAwqFast(engine: GemmEngine, W: Float32Array, K: nu
       }
       searchErrors.push(den === 0 ? (num === 0 ? 0 : Infinity) : num / den);
     }
+    clock('candidate products');
   }
   const r = finishAwq(W, K, N, search, searchErrors);
+  clock('final quantize');
   const outputError = await outputErrorRatioFast(engine, X, search.T, K, W, r.effectiveWeight, N);
-  return { ...r, stats: { ...weightErrorStats(W, r.effectiveWeight), outputError } };
+  clock('output error');
+  const weight = weightErrorStats(W, r.effectiveWeight);
+  clock('weight stats');
+  return { ...r, stats: { ...weight, outputError } };
 }
 
 /**

@@ -25,6 +25,19 @@ export async function upperCholeskyOfInverseFast(engine: GemmEngine, H: Float64A
 }
 
 /**
+ * V upper triangular with H = V·Vᵀ (the reversal trick of kernels/cholesky.ts: with P the
+ * reversal permutation and P·H·P = L̃·L̃ᵀ, V = P·L̃·P); undefined when H is not positive
+ * definite. V⁻¹ is the U of `upperCholeskyOfInverseFast`, without computing the inverse.
+ * Consumes H.
+ * // H (n,n) symmetric positive definite -> V (n,n) upper
+ */
+export async function upperCholeskyFactorFast(engine: GemmEngine, H: Float64Array, n: number): Promise<Float64Array | undefined> {
+  const R = H.reverse();
+  const ok = n <= 2 * NB ? choleskyLowerInPlace(R, n) : await choleskyLowerBlocked(engine, R, n);
+  return ok ? R.reverse() : undefined;
+}
+
+/**
  * In-place lower Cholesky (strict upper triangle zeroed); false when not positive definite.
  * // A (n,n) row-major symmetric -> L (n,n) lower
  */

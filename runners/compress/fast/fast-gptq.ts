@@ -1,29 +1,35 @@
 /**
- * GPTQ (kernels/gptq.ts, the readable reference) with its heavy parts on the GEMM engine:
- * the Hessian and the Cholesky in float64, the lazy batch updates and the output error in
- * float32. Same blocks, act-order, groups (static or not), dampening and dead-input rule:
- * the preparation, the per-block sweep and the assembly are the reference's own functions.
+ * GPTQ (kernels/gptq.ts, the readable reference) with its heavy parts on the GEMM engine.
+ * Same blocks, act-order, groups (static or not), dampening and dead-input rule: the
+ * preparation and the assembly are the reference's own functions.
  *
- * The lazy updates are applied left-looking, in sub-blocks of 32 rows: just before rows
- * [s1, s2) are swept, they receive U[0:s1, s1:s2]ᵀ @ E[0:s1] (the scaled errors of every
- * earlier row) in one product, instead of each block pushing its errors into all later rows.
- * Every row gets the same sum of the same terms as in the reference (order of summation
- * aside), but each product has a long inner dimension and a small output, which MLAS runs
- * near its peak, and the scalar in-block work shrinks fourfold. Rows a group grid reads
- * ahead are brought up to exactly the state the reference's blocks of `blockSize` leave
- * them in, so grids see the values the reference sees.
+ * The rows are swept in tiles (one reference block, or one group when groups span several
+ * blocks), each with its own block of U = chol(H⁻¹) (fast-gptq-tile.ts). What a tile
+ * receives from the rows before it needs no inverse of the whole Hessian: with H = V·Vᵀ
+ * (V upper, one Cholesky) and U = V⁻¹, the errors E = (Wcur − Q)/diag(U) of GPTQ satisfy
+ * Uᵀ·E = W₀ − Q (row by row, the update rule summed up), so a tile B after the rows A
+ * starts from W₀_B + U_BBᵀ·V_ABᵀ·(W₀_A − Q_A): one product with the original weights
+ * minus the codes of every earlier row, and only the tile's block U_BB = V_BB⁻¹ inverted.
+ * This is the reference's state of those rows (the same sums, regrouped), and it skips the
+ * K³/3 of the triangular inverse. When a group straddles two blocks (a group size that
+ * neither divides nor is a multiple of the block), its grid reads rows in a state that
+ * needs U beyond the diagonal blocks, and the whole U is computed (one tile of K rows).
  */
 import { InputError } from '../../../core/errors.js';
 import {
-  checkGptqInputs, finishGptq, prepareGptq, startSweep, sweepBlock,
-  weightErrorStats, type GptqOptions, type GptqResult,
+  checkGptqInputs, finishGptq, invertLower, prepareGptq, startSweep,
+  weightErrorStats, type GptqOptions, type GptqPrepared, type GptqResult,
 } from '../../../kernels/index.js';
 import { layerHessianFast, outputErrorRatioFast } from './calibration-products.js';
-import { upperCholeskyOfInverseFast } from './fast-cholesky.js';
+import { upperCholeskyFactorFast, upperCholeskyOfInverseFast } from './fast-cholesky.js';
+import { sweepTile, type TileSweep } from './fast-gptq-tile.js';
 import type { GemmEngine } from './gemm-engine.js';
+import { phaseClock, type PhaseTimes } from './phase-clock.js';
+
+export type { PhaseTimes } from './phase-clock.js';
 
 /** Rows swept between two engine updates (a divisor of the reference's block). */
-const SUB = 32;
+const SUB = 16;
 
 /**
  * Quantizes W with GPTQ on calibration inputs X, on the engine.
@@ -37,81 +43,93 @@ export async function quantizeGptqFast(
   const H = await layerHessianFast(engine, X, T, K);
   clock('hessian');
   const prep = prepareGptq(W, K, N, H, options);
-  const U = await upperCholeskyOfInverseFast(engine, prep.H, K);
-  clock('cholesky+inverse');
-  if (!U) throw new InputError(`gptq: the damped Hessian is not positive definite; raise damp above ${prep.damp}`);
-  const input = { ...prep, U, K, N };
+  clock('prepare');
   const { Wp, blockSize, groupSize } = prep;
-  const state = startSweep(input);
-  const E = new Float32Array(K * N); // scaled errors of every row swept so far
   const dynamicGroups = !prep.staticGrids && groupSize < K;
   // Sub-blocks of SUB rows when every dynamic group starts on one; else the reference's blocks.
   const sub = blockSize % SUB === 0 && (!dynamicGroups || groupSize % SUB === 0) ? SUB : blockSize;
-  const applied = new Int32Array(Math.ceil(K / sub)); // applied[b]: rows of E already in sub-block b
-  const upTo = async (r0: number, r1: number, e1: number): Promise<void> => {
-    for (let b = Math.floor(r0 / sub); b * sub < r1; b++) {
-      if (applied[b] >= e1) continue;
-      await applyErrors(engine, Wp, U, E, K, N, b * sub, Math.min(K, (b + 1) * sub), applied[b], e1);
-      applied[b] = e1;
-    }
+  const c: TileSweep = {
+    engine, input: { ...prep, K, N }, state: startSweep({ ...prep, U: new Float64Array(0), K, N }), sub, dynamicGroups, clock, gridInRow: -1,
   };
-  for (let s1 = 0; s1 < K; s1 += sub) {
-    const s2 = Math.min(K, s1 + sub);
-    const b1 = Math.floor(s1 / blockSize) * blockSize; // the reference's block [b1, b2)
-    const b2 = Math.min(K, b1 + blockSize);
-    await upTo(s1, s2, s1);
+  const tile = tileRows(prep, K);
+  const notPositive = () => new InputError(`gptq: the damped Hessian is not positive definite; raise damp above ${prep.damp}`);
+  if (tile === undefined) {
+    const U = await upperCholeskyOfInverseFast(engine, prep.H, K);
+    clock('cholesky');
+    if (!U) throw notPositive();
+    await sweepTile(c, 0, K, U, new Float32Array(K * N));
     clock('sweep');
-    if (dynamicGroups) {
-      // A group grid read at row r sees every earlier row's error inside the reference's
-      // block and only the earlier blocks' errors past it (their lazy update comes later).
-      for (let r = Math.ceil(s1 / groupSize) * groupSize; r < s2; r += groupSize) {
-        // r = s1 when sub = SUB; otherwise [s1, s2) is the reference's block and [s2, b2) empty.
-        const end = Math.min(K, r + groupSize);
-        await upTo(s2, Math.min(b2, end), s1);
-        await upTo(b2, end, b1);
-      }
+  } else {
+    const V = await upperCholeskyFactorFast(engine, prep.H, K);
+    clock('cholesky');
+    if (!V) throw notPositive();
+    const D = new Float32Array(K * N); // W₀ − Q of the rows swept so far
+    const E = new Float32Array(tile * N);
+    for (let t0 = 0; t0 < K; t0 += tile) {
+      const t1 = Math.min(K, t0 + tile);
+      const h = t1 - t0;
+      const Ut = upperBlockInverse(V, K, t0, t1);
+      const W0 = Wp.slice(t0 * N, t1 * N);
+      if (t0 > 0) await receiveEarlierRows(engine, Wp, V, Ut, D, K, N, t0, t1);
+      clock('tile starts');
+      await sweepTile(c, t0, t1, Ut, E);
+      const { dequantized } = c.state;
+      for (let i = 0; i < h * N; i++) D[t0 * N + i] = W0[i] - dequantized[t0 * N + i];
+      clock('sweep');
     }
-    clock('updates');
-    sweepBlock(input, state, s1, s2, E, 0);
   }
-  clock('sweep');
-  const result = finishGptq(prep, K, N, state);
+  const result = finishGptq(prep, K, N, c.state);
+  clock('assembly');
   const outputError = await outputErrorRatioFast(engine, X, T, K, W, result.dequantized, N);
-  clock('assembly + error stats');
-  return { ...result, stats: { ...weightErrorStats(W, result.dequantized), outputError } };
-}
-
-/** Milliseconds per phase, accumulated across calls (bench: where the time goes). */
-export type PhaseTimes = Map<string, number>;
-
-/** A function that charges the time since its last call to a phase (no-op without `phases`). */
-function phaseClock(phases: PhaseTimes | undefined): (phase: string) => void {
-  let last = performance.now();
-  return (phase) => {
-    if (!phases) return;
-    const now = performance.now();
-    phases.set(phase, (phases.get(phase) ?? 0) + now - last);
-    last = now;
-  };
+  clock('output error');
+  const weight = weightErrorStats(W, result.dequantized);
+  clock('weight stats');
+  return { ...result, stats: { ...weight, outputError } };
 }
 
 /**
- * Wp[r0:r1] -= U[e0:e1, r0:r1]ᵀ @ E[e0:e1] (float32 product).
- * // U (K,K), E (K,N), Wp (K,N)
+ * Rows per tile: the block, or the group when groups span whole blocks; undefined when a
+ * dynamic group straddles a block edge (or one tile would be the whole matrix).
  */
-async function applyErrors(
-  engine: GemmEngine, Wp: Float32Array, U: Float64Array, E: Float32Array, K: number, N: number,
-  r0: number, r1: number, e0: number, e1: number,
+function tileRows(prep: GptqPrepared, K: number): number | undefined {
+  const { blockSize, groupSize, staticGrids } = prep;
+  let tile: number | undefined;
+  if (staticGrids || groupSize >= K || blockSize % groupSize === 0) tile = blockSize;
+  else if (groupSize % blockSize === 0) tile = groupSize;
+  return tile !== undefined && tile < K ? tile : undefined;
+}
+
+/**
+ * U_BB = V_BB⁻¹ for B = [t0, t1), by the reversal trick (kernels/cholesky.ts).
+ * // V (K,K) upper -> (h,h) upper
+ */
+function upperBlockInverse(V: Float64Array, K: number, t0: number, t1: number): Float64Array {
+  const h = t1 - t0;
+  const B = new Float64Array(h * h);
+  for (let r = 0; r < h; r++) B.set(V.subarray((t0 + r) * K + t0, (t0 + r) * K + t1), r * h);
+  return invertLower(B.reverse(), h).reverse();
+}
+
+/**
+ * Wp[B] += U_BBᵀ·V_ABᵀ·D_A for A = [0, t0), B = [t0, t1): G = U_BBᵀ·V_ABᵀ in float64
+ * (a small product), then G @ D_A in float32.
+ * // V (K,K), Ut (h,h), D (K,N), Wp (K,N)
+ */
+async function receiveEarlierRows(
+  engine: GemmEngine, Wp: Float32Array, V: Float64Array, Ut: Float64Array, D: Float32Array, K: number, N: number, t0: number, t1: number,
 ): Promise<void> {
-  if (e1 <= e0) return;
-  const h = r1 - r0;
-  const depth = e1 - e0;
-  const Ut = new Float32Array(h * depth); // (h, depth)
-  for (let j = 0; j < depth; j++) {
-    const o = (e0 + j) * K;
-    for (let c = 0; c < h; c++) Ut[c * depth + j] = U[o + r0 + c];
+  const h = t1 - t0;
+  const VabT = new Float64Array(h * t0); // (h, t0)
+  for (let j = 0; j < t0; j++) {
+    const o = j * K + t0;
+    for (let i = 0; i < h; i++) VabT[i * t0 + j] = V[o + i];
   }
-  const update = await engine.matmul(Ut, h, depth, E.subarray(e0 * N, e1 * N), N);
-  const o = r0 * N;
-  for (let i = 0; i < update.length; i++) Wp[o + i] -= update[i];
+  const UtT = new Float64Array(h * h);
+  for (let a = 0; a < h; a++) {
+    for (let b = a; b < h; b++) UtT[b * h + a] = Ut[a * h + b];
+  }
+  const G = Float32Array.from(await engine.matmul64(UtT, h, h, VabT, t0));
+  const update = await engine.matmul(G, h, t0, D.subarray(0, t0 * N), N);
+  const o = t0 * N;
+  for (let i = 0; i < update.length; i++) Wp[o + i] += update[i];
 }

@@ -7,12 +7,14 @@
 import { ascendingOrder, checkSparsity, columnNorms, pruneResult, pruneWanda, type PruneResult } from '../../../kernels/index.js';
 import { outputErrorRatioFast } from './calibration-products.js';
 import type { GemmEngine } from './gemm-engine.js';
+import { phaseClock, type PhaseTimes } from './phase-clock.js';
 
 /**
  * Prunes W with Wanda scores, on the engine.
  * // W (K,N), X (T,K) -> mask (K,N)
  */
-export async function pruneWandaFast(engine: GemmEngine, W: Float32Array, K: number, N: number, X: Float32Array, sparsity: number): Promise<PruneResult> {
+export async function pruneWandaFast(engine: GemmEngine, W: Float32Array, K: number, N: number, X: Float32Array, sparsity: number, phases?: PhaseTimes): Promise<PruneResult> {
+  const clock = phaseClock(phases);
   checkSparsity(sparsity);
   // Malformed shapes: the reference's checks throw the one-line errors.
   if (!Number.isInteger(K) || !Number.isInteger(N) || K <= 0 || N <= 0 || W.length !== K * N || X.length === 0 || X.length % K !== 0) {
@@ -20,6 +22,7 @@ export async function pruneWandaFast(engine: GemmEngine, W: Float32Array, K: num
   }
   const T = X.length / K;
   const norms = columnNorms(X, T, K);
+  clock('input norms');
   const perColumn = Math.floor(sparsity * K);
   const mask = new Uint8Array(K * N).fill(1);
   const score = new Float64Array(K);
@@ -27,8 +30,11 @@ export async function pruneWandaFast(engine: GemmEngine, W: Float32Array, K: num
     for (let k = 0; k < K; k++) score[k] = Math.abs(W[k * N + n]) * norms[k];
     for (const k of lowestInIndexOrder(score, perColumn)) mask[k * N + n] = 0;
   }
+  clock('scores + selection');
   const r = pruneResult(W, K, N, mask);
+  clock('pruned + weight stats');
   const outputError = await outputErrorRatioFast(engine, X, T, K, W, r.pruned, N);
+  clock('output error');
   return { ...r, stats: { ...r.stats, outputError } };
 }
 
