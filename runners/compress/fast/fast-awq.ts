@@ -2,16 +2,15 @@
  * AWQ (kernels/awq.ts, the readable reference) with its products on the GEMM engine. The
  * reference recomputes Xs·Ws for every α; here it is computed once, and the error
  * differences Ws − diag(1/s)·Q(s·Ws) of several α are laid side by side so that one
- * product Xs @ [D_α1 | D_α2 | …] scores a batch of candidates. Same grid, same sample,
- * same rule for the chosen α (the first lowest error), same RTN codes.
+ * product Xs @ [D_α1 | D_α2 | …] scores a batch of candidates. The group-wise rounding of
+ * s·W (candidates and final) is fused (scaled-groups.ts). Same grid, same sample, same
+ * rule for the chosen α (the first lowest error), same RTN codes, bit for bit.
  */
-import {
-  awqScales, dequantizeCode, finishAwq, groupCount, groupGrids, maxCode, minCode, prepareAwqSearch, quantizeToCode, weightErrorStats,
-  type AwqOptions, type AwqResult, type AwqSearch,
-} from '../../../kernels/index.js';
+import { awqScales, prepareAwqSearch, weightErrorStats, type AwqOptions, type AwqResult } from '../../../kernels/index.js';
 import { outputErrorRatioFast, sumOfSquares } from './calibration-products.js';
 import type { GemmEngine } from './gemm-engine.js';
 import { phaseClock, type PhaseTimes } from './phase-clock.js';
+import { quantizeScaledGroups, scaledGroupDifference } from './scaled-groups.js';
 
 /** Float32 values of stacked candidate differences per product (64 MiB). */
 const BATCH_VALUES = 1 << 24;
@@ -23,18 +22,19 @@ const BATCH_VALUES = 1 << 24;
 export async function quantizeAwqFast(engine: GemmEngine, W: Float32Array, K: number, N: number, X: Float32Array, options: AwqOptions, phases?: PhaseTimes): Promise<AwqResult> {
   const clock = phaseClock(phases);
   const search = prepareAwqSearch(W, K, N, X, options);
+  const { Xs, Ts, Ws, Ns, gridPoints, bits, kind, groupSize, meanAbs } = search;
   clock('sample');
-  const { Xs, Ts, Ws, Ns, gridPoints } = search;
   const den = sumOfSquares(await engine.matmul(Xs, Ts, K, Ws, Ns));
   clock('candidate products');
   const perBatch = Math.max(1, Math.min(gridPoints, Math.floor(BATCH_VALUES / (K * Ns))));
-  const sW = new Float32Array(K * Ns); // s·Ws of the candidate at hand
   const searchErrors: number[] = [];
   for (let a0 = 0; a0 < gridPoints; a0 += perBatch) {
     const count = Math.min(perBatch, gridPoints - a0);
     const width = count * Ns;
     const D = new Float32Array(K * width); // (K, count·Ns): candidate c in columns c·Ns …
-    for (let c = 0; c < count; c++) candidateDifference(search, K, (a0 + c) / gridPoints, D, width, c * Ns, sW);
+    for (let c = 0; c < count; c++) {
+      scaledGroupDifference(Ws, K, Ns, awqScales(meanAbs, (a0 + c) / gridPoints), bits, kind, groupSize, D, width, c * Ns);
+    }
     clock('candidate quantize');
     const Y = await engine.matmul(Xs, Ts, K, D, width); // (Ts, count·Ns)
     for (let c = 0; c < count; c++) {
@@ -47,43 +47,21 @@ export async function quantizeAwqFast(engine: GemmEngine, W: Float32Array, K: nu
     }
     clock('candidate products');
   }
-  const r = finishAwq(W, K, N, search, searchErrors);
+  // kernels/awq.ts `finishAwq`: the first α with the lowest error (strict <), else α = 0 with s = 1.
+  let best: { alpha: number; error: number; s: Float32Array } = { alpha: 0, error: Infinity, s: new Float32Array(K).fill(1) };
+  searchErrors.forEach((error, i) => {
+    if (error < best.error) best = { alpha: i / gridPoints, error, s: awqScales(meanAbs, i / gridPoints) };
+  });
+  const q = quantizeScaledGroups(W, K, N, best.s, bits, kind, groupSize);
   clock('final quantize');
-  const outputError = await outputErrorRatioFast(engine, X, search.T, K, W, r.effectiveWeight, N);
+  const outputError = await outputErrorRatioFast(engine, X, search.T, K, W, q.effective, N);
   clock('output error');
-  const weight = weightErrorStats(W, r.effectiveWeight);
+  const weight = weightErrorStats(W, q.effective);
   clock('weight stats');
-  return { ...r, stats: { ...weight, outputError } };
-}
-
-/**
- * Ws − diag(1/s)·Q(s·Ws) for one α into columns [offset, offset + Ns) of D, in two passes
- * and no allocation; every intermediate is rounded to float32 where kernels/awq.ts
- * `candidateWeight` stores it, so the values are the reference's bit for bit.
- * // Ws (K,Ns) -> D (K,width)
- */
-export function candidateDifference(search: AwqSearch, K: number, alpha: number, D: Float32Array, width: number, offset: number, sW: Float32Array): void {
-  const { Ws, Ns, bits, kind, groupSize } = search;
-  const s = awqScales(search.meanAbs, alpha);
-  for (let k = 0; k < K; k++) {
-    const o = k * Ns;
-    const sk = s[k];
-    for (let n = 0; n < Ns; n++) sW[o + n] = Ws[o + n] * sk;
-  }
-  const { scales, zeros } = groupGrids(sW, K, Ns, groupSize, bits, kind);
-  const nGroups = groupCount(K, groupSize);
-  const maxq = maxCode(bits);
-  const minq = minCode(kind);
-  for (let k = 0; k < K; k++) {
-    const o = k * Ns;
-    const d = k * width + offset;
-    const sk = s[k];
-    const g = Math.floor(k / groupSize);
-    for (let n = 0; n < Ns; n++) {
-      const scale = scales[n * nGroups + g];
-      const zero = zeros[n * nGroups + g];
-      const q = dequantizeCode(quantizeToCode(sW[o + n], scale, zero, maxq, minq), scale, zero);
-      D[d + n] = Ws[o + n] - Math.fround(q / sk);
-    }
-  }
+  return {
+    K, N, bits, symmetric: kind !== 'asymmetric', grid: kind, granularity: groupSize === K ? 'channel' : groupSize, groupSize,
+    codes: q.codes, scales: q.scales, zeros: q.zeros, dequantized: q.dequantized,
+    channelScales: best.s, alpha: best.alpha, searchErrors, effectiveWeight: q.effective,
+    stats: { ...weight, outputError },
+  };
 }

@@ -10,10 +10,11 @@
  * `blockSize` rows, and only the earlier blocks' errors past it.
  */
 import {
-  dequantizeCode, groupCount, maxCode, minCode, quantizeToCode, setGroupGrids,
+  dequantizeCode, groupCount, maxCode, minCode, setGroupGrids,
   type SweepInput, type SweepState,
 } from '../../../kernels/index.js';
 import type { GemmEngine } from './gemm-engine.js';
+import { quantizeCodeFast } from './round-code.js';
 
 /** What every tile of one GPTQ run shares. */
 export interface TileSweep {
@@ -130,7 +131,7 @@ function sweepRows(c: TileSweep, t0: number, Ut: Float64Array, h: number, E: Flo
     const d = Ut[lr * h + lr];
     for (let n = 0; n < N; n++) {
       const w = Wp[ro + n];
-      const code = quantizeToCode(w, rowScale[n], rowZero[n], maxq, minq);
+      const code = quantizeCodeFast(w, rowScale[n], rowZero[n], maxq, minq);
       const q = dequantizeCode(code, rowScale[n], rowZero[n]);
       codes[ro + n] = code;
       dequantized[ro + n] = q;

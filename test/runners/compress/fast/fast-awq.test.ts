@@ -27,7 +27,11 @@ for (const [name, options] of configs) {
     assert.is(fast.alpha, ref.alpha);
     assert.equal(fast.channelScales, ref.channelScales);
     assert.equal(fast.codes, ref.codes);
+    assert.equal(fast.scales, ref.scales);
+    assert.equal(fast.zeros, ref.zeros);
+    assert.equal(fast.dequantized, ref.dequantized);
     assert.equal(fast.effectiveWeight, ref.effectiveWeight);
+    assert.equal({ ...fast, stats: undefined, searchErrors: undefined }, { ...ref, stats: undefined, searchErrors: undefined });
     assert.is(fast.searchErrors.length, ref.searchErrors.length);
     fast.searchErrors.forEach((e, i) => assert.ok(Math.abs(e - ref.searchErrors[i]) <= 1e-4 * ref.searchErrors[i], `α ${i}: ${e} vs ${ref.searchErrors[i]}`));
     assert.ok(Math.abs(fast.stats.outputError! - ref.stats.outputError!) <= 1e-4 * ref.stats.outputError!);
