@@ -1,7 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { layerHessian, quantizeGptq, upperCholeskyOfInverse, type GptqOptions } from '../../../../kernels/index.js';
-import { upperCholeskyOfInverseFast } from '../../../../runners/compress/fast/fast-cholesky.js';
+import { upperCholeskyFactorFast, upperCholeskyOfInverseFast } from '../../../../runners/compress/fast/fast-cholesky.js';
 import { quantizeGptqFast } from '../../../../runners/compress/fast/fast-gptq.js';
 import { GemmEngine } from '../../../../runners/compress/fast/gemm-engine.js';
 import { correlatedInputs, randomWeight } from '../../../kernels/fixtures.js';
@@ -31,10 +31,38 @@ test('blocked Cholesky of H⁻¹ on the engine = the reference within 1e-10 of m
   assert.ok(worst <= 1e-10 * scale, `max |ΔU| ${worst} vs max |U| ${scale}`);
 });
 
+test('H = V·Vᵀ with V upper (the factor whose inverse is U) within 1e-12 of max |H|; V⁻¹ = U', async () => {
+  const H = layerHessian(X, T, K);
+  for (let i = 0; i < K; i++) H[i * K + i] += 0.05;
+  const V = (await upperCholeskyFactorFast(engine, Float64Array.from(H), K))!;
+  let worst = 0;
+  let scale = 0;
+  for (let i = 0; i < K; i++) {
+    for (let j = 0; j < i; j++) assert.is(V[i * K + j], 0);
+    for (let j = 0; j < K; j++) {
+      let s = 0;
+      for (let k = Math.max(i, j); k < K; k++) s += V[i * K + k] * V[j * K + k];
+      worst = Math.max(worst, Math.abs(s - H[i * K + j]));
+      scale = Math.max(scale, Math.abs(H[i * K + j]));
+    }
+  }
+  assert.ok(worst <= 1e-12 * scale, `max |VVᵀ − H| ${worst} vs max |H| ${scale}`);
+  // U·V = I on a few rows (U from the reference): U is V's inverse.
+  const U = upperCholeskyOfInverse(Float64Array.from(H), K)!;
+  for (const i of [0, 300, K - 1]) {
+    for (let j = 0; j < K; j++) {
+      let s = 0;
+      for (let k = i; k <= j; k++) s += U[i * K + k] * V[k * K + j];
+      assert.ok(Math.abs(s - (i === j ? 1 : 0)) <= 1e-9, `(U·V)[${i}, ${j}] = ${s}`);
+    }
+  }
+});
+
 test('blocked Cholesky says not positive definite like the reference', async () => {
   const H = new Float64Array(K * K);
   for (let i = 0; i < K; i++) H[i * K + i] = i === 600 ? -1 : 1;
-  assert.is(await upperCholeskyOfInverseFast(engine, H, K), undefined);
+  assert.is(await upperCholeskyOfInverseFast(engine, Float64Array.from(H), K), undefined);
+  assert.is(await upperCholeskyFactorFast(engine, H, K), undefined);
 });
 
 const configs: [string, GptqOptions][] = [
