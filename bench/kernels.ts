@@ -4,7 +4,9 @@
  * each as the scalar reference kernel and as the fast path on the onnxruntime GEMM engine,
  * alternately in this process. First the engine's GEMM peak (float32 and float64). Prints
  * seconds, MB of fp32 weights per second, achieved GFLOP/s (nominal work, kernel-flops.ts)
- * and the ratio to the float32 GEMM peak. One thread.
+ * and the ratio to the float32 GEMM peak, with CPU seconds next to wall seconds (on a shared
+ * machine the wall time grows with the load). Then each fast path once more with its phase
+ * clocks: where the time goes. One thread.
  *
  *   node dist/bench/kernels.js [size] [tokens] [fastRepeats]
  *
@@ -64,27 +66,33 @@ function line(name: string, s: number, r: Stats, flops?: number, cpu?: number): 
   console.log(`${name.padEnd(34)} ${s.toFixed(2).padStart(8)} s  ${(weightMB / s).toFixed(2).padStart(9)} MB/s${gf}${cpuText}  relFrob ${r.stats.relFrobeniusError.toExponential(3)}${out}`);
 }
 
-/** Median GFLOP/s of one product shape on the engine (after a warm-up run). */
-async function peak(product: (e: GemmEngine) => Promise<unknown>, flops: number): Promise<number> {
+/** Median GFLOP/s of one product shape on the engine (after a warm-up run), per wall and per CPU second. */
+async function peak(product: (e: GemmEngine) => Promise<unknown>, flops: number): Promise<{ wall: number; cpu: number }> {
   const engine = GemmEngine.create(1);
   await product(engine);
   const times: number[] = [];
+  const cpus: number[] = [];
   for (let i = 0; i < 5; i++) {
     const t0 = performance.now();
+    const c0 = process.cpuUsage();
     await product(engine);
     times.push((performance.now() - t0) / 1000);
+    const c = process.cpuUsage(c0);
+    cpus.push((c.user + c.system) / 1e6);
   }
   await engine.release();
   times.sort((a, b) => a - b);
-  return flops / times[2] / 1e9;
+  cpus.sort((a, b) => a - b);
+  return { wall: flops / times[2] / 1e9, cpu: flops / cpus[2] / 1e9 };
 }
 
 // other processes on a shared machine slow every figure: the header says how busy it was
 console.log(`W ${K}×${N} fp32 (${weightMB.toFixed(1)} MB), X ${tokens}×${K}, group ${group}, node ${process.version}, 1 thread, load average ${loadavg()[0].toFixed(1)} at start`);
 const W64 = Float64Array.from(W.subarray(0, 1024 * 1024));
-const peak32 = await peak((e) => e.matmul(X, tokens, K, W, N), 2 * tokens * K * N);
-const peak64 = await peak((e) => e.matmul64(W64, 1024, 1024, W64, 1024), 2 * 1024 ** 3);
-console.log(`GEMM peak: float32 ${peak32.toFixed(1)} GFLOP/s (MatMul ${tokens}×${K}×${N}), float64 ${peak64.toFixed(1)} GFLOP/s (MatMul 1024³), median of 5`);
+const peaks32 = await peak((e) => e.matmul(X, tokens, K, W, N), 2 * tokens * K * N);
+const peaks64 = await peak((e) => e.matmul64(W64, 1024, 1024, W64, 1024), 2 * 1024 ** 3);
+const peak32 = peaks32.wall;
+console.log(`GEMM peak: float32 ${peak32.toFixed(1)} GFLOP/s (MatMul ${tokens}×${K}×${N}), float64 ${peaks64.wall.toFixed(1)} GFLOP/s (MatMul 1024³), median of 5; per CPU second ${peaks32.cpu.toFixed(1)} and ${peaks64.cpu.toFixed(1)}`);
 const rtn = await seconds(() => quantizeRtn(W, K, N, { bits: 4, granularity: group }), 1);
 line('rtn 4-bit asym', rtn.s, rtn.r);
 const nf4 = await seconds(() => quantizeNf4(W, K, N), 1);
@@ -103,7 +111,7 @@ for (const [name, flops, reference, fastRun] of cases) {
   line(`${name} [reference]`, ref.s, ref.r, flops, ref.cpu);
   const f = await seconds(fastRun, fastRepeats);
   line(`${name} [fast]`, f.s, f.r, flops, f.cpu);
-  console.log(`${name}: fast ${(ref.s / f.s).toFixed(1)}× the reference (CPU time ${(ref.cpu / f.cpu).toFixed(1)}×); GEMM floor at the float32 peak ${(flops / peak32 / 1e9).toFixed(2)} s`);
+  console.log(`${name}: fast ${(ref.s / f.s).toFixed(1)}× the reference (CPU time ${(ref.cpu / f.cpu).toFixed(1)}×); GEMM floor at the float32 peak ${(flops / peak32 / 1e9).toFixed(2)} s (per CPU second ${(flops / peaks32.cpu / 1e9).toFixed(2)} s)`);
 }
 await fast.release();
 // Where the fast paths' time goes: one more run each, phases charged as they end, in wall
@@ -122,11 +130,12 @@ for (const [name, flops, run] of phaseRuns) {
   await run(phases);
   const phaseLine = ([p, t]: [string, { wallMs: number; cpuMs: number }]): string => {
     const f = flops[p];
-    const rate = f === undefined ? '' : ` ${(f[0] / (t.cpuMs / 1000) / 1e9).toFixed(1)} GFLOP/s of CPU time, ${(f[0] / (t.cpuMs / 1000) / 1e9 / (f[1] === 'float64' ? peak64 : peak32)).toFixed(2)} of the ${f[1]} peak`;
-    return `${p} ${(t.wallMs / 1000).toFixed(2)} s wall / ${(t.cpuMs / 1000).toFixed(2)} s CPU${rate}`;
+    const perCpu = f === undefined ? 0 : f[0] / (t.cpuMs / 1000) / 1e9;
+    const rate = f === undefined ? '' : ` (${perCpu.toFixed(1)} GFLOP/s, ${(perCpu / (f[1] === 'float64' ? peaks64 : peaks32).cpu).toFixed(2)} of the ${f[1]} peak, per CPU second)`;
+    return `${p} ${(t.wallMs / 1000).toFixed(2)} / ${(t.cpuMs / 1000).toFixed(2)} s${rate}`;
   };
   const total = [...phases.values()].reduce((a, t) => ({ wallMs: a.wallMs + t.wallMs, cpuMs: a.cpuMs + t.cpuMs }), { wallMs: 0, cpuMs: 0 });
-  console.log(`${name} fast phases (total ${(total.wallMs / 1000).toFixed(2)} s wall / ${(total.cpuMs / 1000).toFixed(2)} s CPU): ${[...phases].map(phaseLine).join('; ')}`);
+  console.log(`${name} fast phases, wall / CPU seconds (total ${(total.wallMs / 1000).toFixed(2)} / ${(total.cpuMs / 1000).toFixed(2)} s): ${[...phases].map(phaseLine).join('; ')}`);
 }
 await engine.release();
 console.log(`load average ${loadavg()[0].toFixed(1)} at the end`);
