@@ -1,6 +1,6 @@
 /**
  * Wanda (kernels/wanda.ts, the readable reference) without its two slow parts: the
- * per-column comparator sort (here a selection finds the threshold score,
+ * per-column comparator sort (here a selection finds the threshold score, radix-select.ts,
  * then ties at the threshold go in index order, which is exactly the reference's stable
  * order) and the output error (on the GEMM engine). Same mask as the reference.
  */
@@ -8,6 +8,9 @@ import { ascendingOrder, checkSparsity, columnNorms, pruneResult, pruneWanda, ty
 import { outputErrorRatioFast } from './calibration-products.js';
 import type { GemmEngine } from './gemm-engine.js';
 import { phaseClock, type PhaseTimes } from './phase-clock.js';
+import { kthSmallestNonNegative, radixScratch } from './radix-select.js';
+
+export { kthSmallest } from './radix-select.js';
 
 /**
  * Prunes W with Wanda scores, on the engine.
@@ -26,9 +29,10 @@ export async function pruneWandaFast(engine: GemmEngine, W: Float32Array, K: num
   const perColumn = Math.floor(sparsity * K);
   const mask = new Uint8Array(K * N).fill(1);
   const score = new Float64Array(K);
+  const scratch = radixScratch(K);
   for (let n = 0; n < N; n++) {
     for (let k = 0; k < K; k++) score[k] = Math.abs(W[k * N + n]) * norms[k];
-    for (const k of lowestInIndexOrder(score, perColumn)) mask[k * N + n] = 0;
+    for (const k of lowestInIndexOrder(score, perColumn, scratch)) mask[k * N + n] = 0;
   }
   clock('scores + selection');
   const r = pruneResult(W, K, N, mask);
@@ -42,47 +46,14 @@ export async function pruneWandaFast(engine: GemmEngine, W: Float32Array, K: num
  * The first `count` indices of the ascending order of `score` with ties by index
  * (prune-common.ts `ascendingOrder`), as a set, in O(K) expected work.
  */
-export function lowestInIndexOrder(score: Float64Array, count: number): Int32Array {
+export function lowestInIndexOrder(score: Float64Array, count: number, scratch = radixScratch(score.length)): Int32Array {
   if (count <= 0) return new Int32Array(0);
   const K = score.length;
   for (let k = 0; k < K; k++) if (Number.isNaN(score[k])) return ascendingOrder(score, K).slice(0, count);
-  const threshold = kthSmallest(score.slice(), count - 1);
+  const threshold = kthSmallestNonNegative(score, count - 1, scratch);
   const out = new Int32Array(count);
   let m = 0;
   for (let k = 0; k < K; k++) if (score[k] < threshold) out[m++] = k;
   for (let k = 0; k < K && m < count; k++) if (score[k] === threshold) out[m++] = k;
   return out;
-}
-
-/**
- * The value at index k of the ascending order of v (NaN-free), by quickselect with a
- * median-of-three pivot; reorders v.
- */
-export function kthSmallest(v: Float64Array, k: number): number {
-  let lo = 0;
-  let hi = v.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    const a = v[lo];
-    const b = v[mid];
-    const c = v[hi];
-    const pivot = a < b ? (b < c ? b : a < c ? c : a) : a < c ? a : b < c ? c : b;
-    let i = lo;
-    let j = hi;
-    while (i <= j) {
-      while (v[i] < pivot) i++;
-      while (v[j] > pivot) j--;
-      if (i <= j) {
-        const t = v[i];
-        v[i] = v[j];
-        v[j] = t;
-        i++;
-        j--;
-      }
-    }
-    if (k <= j) hi = j;
-    else if (k >= i) lo = i;
-    else return v[k];
-  }
-  return v[k];
 }

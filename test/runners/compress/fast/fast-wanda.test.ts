@@ -3,6 +3,8 @@ import * as assert from 'uvu/assert';
 import { ascendingOrder, pruneWanda } from '../../../../kernels/index.js';
 import { kthSmallest, lowestInIndexOrder, pruneWandaFast } from '../../../../runners/compress/fast/fast-wanda.js';
 import { GemmEngine } from '../../../../runners/compress/fast/gemm-engine.js';
+import { kthSmallestNonNegative, radixScratch } from '../../../../runners/compress/fast/radix-select.js';
+import { createRng } from '../../../../core/rng.js';
 import { correlatedInputs, randomWeight } from '../../../kernels/fixtures.js';
 
 const test = suite('compress/fast/wanda');
@@ -21,6 +23,29 @@ test('kthSmallest = the sorted array at every index, with duplicates', () => {
   const v = Float64Array.from({ length: 301 }, (_, i) => ((i * 7919) % 97) / 4);
   const sorted = v.slice().sort();
   for (let k = 0; k < v.length; k++) assert.is(kthSmallest(v.slice(), k), sorted[k], `k ${k}`);
+});
+
+test('radix select = the sorted array at every index: ties, zeros, subnormals, Infinity, one crowded bucket, −0', () => {
+  const rng = createRng(5);
+  const cases: Float64Array[] = [
+    Float64Array.from({ length: 600 }, () => Math.abs(rng.normal()) * 10 ** Math.floor(rng.next() * 12 - 6)),
+    Float64Array.from({ length: 600 }, (_, i) => (i % 3 === 0 ? 0 : ((i * 7919) % 13) / 8)),
+    Float64Array.from({ length: 600 }, (_, i) => (i % 5 === 0 ? 5e-324 * i : i % 7 === 0 ? Infinity : 1 + (i % 11) * 2 ** -40)),
+    Float64Array.from({ length: 600 }, (_, i) => (i === 17 ? -0 : i / 3)),
+    Float64Array.from({ length: 1 }, () => 2.5),
+  ];
+  const scratch = radixScratch(8);
+  for (const v of cases) {
+    const copy = v.slice();
+    const sorted = v.slice().sort();
+    for (let k = 0; k < v.length; k++) assert.ok(Object.is(kthSmallestNonNegative(v, k, scratch), sorted[k]) || kthSmallestNonNegative(v, k, scratch) === sorted[k], `k ${k}`);
+    assert.equal(v, copy);
+  }
+  // A view that does not start at the buffer's beginning.
+  const big = Float64Array.from({ length: 4200 }, () => Math.abs(rng.normal()));
+  const view = big.subarray(104);
+  const sorted = view.slice().sort();
+  for (const k of [0, 1, 2047, 2048, view.length - 1]) assert.is(kthSmallestNonNegative(view, k, scratch), sorted[k]);
 });
 
 for (const sparsity of [0, 0.3, 0.5, 0.9]) {
