@@ -119,7 +119,8 @@ await fast.release();
 // the product phases (kernel-flops.ts's terms) against the peak of their precision.
 const engine = GemmEngine.create(1);
 const phaseRuns: [string, Record<string, [number, 'float32' | 'float64']>, (p: PhaseTimes) => Promise<unknown>][] = [
-  ['gptq', { hessian: [2 * tokens * K * K, 'float64'], cholesky: [K ** 3 / 3, 'float64'], 'tile starts': [K * K * N, 'float32'], 'output error': [4 * tokens * K * N, 'float32'] },
+  // hessian: the upper triangle's row panels of 512 (calibration-products.ts), T·K·(K + 512)
+  ['gptq', { hessian: [tokens * K * (K + 512), 'float64'], cholesky: [K ** 3 / 3, 'float64'], 'tile starts': [K * K * N, 'float32'], 'output error': [4 * tokens * K * N, 'float32'] },
     (p) => quantizeGptqFast(engine, W, K, N, X, gptqOptions, p)],
   ['awq', { 'candidate products': [awqFlops(K, N, tokens, 20, Math.min(tokens, 256), Math.min(N, 1024)) - 4 * tokens * K * N, 'float32'], 'output error': [4 * tokens * K * N, 'float32'] },
     (p) => quantizeAwqFast(engine, W, K, N, X, awqOptions, p)],
