@@ -15,9 +15,11 @@ export interface KernelResult {
   /** Nominal work per second (calibrated kernels only) and its ratio to the float32 GEMM peak. */
   readonly gflopPerS?: number;
   readonly fractionOfPeak?: number;
+  /** CPU seconds of the process during the run (wall seconds grow with the machine's load). */
+  readonly cpuS?: number;
 }
 
-const LINE = /^(.+?)\s+([\d.]+) s\s+([\d.]+) MB\/s(?:\s+([\d.]+) GFLOP\/s\s+([\d.]+) of peak)?/;
+const LINE = /^(.+?)\s+([\d.]+) s\s+([\d.]+) MB\/s(?:\s+([\d.]+) GFLOP\/s\s+([\d.]+) of peak)?(?:\s+CPU ([\d.]+) s)?/;
 
 /** Runs the kernel benchmark on a `size`×`size` layer with `tokens` calibration tokens. */
 export function kernelSpeed(size: number, tokens: number): { header: string; notes: string[]; kernels: KernelResult[] } {
@@ -29,7 +31,8 @@ export function kernelSpeed(size: number, tokens: number): { header: string; not
     const m = LINE.exec(line);
     if (!m) return [];
     const flops = m[4] === undefined ? {} : { gflopPerS: Number(m[4]), fractionOfPeak: Number(m[5]) };
-    return [{ name: m[1].trim(), durationS: Number(m[2]), weightMBPerS: Number(m[3]), ...flops }];
+    const cpu = m[6] === undefined ? {} : { cpuS: Number(m[6]) };
+    return [{ name: m[1].trim(), durationS: Number(m[2]), weightMBPerS: Number(m[3]), ...flops, ...cpu }];
   });
   // the GEMM peak and the per-kernel speedup lines
   const notes = lines.slice(1).filter((line) => !LINE.test(line));

@@ -94,9 +94,9 @@ const peaks64 = await peak((e) => e.matmul64(W64, 1024, 1024, W64, 1024), 2 * 10
 const peak32 = peaks32.wall;
 console.log(`GEMM peak: float32 ${peak32.toFixed(1)} GFLOP/s (MatMul ${tokens}×${K}×${N}), float64 ${peaks64.wall.toFixed(1)} GFLOP/s (MatMul 1024³), median of 5; per CPU second ${peaks32.cpu.toFixed(1)} and ${peaks64.cpu.toFixed(1)}`);
 const rtn = await seconds(() => quantizeRtn(W, K, N, { bits: 4, granularity: group }), 1);
-line('rtn 4-bit asym', rtn.s, rtn.r);
+line('rtn 4-bit asym', rtn.s, rtn.r, undefined, rtn.cpu);
 const nf4 = await seconds(() => quantizeNf4(W, K, N), 1);
-line('nf4 block 64', nf4.s, nf4.r);
+line('nf4 block 64', nf4.s, nf4.r, undefined, nf4.cpu);
 
 const fast = calibratedKernels('fast', 1);
 const gptqOptions = { bits: 4, group, blockSize: 128 } as const;

@@ -70,9 +70,9 @@ export function resultsMarkdown(r: BenchResults): string {
   if (r.decode) lines.push(...decodeSection(r.decode, r.hardware.onnxruntime));
   if (r.kernels) {
     lines.push('## Quantization kernels', '', r.kernels.header, '', ...(r.kernels.notes ?? []).map((n) => `- ${n}`), '');
-    lines.push('| kernel | s | MB of fp32 weights/s | GFLOP/s | of GEMM peak |', '|---|---:|---:|---:|---:|');
+    lines.push('| kernel | s | CPU s | MB of fp32 weights/s | GFLOP/s | of GEMM peak |', '|---|---:|---:|---:|---:|---:|');
     for (const k of r.kernels.results) {
-      lines.push(`| ${k.name} | ${f(k.durationS)} | ${f(k.weightMBPerS)} | ${k.gflopPerS === undefined ? '' : f(k.gflopPerS)} | ${k.fractionOfPeak === undefined ? '' : f(k.fractionOfPeak, 3)} |`);
+      lines.push(`| ${k.name} | ${f(k.durationS)} | ${k.cpuS === undefined ? '' : f(k.cpuS)} | ${f(k.weightMBPerS)} | ${k.gflopPerS === undefined ? '' : f(k.gflopPerS)} | ${k.fractionOfPeak === undefined ? '' : f(k.fractionOfPeak, 3)} |`);
     }
     lines.push('');
   }
