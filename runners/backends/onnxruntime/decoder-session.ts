@@ -60,6 +60,11 @@ export interface ForwardOptions {
    * computed; otherwise (or when absent) logits come for every position.
    */
   readonly logitsAt?: readonly (readonly number[])[];
+  /**
+   * False: the caller needs the logits only, so the present keys and values are not fetched
+   * (onnxruntime then does not copy them out to JavaScript) and the result has no cache.
+   */
+  readonly keepCache?: boolean;
 }
 
 /** Id under padding positions; they are masked out, so any valid id works. */
@@ -174,11 +179,12 @@ export class DecoderSession {
     });
     const selection = this.selectsLogits ? logitsSelection(batch, seqLen, options.logitsAt) : undefined;
     if (selection) feeds[LOGITS_POSITIONS] = selection.feed;
-    const out = await this.session.run(feeds);
+    const keep = this.hasKvCache && options.keepCache !== false;
+    const out = keep ? await this.session.run(feeds) : await this.session.run(feeds, ['logits']);
     const logitsTensor = out.logits as ort.Tensor;
     const vocab = logitsTensor.dims[2];
     let cache: KvCache | undefined;
-    if (this.hasKvCache) {
+    if (keep) {
       cache = {
         batch,
         heads,

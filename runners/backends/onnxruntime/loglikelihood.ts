@@ -1,7 +1,7 @@
 import type { LoglikelihoodResponse, TokenObserver } from '../../../core/requests.js';
 import { chunkByWidth, type RowPlan } from './batching.js';
 import type { DecoderSession, ForwardResult } from './decoder-session.js';
-import { selectKvRows } from './kv-cache.js';
+import { selectKvRows, type KvScratch } from './kv-cache.js';
 import { logProbAt } from './log-probs.js';
 import type { TokenizedPair } from '../../model/request-tokens.js';
 
@@ -43,9 +43,10 @@ export interface ContextEnd {
  * score every continuation's first token; the context's cache row is then tiled to the
  * continuations that have more tokens, which run in forwards of one past width (the
  * prefill's) and one continuation width, so every forward a pair takes part in is fixed by
- * its own lengths.
+ * its own lengths. `scratch` holds the tiled pasts (they live for one forward); the
+ * continuation passes fetch logits only.
  */
-export async function scoreContinuations(session: DecoderSession, plan: RowPlan, pairs: readonly TokenizedPair[], prefill: ForwardResult, ends: readonly ContextEnd[], totals: Totals): Promise<void> {
+export async function scoreContinuations(session: DecoderSession, plan: RowPlan, pairs: readonly TokenizedPair[], prefill: ForwardResult, ends: readonly ContextEnd[], totals: Totals, scratch?: KvScratch): Promise<void> {
   // rows of the continuation passes: [pair index, context row in `prefill`]
   const tails: [number, number][] = [];
   for (const { row, last, members } of ends) {
@@ -58,10 +59,10 @@ export async function scoreContinuations(session: DecoderSession, plan: RowPlan,
   }
   const pastWidth = prefill.cache!.length;
   for (const { width, items: part } of chunkByWidth(plan, tails, ([i]) => pairs[i].continuationIds.length - 1, () => pastWidth)) {
-    const past = selectKvRows(prefill.cache!, part.map(([, row]) => row));
+    const past = selectKvRows(prefill.cache!, part.map(([, row]) => row), scratch);
     // feed cont[0 .. m-2]; the logits after cont[j] score cont[j+1]
     const inputs = part.map(([i]) => pairs[i].continuationIds.slice(0, -1));
-    const step = await session.forward(inputs, past, width, { logitsAt: inputs.map((row) => row.map((_, j) => j)) });
+    const step = await session.forward(inputs, past, width, { logitsAt: inputs.map((row) => row.map((_, j) => j)), keepCache: false });
     part.forEach(([i], row) => {
       const cont = pairs[i].continuationIds;
       for (let j = 0; j + 1 < cont.length; j++) totals.add(i, step.logits, step.offset(row, j), step.vocab, cont[j + 1], j + 1);
