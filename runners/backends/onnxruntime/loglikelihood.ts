@@ -1,5 +1,5 @@
 import type { LoglikelihoodResponse, TokenObserver } from '../../../core/requests.js';
-import { chunkByWidth, type RowPlan } from './batching.js';
+import { chunkByWidth, SCORE_ROW_TILE, type RowPlan } from './batching.js';
 import type { DecoderSession, ForwardResult } from './decoder-session.js';
 import { selectKvRows, type KvScratch } from './kv-cache.js';
 import { logProbAt } from './log-probs.js';
@@ -58,7 +58,7 @@ export async function scoreContinuations(session: DecoderSession, plan: RowPlan,
     }
   }
   const pastWidth = prefill.cache!.length;
-  for (const { width, items: part } of chunkByWidth(plan, tails, ([i]) => pairs[i].continuationIds.length - 1, () => pastWidth)) {
+  for (const { width, items: part } of chunkByWidth(plan, tails, ([i]) => pairs[i].continuationIds.length - 1, () => pastWidth, SCORE_ROW_TILE)) {
     const past = selectKvRows(prefill.cache!, part.map(([, row]) => row), scratch);
     // feed cont[0 .. m-2]; the logits after cont[j] score cont[j+1]
     const inputs = part.map(([i]) => pairs[i].continuationIds.slice(0, -1));
