@@ -23,7 +23,8 @@ import type { InstanceRecord } from '../../suites/index.js';
  * own length; 4: contexts longer than 32 tokens prefilled in 32-token blocks through the
  * prefix tree, and the gathered LM head's GEMM kept at an even row count: up to 2.1e-5
  * nats from v3 on fp32, docs/prefix-tree.md; 5: a context's last node and the continuation
- * passes padded to an even width instead of a multiple of 8: up to 3.6e-5 nats from v4).
+ * passes padded to an even width instead of a multiple of 8, and the log-softmax normaliser
+ * computed in the graph (`logits_lse`): up to 3.6e-5 nats from v4).
  */
 export const SCORING_VERSION = 5;
 

@@ -5,6 +5,7 @@ import type { ModelFolder } from '../../model/model-folder.js';
 import type { DecoderConfig } from '../../model/model-config.js';
 import { encodeModel, readModelFile } from '../../formats/onnx/read-model.js';
 import { addLogitPositions, LOGITS_POSITIONS } from '../../graph/logit-positions.js';
+import { addLogitLse, LOGITS_LSE } from '../../graph/logit-lse.js';
 import { dirname } from 'node:path';
 import { inspectDecoderIo, rowsInteract, type DecoderIo } from './session-io.js';
 
@@ -13,10 +14,13 @@ export interface SessionOptions {
   /** Intra-op threads (default 1: one per worker; an in-thread CLI session may use 2). */
   readonly intraOpNumThreads?: number;
   /**
-   * Add the `logits_positions` gather in front of the LM head when the graph allows it
-   * (default true); false keeps the file's graph, which computes logits everywhere.
+   * Add the `logits_positions` gather in front of the LM head when the graph allows it, and
+   * the `logits_lse` output (default true); false keeps the file's graph, which computes
+   * logits everywhere and leaves the log-softmax to JavaScript.
    */
   readonly selectLogits?: boolean;
+  /** With the gather, also add the `logits_lse` output (default true; false: log-softmax in JavaScript). */
+  readonly logSumExp?: boolean;
 }
 
 /** Logits of one forward pass, and the KV cache it leaves. */
@@ -32,6 +36,8 @@ export class ForwardResult {
     private readonly columns?: Int32Array,
     /** Columns per row of `logits` when `columns` is set. */
     private readonly kept = seqLen,
+    /** (batch, kept): log Σ exp of each row of `logits`, when the graph computes it (graph/logit-lse.ts). */
+    readonly lse?: Float64Array,
   ) {}
 
   /**
@@ -100,6 +106,7 @@ export class DecoderSession {
     };
     let session: ort.InferenceSession | undefined;
     if (options.selectLogits !== false && addLogitPositions(model)) {
+      if (options.logSumExp !== false) addLogitLse(model);
       // the edited graph is loaded from memory; its external data stays next to the file
       const fromMemory = { ...sessionOptions, extra: { session: { model_external_initializers_file_folder_path: dirname(folder.onnxPath) } } };
       session = await ort.InferenceSession.create(encodeModel(model), fromMemory).catch(() => undefined);
@@ -180,7 +187,8 @@ export class DecoderSession {
     const selection = this.selectsLogits ? logitsSelection(batch, seqLen, options.logitsAt) : undefined;
     if (selection) feeds[LOGITS_POSITIONS] = selection.feed;
     const keep = this.hasKvCache && options.keepCache !== false;
-    const out = keep ? await this.session.run(feeds) : await this.session.run(feeds, ['logits']);
+    const hasLse = this.session.outputNames.includes(LOGITS_LSE);
+    const out = keep ? await this.session.run(feeds) : await this.session.run(feeds, hasLse ? ['logits', LOGITS_LSE] : ['logits']);
     const logitsTensor = out.logits as ort.Tensor;
     const vocab = logitsTensor.dims[2];
     let cache: KvCache | undefined;
@@ -196,7 +204,8 @@ export class DecoderSession {
         realLengths,
       };
     }
-    return new ForwardResult(logitsTensor.data as Float32Array, seqLen, vocab, cache, selection?.columns, selection?.kept);
+    const lse = hasLse ? ((out[LOGITS_LSE] as ort.Tensor).data as Float64Array) : undefined;
+    return new ForwardResult(logitsTensor.data as Float32Array, seqLen, vocab, cache, selection?.columns, selection?.kept, lse);
   }
 
   /** Frees the native session. */

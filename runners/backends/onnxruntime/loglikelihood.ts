@@ -2,7 +2,7 @@ import type { LoglikelihoodResponse, TokenObserver } from '../../../core/request
 import { chunkByWidth, SCORE_ROW_TILE, type RowPlan } from './batching.js';
 import type { DecoderSession, ForwardResult } from './decoder-session.js';
 import { selectKvRows, type KvScratch } from './kv-cache.js';
-import { logProbAt } from './log-probs.js';
+import { logProbAt, logProbWithLse } from './log-probs.js';
 import type { TokenizedPair } from '../../model/request-tokens.js';
 
 export type { TokenizedPair };
@@ -18,11 +18,13 @@ export class Totals {
   }
   /**
    * Adds log p(target) at `offset` of `logits` to request `req`, and clears its greedy flag unless
-   * target is the argmax; `position` is the target's index in the continuation (for the observer).
+   * target is the argmax; `position` is the target's index in the continuation (for the observer);
+   * `lse` is the forward's log Σ exp per row of `logits` when the graph computes it.
    */
-  add(req: number, logits: Float32Array, offset: number, vocab: number, target: number, position: number): void {
+  add(req: number, logits: Float32Array, offset: number, vocab: number, target: number, position: number, lse?: Float64Array): void {
     this.observe?.(req, position, target, logits, offset, vocab);
-    this.logprob[req] += logProbAt(logits, offset, vocab, target, this.argmax);
+    // lse (rows of logits): the graph's log Σ exp, when it computes one
+    this.logprob[req] += lse ? logProbWithLse(logits, offset, vocab, target, lse[offset / vocab], this.argmax) : logProbAt(logits, offset, vocab, target, this.argmax);
     if (this.argmax[0] !== target) this.greedy[req] = 0;
   }
   /** The responses, in request order. */
@@ -53,7 +55,7 @@ export async function scoreContinuations(session: DecoderSession, plan: RowPlan,
     for (const i of members) {
       const cont = pairs[i].continuationIds;
       if (cont.length === 0) continue;
-      totals.add(i, prefill.logits, prefill.offset(row, last), prefill.vocab, cont[0], 0);
+      totals.add(i, prefill.logits, prefill.offset(row, last), prefill.vocab, cont[0], 0, prefill.lse);
       if (cont.length > 1) tails.push([i, row]);
     }
   }
@@ -65,7 +67,7 @@ export async function scoreContinuations(session: DecoderSession, plan: RowPlan,
     const step = await session.forward(inputs, past, width, { logitsAt: inputs.map((row) => row.map((_, j) => j)), keepCache: false });
     part.forEach(([i], row) => {
       const cont = pairs[i].continuationIds;
-      for (let j = 0; j + 1 < cont.length; j++) totals.add(i, step.logits, step.offset(row, j), step.vocab, cont[j + 1], j + 1);
+      for (let j = 0; j + 1 < cont.length; j++) totals.add(i, step.logits, step.offset(row, j), step.vocab, cont[j + 1], j + 1, step.lse);
     });
   }
 }
@@ -83,7 +85,7 @@ export async function scoreFullForward(session: DecoderSession, pairs: readonly 
     const out = await session.forward(chunk.map((i) => inputs[i]), undefined, width, { logitsAt });
     chunk.forEach((i, row) => {
       const { contextIds: ctx, continuationIds: cont } = pairs[i];
-      for (let j = 0; j < cont.length; j++) totals.add(i, out.logits, out.offset(row, ctx.length - 1 + j), out.vocab, cont[j], j);
+      for (let j = 0; j < cont.length; j++) totals.add(i, out.logits, out.offset(row, ctx.length - 1 + j), out.vocab, cont[j], j, out.lse);
     });
   }
   return totals.responses(pairs);
