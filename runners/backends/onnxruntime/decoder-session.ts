@@ -174,7 +174,7 @@ export class DecoderSession {
     }
     const feeds: Record<string, ort.Tensor> = {
       input_ids: new ort.Tensor('int64', ids, [batch, seqLen]),
-      attention_mask: new ort.Tensor('int64', BigInt64Array.from(mask, (m) => BigInt(m)), [batch, totalLen]),
+      attention_mask: new ort.Tensor('int64', int64Mask(mask), [batch, totalLen]),
     };
     if (this.io.hasPositionIds) feeds.position_ids = new ort.Tensor('int64', positions, [batch, seqLen]);
     if (this.io.hasCacheBranch) feeds.use_cache_branch = new ort.Tensor('bool', new Uint8Array([pastLen > 0 ? 1 : 0]), [1]);
@@ -212,6 +212,13 @@ export class DecoderSession {
   async release(): Promise<void> {
     await this.session.release();
   }
+}
+
+/** The 0/1 mask as int64, without a BigInt per element (a long past's mask has thousands of them per forward). */
+function int64Mask(mask: Uint8Array): BigInt64Array {
+  const out = new BigInt64Array(mask.length);
+  for (let i = 0; i < mask.length; i++) if (mask[i] !== 0) out[i] = 1n;
+  return out;
 }
 
 /**
