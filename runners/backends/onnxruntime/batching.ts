@@ -60,8 +60,9 @@ export function rowPlan(limits: BatchLimits, rowsInteract: boolean, maxPositions
 }
 
 /**
- * Padded width of a row of `length` tokens: a multiple of `minStep` (an even number) and of a quarter of the power of two below the length (by default at
- * most 25% padding above 64 tokens, 20 widths up to 512).
+ * Padded width of a row of `length` tokens: a multiple of `minStep` (an even number) and of
+ * a quarter of the power of two below the length (by default at most 25% padding above 64
+ * tokens, 20 widths up to 512).
  */
 export function paddedWidth(length: number, minStep = ROW_TILE): number {
   const step = Math.max(minStep, 2 ** Math.floor(Math.log2(Math.max(1, length - 1))) / 4);

@@ -106,10 +106,12 @@ export class DecoderSession {
     };
     let session: ort.InferenceSession | undefined;
     if (options.selectLogits !== false && addLogitPositions(model)) {
-      if (options.logSumExp !== false) addLogitLse(model);
       // the edited graph is loaded from memory; its external data stays next to the file
       const fromMemory = { ...sessionOptions, extra: { session: { model_external_initializers_file_folder_path: dirname(folder.onnxPath) } } };
-      session = await ort.InferenceSession.create(encodeModel(model), fromMemory).catch(() => undefined);
+      const gatherOnly = encodeModel(model);
+      // with the normaliser when onnxruntime takes it, else the gather alone
+      if (options.logSumExp !== false && addLogitLse(model)) session = await ort.InferenceSession.create(encodeModel(model), fromMemory).catch(() => undefined);
+      session ??= await ort.InferenceSession.create(gatherOnly, fromMemory).catch(() => undefined);
     }
     try {
       // without the gather (or when onnxruntime refused the edited graph): the file as it is
