@@ -20,6 +20,7 @@ import type { LoglikelihoodRequest } from '../core/requests.js';
 import { openModel } from '../runners/backends/open-model.js';
 import { GemmEngine } from '../runners/compress/fast/gemm-engine.js';
 import { loadModelFolder } from '../runners/model/model-folder.js';
+import { clearPairCache } from '../runners/model/pair-cache.js';
 import { tokenizePairs } from '../runners/model/request-tokens.js';
 import { createRng, randomNormalArray } from '../core/rng.js';
 import { fewShotRequests, longContextRequests } from './case-requests.js';
@@ -127,7 +128,16 @@ async function measureCase(name: string, dir: string, label: string, requestSet:
   const floorS = floor.flops / (peak * 1e9);
   const adapter = await openModel(dir, { threads: 1 });
   await adapter.loglikelihood(requests.slice(0, 4));
-  const compbench: Scorer = { run: async () => (await adapter.loglikelihood(requests)).map((r) => r.logprob), dispose: async () => { await adapter.dispose?.(); } };
+  // every round tokenizes afresh, as a worker's first variant does (later variants of the same base reuse the pairs)
+  const compbench: Scorer = {
+    run: async () => {
+      clearPairCache();
+      return (await adapter.loglikelihood(requests)).map((r) => r.logprob);
+    },
+    dispose: async () => {
+      await adapter.dispose?.();
+    },
+  };
   const scorers: [string, Scorer][] = [
     ['compbench (openModel → loglikelihood)', compbench],
     ['transformers.js, one forward per choice', await transformersScores(dir, requests)],

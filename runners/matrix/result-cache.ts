@@ -22,9 +22,11 @@ import type { InstanceRecord } from '../../suites/index.js';
  * token prefix; 3: batch-invariant forwards, rows right-padded to widths fixed by their
  * own length; 4: contexts longer than 32 tokens prefilled in 32-token blocks through the
  * prefix tree, and the gathered LM head's GEMM kept at an even row count: up to 2.1e-5
- * nats from v3 on fp32, docs/prefix-tree.md).
+ * nats from v3 on fp32, docs/prefix-tree.md; 5: a context's last node and the continuation
+ * passes padded to an even width instead of a multiple of 8, and the log-softmax normaliser
+ * computed in the graph (`logits_lse`): up to 3.6e-5 nats from v4).
  */
-export const SCORING_VERSION = 4;
+export const SCORING_VERSION = 5;
 
 /** The cache file of one variant × suite under the current {@link SCORING_VERSION}. */
 export function resultFile(cacheDir: string, variantHash: string, suiteHash: string): string {

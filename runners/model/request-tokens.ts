@@ -2,6 +2,7 @@ import { InputError } from '../../core/errors.js';
 import type { GenerateRequest, LoglikelihoodRequest } from '../../core/requests.js';
 import type { PrefixEncoder } from './encode-pair.js';
 import type { GenerationJob } from './generation.js';
+import { cachedPair, storePair } from './pair-cache.js';
 import { TextTokenizer } from './text-tokenizer.js';
 
 /** A loglikelihood request after tokenization (context starts with BOS, both already fit the context window). */
@@ -12,6 +13,8 @@ export interface TokenizedPair {
 
 /** What request tokenization needs of a tokenizer (TextTokenizer, or llama.cpp's own tokenizer from a GGUF). */
 export interface RequestTokenizer extends PrefixEncoder {
+  /** Identifies the tokenizer's behaviour (a hash of its files): pairs are reused across calls under it; absent, never. */
+  readonly fingerprint?: string;
   /** Splits a loglikelihood request into context ids (BOS first) and continuation ids (see encodePairWith). */
   encodePair(context: string, continuation: string, contextIds?: readonly number[]): { contextIds: number[]; continuationIds: number[] };
 }
@@ -19,15 +22,22 @@ export interface RequestTokenizer extends PrefixEncoder {
 /**
  * Tokenizes loglikelihood requests the lm-evaluation-harness way, encoding each distinct
  * context once, and cuts contexts from the left so context + continuation[:-1] fits in
- * `maxLength` tokens.
+ * `maxLength` tokens. A request already tokenized under the same tokenizer fingerprint (an
+ * earlier call, another variant of the same base) is taken from the pair cache (pair-cache.ts).
  */
 export function tokenizePairs(tokenizer: RequestTokenizer, requests: readonly LoglikelihoodRequest[], maxLength: number): TokenizedPair[] {
   const contexts = new Map<string, number[]>();
+  const { fingerprint } = tokenizer;
   return requests.map((r, i) => {
-    const key = TextTokenizer.pairContextKey(r.context);
-    let ctx = contexts.get(key);
-    if (!ctx) contexts.set(key, (ctx = tokenizer.encode(key)));
-    const { contextIds, continuationIds } = tokenizer.encodePair(r.context, r.continuation, ctx);
+    let pair = fingerprint === undefined ? undefined : cachedPair(fingerprint, r.context, r.continuation);
+    if (!pair) {
+      const key = TextTokenizer.pairContextKey(r.context);
+      let ctx = contexts.get(key);
+      if (!ctx) contexts.set(key, (ctx = tokenizer.encode(key)));
+      pair = tokenizer.encodePair(r.context, r.continuation, ctx);
+      if (fingerprint !== undefined) storePair(fingerprint, r.context, r.continuation, pair);
+    }
+    const { contextIds, continuationIds } = pair;
     const room = maxLength - continuationIds.length + 1;
     if (room < 1) {
       throw new InputError(`loglikelihood request ${i}: the continuation has ${continuationIds.length} tokens, more than the model's context of ${maxLength} tokens`);

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Tokenizer } from '@huggingface/tokenizers';
 import { InputError, messageOf } from '../../core/errors.js';
 import { encodePairWith } from './encode-pair.js';
@@ -15,6 +16,8 @@ export class TextTokenizer {
   readonly prefixIds: readonly number[];
   /** One past the largest token id the tokenizer can produce. */
   readonly vocabSize: number;
+  /** SHA-256 of the tokenizer's files and start id: equal fingerprints tokenize alike (request-tokens.ts caches pairs by it). */
+  readonly fingerprint: string;
   private readonly tok: Tokenizer;
 
   /**
@@ -37,6 +40,7 @@ export class TextTokenizer {
     } catch (e) {
       throw new InputError(`${source}: not a usable tokenizer (${messageOf(e)})`);
     }
+    this.fingerprint = createHash('sha256').update(JSON.stringify([tokenizerJson, tokenizerConfig, this.prefixIds])).digest('hex');
     if (this.prefixIds.length === 0) {
       throw new InputError(`${source}: the tokenizer adds no BOS and config.json names no bos_token_id or eos_token_id; set one of them`);
     }

@@ -25,6 +25,15 @@ export const DEFAULT_BATCH_LIMITS: BatchLimits = { maxRows: 16, maxTokens: 2048 
 export const ROW_TILE = 8;
 
 /**
+ * Step of the loglikelihood rows that never serve as another row's past: a context's last
+ * prefix-tree node (shorter than a block) and the continuation passes. Their widths only
+ * need an even number of tokens per forward (the n-bit kernels' `NRows2`, as for decode
+ * steps); a continuation of one or two tokens padded to 8 columns fed 4× the tokens the
+ * model needs. The width is still a function of the row's own length (batch invariance).
+ */
+export const SCORE_ROW_TILE = 2;
+
+/**
  * One-token decode steps run an even number of rows (copies fill the last pair), for the
  * same reason; eight rows instead of one tripled the teacher's single-prompt decode step.
  */
@@ -51,9 +60,9 @@ export function rowPlan(limits: BatchLimits, rowsInteract: boolean, maxPositions
 }
 
 /**
- * Padded width of a row of `length` tokens: a multiple of `minStep` (a multiple of
- * {@link ROW_TILE}) and of a quarter of the power of two below the length (by default at
- * most 25% padding above 64 tokens, 20 widths up to 512).
+ * Padded width of a row of `length` tokens: a multiple of `minStep` (an even number) and of
+ * a quarter of the power of two below the length (by default at most 25% padding above 64
+ * tokens, 20 widths up to 512).
  */
 export function paddedWidth(length: number, minStep = ROW_TILE): number {
   const step = Math.max(minStep, 2 ** Math.floor(Math.log2(Math.max(1, length - 1))) / 4);

@@ -5,6 +5,7 @@ import type { ModelFolder } from '../../model/model-folder.js';
 import type { DecoderConfig } from '../../model/model-config.js';
 import { encodeModel, readModelFile } from '../../formats/onnx/read-model.js';
 import { addLogitPositions, LOGITS_POSITIONS } from '../../graph/logit-positions.js';
+import { addLogitLse, LOGITS_LSE } from '../../graph/logit-lse.js';
 import { dirname } from 'node:path';
 import { inspectDecoderIo, rowsInteract, type DecoderIo } from './session-io.js';
 
@@ -13,10 +14,13 @@ export interface SessionOptions {
   /** Intra-op threads (default 1: one per worker; an in-thread CLI session may use 2). */
   readonly intraOpNumThreads?: number;
   /**
-   * Add the `logits_positions` gather in front of the LM head when the graph allows it
-   * (default true); false keeps the file's graph, which computes logits everywhere.
+   * Add the `logits_positions` gather in front of the LM head when the graph allows it, and
+   * the `logits_lse` output (default true); false keeps the file's graph, which computes
+   * logits everywhere and leaves the log-softmax to JavaScript.
    */
   readonly selectLogits?: boolean;
+  /** With the gather, also add the `logits_lse` output (default true; false: log-softmax in JavaScript). */
+  readonly logSumExp?: boolean;
 }
 
 /** Logits of one forward pass, and the KV cache it leaves. */
@@ -32,6 +36,8 @@ export class ForwardResult {
     private readonly columns?: Int32Array,
     /** Columns per row of `logits` when `columns` is set. */
     private readonly kept = seqLen,
+    /** (batch, kept): log Σ exp of each row of `logits`, when the graph computes it (graph/logit-lse.ts). */
+    readonly lse?: Float64Array,
   ) {}
 
   /**
@@ -60,6 +66,11 @@ export interface ForwardOptions {
    * computed; otherwise (or when absent) logits come for every position.
    */
   readonly logitsAt?: readonly (readonly number[])[];
+  /**
+   * False: the caller needs the logits only, so the present keys and values are not fetched
+   * (onnxruntime then does not copy them out to JavaScript) and the result has no cache.
+   */
+  readonly keepCache?: boolean;
 }
 
 /** Id under padding positions; they are masked out, so any valid id works. */
@@ -97,7 +108,10 @@ export class DecoderSession {
     if (options.selectLogits !== false && addLogitPositions(model)) {
       // the edited graph is loaded from memory; its external data stays next to the file
       const fromMemory = { ...sessionOptions, extra: { session: { model_external_initializers_file_folder_path: dirname(folder.onnxPath) } } };
-      session = await ort.InferenceSession.create(encodeModel(model), fromMemory).catch(() => undefined);
+      const gatherOnly = encodeModel(model);
+      // with the normaliser when onnxruntime takes it, else the gather alone
+      if (options.logSumExp !== false && addLogitLse(model)) session = await ort.InferenceSession.create(encodeModel(model), fromMemory).catch(() => undefined);
+      session ??= await ort.InferenceSession.create(gatherOnly, fromMemory).catch(() => undefined);
     }
     try {
       // without the gather (or when onnxruntime refused the edited graph): the file as it is
@@ -162,7 +176,7 @@ export class DecoderSession {
     }
     const feeds: Record<string, ort.Tensor> = {
       input_ids: new ort.Tensor('int64', ids, [batch, seqLen]),
-      attention_mask: new ort.Tensor('int64', BigInt64Array.from(mask, (m) => BigInt(m)), [batch, totalLen]),
+      attention_mask: new ort.Tensor('int64', int64Mask(mask), [batch, totalLen]),
     };
     if (this.io.hasPositionIds) feeds.position_ids = new ort.Tensor('int64', positions, [batch, seqLen]);
     if (this.io.hasCacheBranch) feeds.use_cache_branch = new ort.Tensor('bool', new Uint8Array([pastLen > 0 ? 1 : 0]), [1]);
@@ -174,11 +188,13 @@ export class DecoderSession {
     });
     const selection = this.selectsLogits ? logitsSelection(batch, seqLen, options.logitsAt) : undefined;
     if (selection) feeds[LOGITS_POSITIONS] = selection.feed;
-    const out = await this.session.run(feeds);
+    const keep = this.hasKvCache && options.keepCache !== false;
+    const hasLse = this.session.outputNames.includes(LOGITS_LSE);
+    const out = keep ? await this.session.run(feeds) : await this.session.run(feeds, hasLse ? ['logits', LOGITS_LSE] : ['logits']);
     const logitsTensor = out.logits as ort.Tensor;
     const vocab = logitsTensor.dims[2];
     let cache: KvCache | undefined;
-    if (this.hasKvCache) {
+    if (keep) {
       cache = {
         batch,
         heads,
@@ -190,13 +206,21 @@ export class DecoderSession {
         realLengths,
       };
     }
-    return new ForwardResult(logitsTensor.data as Float32Array, seqLen, vocab, cache, selection?.columns, selection?.kept);
+    const lse = hasLse ? ((out[LOGITS_LSE] as ort.Tensor).data as Float64Array) : undefined;
+    return new ForwardResult(logitsTensor.data as Float32Array, seqLen, vocab, cache, selection?.columns, selection?.kept, lse);
   }
 
   /** Frees the native session. */
   async release(): Promise<void> {
     await this.session.release();
   }
+}
+
+/** The 0/1 mask as int64, without a BigInt per element (a long past's mask has thousands of them per forward). */
+function int64Mask(mask: Uint8Array): BigInt64Array {
+  const out = new BigInt64Array(mask.length);
+  for (let i = 0; i < mask.length; i++) if (mask[i] !== 0) out[i] = 1n;
+  return out;
 }
 
 /**

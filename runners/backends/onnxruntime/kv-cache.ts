@@ -31,8 +31,8 @@ export function emptyKvCache(numLayers: number, batch: number, heads: number, he
  * A new cache whose row i is row `rows[i]` of `cache`. Repeating an index tiles a shared
  * prefix to several continuations; dropping indices compacts finished generations.
  */
-export function selectKvRows(cache: KvCache, rows: readonly number[]): KvCache {
-  return gatherKvRows(rows.map((row) => ({ cache, row })));
+export function selectKvRows(cache: KvCache, rows: readonly number[], scratch?: KvScratch): KvCache {
+  return gatherKvRows(rows.map((row) => ({ cache, row })), scratch);
 }
 
 /** One row of a cache: where a prefix's keys and values live. */
@@ -44,8 +44,10 @@ export interface KvRowRef {
 /**
  * A new cache whose row i is row `sources[i].row` of `sources[i].cache`: rows gathered from
  * several forwards (a prefix tree's nodes), which must all hold the same number of positions.
+ * With `scratch` the keys and values are written into its reused buffers: the result is then
+ * valid only until the scratch's next use (a past fed to one forward, never kept).
  */
-export function gatherKvRows(sources: readonly KvRowRef[]): KvCache {
+export function gatherKvRows(sources: readonly KvRowRef[], scratch?: KvScratch): KvCache {
   if (sources.length === 0) throw new Error('gatherKvRows: no rows');
   const { heads, length, headDim } = sources[0].cache;
   for (const s of sources) {
@@ -53,8 +55,8 @@ export function gatherKvRows(sources: readonly KvRowRef[]): KvCache {
   }
   // one row of one layer = heads × length × headDim contiguous floats
   const rowSize = heads * length * headDim;
-  const gather = (layer: number, pick: (c: KvCache) => readonly Float32Array[]): Float32Array => {
-    const out = new Float32Array(sources.length * rowSize);
+  const gather = (layer: number, pick: (c: KvCache) => readonly Float32Array[], slot: number): Float32Array => {
+    const out = scratch ? scratch.take(2 * layer + slot, sources.length * rowSize) : new Float32Array(sources.length * rowSize);
     sources.forEach(({ cache, row }, i) => out.set(pick(cache)[layer].subarray(row * rowSize, (row + 1) * rowSize), i * rowSize));
     return out;
   };
@@ -70,8 +72,8 @@ export function gatherKvRows(sources: readonly KvRowRef[]): KvCache {
     heads,
     length,
     headDim,
-    keys: Array.from({ length: layers }, (_, l) => gather(l, (c) => c.keys)),
-    values: Array.from({ length: layers }, (_, l) => gather(l, (c) => c.values)),
+    keys: Array.from({ length: layers }, (_, l) => gather(l, (c) => c.keys, 0)),
+    values: Array.from({ length: layers }, (_, l) => gather(l, (c) => c.values, 1)),
     mask,
     realLengths,
   };
@@ -80,4 +82,26 @@ export function gatherKvRows(sources: readonly KvRowRef[]): KvCache {
 /** Bytes held by the cache's keys and values (for batch budgeting). */
 export function kvCacheBytes(cache: KvCache): number {
   return 2 * cache.keys.length * cache.batch * cache.heads * cache.length * cache.headDim * 4;
+}
+
+/**
+ * Reused buffers for gathered pasts that live for one forward only (continuation passes, a
+ * tree level's parents): one growing buffer per layer and keys/values, handed out as views
+ * from offset 0, so a scoring call copies each past once instead of allocating (and
+ * zeroing, then collecting) a fresh one per forward. One scratch per call: a view is
+ * overwritten by the next {@link gatherKvRows} that uses it.
+ */
+export class KvScratch {
+  private readonly buffers: Float32Array[] = [];
+
+  /** A view of `length` floats of buffer `slot` (its contents are whatever was left there). */
+  take(slot: number, length: number): Float32Array {
+    let buffer = this.buffers[slot];
+    if (!buffer || buffer.length < length) {
+      // grow by half again, so a call whose pasts widen step by step reallocates a few times only
+      buffer = new Float32Array(Math.max(length, Math.ceil((buffer?.length ?? 0) * 1.5)));
+      this.buffers[slot] = buffer;
+    }
+    return buffer.length === length ? buffer : new Float32Array(buffer.buffer, 0, length);
+  }
 }

@@ -35,3 +35,21 @@ export function argmaxAt(logits: Float32Array, offset: number, vocab: number): n
   }
   return arg;
 }
+
+/**
+ * {@link logProbAt} when the row's log Σ exp is known (the graph's `logits_lse`): one pass for
+ * the argmax (first maximum) instead of a max pass and an exp pass.
+ */
+export function logProbWithLse(logits: Float32Array, offset: number, vocab: number, target: number, lse: number, argmaxOut: Int32Array): number {
+  let max = -Infinity;
+  let arg = 0;
+  for (let v = 0; v < vocab; v++) {
+    const x = logits[offset + v];
+    if (x > max) {
+      max = x;
+      arg = v;
+    }
+  }
+  argmaxOut[0] = arg;
+  return logits[offset + target] - lse;
+}

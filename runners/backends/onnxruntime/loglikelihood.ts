@@ -1,8 +1,8 @@
 import type { LoglikelihoodResponse, TokenObserver } from '../../../core/requests.js';
-import { chunkByWidth, type RowPlan } from './batching.js';
+import { chunkByWidth, SCORE_ROW_TILE, type RowPlan } from './batching.js';
 import type { DecoderSession, ForwardResult } from './decoder-session.js';
-import { selectKvRows } from './kv-cache.js';
-import { logProbAt } from './log-probs.js';
+import { selectKvRows, type KvScratch } from './kv-cache.js';
+import { logProbAt, logProbWithLse } from './log-probs.js';
 import type { TokenizedPair } from '../../model/request-tokens.js';
 
 export type { TokenizedPair };
@@ -18,11 +18,13 @@ export class Totals {
   }
   /**
    * Adds log p(target) at `offset` of `logits` to request `req`, and clears its greedy flag unless
-   * target is the argmax; `position` is the target's index in the continuation (for the observer).
+   * target is the argmax; `position` is the target's index in the continuation (for the observer);
+   * `lse` is the forward's log Σ exp per row of `logits` when the graph computes it.
    */
-  add(req: number, logits: Float32Array, offset: number, vocab: number, target: number, position: number): void {
+  add(req: number, logits: Float32Array, offset: number, vocab: number, target: number, position: number, lse?: Float64Array): void {
     this.observe?.(req, position, target, logits, offset, vocab);
-    this.logprob[req] += logProbAt(logits, offset, vocab, target, this.argmax);
+    // lse (rows of logits): the graph's log Σ exp, when it computes one
+    this.logprob[req] += lse ? logProbWithLse(logits, offset, vocab, target, lse[offset / vocab], this.argmax) : logProbAt(logits, offset, vocab, target, this.argmax);
     if (this.argmax[0] !== target) this.greedy[req] = 0;
   }
   /** The responses, in request order. */
@@ -43,28 +45,29 @@ export interface ContextEnd {
  * score every continuation's first token; the context's cache row is then tiled to the
  * continuations that have more tokens, which run in forwards of one past width (the
  * prefill's) and one continuation width, so every forward a pair takes part in is fixed by
- * its own lengths.
+ * its own lengths. `scratch` holds the tiled pasts (they live for one forward); the
+ * continuation passes fetch logits only.
  */
-export async function scoreContinuations(session: DecoderSession, plan: RowPlan, pairs: readonly TokenizedPair[], prefill: ForwardResult, ends: readonly ContextEnd[], totals: Totals): Promise<void> {
+export async function scoreContinuations(session: DecoderSession, plan: RowPlan, pairs: readonly TokenizedPair[], prefill: ForwardResult, ends: readonly ContextEnd[], totals: Totals, scratch?: KvScratch): Promise<void> {
   // rows of the continuation passes: [pair index, context row in `prefill`]
   const tails: [number, number][] = [];
   for (const { row, last, members } of ends) {
     for (const i of members) {
       const cont = pairs[i].continuationIds;
       if (cont.length === 0) continue;
-      totals.add(i, prefill.logits, prefill.offset(row, last), prefill.vocab, cont[0], 0);
+      totals.add(i, prefill.logits, prefill.offset(row, last), prefill.vocab, cont[0], 0, prefill.lse);
       if (cont.length > 1) tails.push([i, row]);
     }
   }
   const pastWidth = prefill.cache!.length;
-  for (const { width, items: part } of chunkByWidth(plan, tails, ([i]) => pairs[i].continuationIds.length - 1, () => pastWidth)) {
-    const past = selectKvRows(prefill.cache!, part.map(([, row]) => row));
+  for (const { width, items: part } of chunkByWidth(plan, tails, ([i]) => pairs[i].continuationIds.length - 1, () => pastWidth, SCORE_ROW_TILE)) {
+    const past = selectKvRows(prefill.cache!, part.map(([, row]) => row), scratch);
     // feed cont[0 .. m-2]; the logits after cont[j] score cont[j+1]
     const inputs = part.map(([i]) => pairs[i].continuationIds.slice(0, -1));
-    const step = await session.forward(inputs, past, width, { logitsAt: inputs.map((row) => row.map((_, j) => j)) });
+    const step = await session.forward(inputs, past, width, { logitsAt: inputs.map((row) => row.map((_, j) => j)), keepCache: false });
     part.forEach(([i], row) => {
       const cont = pairs[i].continuationIds;
-      for (let j = 0; j + 1 < cont.length; j++) totals.add(i, step.logits, step.offset(row, j), step.vocab, cont[j + 1], j + 1);
+      for (let j = 0; j + 1 < cont.length; j++) totals.add(i, step.logits, step.offset(row, j), step.vocab, cont[j + 1], j + 1, step.lse);
     });
   }
 }
@@ -82,7 +85,7 @@ export async function scoreFullForward(session: DecoderSession, pairs: readonly 
     const out = await session.forward(chunk.map((i) => inputs[i]), undefined, width, { logitsAt });
     chunk.forEach((i, row) => {
       const { contextIds: ctx, continuationIds: cont } = pairs[i];
-      for (let j = 0; j < cont.length; j++) totals.add(i, out.logits, out.offset(row, ctx.length - 1 + j), out.vocab, cont[j], j);
+      for (let j = 0; j < cont.length; j++) totals.add(i, out.logits, out.offset(row, ctx.length - 1 + j), out.vocab, cont[j], j, out.lse);
     });
   }
   return totals.responses(pairs);

@@ -49,6 +49,8 @@ export interface OnnxAdapterOptions {
   readonly kvCache?: KvCacheOption | null;
   /** Compute the LM head only at scored positions when the graph allows it (default true; false: the full graph, as a reference). */
   readonly selectLogits?: boolean;
+  /** With selectLogits, the log-softmax normaliser comes from the graph (default true; false: computed in JavaScript). */
+  readonly logSumExp?: boolean;
 }
 
 /** How loglikelihood requests are computed (see {@link OnnxAdapterOptions.loglikelihoodPath}). */
@@ -119,7 +121,7 @@ export class OnnxDecoderAdapter implements ModelAdapter {
     const fromFolder = options.kvCache === undefined ? folderKvCache(folder.dir) : undefined;
     const kvOption = options.kvCache === undefined ? fromFolder : options.kvCache === null ? undefined : { value: options.kvCache, where: 'options.kvCache' };
     const kvCache = kvOption ? resolveKvCache(kvOption.value, folder.config.headDim, kvOption.where) : null;
-    const session = await DecoderSession.create(folder, { intraOpNumThreads: options.intraOpNumThreads, selectLogits: options.selectLogits });
+    const session = await DecoderSession.create(folder, { intraOpNumThreads: options.intraOpNumThreads, selectLogits: options.selectLogits, logSumExp: options.logSumExp });
     if (kvCache && !session.hasKvCache) {
       await session.release();
       throw new InputError(`${kvOption!.where} needs a KV cache, and ${folder.onnxPath} has no past_key_values inputs; drop the kvCache setting`);

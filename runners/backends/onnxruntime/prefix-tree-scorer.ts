@@ -4,9 +4,9 @@
  * context's continuations are scored from its last node's cache (loglikelihood.ts).
  */
 import type { LoglikelihoodResponse, TokenObserver } from '../../../core/requests.js';
-import { chunkByWidth, rowWidth, type RowPlan } from './batching.js';
+import { chunkByWidth, rowWidth, SCORE_ROW_TILE, type RowPlan } from './batching.js';
 import type { DecoderSession } from './decoder-session.js';
-import { gatherKvRows, selectKvRows, type KvRowRef } from './kv-cache.js';
+import { gatherKvRows, KvScratch, selectKvRows, type KvRowRef } from './kv-cache.js';
 import { scoreContinuations, Totals, type ContextEnd, type TokenizedPair } from './loglikelihood.js';
 import { buildPrefixTree, pathTo, planWindows, PREFIX_BLOCK, type PrefixNode } from '../../model/prefix-tree.js';
 
@@ -42,12 +42,14 @@ export async function scorePrefixTree(session: DecoderSession, pairs: readonly T
   const tree = buildPrefixTree(pairs, plan.alone ? Infinity : (options.block ?? PREFIX_BLOCK));
   const { numLayers, numKvHeads, headDim } = session.config;
   const tokenBytes = 2 * numLayers * numKvHeads * headDim * 4;
-  const nodeBytes = (n: PrefixNode): number => (n.start + rowWidth(plan, n.ids.length)) * tokenBytes;
+  const nodeBytes = (n: PrefixNode): number => (n.start + rowWidth(plan, n.ids.length, SCORE_ROW_TILE)) * tokenBytes;
   const windows = planWindows(tree, nodeBytes, options.budgetBytes ?? DEFAULT_PREFIX_TREE_BYTES);
   // contexts of windows not started yet under each node: > 0 means a later window needs its cache
   const later = new Int32Array(tree.nodes.length);
   for (const c of tree.contexts) for (const n of pathTo(c.leaf)) later[n.id]++;
   const live = new Map<number, KvRowRef>();
+  // gathered pasts feed one forward each and are never kept: their buffers are reused
+  const scratch = new KvScratch();
   // a kept node gets a cache of its own, so the forward that made it can be freed
   const release = (nodes: readonly PrefixNode[]): void => {
     for (const n of nodes) {
@@ -70,14 +72,14 @@ export async function scorePrefixTree(session: DecoderSession, pairs: readonly T
     }
     const carried = [...live.keys()].map((id) => tree.nodes[id]);
     for (let depth = 0; depth < levels.length; depth++) {
-      for (const { width, items: chunk } of chunkByWidth(plan, levels[depth] ?? [], (n) => n.ids.length, (n) => n.start)) {
-        const past = depth === 0 ? undefined : gatherKvRows(chunk.map((n) => live.get(n.parent!.id)!));
+      for (const { width, items: chunk } of chunkByWidth(plan, levels[depth] ?? [], (n) => n.ids.length, (n) => n.start, SCORE_ROW_TILE)) {
+        const past = depth === 0 ? undefined : gatherKvRows(chunk.map((n) => live.get(n.parent!.id)!), scratch);
         const logitsAt = chunk.map((n) => (n.ends.length > 0 ? [n.ids.length - 1] : []));
         const out = await session.forward(chunk.map((n) => n.ids), past, width, { logitsAt });
         chunk.forEach((n, row) => live.set(n.id, { cache: out.cache!, row }));
         const ends: ContextEnd[] = [];
         chunk.forEach((n, row) => n.ends.forEach((c) => ends.push({ row, last: n.ids.length - 1, members: tree.contexts[c].members })));
-        await scoreContinuations(session, plan, pairs, out, ends, totals);
+        await scoreContinuations(session, plan, pairs, out, ends, totals, scratch);
       }
       release(levels[depth - 1] ?? []);
     }

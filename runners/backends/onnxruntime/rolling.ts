@@ -1,7 +1,7 @@
 import type { TokenObserver } from '../../../core/requests.js';
 import { chunkByWidth, type RowPlan } from './batching.js';
 import type { DecoderSession } from './decoder-session.js';
-import { logProbAt } from './log-probs.js';
+import { logProbAt, logProbWithLse } from './log-probs.js';
 import { planRollingWindows, type RollingWindow } from '../../model/rolling-windows.js';
 
 export { planRollingWindows, type RollingWindow } from '../../model/rolling-windows.js';
@@ -43,7 +43,9 @@ export async function scoreRolling(
       for (let j = inputs - w.scored; j < inputs; j++) {
         // scored position = the target's index after BOS
         observe?.(seq, w.start + j, tokens[w.start + j + 1], out.logits, out.offset(row, j), out.vocab);
-        nllSum[seq] -= logProbAt(out.logits, out.offset(row, j), out.vocab, tokens[w.start + j + 1], argmax);
+        const offset = out.offset(row, j);
+        const target = tokens[w.start + j + 1];
+        nllSum[seq] -= out.lse ? logProbWithLse(out.logits, offset, out.vocab, target, out.lse[offset / out.vocab], argmax) : logProbAt(out.logits, offset, out.vocab, target, argmax);
       }
       tokenCount[seq] += w.scored;
     });

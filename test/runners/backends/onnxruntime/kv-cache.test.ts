@@ -1,6 +1,6 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { emptyKvCache, gatherKvRows, kvCacheBytes, selectKvRows, type KvCache } from '../../../../runners/backends/onnxruntime/kv-cache.js';
+import { emptyKvCache, gatherKvRows, kvCacheBytes, KvScratch, selectKvRows, type KvCache } from '../../../../runners/backends/onnxruntime/kv-cache.js';
 
 const test = suite('runners/kv-cache');
 
@@ -39,6 +39,28 @@ test('gatherKvRows takes rows from several caches of one length, and refuses oth
   assert.equal(Array.from(g.values[0]).slice(4), [-1100, -1101, -1110, -1111]);
   assert.equal([g.batch, g.length, Array.from(g.realLengths)], [2, 2, [2, 2]]);
   assert.throws(() => gatherKvRows([{ cache: a, row: 0 }, { cache: make(3, 1, 3), row: 0 }]), /3 positions among rows of 2/);
+});
+
+test('a scratch gather equals a fresh one, in views of the exact size over reused buffers', () => {
+  // (batch 3, heads 2, length 3, headDim 2), two layers
+  const make = (length: number): KvCache => {
+    const n = 3 * 2 * length * 2;
+    const layer = (k: number): Float32Array => Float32Array.from({ length: n }, (_, i) => 1000 * k + i);
+    return { batch: 3, heads: 2, length, headDim: 2, keys: [layer(1), layer(2)], values: [layer(3), layer(4)], mask: new Uint8Array(3 * length).fill(1), realLengths: new Int32Array(3).fill(length) };
+  };
+  const scratch = new KvScratch();
+  const big = make(3);
+  const first = selectKvRows(big, [2, 0, 0, 1], scratch);
+  assert.equal(first, selectKvRows(big, [2, 0, 0, 1]));
+  const buffer = first.keys[1].buffer;
+  // a smaller gather reuses the same buffer (a view), and the view holds exactly its rows
+  const small = make(2);
+  const second = selectKvRows(small, [1], scratch);
+  assert.is(second.keys[1].buffer, buffer);
+  assert.is(second.keys[1].length, 2 * 2 * 2);
+  assert.equal(second, selectKvRows(small, [1]));
+  // keys and values of every layer have buffers of their own
+  assert.is(new Set([...second.keys, ...second.values].map((a) => a.buffer)).size, 4);
 });
 
 test.run();

@@ -45,9 +45,10 @@ test('student: the header is fed once, under any memory bound', async () => {
     const whole = await tokensFed(session, () => scoreSharedPrefix(session, pairs, plan));
     const tree = await tokensFed(session, () => scorePrefixTree(session, pairs, plan));
     const bounded = await tokensFed(session, () => scorePrefixTree(session, pairs, plan, { budgetBytes: 1 }));
-    // whole: 20 contexts of 102 tokens padded to 112 + 60 continuation rows × 8; tree: 3 header blocks once + 20 × 8 + 60 × 8
-    assert.is(whole, 20 * 112 + 60 * 8);
-    assert.is(tree, 96 + 20 * 8 + 60 * 8);
+    // whole: 20 contexts of 102 tokens padded to 112 + 60 one-token continuation rows padded to 2;
+    // tree: 3 header blocks once + 20 last nodes of 6 tokens (an even width: no padding) + 60 × 2
+    assert.is(whole, 20 * 112 + 60 * 2);
+    assert.is(tree, 96 + 20 * 6 + 60 * 2);
     assert.is(bounded, tree, 'one context per window still computes the header once');
   } finally {
     await session.release();
