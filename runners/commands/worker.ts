@@ -1,6 +1,8 @@
 import { resolve } from 'node:path';
 import { packagePath } from '../../core/paths.js';
-import { queueStatus, runQueueWorker, statusLines } from '../executors/queue/index.js';
+// The queue's worker and status modules, not its index: a worker process needs none of the coordinator's side.
+import { runQueueWorker } from '../executors/queue/worker.js';
+import { queueStatus, statusLines } from '../executors/queue/status.js';
 import { integerFlag } from './parse-flags.js';
 import { commandUsage, parseCommandArgs } from '../../core/cli/index.js';
 import { QUEUE_SPEC, QUEUE_STATUS_SPEC, WORKER_SPEC } from '../../core/cli/specs/worker.js';
