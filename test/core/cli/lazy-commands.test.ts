@@ -1,5 +1,6 @@
 /** The CLI imports a command's code only when that command runs, so a `compbench worker` starts without the run, report or queue coordinator code. */
 import { spawnSync } from 'node:child_process';
+import { pathToFileURL } from 'node:url';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { CLI } from '../../cli-helpers.js';
@@ -9,7 +10,7 @@ function packagesLoaded(...args: string[]): Set<string> {
   const script = `
     import { createRequire } from 'node:module';
     process.argv = [process.argv[0], ${JSON.stringify(CLI)}, ...${JSON.stringify(args)}];
-    await import(${JSON.stringify(new URL(`file://${CLI}`).href)});
+    await import(${JSON.stringify(pathToFileURL(CLI).href)});
     const names = Object.keys(createRequire(import.meta.url).cache).map((file) => file.split('node_modules/').at(-1).split('/')[0]);
     process.stderr.write('PACKAGES ' + JSON.stringify([...new Set(names)]) + '\\n');
   `;
