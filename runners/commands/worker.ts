@@ -1,6 +1,8 @@
 import { resolve } from 'node:path';
 import { packagePath } from '../../core/paths.js';
-import { queueStatus, runQueueWorker, statusLines } from '../executors/queue/index.js';
+// The queue's worker module, not its index: a worker process needs none of the coordinator's
+// side, and loads BullMQ itself after forking its processors (`queue status` loads status.js).
+import { runQueueWorker } from '../executors/queue/worker.js';
 import { integerFlag } from './parse-flags.js';
 import { commandUsage, parseCommandArgs } from '../../core/cli/index.js';
 import { QUEUE_SPEC, QUEUE_STATUS_SPEC, WORKER_SPEC } from '../../core/cli/specs/worker.js';
@@ -40,6 +42,7 @@ export async function queueCommand(args: readonly string[], out: (line: string) 
     return 0;
   }
   if (values.queue === undefined) throw new InputError('queue status: --queue is required, e.g. --queue redis://127.0.0.1:6379/0');
+  const { queueStatus, statusLines } = await import('../executors/queue/status.js');
   for (const line of statusLines(await queueStatus(values.queue))) out(line);
   return 0;
 }

@@ -3,7 +3,7 @@
  * by a PING, a Redis version BullMQ supports, and `maxmemory-policy noeviction` (under any
  * other policy Redis may evict queued jobs and their locks, and a run would lose shards).
  */
-import { Redis, type RedisOptions } from 'ioredis';
+import type { RedisOptions } from 'ioredis';
 import { InputError, messageOf } from '../../../core/errors.js';
 
 /** Connection settings taken from a `redis://` or `rediss://` URL. */
@@ -65,6 +65,8 @@ export function supportedRedisVersion(version: string): boolean {
  * evicting memory policy are InputErrors naming `flag` and the fix.
  */
 export async function checkQueueConnection(connection: QueueConnection, flag = '--queue', timeoutMs = 3000): Promise<void> {
+  // Loaded here, not at the top: a worker parses its URL and forks its processors before it loads a Redis client.
+  const { Redis } = await import('ioredis');
   const client = new Redis({ ...connection.options, lazyConnect: true, connectTimeout: timeoutMs, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false });
   client.on('error', () => undefined);
   try {

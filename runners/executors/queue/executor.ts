@@ -95,7 +95,11 @@ class QueueShardExecutor implements ShardExecutor {
       const job = await Job.fromId<unknown, QueueJobResult>(this.queue, id);
       if (job) settleFinished(id, job, state);
     };
-    const inspectLater = (id: string, known?: 'completed'): void => void inspect(id, known).catch((e: unknown) => (failure ??= e));
+    const inspectLater = (id: string, known?: 'completed'): void =>
+      void inspect(id, known).catch((e: unknown) => {
+        failure ??= e;
+        wake();
+      });
     this.events.on('completed', ({ jobId }) => inspectLater(jobId, 'completed'));
     this.events.on('failed', ({ jobId }) => inspectLater(jobId));
     this.events.on('stalled', ({ jobId }) => {
@@ -131,11 +135,13 @@ class QueueShardExecutor implements ShardExecutor {
       this.context.log(`queue: ${pending.size} shard(s) wait on ${this.connection.display} and no worker is connected; start one on any machine that mounts the cache folder: compbench worker --queue ${this.connection.display} --cache-dir <cache>`);
     }
     while (pending.size > 0 && failure === undefined) {
-      await new Promise<void>((resolve) => {
-        wake = resolve;
-        setTimeout(resolve, POLL_MS).unref();
+      const quiet = await new Promise<boolean>((resolve) => {
+        wake = () => resolve(false);
+        setTimeout(() => resolve(true), POLL_MS).unref();
       });
-      if (pending.size > 0 && failure === undefined) for (const id of [...pending]) await inspect(id);
+      // Only after POLL_MS without any result: asking for every pending shard after each
+      // result cost one Redis round trip per pending shard per result (n²/2 over a run).
+      if (quiet && pending.size > 0 && failure === undefined) for (const id of [...pending]) await inspect(id);
     }
     this.events.removeAllListeners('completed').removeAllListeners('failed').removeAllListeners('stalled');
     if (failure !== undefined) throw failure;
