@@ -11,7 +11,8 @@ import type { KernelImpl } from './fast/kernel-set.js';
 import { packagePath } from '../../core/paths.js';
 import type { GridDescription, MethodId, ParamValue } from '../../kernels/index.js';
 import { OnnxDataType } from '../formats/onnx/onnx-proto.js';
-import type { OnnxModel } from '../formats/onnx/onnx-types.js';
+import { externalDataOf } from '../formats/onnx/external-data.js';
+import type { OnnxModel, OnnxTensor } from '../formats/onnx/onnx-types.js';
 import { int64ToNumber } from '../formats/onnx/tensor-data.js';
 import type { LayerStats } from './apply-method.js';
 import type { CalibrationProvenance } from './calibration-set.js';
@@ -78,7 +79,15 @@ export interface CompressionRecord {
   readonly kernelImpl?: KernelImpl;
   /** Per-layer methods: worker threads the units ran on (1: inline); the bytes do not depend on it. */
   readonly compressWorkers?: number;
-  readonly timingsMs: { readonly calibration: number; readonly compression: number; readonly total: number };
+  /**
+   * Wall time of the phases. Per-layer methods also split their work: `open` (hash and
+   * non-finite check of the source), `kernels` (the units), `write` (surgery and the
+   * variant's files); `compression` is kernels + write.
+   */
+  readonly timingsMs: {
+    readonly calibration: number; readonly compression: number; readonly total: number;
+    readonly open?: number; readonly kernels?: number; readonly write?: number;
+  };
   /** Settings the backend applies when it opens the folder (kv-cache: `runtime.kvCache`). */
   readonly runtime?: { readonly kvCache: KvCacheOption | { readonly type: string } };
   /** The runtime that runs the variant when it is not onnxruntime (gguf: llama.cpp). */
@@ -97,17 +106,22 @@ export interface CompressionRecord {
   readonly kvCache?: KvCacheRecord;
 }
 
-/** Counts parameters of a (possibly rewritten) graph; see {@link ParameterCounts}. */
-export function countParameters(model: OnnxModel): ParameterCounts {
+/**
+ * Counts parameters of a (possibly rewritten) graph; see {@link ParameterCounts}. A tensor
+ * stored externally counts as all non-zero unless `bytesOf` reads it (one tensor at a
+ * time: a streamed model's untouched weights count as they would inline).
+ */
+export function countParameters(model: OnnxModel, bytesOf?: (t: OnnxTensor) => Uint8Array): ParameterCounts {
   let total = 0;
   let nonZero = 0;
   for (const t of model.graph?.initializer ?? []) {
-    const raw = t.raw_data;
+    const raw = bytesOf && externalDataOf(t) ? bytesOf(t) : t.raw_data;
     const count = (t.dims ?? []).map(int64ToNumber).reduce((a, b) => a * b, 1);
     if (t.data_type === OnnxDataType.FLOAT) {
       total += count;
       if (raw && raw.length === 4 * count) {
-        const v = new Float32Array(Uint8Array.from(raw).buffer);
+        // A copy: raw_data may sit unaligned inside the protobuf buffer.
+        const v = new Float32Array(new Uint8Array(raw).buffer);
         for (const x of v) if (x !== 0) nonZero++;
       } else nonZero += count;
     } else if ((t.data_type === OnnxDataType.INT8 || t.data_type === OnnxDataType.UINT8) && /\.w8a8\.B$/u.test(t.name ?? '')) {
