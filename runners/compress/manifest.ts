@@ -106,29 +106,38 @@ export interface CompressionRecord {
   readonly kvCache?: KvCacheRecord;
 }
 
+/** Visits a stored tensor's bytes piece by piece (see visitExternalBytes). */
+export type TensorPieces = (t: OnnxTensor, visit: (piece: Uint8Array) => void) => void;
+
 /**
  * Counts parameters of a (possibly rewritten) graph; see {@link ParameterCounts}. A tensor
- * stored externally counts as all non-zero unless `bytesOf` reads it (one tensor at a
- * time: a streamed model's untouched weights count as they would inline).
+ * stored externally counts as all non-zero unless `piecesOf` reads it (piece by piece: a
+ * streamed model's untouched weights count as they would inline).
  */
-export function countParameters(model: OnnxModel, bytesOf?: (t: OnnxTensor) => Uint8Array): ParameterCounts {
+export function countParameters(model: OnnxModel, piecesOf?: TensorPieces): ParameterCounts {
   let total = 0;
   let nonZero = 0;
   for (const t of model.graph?.initializer ?? []) {
-    const raw = bytesOf && externalDataOf(t) ? bytesOf(t) : t.raw_data;
+    const visit: TensorPieces | undefined = piecesOf && externalDataOf(t) ? piecesOf : t.raw_data ? (_t, f) => f(t.raw_data!) : undefined;
     const count = (t.dims ?? []).map(int64ToNumber).reduce((a, b) => a * b, 1);
     if (t.data_type === OnnxDataType.FLOAT) {
       total += count;
-      if (raw && raw.length === 4 * count) {
-        // A copy: raw_data may sit unaligned inside the protobuf buffer.
-        const v = new Float32Array(new Uint8Array(raw).buffer);
-        for (const x of v) if (x !== 0) nonZero++;
-      } else nonZero += count;
+      let bytes = 0;
+      let found = 0;
+      visit?.(t, (piece) => {
+        bytes += piece.length;
+        // A copy when unaligned (raw_data inside the protobuf buffer).
+        const v = piece.byteOffset % 4 === 0 && piece.length % 4 === 0 ? new Float32Array(piece.buffer, piece.byteOffset, piece.length / 4) : new Float32Array(new Uint8Array(piece).buffer);
+        for (let i = 0; i < v.length; i++) if (v[i] !== 0) found++;
+      });
+      nonZero += bytes === 4 * count ? found : count;
     } else if ((t.data_type === OnnxDataType.INT8 || t.data_type === OnnxDataType.UINT8) && /\.w8a8\.B$/u.test(t.name ?? '')) {
       total += count;
       // U8U8 stores code + 128: zero is 128 there.
       const zero = t.data_type === OnnxDataType.UINT8 ? 128 : 0;
-      if (raw) for (const x of raw) if (x !== zero) nonZero++;
+      visit?.(t, (piece) => {
+        for (let i = 0; i < piece.length; i++) if (piece[i] !== zero) nonZero++;
+      });
     }
   }
   for (const n of model.graph?.node ?? []) {

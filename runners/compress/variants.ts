@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { InputError } from '../../core/errors.js';
 import { assertMethodId, calibrationNeeded, validateParams, type ParamValue } from '../../kernels/index.js';
 import { externalDataOf } from '../formats/onnx/external-data.js';
-import { readExternalBytes } from '../formats/onnx/initializer-data.js';
+import { visitExternalBytes } from '../formats/onnx/initializer-data.js';
 import { loadModelFolder } from '../model/model-folder.js';
 import { applyMethod, AWQ_SEARCH_SAMPLE, unitsOf, type LayerStats, type MethodResult } from './apply-method.js';
 import type { LayerMethod } from './compress-unit.js';
@@ -179,7 +179,7 @@ export async function compressModel(modelDir: string, spec: CompressSpec, outDir
     ...(recovery ? { recovery } : {}),
     sizeBytes: onnxBytes,
     baseSizeBytes,
-    parameters: countParameters(m.model, (t) => readExternalBytes(t, m.onnxPath, m.dir)),
+    parameters: countParameters(m.model, (t, visit) => visitExternalBytes(t, m.onnxPath, m.dir, 1 << 24, visit)),
     baseParameters,
     baseModel: { dir: m.dir, sha256: m.sha256 },
     kernelVersion: kernelVersion(),
