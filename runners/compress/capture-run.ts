@@ -60,11 +60,12 @@ function batchesOf(sequences: readonly (readonly number[])[]): { rows: (readonly
 
 /**
  * Runs the sequences, hands every batch's captured outputs to `sink` (per tensor in batch
- * order); returns T. `budgetBytes` caps a segment's weights (default: captureBudgetBytes).
+ * order); returns T. `budgetBytes` caps a segment's weights (default: captureBudgetBytes);
+ * `progress` gets one line per finished segment with an ETA.
  */
 export async function runCapture(
   m: SurgeryModel, config: DecoderConfig, names: readonly string[], sequences: readonly (readonly number[])[], threads: number, sink: CaptureSink,
-  budgetBytes = captureBudgetBytes(m.model, names),
+  budgetBytes = captureBudgetBytes(m.model, names), progress?: (line: string) => void,
 ): Promise<number> {
   const segments = planCaptureSegments(m.model, names, budgetBytes);
   const batches = batchesOf(sequences);
@@ -72,6 +73,7 @@ export async function runCapture(
   const handed = batches.map(() => new Map<string, ort.Tensor>());
   const captured = new Set(names);
   const dir = mkdtempSync(join(tmpdir(), 'compbench-capture-'));
+  const start = performance.now();
   try {
     for (let s = 0; s < segments.length; s++) {
       const seg = segments[s];
@@ -100,6 +102,10 @@ export async function runCapture(
         }
       } finally {
         await session.release();
+      }
+      if (progress) {
+        const elapsed = (performance.now() - start) / 1000;
+        progress(`capture: segment ${s + 1}/${segments.length} ${elapsed.toFixed(1)} s, ETA ${((elapsed / (s + 1)) * (segments.length - s - 1)).toFixed(0)} s`);
       }
     }
     return sequences.reduce((a, s) => a + s.length, 0);

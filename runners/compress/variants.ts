@@ -46,7 +46,10 @@ export interface CompressOptions {
    * them inline). The variant's bytes do not depend on it.
    */
   readonly workers?: number;
-  /** Gets one line per finished weight (index, elapsed, ETA) for the per-layer methods. */
+  /**
+   * Gets one line per finished capture segment (`capture: …`) and per finished weight
+   * (`compress: …`: index, elapsed, ETA) for the per-layer methods.
+   */
   readonly progress?: (line: string) => void;
   /**
    * Read every weight into memory first, as before streaming (default false: the per-layer
@@ -102,7 +105,7 @@ export async function compressModel(modelDir: string, spec: CompressSpec, outDir
   let activations: SpilledActivations | undefined;
   if (calib) {
     const names = [...new Set(targets.map((t) => t.input))];
-    activations = await captureActivationsSpilled(m, folder.config, names, calib.sequences, options.threads ?? 1);
+    activations = await captureActivationsSpilled(m, folder.config, names, calib.sequences, options.threads ?? 1, undefined, options.progress);
   }
   const calibrationMs = performance.now() - calStart;
   const kStart = performance.now();
