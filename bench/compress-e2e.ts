@@ -48,6 +48,8 @@ export interface CompressE2eResult {
   readonly phasePeakRssBytes?: Readonly<Record<string, number>>;
   /** Bytes of the variant's onnx/ files. */
   readonly sizeBytes: number;
+  /** CPU seconds of the child's threads (user + system). */
+  readonly cpuS?: number;
   /** Load average (1 min) when the child started and ended. */
   readonly load: readonly [number, number];
 }
@@ -63,7 +65,7 @@ export interface CompressE2e {
 const here = dirname(fileURLToPath(import.meta.url));
 
 type ChildJson = {
-  compressWorkers?: number; wallS: number; peakRssBytes: number; sizeBytes: number; phasePeakRssBytes?: Record<string, number>;
+  compressWorkers?: number; wallS: number; cpuS?: number; peakRssBytes: number; sizeBytes: number; phasePeakRssBytes?: Record<string, number>;
   timingsMs: { calibration: number; compression: number; open?: number; kernels?: number; write?: number };
 };
 
@@ -87,7 +89,7 @@ export function compressE2e(shape: E2eShape, log: (line: string) => void, method
       log(`  ${method}: ${r.wallS.toFixed(1)} s, peak RSS ${(r.peakRssBytes / 1e9).toFixed(2)} GB`);
       const s = (ms: number | undefined): number | undefined => (ms === undefined ? undefined : ms / 1000);
       return {
-        method, compressWorkers: r.compressWorkers, wallS: r.wallS, calibrationS: r.timingsMs.calibration / 1000, compressionS: r.timingsMs.compression / 1000,
+        method, compressWorkers: r.compressWorkers, wallS: r.wallS, cpuS: r.cpuS, calibrationS: r.timingsMs.calibration / 1000, compressionS: r.timingsMs.compression / 1000,
         openS: s(r.timingsMs.open), kernelsS: s(r.timingsMs.kernels), writeS: s(r.timingsMs.write),
         peakRssBytes: r.peakRssBytes, phasePeakRssBytes: r.phasePeakRssBytes, sizeBytes: r.sizeBytes, load: [loadStart, loadavg()[0]] as const,
       };
@@ -110,11 +112,11 @@ export function compressE2eSection(e: CompressE2e): string[] {
   const p = (r: CompressE2eResult, k: string): string => gb(r.phasePeakRssBytes?.[k]);
   return [
     '## End-to-end compression (synth model)', '',
-    `compbench synth hidden ${e.shape.hidden}, ${e.shape.layers} layers${e.shape.kvHeads ? `, ${e.shape.kvHeads} KV heads` : ''} (fp32 onnx/ ${gb(e.modelBytes)} GB); 4-bit, group 128, 16 × 128 calibration tokens, one child per method (compressModel only, no self-check), peak RSS = the child's VmHWM, per phase reset as each phase began (open = hash and non-finite check; write = surgery and the variant's files). Load = 1-min load average at the child's start/end (2 cores).`, '',
+    `compbench synth hidden ${e.shape.hidden}, ${e.shape.layers} layers${e.shape.kvHeads ? `, ${e.shape.kvHeads} KV heads` : ''} (fp32 onnx/ ${gb(e.modelBytes)} GB); 4-bit, group 128, 16 × 128 calibration tokens, one child per method (compressModel only, no self-check), peak RSS = the child's VmHWM, per phase reset as each phase began (open = hash and non-finite check; write = surgery and the variant's files). CPU s = user + system seconds of all the child's threads; load = 1-min load average at the child's start/end (2 cores: above 2, other processes competed and wall times are inflated).`, '',
     ...verdict,
-    '| method | workers | wall s | open s | calibration s | kernels s | write s | peak RSS GB | open / calib. / kernels / write peak GB | peak / fp32 model | variant GB | load |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---|',
-    ...e.results.map((r) => `| ${r.method} | ${r.compressWorkers ?? 1} | ${r.wallS.toFixed(1)} | ${sec(r.openS)} | ${r.calibrationS.toFixed(1)} | ${sec(r.kernelsS ?? r.compressionS)} | ${sec(r.writeS)} | ${gb(r.peakRssBytes)} | ${['open', 'calibration', 'kernels', 'write'].map((k) => p(r, k)).join(' / ')} | ${(r.peakRssBytes / e.modelBytes).toFixed(2)} | ${gb(r.sizeBytes)} | ${r.load.map((x) => x.toFixed(1)).join(' → ')} |`),
+    '| method | workers | wall s | CPU s | open s | calibration s | kernels s | write s | peak RSS GB | open / calib. / kernels / write peak GB | peak / fp32 model | variant GB | load |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---|',
+    ...e.results.map((r) => `| ${r.method} | ${r.compressWorkers ?? 1} | ${r.wallS.toFixed(1)} | ${sec(r.cpuS)} | ${sec(r.openS)} | ${r.calibrationS.toFixed(1)} | ${sec(r.kernelsS ?? r.compressionS)} | ${sec(r.writeS)} | ${gb(r.peakRssBytes)} | ${['open', 'calibration', 'kernels', 'write'].map((k) => p(r, k)).join(' / ')} | ${(r.peakRssBytes / e.modelBytes).toFixed(2)} | ${gb(r.sizeBytes)} | ${r.load.map((x) => x.toFixed(1)).join(' → ')} |`),
     '',
   ];
 }

@@ -2,7 +2,8 @@
  * Child process of the end-to-end compression benchmark: compresses one model folder with
  * one method (compressModel alone: no self-check) and prints one JSON line with the
  * record's timings, the wall time, this process's peak resident set (VmHWM) and the peak
- * of each phase (open → calibration → kernels → write; VmHWM is reset as each begins).
+ * of each phase (open → calibration → kernels → write; VmHWM is reset as each begins),
+ * and the CPU seconds of all its threads.
  *
  *   node dist/bench/compress-model-child.js MODEL_DIR OUT_DIR METHOD BITS GROUP [WORKERS] [hold]
  *
@@ -35,4 +36,6 @@ endPhase('done');
 console.log(JSON.stringify({
   method, compressWorkers: record.compressWorkers, wallS: (performance.now() - t0) / 1000, timingsMs: record.timingsMs, sizeBytes: record.sizeBytes, baseSizeBytes: record.baseSizeBytes,
   peakRssBytes: peak, phasePeakRssBytes,
+  // CPU seconds of every thread (user + system): on a machine other jobs share, wall time alone misleads.
+  cpuS: (process.cpuUsage().user + process.cpuUsage().system) / 1e6,
 }));
