@@ -8,8 +8,10 @@
  * --only decode: memory bandwidth and the decode item alone (the report then has only those).
  * --only kernels: memory bandwidth and the quantization kernels alone.
  * --only compress: memory bandwidth and end-to-end compression of a synth model alone
- *   (hidden 2048, 22 layers; --quick: hidden 1024, 8 layers), then GPTQ with 1 and 2
- *   compression workers on a smaller synth model (bench/compress-workers.ts).
+ *   (TinyLlama-1.1B's shape, 4.4 GB fp32, about 30+ minutes; --quick: hidden 1024, 8 layers),
+ *   then GPTQ with 1 and 2 compression workers on a smaller synth model (bench/compress-workers.ts).
+ * --only compress-e2e: memory bandwidth and the end-to-end item alone (as in --only compress).
+ *   Without --only, the end-to-end item runs at the --quick shape (the 1.1B model is opt-in).
  * --only scoring-cases: memory bandwidth and the scoring cases alone (zero-shot, 5-shot, long-context
  *   and real-vocabulary multiple choice: compbench vs transformers.js vs raw onnxruntime; scoring-cases.ts).
  * Without --only, the queue executor's bench (bench/queue-executor.ts, also `npm run bench:queue`) runs last.
@@ -28,7 +30,7 @@ import { messageOf } from '../core/errors.js';
 import { resultsMarkdown, writeResults, type BenchResults } from './report.js';
 import { scoringBenchmark } from './scoring.js';
 import { parallelCeiling } from './parallel-ceiling.js';
-import { compressE2e, type CompressE2e } from './compress-e2e.js';
+import { compressE2e, E2E_1B, type CompressE2e } from './compress-e2e.js';
 import { scoringCases, type ScoringCases } from './scoring-cases.js';
 import { compressWorkersBench, type CompressWorkers } from './compress-workers.js';
 
@@ -38,9 +40,9 @@ const argv = process.argv.slice(2);
 const quick = argv.includes('--quick');
 const onlyAt = argv.indexOf('--only');
 const only = onlyAt >= 0 ? argv[onlyAt + 1] : undefined;
-const onlyValues = ['decode', 'kernels', 'compress', 'scoring-cases'] as const;
+const onlyValues = ['decode', 'kernels', 'compress', 'compress-e2e', 'scoring-cases'] as const;
 if (only !== undefined && !(onlyValues as readonly string[]).includes(only)) {
-  console.error(`compbench: --only must be followed by 'decode', 'kernels', 'compress' or 'scoring-cases' (got ${JSON.stringify(only)})`);
+  console.error(`compbench: --only must be followed by 'decode', 'kernels', 'compress', 'compress-e2e' or 'scoring-cases' (got ${JSON.stringify(only)})`);
   process.exit(2);
 }
 const all = only === undefined;
@@ -81,8 +83,8 @@ if (all || only === 'kernels') {
 }
 
 let e2e: CompressE2e | undefined;
-if (all || only === 'compress') {
-  const e2eShape = quick ? { hidden: 1024, layers: 8 } : { hidden: 2048, layers: 22 };
+if (all || only === 'compress' || only === 'compress-e2e') {
+  const e2eShape = quick || all ? { hidden: 1024, layers: 8 } : E2E_1B;
   log(`end-to-end compression: synth hidden ${e2eShape.hidden}, ${e2eShape.layers} layers`);
   try {
     e2e = compressE2e(e2eShape, log);

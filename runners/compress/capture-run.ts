@@ -11,8 +11,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { InfraError, messageOf } from '../../core/errors.js';
-import { externalDataOf } from '../formats/onnx/external-data.js';
-import { readExternalBytes } from '../formats/onnx/initializer-data.js';
 import { OnnxDataType } from '../formats/onnx/onnx-proto.js';
 import type { OnnxModel } from '../formats/onnx/onnx-types.js';
 import type { DecoderConfig } from '../model/model-config.js';
@@ -35,15 +33,16 @@ const ELEM: Readonly<Record<string, number>> = {
 
 type ValueInfo = { name: string; type?: unknown };
 
-/** The segment as a model: graph inputs keep their declared types, handed-on tensors take their runtime type. */
+/**
+ * The segment as a model: graph inputs keep their declared types, handed-on tensors take
+ * their runtime type. Initializers still in the source's data file stay references there
+ * (the writer copies them file to file, so JS never holds the segment's weights).
+ */
 function segmentModel(m: SurgeryModel, seg: CaptureSegment, handed: ReadonlyMap<string, ort.Tensor>): OnnxModel {
   const g = m.model.graph!;
   const declared = new Map(((g.input as ValueInfo[] | undefined) ?? []).map((v) => [v.name, v]));
   const wanted = new Set(seg.initializers);
-  const initializer = (g.initializer ?? []).filter((t) => wanted.has(t.name ?? '')).map((t) => {
-    if (!externalDataOf(t)) return t;
-    return { ...t, raw_data: readExternalBytes(t, m.onnxPath, m.dir), external_data: [], data_location: 0 };
-  });
+  const initializer = (g.initializer ?? []).filter((t) => wanted.has(t.name ?? ''));
   const input = seg.inputs.map((x) => declared.get(x) ?? { name: x, type: { tensor_type: { elem_type: ELEM[handed.get(x)!.type] } } });
   const output = seg.outputs.map((name) => ({ name }));
   return { ...m.model, graph: { ...g, node: [...seg.nodes], initializer, input, output, value_info: [] } };
@@ -60,11 +59,12 @@ function batchesOf(sequences: readonly (readonly number[])[]): { rows: (readonly
 
 /**
  * Runs the sequences, hands every batch's captured outputs to `sink` (per tensor in batch
- * order); returns T. `budgetBytes` caps a segment's weights (default: captureBudgetBytes).
+ * order); returns T. `budgetBytes` caps a segment's weights (default: captureBudgetBytes);
+ * `progress` gets one line per finished segment with an ETA.
  */
 export async function runCapture(
   m: SurgeryModel, config: DecoderConfig, names: readonly string[], sequences: readonly (readonly number[])[], threads: number, sink: CaptureSink,
-  budgetBytes = captureBudgetBytes(m.model, names),
+  budgetBytes = captureBudgetBytes(m.model, names), progress?: (line: string) => void,
 ): Promise<number> {
   const segments = planCaptureSegments(m.model, names, budgetBytes);
   const batches = batchesOf(sequences);
@@ -72,12 +72,13 @@ export async function runCapture(
   const handed = batches.map(() => new Map<string, ort.Tensor>());
   const captured = new Set(names);
   const dir = mkdtempSync(join(tmpdir(), 'compbench-capture-'));
+  const start = performance.now();
   try {
     for (let s = 0; s < segments.length; s++) {
       const seg = segments[s];
       const segDir = join(dir, String(s));
       mkdirSync(segDir);
-      writeWithExternalData(join(segDir, 'model.onnx'), segmentModel(m, seg, handed[0]));
+      writeWithExternalData(join(segDir, 'model.onnx'), segmentModel(m, seg, handed[0]), { onnxPath: m.onnxPath, dir: m.dir });
       let session: ort.InferenceSession;
       try {
         session = await ort.InferenceSession.create(join(segDir, 'model.onnx'), { graphOptimizationLevel: 'basic', intraOpNumThreads: threads, interOpNumThreads: 1 });
@@ -100,6 +101,10 @@ export async function runCapture(
         }
       } finally {
         await session.release();
+      }
+      if (progress) {
+        const elapsed = (performance.now() - start) / 1000;
+        progress(`capture: segment ${s + 1}/${segments.length} ${elapsed.toFixed(1)} s, ETA ${((elapsed / (s + 1)) * (segments.length - s - 1)).toFixed(0)} s`);
       }
     }
     return sequences.reduce((a, s) => a + s.length, 0);

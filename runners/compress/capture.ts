@@ -82,9 +82,10 @@ export async function captureActivations(
   return result;
 }
 
-/** As {@link captureActivations}, the same values, but spilled to temp files (bounded memory). */
+/** As {@link captureActivations}, the same values, but spilled to temp files (bounded memory); `progress` as in runCapture. */
 export async function captureActivationsSpilled(
   m: SurgeryModel, config: DecoderConfig, names: readonly string[], sequences: readonly (readonly number[])[], threads = 1, budgetBytes?: number,
+  progress?: (line: string) => void,
 ): Promise<SpilledActivations> {
   const dir = mkdtempSync(join(tmpdir(), 'compbench-activations-'));
   const files = new Map(names.map((n, i) => [n, { path: join(dir, `${i}.f32`), floats: 0 }]));
@@ -96,7 +97,7 @@ export async function captureActivationsSpilled(
         for (let done = 0; done < bytes.length;) done += writeSync(fds.get(n)!, bytes, done, bytes.length - done);
         files.get(n)!.floats += d.length;
       },
-    }, budgetBytes);
+    }, budgetBytes, progress);
     return new SpilledActivations(dir, files, T);
   } catch (e) {
     rmSync(dir, { recursive: true, force: true });

@@ -11,7 +11,8 @@ import type { KernelImpl } from './fast/kernel-set.js';
 import { packagePath } from '../../core/paths.js';
 import type { GridDescription, MethodId, ParamValue } from '../../kernels/index.js';
 import { OnnxDataType } from '../formats/onnx/onnx-proto.js';
-import type { OnnxModel } from '../formats/onnx/onnx-types.js';
+import { externalDataOf } from '../formats/onnx/external-data.js';
+import type { OnnxModel, OnnxTensor } from '../formats/onnx/onnx-types.js';
 import { int64ToNumber } from '../formats/onnx/tensor-data.js';
 import type { LayerStats } from './apply-method.js';
 import type { CalibrationProvenance } from './calibration-set.js';
@@ -78,7 +79,15 @@ export interface CompressionRecord {
   readonly kernelImpl?: KernelImpl;
   /** Per-layer methods: worker threads the units ran on (1: inline); the bytes do not depend on it. */
   readonly compressWorkers?: number;
-  readonly timingsMs: { readonly calibration: number; readonly compression: number; readonly total: number };
+  /**
+   * Wall time of the phases. Per-layer methods also split their work: `open` (hash and
+   * non-finite check of the source), `kernels` (the units), `write` (surgery and the
+   * variant's files); `compression` is kernels + write.
+   */
+  readonly timingsMs: {
+    readonly calibration: number; readonly compression: number; readonly total: number;
+    readonly open?: number; readonly kernels?: number; readonly write?: number;
+  };
   /** Settings the backend applies when it opens the folder (kv-cache: `runtime.kvCache`). */
   readonly runtime?: { readonly kvCache: KvCacheOption | { readonly type: string } };
   /** The runtime that runs the variant when it is not onnxruntime (gguf: llama.cpp). */
@@ -97,24 +106,38 @@ export interface CompressionRecord {
   readonly kvCache?: KvCacheRecord;
 }
 
-/** Counts parameters of a (possibly rewritten) graph; see {@link ParameterCounts}. */
-export function countParameters(model: OnnxModel): ParameterCounts {
+/** Visits a stored tensor's bytes piece by piece (see visitExternalBytes). */
+export type TensorPieces = (t: OnnxTensor, visit: (piece: Uint8Array) => void) => void;
+
+/**
+ * Counts parameters of a (possibly rewritten) graph; see {@link ParameterCounts}. A tensor
+ * stored externally counts as all non-zero unless `piecesOf` reads it (piece by piece: a
+ * streamed model's untouched weights count as they would inline).
+ */
+export function countParameters(model: OnnxModel, piecesOf?: TensorPieces): ParameterCounts {
   let total = 0;
   let nonZero = 0;
   for (const t of model.graph?.initializer ?? []) {
-    const raw = t.raw_data;
+    const visit: TensorPieces | undefined = piecesOf && externalDataOf(t) ? piecesOf : t.raw_data ? (_t, f) => f(t.raw_data!) : undefined;
     const count = (t.dims ?? []).map(int64ToNumber).reduce((a, b) => a * b, 1);
     if (t.data_type === OnnxDataType.FLOAT) {
       total += count;
-      if (raw && raw.length === 4 * count) {
-        const v = new Float32Array(Uint8Array.from(raw).buffer);
-        for (const x of v) if (x !== 0) nonZero++;
-      } else nonZero += count;
+      let bytes = 0;
+      let found = 0;
+      visit?.(t, (piece) => {
+        bytes += piece.length;
+        // A copy when unaligned (raw_data inside the protobuf buffer).
+        const v = piece.byteOffset % 4 === 0 && piece.length % 4 === 0 ? new Float32Array(piece.buffer, piece.byteOffset, piece.length / 4) : new Float32Array(new Uint8Array(piece).buffer);
+        for (let i = 0; i < v.length; i++) if (v[i] !== 0) found++;
+      });
+      nonZero += bytes === 4 * count ? found : count;
     } else if ((t.data_type === OnnxDataType.INT8 || t.data_type === OnnxDataType.UINT8) && /\.w8a8\.B$/u.test(t.name ?? '')) {
       total += count;
       // U8U8 stores code + 128: zero is 128 there.
       const zero = t.data_type === OnnxDataType.UINT8 ? 128 : 0;
-      if (raw) for (const x of raw) if (x !== zero) nonZero++;
+      visit?.(t, (piece) => {
+        for (let i = 0; i < piece.length; i++) if (piece[i] !== zero) nonZero++;
+      });
     }
   }
   for (const n of model.graph?.node ?? []) {

@@ -129,9 +129,15 @@ export function floatTensor(name: string, dims: readonly number[], values: Float
   return { name, dims: [...dims], data_type: OnnxDataType.FLOAT, raw_data: new Uint8Array(values.buffer, values.byteOffset, values.byteLength).slice() };
 }
 
-/** An initializer of 8-bit values (uint8 or int8). */
+/**
+ * An initializer of 8-bit values (uint8 or int8). An array owning its whole buffer (a
+ * kernel's fresh packed codes) is taken as is, not copied: the surgery of a large model
+ * would otherwise hold every packed weight twice; do not change it afterwards.
+ */
 export function byteTensor(name: string, dims: readonly number[], values: Uint8Array | Int8Array, signed: boolean): OnnxTensor {
-  return { name, dims: [...dims], data_type: signed ? OnnxDataType.INT8 : OnnxDataType.UINT8, raw_data: new Uint8Array(values.buffer, values.byteOffset, values.byteLength).slice() };
+  const bytes = new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
+  const whole = values.byteOffset === 0 && values.byteLength === values.buffer.byteLength;
+  return { name, dims: [...dims], data_type: signed ? OnnxDataType.INT8 : OnnxDataType.UINT8, raw_data: whole ? bytes : bytes.slice() };
 }
 
 /** An int64 initializer. */

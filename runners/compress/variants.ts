@@ -6,6 +6,8 @@ import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from '../../core/errors.js';
 import { assertMethodId, calibrationNeeded, validateParams, type ParamValue } from '../../kernels/index.js';
+import { externalDataOf } from '../formats/onnx/external-data.js';
+import { visitExternalBytes } from '../formats/onnx/initializer-data.js';
 import { loadModelFolder } from '../model/model-folder.js';
 import { applyMethod, AWQ_SEARCH_SAMPLE, unitsOf, type LayerStats, type MethodResult } from './apply-method.js';
 import type { LayerMethod } from './compress-unit.js';
@@ -44,9 +46,24 @@ export interface CompressOptions {
    * them inline). The variant's bytes do not depend on it.
    */
   readonly workers?: number;
-  /** Gets one line per finished weight (index, elapsed, ETA) for the per-layer methods. */
+  /**
+   * Gets one line per finished capture segment (`capture: …`) and per finished weight
+   * (`compress: …`: index, elapsed, ETA) for the per-layer methods.
+   */
   readonly progress?: (line: string) => void;
+  /**
+   * Read every weight into memory first, as before streaming (default false: the per-layer
+   * methods read each weight from the source when its unit runs, and the writer copies the
+   * untouched ones file to file). The variant's bytes are the same either way; the other
+   * methods always hold the model.
+   */
+  readonly holdModel?: boolean;
+  /** Called as each phase of a per-layer method begins: calibration, kernels, write (a benchmark reads the peak memory of each). */
+  readonly phase?: (name: 'calibration' | 'kernels' | 'write') => void;
 }
+
+/** Methods that edit the graph as a whole (not per unit), on a model held in memory. */
+const WHOLE_GRAPH_METHODS: ReadonlySet<string> = new Set(['structured', 'llm-int8', 'flap', 'fairprune']);
 
 /** What {@link compressModel} returns. */
 export interface CompressResult {
@@ -65,7 +82,9 @@ export async function compressModel(modelDir: string, spec: CompressSpec, outDir
   const folder = loadModelFolder(m.dir);
   const baseSizeBytes = onnxFolderBytes(m.dir);
   const baseParameters = countParameters(m.model);
-  inlineExternalData(m);
+  // Streamed: no weight is read until its unit runs (capture reads one segment's at a time).
+  const streamed = !options.holdModel && !WHOLE_GRAPH_METHODS.has(spec.method);
+  if (!streamed) inlineExternalData(m);
   const targets = findTargets(m.model, { includeHead: spec.includeHead });
   requireTargets(targets, m);
   const raw = spec.params ?? {};
@@ -79,12 +98,14 @@ export async function compressModel(modelDir: string, spec: CompressSpec, outDir
   const accuracyLevel = checkAccuracyLevel(spec.accuracyLevel ?? DEFAULT_ACCURACY_LEVEL);
   const int8 = spec.int8 ?? chooseInt8Form();
   assertFiniteWeights(m);
+  const openMs = performance.now() - start;
   const weights = (): Map<string, Float32Array> => new Map(targets.map((t) => [t.weight, weightValues(m, t.weight)]));
+  options.phase?.('calibration');
   const calStart = performance.now();
   let activations: SpilledActivations | undefined;
   if (calib) {
     const names = [...new Set(targets.map((t) => t.input))];
-    activations = await captureActivationsSpilled(m, folder.config, names, calib.sequences, options.threads ?? 1);
+    activations = await captureActivationsSpilled(m, folder.config, names, calib.sequences, options.threads ?? 1, undefined, options.progress);
   }
   const calibrationMs = performance.now() - calStart;
   const kStart = performance.now();
@@ -96,6 +117,7 @@ export async function compressModel(modelDir: string, spec: CompressSpec, outDir
   let flap: FlapLayerRecord[] | undefined;
   let fairprune: FairPruneRecord | undefined;
   let compressWorkers: number | undefined;
+  let kernelsMs: number | undefined;
   try {
     if (spec.method === 'structured') {
       structured = applyStructured(m, targets, weights(), activations!, params as { ratio: number; target: string }, headConfig(m.dir), form);
@@ -114,6 +136,7 @@ export async function compressModel(modelDir: string, spec: CompressSpec, outDir
     } else {
       // One engine thread per worker: a float64 product split across threads may sum in another
       // order, and the codes must not depend on --threads or --compress-workers.
+      options.phase?.('kernels');
       compressWorkers = options.workers ?? defaultWorkers(spec.method, targets, calib?.provenance.tokens ?? 0);
       const pool = layerPool(compressWorkers, options.kernels ?? 'fast');
       let result: MethodResult;
@@ -123,6 +146,8 @@ export async function compressModel(modelDir: string, spec: CompressSpec, outDir
       } finally {
         await pool.close();
       }
+      kernelsMs = performance.now() - kStart;
+      options.phase?.('write');
       ({ ops, scalings } = applySurgery(m, result.outcomes, result.scalings, accuracyLevel, int8));
       layers = result.layers;
     }
@@ -130,7 +155,9 @@ export async function compressModel(modelDir: string, spec: CompressSpec, outDir
     activations?.dispose();
   }
   assertFiniteStats(layers);
-  const { onnxBytes } = writeVariant(m.dir, out, m.model, { externalData: options.externalData ?? m.hadExternalData, configPatch: structured?.configPatch });
+  const { onnxBytes } = writeVariant(m.dir, out, m.model, {
+    externalData: options.externalData ?? m.hadExternalData, configPatch: structured?.configPatch, source: { onnxPath: m.onnxPath, dir: m.dir },
+  });
   const compressionMs = performance.now() - kStart;
   const usesNBits = ops.some((o) => o.op === 'com.microsoft.MatMulNBits');
   const usesW8A8 = ops.some((o) => o.op !== 'com.microsoft.MatMulNBits');
@@ -155,13 +182,16 @@ export async function compressModel(modelDir: string, spec: CompressSpec, outDir
     ...(recovery ? { recovery } : {}),
     sizeBytes: onnxBytes,
     baseSizeBytes,
-    parameters: countParameters(m.model),
+    parameters: countParameters(m.model, (t, visit) => visitExternalBytes(t, m.onnxPath, m.dir, 1 << 24, visit)),
     baseParameters,
     baseModel: { dir: m.dir, sha256: m.sha256 },
     kernelVersion: kernelVersion(),
     ...(usesCalibratedKernel(spec.method) ? { kernelImpl: options.kernels ?? 'fast' } : {}),
     ...(compressWorkers !== undefined ? { compressWorkers } : {}),
-    timingsMs: { calibration: round(calibrationMs), compression: round(compressionMs), total: round(performance.now() - start) },
+    timingsMs: {
+      calibration: round(calibrationMs), compression: round(compressionMs), total: round(performance.now() - start),
+      ...(kernelsMs !== undefined ? { open: round(openMs), kernels: round(kernelsMs), write: round(compressionMs - kernelsMs) } : {}),
+    },
   };
   writeFileSync(join(out, 'compression.json'), `${JSON.stringify(record, null, 2)}\n`);
   return { outDir: out, record };
@@ -182,7 +212,7 @@ function layerDone(m: SurgeryModel, targets: readonly TargetMatMul[], progress?:
     pending.delete(t.node);
     const init = byName.get(t.weight);
     const nodes = readers.get(t.weight) ?? [];
-    if (init && nodes.every((n) => targets.some((x) => x.node === n) && !pending.has(n))) init.raw_data = new Uint8Array(0);
+    if (init && !externalDataOf(init) && nodes.every((n) => targets.some((x) => x.node === n) && !pending.has(n))) init.raw_data = new Uint8Array(0);
     finished++;
     if (!progress) return;
     const elapsed = (performance.now() - start) / 1000;

@@ -50,12 +50,18 @@ if (teacher) {
     }
   });
 
-  test('gptq reports one progress line per weight, in order, ending at ETA 0', async () => {
-    const lines: string[] = [];
+  test('gptq reports one progress line per capture segment, then one per weight, in order, each ending at ETA 0', async () => {
+    const all: string[] = [];
     const out = join(tempDir('compbench-progress-'), 'v');
     const { record } = await compressModel(teacher, { method: 'gptq', params: { bits: 4, group: 64 } }, out, {
-      calibration: { nSequences: 2, seqLen: 32 }, progress: (l) => lines.push(l),
+      calibration: { nSequences: 2, seqLen: 32 }, progress: (l) => all.push(l),
     });
+    const capture = all.filter((l) => l.startsWith('capture: '));
+    assert.ok(capture.length >= 1);
+    capture.forEach((l, i) => assert.match(l, new RegExp(`^capture: segment ${i + 1}/${capture.length} \\d+\\.\\d s, ETA \\d+ s$`, 'u')));
+    assert.match(capture[capture.length - 1], /ETA 0 s$/u);
+    assert.equal(all.slice(0, capture.length), capture, 'the capture comes first');
+    const lines = all.slice(capture.length);
     assert.is(lines.length, record.compressed.weights);
     lines.forEach((l, i) => assert.match(l, new RegExp(`^compress: ${i + 1}/${lines.length} ${record.layers[i].weight.replace(/\./gu, '\\.')} \\(K \\d+, N \\d+\\)`, 'u')));
     assert.match(lines[lines.length - 1], /ETA 0 s$/u);
