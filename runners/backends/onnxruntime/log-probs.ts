@@ -3,15 +3,8 @@
  * scored. Writes the row's argmax (first maximum, as torch.argmax) to `argmaxOut[0]`.
  */
 export function logProbAt(logits: Float32Array, offset: number, vocab: number, target: number, argmaxOut: Int32Array): number {
-  let max = -Infinity;
-  let arg = 0;
-  for (let v = 0; v < vocab; v++) {
-    const x = logits[offset + v];
-    if (x > max) {
-      max = x;
-      arg = v;
-    }
-  }
+  const arg = firstMaxAt(logits, offset, vocab);
+  const max = logits[offset + arg];
   let sum = 0;
   for (let v = 0; v < vocab; v++) sum += Math.exp(logits[offset + v] - max);
   argmaxOut[0] = arg;
@@ -41,6 +34,12 @@ export function argmaxAt(logits: Float32Array, offset: number, vocab: number): n
  * the argmax (first maximum) instead of a max pass and an exp pass.
  */
 export function logProbWithLse(logits: Float32Array, offset: number, vocab: number, target: number, lse: number, argmaxOut: Int32Array): number {
+  argmaxOut[0] = firstMaxAt(logits, offset, vocab);
+  return logits[offset + target] - lse;
+}
+
+/** Index of the first maximum of `logits[offset .. offset+vocab)` (NaN never wins; 0 when all are NaN or −Inf). */
+function firstMaxAt(logits: Float32Array, offset: number, vocab: number): number {
   let max = -Infinity;
   let arg = 0;
   for (let v = 0; v < vocab; v++) {
@@ -50,6 +49,5 @@ export function logProbWithLse(logits: Float32Array, offset: number, vocab: numb
       arg = v;
     }
   }
-  argmaxOut[0] = arg;
-  return logits[offset + target] - lse;
+  return arg;
 }

@@ -7,31 +7,12 @@ import { bytesToFloat32, tensorDataType, tensorElementCount, typedFieldsToFloat3
 
 /** The raw little-endian bytes of an externally stored tensor (read from its file, bounds-checked). */
 export function readExternalBytes(t: OnnxTensor, modelPath: string, allowedRoot?: string): Uint8Array {
-  const ref = externalDataOf(t);
-  if (!ref) throw new InputError(`tensor '${t.name ?? ''}' is not stored externally`);
-  const file = resolveExternalPath(ref, modelPath, allowedRoot);
-  let fd: number | undefined;
-  try {
-    const size = statSync(file).size;
-    const length = ref.length ?? size - ref.offset;
-    if (ref.offset + length > size) {
-      throw new InputError(`${file}: tensor '${ref.tensorName}' needs bytes ${ref.offset}..${ref.offset + length} but the file has ${size}; the weights file is truncated`);
-    }
-    const out = new Uint8Array(length);
-    fd = openSync(file, 'r');
-    let done = 0;
-    while (done < length) {
-      const n = readSync(fd, out, done, length - done, ref.offset + done);
-      if (n === 0) break;
-      done += n;
-    }
-    return out;
-  } catch (e) {
-    if (e instanceof InputError) throw e;
-    throw new InputError(`cannot read external data ${file} of tensor '${ref.tensorName}': ${messageOf(e)}`);
-  } finally {
-    if (fd !== undefined) closeSync(fd);
-  }
+  let out: Uint8Array = new Uint8Array(0);
+  // One piece as long as the tensor: the visitor's buffer is the fresh array returned.
+  visitExternalBytes(t, modelPath, allowedRoot, Number.MAX_SAFE_INTEGER, (piece) => {
+    out = piece;
+  });
+  return out;
 }
 
 /**
