@@ -40,15 +40,33 @@ export async function layerHessianFast(engine: GemmEngine, X: Float32Array, T: n
   return H;
 }
 
+/** Float32 values of one column block's operands and products in the output-error check (4 MiB each). */
+const ERROR_BLOCK_VALUES = 1 << 20;
+
 /**
- * ‖XW − XŴ‖²_F / ‖XW‖²_F (0/0 = 0), as kernels/error-stats.ts `outputErrorRatio`.
+ * ‖XW − XŴ‖²_F / ‖XW‖²_F (0/0 = 0), as kernels/error-stats.ts `outputErrorRatio`. Taken over
+ * blocks of columns, so the check holds a few MiB besides its inputs instead of W − Ŵ and two
+ * T×N products (on a 2048 × 11264 gate|up unit: 276 MB).
  * // X (T,K); W, Ŵ (K,N)
  */
 export async function outputErrorRatioFast(engine: GemmEngine, X: Float32Array, T: number, K: number, W: Float32Array, What: Float32Array, N: number): Promise<number> {
-  const D = new Float32Array(K * N);
-  for (let i = 0; i < D.length; i++) D[i] = W[i] - What[i];
-  const num = sumOfSquares(await engine.matmul(X, T, K, D, N));
-  const den = sumOfSquares(await engine.matmul(X, T, K, W, N));
+  const nb = Math.max(1, Math.min(N, Math.floor(ERROR_BLOCK_VALUES / Math.max(K, T))));
+  let num = 0;
+  let den = 0;
+  for (let c0 = 0; c0 < N; c0 += nb) {
+    const w = Math.min(nb, N - c0);
+    const Wb = new Float32Array(K * w); // (K, w)
+    const Db = new Float32Array(K * w); // (K, w)
+    for (let k = 0; k < K; k++) {
+      const o = k * N + c0;
+      for (let j = 0; j < w; j++) {
+        Wb[k * w + j] = W[o + j];
+        Db[k * w + j] = W[o + j] - What[o + j];
+      }
+    }
+    num += sumOfSquares(await engine.matmul(X, T, K, Db, w));
+    den += sumOfSquares(await engine.matmul(X, T, K, Wb, w));
+  }
   if (den === 0) return num === 0 ? 0 : Infinity;
   return num / den;
 }
