@@ -40,8 +40,8 @@ export async function layerHessianFast(engine: GemmEngine, X: Float32Array, T: n
   return H;
 }
 
-/** Float32 values of one column block's operands and products in the output-error check (4 MiB each). */
-const ERROR_BLOCK_VALUES = 1 << 20;
+/** Float32 values of one column block's operands and products in the output-error check (16 MiB each). */
+const ERROR_BLOCK_VALUES = 1 << 22;
 
 /**
  * ‖XW − XŴ‖²_F / ‖XW‖²_F (0/0 = 0), as kernels/error-stats.ts `outputErrorRatio`. Taken over
