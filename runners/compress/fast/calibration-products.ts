@@ -45,7 +45,7 @@ const ERROR_BLOCK_VALUES = 1 << 22;
 
 /**
  * ‖XW − XŴ‖²_F / ‖XW‖²_F (0/0 = 0), as kernels/error-stats.ts `outputErrorRatio`. Taken over
- * blocks of columns, so the check holds a few MiB besides its inputs instead of W − Ŵ and two
+ * blocks of columns, so the check holds four 16 MiB blocks besides its inputs instead of W − Ŵ and two
  * T×N products (on a 2048 × 11264 gate|up unit: 276 MB).
  * // X (T,K); W, Ŵ (K,N)
  */
