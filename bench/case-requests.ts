@@ -22,7 +22,7 @@ function shotLines(from: number, to: number): string {
  */
 export function fewShotRequests(questions: number, shots: number): LoglikelihoodRequest[] {
   const header = shotLines(0, shots);
-  return multipleChoiceRequests(questions, shots).map((r) => ({ context: header + r.context, continuation: r.continuation }));
+  return multipleChoiceRequests(questions, shots).map((r) => ({ ...r, context: header + r.context }));
 }
 
 /**
@@ -39,5 +39,5 @@ export function longContextRequests(questions: number, passageTokens: number, co
     count = countTokens(passage);
   }
   const head = `${passage.trimEnd()}\n\n`;
-  return { requests: multipleChoiceRequests(questions).map((r) => ({ context: head + r.context, continuation: r.continuation })), passageTokens: count };
+  return { requests: multipleChoiceRequests(questions).map((r) => ({ ...r, context: head + r.context })), passageTokens: count };
 }

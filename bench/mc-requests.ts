@@ -27,7 +27,8 @@ export function knowledgeFacts(): Fact[] {
 
 /**
  * `questions` facts × {@link CHOICES_PER_QUESTION} requests, deterministic (distractors by
- * position); `first` skips that many facts (they may serve as few-shot examples instead).
+ * position), each question's requests one group; `first` skips that many facts (they may
+ * serve as few-shot examples instead).
  */
 export function multipleChoiceRequests(questions: number, first = 0): LoglikelihoodRequest[] {
   const facts = knowledgeFacts();
@@ -40,7 +41,8 @@ export function multipleChoiceRequests(questions: number, first = 0): Loglikelih
       const candidate = pool[(i * 7 + k * 13) % pool.length];
       if (!choices.includes(candidate)) choices.push(candidate);
     }
-    for (const choice of choices) requests.push({ context: `Q: ${fact.question}\nA:`, continuation: ` ${choice}` });
+    // one group per question, as suites/execute.ts gives each instance's requests
+    for (const choice of choices) requests.push({ context: `Q: ${fact.question}\nA:`, continuation: ` ${choice}`, group: String(first + i) });
   }
   return requests;
 }

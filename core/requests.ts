@@ -11,6 +11,13 @@ export interface LoglikelihoodRequest {
   readonly context: string;
   /** Text whose tokens are scored. Leading whitespace moved from the context belongs here. */
   readonly continuation: string;
+  /**
+   * The requests of one group (a suite instance's choices: suites/execute.ts sets it) that
+   * share a context may be scored together in one packed row. A request's score may then
+   * depend, in the last float bits, on which requests of its own group are in the call, never
+   * on any other request. Absent: the score depends on the request alone.
+   */
+  readonly group?: string;
 }
 
 /** Answer to a {@link LoglikelihoodRequest}. */

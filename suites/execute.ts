@@ -6,8 +6,11 @@ import type { InstanceRequests, SuiteRequest, SuiteResponse } from './spec.js';
  * Answers every instance's requests with one batch call per request method (the
  * runner may split batches further). A method that throws an {@link InfraError}, or
  * returns the wrong number of responses, turns each of its requests into a fatal error
- * value; any other failure is retried request by request, so only the requests that
- * fail alone become error values. Failures are recorded and counted, not thrown.
+ * value; any other failure is retried instance by instance, then request by request within
+ * an instance that still fails, so only the requests that fail alone become error values.
+ * Failures are recorded and counted, not thrown. Each instance's loglikelihood requests
+ * form one group (LoglikelihoodRequest.group): a runner may score them together, so an
+ * instance's scores never depend on which other instances share the call.
  * `observe` sees the logits of every scored token of the loglikelihood and rolling requests,
  * by instance (`item`) and request (`slot`).
  */
@@ -25,17 +28,18 @@ export async function answerRequests(model: ModelAdapter, items: readonly Instan
         observe(item, slot, position, target, logits, offset, vocab);
       });
     try {
-      answers = await callMethod(model, type, batch.map((b) => b.req), seen((i) => batch[i]));
+      answers = await callMethod(model, type, batch.map((b) => b.req), seen((i) => batch[i]), batch.map((b) => b.item));
       if (answers.length !== batch.length) {
         throw new InfraError(`${model.name}.${type} returned ${answers.length} responses for ${batch.length} requests`);
       }
     } catch (e) {
       // One bad request (a prompt longer than the context) must not cost its batch mates:
-      // after a non-fatal failure each request is answered alone, and only those that fail
-      // alone become errors. Scores do not depend on batching, so the rest are unchanged.
+      // after a non-fatal failure each instance is answered alone, then each request of an
+      // instance that still fails, and only those that fail alone become errors. Scores do
+      // not depend on other instances, so the rest are unchanged.
       answers = e instanceof InfraError || batch.length === 1
         ? batch.map((): SuiteResponse => ({ type: 'error', error: messageOf(e), isFatal: e instanceof InfraError }))
-        : await oneByOne(model, type, batch.map((b) => b.req), (k) => seen(() => batch[k]));
+        : await byInstance(model, type, batch, seen);
     }
     batch.forEach((b, i) => (out[b.item][b.slot] = answers[i]));
   }
@@ -44,6 +48,25 @@ export async function answerRequests(model: ModelAdapter, items: readonly Instan
 
 /** {@link TokenObserver} by instance and request slot (see {@link answerRequests}). */
 export type InstanceTokenObserver = (item: number, slot: number, position: number, target: number, logits: Float32Array, offset: number, vocab: number) => void;
+
+/** The fallback of {@link answerRequests}: each instance's requests in one call, and one by one where that call fails. */
+async function byInstance(model: ModelAdapter, type: SuiteRequest['type'], batch: readonly { item: number; slot: number; req: SuiteRequest }[], seen: (at: (i: number) => { item: number; slot: number }) => TokenObserver | undefined): Promise<SuiteResponse[]> {
+  const out = new Array<SuiteResponse>(batch.length);
+  const items = [...new Set(batch.map((b) => b.item))];
+  for (const item of items) {
+    const at = batch.flatMap((b, k) => (b.item === item ? [k] : []));
+    const reqs = at.map((k) => batch[k].req);
+    let answers: SuiteResponse[];
+    try {
+      answers = await callMethod(model, type, reqs, seen((i) => batch[at[i]]), at.map(() => item));
+      if (answers.length !== reqs.length) throw new InfraError(`${model.name}.${type} returned ${answers.length} responses for ${reqs.length} requests`);
+    } catch (e) {
+      answers = e instanceof InfraError ? reqs.map((): SuiteResponse => ({ type: 'error', error: messageOf(e), isFatal: true })) : await oneByOne(model, type, reqs, (k) => seen(() => batch[at[k]]));
+    }
+    at.forEach((k, i) => (out[k] = answers[i]));
+  }
+  return out;
+}
 
 async function oneByOne(model: ModelAdapter, type: SuiteRequest['type'], reqs: readonly SuiteRequest[], observe: (k: number) => TokenObserver | undefined): Promise<SuiteResponse[]> {
   const out: SuiteResponse[] = [];
@@ -58,10 +81,11 @@ async function oneByOne(model: ModelAdapter, type: SuiteRequest['type'], reqs: r
   return out;
 }
 
-async function callMethod(model: ModelAdapter, type: SuiteRequest['type'], reqs: SuiteRequest[], observe?: TokenObserver): Promise<SuiteResponse[]> {
+/** Calls the model; `items` (one per request): loglikelihood requests are grouped by instance. */
+async function callMethod(model: ModelAdapter, type: SuiteRequest['type'], reqs: readonly SuiteRequest[], observe?: TokenObserver, items?: readonly number[]): Promise<SuiteResponse[]> {
   switch (type) {
     case 'loglikelihood': {
-      const got = await model.loglikelihood(reqs.map((r) => (r.type === 'loglikelihood' ? r.request : unreachable())), observe);
+      const got = await model.loglikelihood(reqs.map((r, i) => (r.type === 'loglikelihood' ? (items ? { ...r.request, group: String(items[i]) } : r.request) : unreachable())), observe);
       return got.map((response) => ({ type, response }));
     }
     case 'rolling': {

@@ -3,11 +3,14 @@ import { InputError, messageOf } from '../../../core/errors.js';
 import { emptyKvCache, type KvCache } from './kv-cache.js';
 import type { ModelFolder } from '../../model/model-folder.js';
 import type { DecoderConfig } from '../../model/model-config.js';
-import { encodeModel, readModelFile } from '../../formats/onnx/read-model.js';
+import { readModelFile } from '../../formats/onnx/read-model.js';
 import { addLogitPositions, LOGITS_POSITIONS } from '../../graph/logit-positions.js';
-import { addLogitLse, LOGITS_LSE } from '../../graph/logit-lse.js';
+import { LOGITS_LSE } from '../../graph/logit-lse.js';
 import { dirname } from 'node:path';
 import { inspectDecoderIo, rowsInteract, type DecoderIo } from './session-io.js';
+import { TOKEN_MASK } from '../../graph/token-mask.js';
+import { checkOwners, packedPositions, tokenMask, type RowOwners } from './packed-rows.js';
+import { createEdited, packedRowsAgree } from './edited-session.js';
 
 /** Options of an ONNX Runtime session. */
 export interface SessionOptions {
@@ -21,6 +24,8 @@ export interface SessionOptions {
   readonly selectLogits?: boolean;
   /** With the gather, also add the `logits_lse` output (default true; false: log-softmax in JavaScript). */
   readonly logSumExp?: boolean;
+  /** With the gather, also add the `token_mask` input (graph/token-mask.ts) when the graph allows it (default true). */
+  readonly packRows?: boolean;
 }
 
 /** Logits of one forward pass, and the KV cache it leaves. */
@@ -71,6 +76,11 @@ export interface ForwardOptions {
    * (onnxruntime then does not copy them out to JavaScript) and the result has no cache.
    */
   readonly keepCache?: boolean;
+  /**
+   * Packed rows (only on a session that {@link DecoderSession.packsRows}): per row, the owner
+   * of each new token, −1 for the shared part that comes first, k ≥ 0 for slot k (packed-rows.ts).
+   */
+  readonly owners?: RowOwners;
 }
 
 /** Id under padding positions; they are masked out, so any valid id works. */
@@ -87,6 +97,8 @@ export class DecoderSession {
     readonly rowsInteract: boolean,
     /** True when the session computes the LM head only at the positions a forward asks for. */
     readonly selectsLogits: boolean,
+    /** True when a row may hold a context and several continuations (`owners` in {@link ForwardOptions}). */
+    readonly packsRows: boolean,
   ) {}
 
   /**
@@ -108,23 +120,27 @@ export class DecoderSession {
     if (options.selectLogits !== false && addLogitPositions(model)) {
       // the edited graph is loaded from memory; its external data stays next to the file
       const fromMemory = { ...sessionOptions, extra: { session: { model_external_initializers_file_folder_path: dirname(folder.onnxPath) } } };
-      const gatherOnly = encodeModel(model);
-      // with the normaliser when onnxruntime takes it, else the gather alone
-      if (options.logSumExp !== false && addLogitLse(model)) session = await ort.InferenceSession.create(encodeModel(model), fromMemory).catch(() => undefined);
-      session ??= await ort.InferenceSession.create(gatherOnly, fromMemory).catch(() => undefined);
+      session = await createEdited(model, options, (bytes) => ort.InferenceSession.create(bytes, fromMemory).catch(() => undefined));
     }
     try {
-      // without the gather (or when onnxruntime refused the edited graph): the file as it is
+      // without the gather (or when onnxruntime refused every edited graph): the file as it is
       session ??= await ort.InferenceSession.create(folder.onnxPath, sessionOptions);
     } catch (e) {
       throw new InputError(`${folder.onnxPath} could not be loaded by onnxruntime: ${messageOf(e).slice(0, 300)}`);
     }
+    let decoder: DecoderSession;
     try {
-      return new DecoderSession(session, inspectDecoderIo(session, folder), folder, mixes, session.inputNames.includes(LOGITS_POSITIONS));
+      decoder = new DecoderSession(session, inspectDecoderIo(session, folder), folder, mixes, session.inputNames.includes(LOGITS_POSITIONS), session.inputNames.includes(TOKEN_MASK));
     } catch (e) {
       await session.release();
       throw e;
     }
+    // a graph whose packed rows disagree with plain ones on this CPU is never used packed
+    if (decoder.packsRows && !(await packedRowsAgree(decoder))) {
+      await decoder.release();
+      return DecoderSession.create(folder, { ...options, packRows: false });
+    }
+    return decoder;
   }
 
   /** The model's config.json (layers, KV heads, head size: the cache's shape). */
@@ -150,6 +166,9 @@ export class DecoderSession {
     if (past && past.batch !== batch) throw new Error(`forward: past has ${past.batch} rows, batch has ${batch}`);
     if (past && !this.hasKvCache) throw new Error('forward: this graph has no KV cache');
     const requery = options.requeryLast === true;
+    const owners = options.owners;
+    if (owners && !this.packsRows) throw new Error('forward: this session does not pack rows');
+    if (owners) checkOwners(rows, owners);
     if (requery && (!past || past.length === 0 || rows.some((r) => r.length !== 1))) throw new Error('forward: requeryLast needs a past and one token per row');
     let seqLen = width ?? 0;
     for (const r of rows) {
@@ -170,15 +189,16 @@ export class DecoderSession {
       if (past) mask.set(past.mask.subarray(b * pastLen, (b + 1) * pastLen), b * totalLen);
       for (let j = 0; j < row.length; j++) {
         ids[b * seqLen + j] = BigInt(row[j]);
-        positions[b * seqLen + j] = BigInt(base + j);
         mask[b * totalLen + pastLen + j] = requery ? 0 : 1;
       }
+      packedPositions(positions, b * seqLen, row.length, base, owners?.[b]);
     }
     const feeds: Record<string, ort.Tensor> = {
       input_ids: new ort.Tensor('int64', ids, [batch, seqLen]),
       attention_mask: new ort.Tensor('int64', int64Mask(mask), [batch, totalLen]),
     };
     if (this.io.hasPositionIds) feeds.position_ids = new ort.Tensor('int64', positions, [batch, seqLen]);
+    if (this.packsRows) feeds[TOKEN_MASK] = new ort.Tensor('bool', tokenMask(batch, seqLen, pastLen, rows.map((r) => r.length), owners), [batch, seqLen, totalLen]);
     if (this.io.hasCacheBranch) feeds.use_cache_branch = new ort.Tensor('bool', new Uint8Array([pastLen > 0 ? 1 : 0]), [1]);
     const { numKvHeads: heads, headDim, numLayers } = this.folder.config;
     const kv = past ?? (this.hasKvCache ? emptyKvCache(numLayers, batch, heads, headDim) : undefined);

@@ -148,7 +148,7 @@ export class OnnxDecoderAdapter implements ModelAdapter {
     if (this.info.kvCache) return scoreIncremental(this.session, pairs, this.info.kvCache, this.plan, observe);
     if (this.path === 'full-forward') return scoreFullForward(this.session, pairs, this.plan, observe);
     if (this.path === 'shared-prefix') return scoreSharedPrefix(this.session, pairs, this.plan, observe, this.prefixTreeBytes);
-    return scorePrefixTree(this.session, pairs, this.plan, { budgetBytes: this.prefixTreeBytes, observe });
+    return scorePrefixTree(this.session, pairs, this.plan, { budgetBytes: this.prefixTreeBytes, observe, groups: requests.map((r) => r.group) });
   }
 
   /** Token NLLs of whole texts (BOS first, never scored), over windows of maxLength tokens. */

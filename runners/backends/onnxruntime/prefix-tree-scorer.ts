@@ -8,6 +8,7 @@ import { chunkByWidth, rowWidth, SCORE_ROW_TILE, type RowPlan } from './batching
 import type { DecoderSession } from './decoder-session.js';
 import { gatherKvRows, KvScratch, selectKvRows, type KvRowRef } from './kv-cache.js';
 import { scoreContinuations, Totals, type ContextEnd, type TokenizedPair } from './loglikelihood.js';
+import { packable, packedRows, scorePackedRows } from './packed-scorer.js';
 import { buildPrefixTree, pathTo, planWindows, PREFIX_BLOCK, type PrefixNode } from '../../model/prefix-tree.js';
 
 /**
@@ -23,6 +24,11 @@ export interface PrefixTreeOptions {
   /** Bound on the node caches held at once (default {@link DEFAULT_PREFIX_TREE_BYTES}). */
   readonly budgetBytes?: number;
   readonly observe?: TokenObserver;
+  /**
+   * Per pair, its request group (LoglikelihoodRequest.group). On a session that packs rows, a
+   * leaf whose requests all have one is scored in packed rows (packed-scorer.ts).
+   */
+  readonly groups?: readonly (string | undefined)[];
 }
 
 /**
@@ -38,6 +44,8 @@ export interface PrefixTreeOptions {
  */
 export async function scorePrefixTree(session: DecoderSession, pairs: readonly TokenizedPair[], plan: RowPlan, options: PrefixTreeOptions = {}): Promise<LoglikelihoodResponse[]> {
   const totals = new Totals(pairs.length, options.observe);
+  // packed rows need a graph with token_mask, and rows that do not interact
+  const groups = session.packsRows && !plan.alone && options.groups?.some((g) => g !== undefined) ? options.groups : undefined;
   // rows that interact (a per-tensor quantizer) would see other statistics in a cut context: whole contexts only
   const tree = buildPrefixTree(pairs, plan.alone ? Infinity : (options.block ?? PREFIX_BLOCK));
   const { numLayers, numKvHeads, headDim } = session.config;
@@ -72,7 +80,10 @@ export async function scorePrefixTree(session: DecoderSession, pairs: readonly T
     }
     const carried = [...live.keys()].map((id) => tree.nodes[id]);
     for (let depth = 0; depth < levels.length; depth++) {
-      for (const { width, items: chunk } of chunkByWidth(plan, levels[depth] ?? [], (n) => n.ids.length, (n) => n.start, SCORE_ROW_TILE)) {
+      const level = levels[depth] ?? [];
+      const packed = groups ? level.filter((n) => packable(n, tree, groups)) : [];
+      const plain = packed.length > 0 ? level.filter((n) => !packed.includes(n)) : level;
+      for (const { width, items: chunk } of chunkByWidth(plan, plain, (n) => n.ids.length, (n) => n.start, SCORE_ROW_TILE)) {
         const past = depth === 0 ? undefined : gatherKvRows(chunk.map((n) => live.get(n.parent!.id)!), scratch);
         const logitsAt = chunk.map((n) => (n.ends.length > 0 ? [n.ids.length - 1] : []));
         const out = await session.forward(chunk.map((n) => n.ids), past, width, { logitsAt });
@@ -80,6 +91,10 @@ export async function scorePrefixTree(session: DecoderSession, pairs: readonly T
         const ends: ContextEnd[] = [];
         chunk.forEach((n, row) => n.ends.forEach((c) => ends.push({ row, last: n.ids.length - 1, members: tree.contexts[c].members })));
         await scoreContinuations(session, plan, pairs, out, ends, totals, scratch);
+      }
+      if (packed.length > 0) {
+        const rows = packed.flatMap((n) => packedRows(n, tree, pairs, groups!));
+        await scorePackedRows(session, plan, pairs, rows, (n) => (n.parent ? live.get(n.parent.id) : undefined), totals, scratch);
       }
       release(levels[depth - 1] ?? []);
     }
