@@ -62,7 +62,7 @@ function maskJoin(model: OnnxModel): OnnxNode | string {
   const joins = nodes.filter((n) => {
     if (n.op_type !== 'And' || (n.input ?? []).length !== 2) return false;
     const [a, b] = n.input!.map((i) => upstream(i, producers));
-    const padding = (u: typeof a): boolean => u.inputs.has('attention_mask') && ![...u.ops].some((op) => CAUSAL_OPS.has(op));
+    const padding = (u: typeof a): boolean => u.inputs.has('attention_mask') && !u.ops.has('Range');
     const causal = (u: typeof a): boolean => !u.inputs.has('attention_mask') && u.ops.has('Range') && [...u.ops].some((op) => CAUSAL_OPS.has(op));
     return (padding(a) && causal(b)) || (padding(b) && causal(a));
   });

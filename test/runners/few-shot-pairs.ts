@@ -33,6 +33,22 @@ export function fewShotPairs(seed: number, vocab: number, headerLength: number):
   return pairs;
 }
 
+/** The request group of each of {@link fewShotPairs}' pairs: one per context (its 3 choices), as an instance's. */
+export function fewShotGroups(pairs: readonly TokenizedPair[]): string[] {
+  return pairs.map((_, i) => String(Math.floor(i / 3)));
+}
+
+/**
+ * Named reorderings and subsets of whole groups (`groups` per pair index), each group's pairs
+ * kept in their order as an instance emits them: groups reversed, two random halves of the
+ * groups, a few groups alone.
+ */
+export function groupSubsetOrders(groups: readonly string[], seed: number): { name: string; indices: number[] }[] {
+  const names = [...new Set(groups)];
+  const members = (chosen: readonly string[]): number[] => chosen.flatMap((g) => groups.flatMap((x, i) => (x === g ? [i] : [])));
+  return subsetOrders(names.length, seed).map(({ name, indices }) => ({ name: `groups: ${name}`, indices: members(indices.map((k) => names[k])) }));
+}
+
 /** Named reorderings and subsets of `n` pair indices: reversed, two random halves, a few alone. */
 export function subsetOrders(n: number, seed: number): { name: string; indices: number[] }[] {
   const rng = createRng(seed);

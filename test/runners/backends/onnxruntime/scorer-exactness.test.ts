@@ -5,7 +5,9 @@
  * call, no KV reuse, the full head. Within 1e-4 per request on the student, the teacher,
  * stories260k and a MatMulNBits 4-bit accuracy_level 0 student; and each request's score
  * must be bit for bit the same whichever other requests share the call (reversed, subsets,
- * alone), whatever the tree's memory bound and the batch limits.
+ * alone), whatever the tree's memory bound and the batch limits. Grouped requests (an
+ * instance's choices, scored in packed rows) are checked the same way against the reference,
+ * and bit for bit across reorderings and subsets of whole groups.
  */
 import { join } from 'node:path';
 import { existsSync } from 'node:fs';
@@ -19,19 +21,25 @@ import { scorePrefixTree, scoreSharedPrefix } from '../../../../runners/backends
 import { compressModel } from '../../../../runners/compress/variants.js';
 import { loadModelFolder } from '../../../../runners/model/model-folder.js';
 import { storiesDir, studentDir, teacherDir, tempDir } from '../../fixtures.js';
-import { fewShotPairs, subsetOrders } from '../../few-shot-pairs.js';
+import { fewShotGroups, fewShotPairs, groupSubsetOrders, subsetOrders } from '../../few-shot-pairs.js';
 
 const test = suite('runners/onnxruntime (every scorer against independent full forwards)');
 
 const TOLERANCE = 1e-4;
 
-type Scorer = (session: DecoderSession, pairs: readonly TokenizedPair[], plan: RowPlan) => Promise<LoglikelihoodResponse[]>;
+type Scorer = (session: DecoderSession, pairs: readonly TokenizedPair[], plan: RowPlan, groups?: readonly string[]) => Promise<LoglikelihoodResponse[]>;
 
 const SCORERS: [string, Scorer][] = [
   ['prefix tree', (s, p, plan) => scorePrefixTree(s, p, plan)],
   ['prefix tree, 8-token blocks, 64 KiB bound', (s, p, plan) => scorePrefixTree(s, p, plan, { block: 8, budgetBytes: 64 * 1024 })],
   ['shared context', (s, p, plan) => scoreSharedPrefix(s, p, plan)],
   ['batched full forwards', (s, p, plan) => scoreFullForward(s, p, plan)],
+];
+
+/** Scorers of grouped requests: a leaf's group in packed rows (packed-scorer.ts). Invariance is per group. */
+const GROUPED: [string, Scorer][] = [
+  ['prefix tree, packed groups', (s, p, plan, groups) => scorePrefixTree(s, p, plan, { groups })],
+  ['prefix tree, packed groups, 8-token blocks, 64 KiB bound', (s, p, plan, groups) => scorePrefixTree(s, p, plan, { groups, block: 8, budgetBytes: 64 * 1024 })],
 ];
 
 const SMALL_BATCHES: BatchLimits = { maxRows: 3, maxTokens: 256 };
@@ -56,6 +64,8 @@ async function checkModel(dir: string, label: string, headerLength: number): Pro
   const expected = await reference(dir, pairs);
   const session = await DecoderSession.create(folder);
   assert.ok(session.selectsLogits, `${label}: the session gathers the scored positions`);
+  assert.ok(session.packsRows, `${label}: the session packs rows`);
+  const groups = fewShotGroups(pairs);
   try {
     for (const limits of [DEFAULT_BATCH_LIMITS, SMALL_BATCHES]) {
       const plan = rowPlan(limits, session.rowsInteract, folder.config.maxPositions);
@@ -65,6 +75,15 @@ async function checkModel(dir: string, label: string, headerLength: number): Pro
         all.forEach((r, i) => assert.ok(Math.abs(r.logprob - expected[i]) < TOLERANCE, `${what}: pair ${i}: ${r.logprob} vs reference ${expected[i]}`));
         for (const { name: order, indices } of subsetOrders(pairs.length, 11)) {
           const part = await score(session, indices.map((i) => pairs[i]), plan);
+          indices.forEach((i, k) => assert.ok(Object.is(part[k].logprob, all[i].logprob), `${what}, ${order}: pair ${i}: ${part[k].logprob} vs ${all[i].logprob} in the whole call`));
+        }
+      }
+      for (const [name, score] of GROUPED) {
+        const what = `${label}, ${name}, ${limits.maxRows} rows`;
+        const all = await score(session, pairs, plan, groups);
+        all.forEach((r, i) => assert.ok(Math.abs(r.logprob - expected[i]) < TOLERANCE, `${what}: pair ${i}: ${r.logprob} vs reference ${expected[i]}`));
+        for (const { name: order, indices } of groupSubsetOrders(groups, 11)) {
+          const part = await score(session, indices.map((i) => pairs[i]), plan, indices.map((i) => groups[i]));
           indices.forEach((i, k) => assert.ok(Object.is(part[k].logprob, all[i].logprob), `${what}, ${order}: pair ${i}: ${part[k].logprob} vs ${all[i].logprob} in the whole call`));
         }
       }
