@@ -9,7 +9,7 @@ import { LOGITS_LSE } from '../../graph/logit-lse.js';
 import { dirname } from 'node:path';
 import { inspectDecoderIo, rowsInteract, type DecoderIo } from './session-io.js';
 import { TOKEN_MASK } from '../../graph/token-mask.js';
-import { checkOwners, packedPositions, tokenMask, type RowOwners } from './packed-rows.js';
+import { checkLinks, packedPositions, tokenMask, type RowLinks } from './packed-rows.js';
 import { createEdited, packedRowsAgree } from './edited-session.js';
 
 /** Options of an ONNX Runtime session. */
@@ -77,10 +77,11 @@ export interface ForwardOptions {
    */
   readonly keepCache?: boolean;
   /**
-   * Packed rows (only on a session that {@link DecoderSession.packsRows}): per row, the owner
-   * of each new token, −1 for the shared part that comes first, k ≥ 0 for slot k (packed-rows.ts).
+   * Packed rows (only on a session that {@link DecoderSession.packsRows}): per row, for each
+   * new token, the column of the token before it in its own sequence, −1 for a first token
+   * (packed-rows.ts). Each token then sees its ancestors and the past only.
    */
-  readonly owners?: RowOwners;
+  readonly links?: RowLinks;
 }
 
 /** Id under padding positions; they are masked out, so any valid id works. */
@@ -97,7 +98,7 @@ export class DecoderSession {
     readonly rowsInteract: boolean,
     /** True when the session computes the LM head only at the positions a forward asks for. */
     readonly selectsLogits: boolean,
-    /** True when a row may hold a context and several continuations (`owners` in {@link ForwardOptions}). */
+    /** True when a row may hold a context and several continuations (`links` in {@link ForwardOptions}). */
     readonly packsRows: boolean,
   ) {}
 
@@ -166,9 +167,9 @@ export class DecoderSession {
     if (past && past.batch !== batch) throw new Error(`forward: past has ${past.batch} rows, batch has ${batch}`);
     if (past && !this.hasKvCache) throw new Error('forward: this graph has no KV cache');
     const requery = options.requeryLast === true;
-    const owners = options.owners;
-    if (owners && !this.packsRows) throw new Error('forward: this session does not pack rows');
-    if (owners) checkOwners(rows, owners);
+    const links = options.links;
+    if (links && !this.packsRows) throw new Error('forward: this session does not pack rows');
+    if (links) checkLinks(rows, links);
     if (requery && (!past || past.length === 0 || rows.some((r) => r.length !== 1))) throw new Error('forward: requeryLast needs a past and one token per row');
     let seqLen = width ?? 0;
     for (const r of rows) {
@@ -191,14 +192,14 @@ export class DecoderSession {
         ids[b * seqLen + j] = BigInt(row[j]);
         mask[b * totalLen + pastLen + j] = requery ? 0 : 1;
       }
-      packedPositions(positions, b * seqLen, row.length, base, owners?.[b]);
+      packedPositions(positions, b * seqLen, row.length, base, links?.[b]);
     }
     const feeds: Record<string, ort.Tensor> = {
       input_ids: new ort.Tensor('int64', ids, [batch, seqLen]),
       attention_mask: new ort.Tensor('int64', int64Mask(mask), [batch, totalLen]),
     };
     if (this.io.hasPositionIds) feeds.position_ids = new ort.Tensor('int64', positions, [batch, seqLen]);
-    if (this.packsRows) feeds[TOKEN_MASK] = new ort.Tensor('bool', tokenMask(batch, seqLen, pastLen, rows.map((r) => r.length), owners), [batch, seqLen, totalLen]);
+    if (this.packsRows) feeds[TOKEN_MASK] = new ort.Tensor('bool', tokenMask(batch, seqLen, pastLen, rows.map((r) => r.length), links), [batch, seqLen, totalLen]);
     if (this.io.hasCacheBranch) feeds.use_cache_branch = new ort.Tensor('bool', new Uint8Array([pastLen > 0 ? 1 : 0]), [1]);
     const { numKvHeads: heads, headDim, numLayers } = this.folder.config;
     const kv = past ?? (this.hasKvCache ? emptyKvCache(numLayers, batch, heads, headDim) : undefined);

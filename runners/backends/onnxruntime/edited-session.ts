@@ -59,7 +59,8 @@ export async function packedRowsAgree(session: DecoderSession): Promise<boolean>
   const [a, b, c, d, e, f] = [1, 2, 3, 4, 5, 6].map((t) => t % vocab);
   const plain1 = await session.forward([[a, b, c, d, e]], undefined, undefined, { keepCache: false });
   const plain2 = await session.forward([[a, b, c, f]], undefined, undefined, { keepCache: false });
-  const packed = await session.forward([[a, b, c, d, e, f]], undefined, undefined, { keepCache: false, owners: [[-1, -1, -1, 0, 0, 1]] });
+  // a, b, c, then d, e and, as a second branch after c, f
+  const packed = await session.forward([[a, b, c, d, e, f]], undefined, undefined, { keepCache: false, links: [[-1, 0, 1, 2, 3, 2]] });
   // [packed column, plain result, its column]
   const pairs: [number, typeof plain1, number][] = [[0, plain1, 0], [1, plain1, 1], [2, plain1, 2], [3, plain1, 3], [4, plain1, 4], [5, plain2, 3]];
   let worst = 0;

@@ -1,83 +1,62 @@
 /**
- * Feeds of packed rows (graph/token-mask.ts): one row holds a context's tokens followed by
- * several continuations ("slots"), each of which sees the context and its own earlier
- * tokens only and restarts its position ids at the context's end.
+ * Feeds of packed rows (graph/token-mask.ts): one row holds a tree of token sequences, a
+ * context's tokens and then its continuations, which share their common first tokens. Each
+ * token sees the past and its own ancestors only, and its position id is the past's length
+ * plus its depth in the tree, so every sequence reads as if it were alone in the row.
  */
 
 /**
- * Per row, the owner of each new column: −1 for the shared part (the context's tokens,
- * which come first), k ≥ 0 for the tokens of slot k (each slot's tokens contiguous).
+ * Per row, for each new token, the column (among the row's new tokens) of the token before it
+ * in its own sequence, or −1 for a first token, which continues the past. Every link points to
+ * an earlier column; a plain row is −1, 0, 1, 2, …
  */
-export type RowOwners = readonly (Int32Array | readonly number[])[];
+export type RowLinks = readonly (Int32Array | readonly number[])[];
 
 /**
- * Position id of every new column of one row: the shared part counts from `base`, and every
- * slot restarts where the shared part ends. `owners` undefined: plain `base + j`.
+ * Position id of every new column of one row: `base` plus the column's depth in the tree of
+ * `links`; `links` undefined: plain `base + j`.
  */
-export function packedPositions(out: BigInt64Array, at: number, length: number, base: number, owners?: Int32Array | readonly number[]): void {
-  if (!owners) {
+export function packedPositions(out: BigInt64Array, at: number, length: number, base: number, links?: Int32Array | readonly number[]): void {
+  if (!links) {
     for (let j = 0; j < length; j++) out[at + j] = BigInt(base + j);
     return;
   }
-  let shared = 0;
-  while (shared < length && owners[shared] === -1) shared++;
-  let slot = -1;
-  let offset = 0;
+  const depth = new Int32Array(length);
   for (let j = 0; j < length; j++) {
-    const o = owners[j];
-    if (o === -1) {
-      if (j >= shared) throw new Error('packed row: a shared column after a slot');
-      out[at + j] = BigInt(base + j);
-      continue;
-    }
-    if (o !== slot) {
-      slot = o;
-      offset = 0;
-    }
-    out[at + j] = BigInt(base + shared + offset++);
+    depth[j] = links[j] < 0 ? 0 : depth[links[j]] + 1;
+    out[at + j] = BigInt(base + depth[j]);
   }
 }
 
 /**
- * The `token_mask` feed (B,S,T) bool, T = past + S: every past column allowed (the
- * attention mask already hides padding), and among the new columns key j allowed for query
- * i when it is shared or in i's own slot (the graph's causal mask adds j ≤ i). Rows without
- * owners allow everything, so the graph behaves as without the input.
+ * The `token_mask` feed (B,S,T) bool, T = past + S: every past column allowed (the attention
+ * mask already hides padding), and among the new columns key j allowed for query i when j is
+ * i or one of its ancestors. Rows without links, and padding, allow everything (the graph's own
+ * causal and padding masks then decide, as without the input).
  */
-export function tokenMask(batch: number, seqLen: number, pastLen: number, lengths: readonly number[], owners?: RowOwners): Uint8Array {
+export function tokenMask(batch: number, seqLen: number, pastLen: number, lengths: readonly number[], links?: RowLinks): Uint8Array {
   const total = pastLen + seqLen;
   const mask = new Uint8Array(batch * seqLen * total).fill(1);
-  if (!owners) return mask;
+  if (!links) return mask;
   for (let b = 0; b < batch; b++) {
-    const o = owners[b];
+    const l = links[b];
     const n = lengths[b];
     for (let i = 0; i < n; i++) {
-      const own = o[i];
       const row = (b * seqLen + i) * total + pastLen;
-      for (let j = 0; j < n; j++) {
-        const key = o[j];
-        if (key !== -1 && key !== own) mask[row + j] = 0;
-      }
+      mask.fill(0, row, row + n);
+      for (let j = i; j >= 0; j = l[j]) mask[row + j] = 1;
     }
   }
   return mask;
 }
 
-/**
- * Checks `owners` against the rows: one entry per token, shared columns first, each slot's
- * columns contiguous. Throws a plain Error (a caller bug, not bad input).
- */
-export function checkOwners(rows: readonly (readonly number[])[], owners: RowOwners): void {
-  if (owners.length !== rows.length) throw new Error(`forward: owners has ${owners.length} rows, batch has ${rows.length}`);
-  owners.forEach((o, b) => {
-    if (o.length !== rows[b].length) throw new Error(`forward: owners of row ${b} has ${o.length} entries for ${rows[b].length} tokens`);
-    const seen = new Set<number>();
-    let previous = -1;
-    for (let j = 0; j < o.length; j++) {
-      if (o[j] === previous) continue;
-      if (o[j] === -1 || seen.has(o[j])) throw new Error(`forward: owners of row ${b} are not a shared part followed by contiguous slots`);
-      seen.add(o[j]);
-      previous = o[j];
+/** Checks `links` against the rows: one per token, each −1 or an earlier column. Throws a plain Error (a caller bug). */
+export function checkLinks(rows: readonly (readonly number[])[], links: RowLinks): void {
+  if (links.length !== rows.length) throw new Error(`forward: links has ${links.length} rows, batch has ${rows.length}`);
+  links.forEach((l, b) => {
+    if (l.length !== rows[b].length) throw new Error(`forward: links of row ${b} has ${l.length} entries for ${rows[b].length} tokens`);
+    for (let j = 0; j < l.length; j++) {
+      if (!Number.isInteger(l[j]) || l[j] < -1 || l[j] >= j) throw new Error(`forward: link ${l[j]} of column ${j} in row ${b} is not −1 or an earlier column`);
     }
   });
 }

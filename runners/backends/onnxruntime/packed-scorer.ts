@@ -1,9 +1,9 @@
 /**
  * Packed scoring of a prefix tree's leaves (issue 15 item 3: fewer, fuller calls). A leaf
  * node (a context's last block, which no other context continues) is computed once per
- * request group in one row that also holds every continuation of that group: tail tokens
- * first, then each distinct continuation minus its last token as a slot that sees the
- * context and itself only (graph/token-mask.ts). One forward then scores what took a
+ * request group in one row that also holds every continuation of that group: the node's
+ * tokens first, then the continuations minus their last tokens as a trie, each token seeing
+ * the context and its own ancestors only (graph/token-mask.ts). One forward then scores what took a
  * context prefill, a tiling of its cache and one continuation pass per width.
  *
  * A row's content is a function of its node and its group's requests, so a request's score
@@ -17,15 +17,16 @@ import { gatherKvRows, type KvRowRef, type KvScratch } from './kv-cache.js';
 import type { Totals, TokenizedPair } from './loglikelihood.js';
 import type { PrefixNode, PrefixTree } from '../../model/prefix-tree.js';
 
-/** One packed row: a leaf node's tokens, then one slot per distinct continuation of a group. */
+/** One packed row: a leaf node's tokens, then the trie of a group's continuations. */
 export interface PackedRow {
   readonly node: PrefixNode;
   readonly ids: number[];
-  readonly owners: Int32Array;
-  /** Columns whose logits are read: the tail's last, then every slot column. */
+  /** Per token, the column of the token before it in its own sequence (−1: the node's first). */
+  readonly links: Int32Array;
+  /** Columns whose logits are read: the node's last, then every continuation column. */
   readonly logitsAt: number[];
-  /** [pair index, column of its slot's first token (−1: a one-token continuation)]. */
-  readonly members: [number, number][];
+  /** [pair index, columns of its fed tokens (continuation minus its last token)]. */
+  readonly members: [number, number[]][];
 }
 
 /** True when `node` can be packed: a leaf every one of whose requests has a group. */
@@ -33,7 +34,11 @@ export function packable(node: PrefixNode, tree: PrefixTree, groups: readonly (s
   return node.children.size === 0 && node.ends.length > 0 && node.ends.every((c) => tree.contexts[c].members.every((i) => groups[i] !== undefined));
 }
 
-/** The packed rows of a packable `node`: one per (context ending there, group), groups in request order. */
+/**
+ * The packed rows of a packable `node`: one per (context ending there, group), groups in
+ * request order. A row holds the node's tokens, then each member's continuation minus its
+ * last token, in member order, as a trie: tokens two continuations share are fed once.
+ */
 export function packedRows(node: PrefixNode, tree: PrefixTree, pairs: readonly TokenizedPair[], groups: readonly (string | undefined)[]): PackedRow[] {
   const rows: PackedRow[] = [];
   for (const c of node.ends) {
@@ -45,31 +50,31 @@ export function packedRows(node: PrefixNode, tree: PrefixTree, pairs: readonly T
     }
     for (const members of byGroup.values()) {
       const ids = [...node.ids];
-      const owners: number[] = node.ids.map(() => -1);
+      const links: number[] = node.ids.map((_, j) => j - 1);
       const logitsAt = [node.ids.length - 1];
-      const slots = new Map<string, number>();
-      const placed: [number, number][] = [];
+      // trie edges: "parent column,token" -> column
+      const edges = new Map<string, number>();
+      const placed: [number, number[]][] = [];
       for (const i of members) {
-        const fed = pairs[i].continuationIds.slice(0, -1);
-        if (fed.length === 0) {
-          placed.push([i, -1]);
-          continue;
-        }
-        const key = fed.join(',');
-        let start = slots.get(key);
-        if (start === undefined) {
-          start = ids.length;
-          slots.set(key, start);
-          const slot = slots.size - 1;
-          for (const t of fed) {
-            logitsAt.push(ids.length);
-            ids.push(t);
-            owners.push(slot);
+        const cont = pairs[i].continuationIds;
+        const columns: number[] = [];
+        let parent = node.ids.length - 1;
+        for (let j = 0; j + 1 < cont.length; j++) {
+          const key = `${parent},${cont[j]}`;
+          let column = edges.get(key);
+          if (column === undefined) {
+            column = ids.length;
+            edges.set(key, column);
+            ids.push(cont[j]);
+            links.push(parent);
+            logitsAt.push(column);
           }
+          columns.push(column);
+          parent = column;
         }
-        placed.push([i, start]);
+        placed.push([i, columns]);
       }
-      rows.push({ node, ids, owners: Int32Array.from(owners), logitsAt, members: placed });
+      rows.push({ node, ids, links: Int32Array.from(links), logitsAt, members: placed });
     }
   }
   return rows;
@@ -87,13 +92,14 @@ export async function scorePackedRows(session: DecoderSession, plan: RowPlan, pa
       chunk.map((r) => r.ids),
       past,
       width,
-      { logitsAt: chunk.map((r) => r.logitsAt), keepCache: false, owners: chunk.map((r) => r.owners) },
+      { logitsAt: chunk.map((r) => r.logitsAt), keepCache: false, links: chunk.map((r) => r.links) },
     );
     chunk.forEach((r, row) => {
       const last = r.node.ids.length - 1;
-      for (const [i, start] of r.members) {
+      for (const [i, columns] of r.members) {
         const cont = pairs[i].continuationIds;
-        for (let j = 0; j < cont.length; j++) totals.add(i, out.logits, out.offset(row, j === 0 ? last : start + j - 1), out.vocab, cont[j], j, out.lse);
+        // the logits after fed token j - 1 (the node's last for j = 0) score token j
+        for (let j = 0; j < cont.length; j++) totals.add(i, out.logits, out.offset(row, j === 0 ? last : columns[j - 1]), out.vocab, cont[j], j, out.lse);
       }
     });
   }

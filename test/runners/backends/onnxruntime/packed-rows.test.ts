@@ -10,7 +10,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { DecoderSession } from '../../../../runners/backends/onnxruntime/decoder-session.js';
 import { packedRowsAgree } from '../../../../runners/backends/onnxruntime/edited-session.js';
-import { checkOwners, packedPositions, tokenMask } from '../../../../runners/backends/onnxruntime/packed-rows.js';
+import { checkLinks, packedPositions, tokenMask } from '../../../../runners/backends/onnxruntime/packed-rows.js';
 import { OnnxDataType } from '../../../../runners/formats/onnx/index.js';
 import { readModelFile } from '../../../../runners/formats/onnx/read-model.js';
 import { valueInfo } from '../../../../runners/graph/graph-builder.js';
@@ -23,30 +23,32 @@ const test = suite('runners/onnxruntime (packed rows)');
 
 const SHAPE = { hidden: 64, layers: 2, intermediate: 128, heads: 2, kvHeads: 2, vocab: 2048, maxPositions: 64, seed: 5 };
 
-test('positions: the shared part counts on, every slot restarts at its end', () => {
+test('positions: the past length plus the depth in the tree of links', () => {
   const out = new BigInt64Array(8);
-  packedPositions(out, 1, 7, 10, [-1, -1, -1, 0, 0, 1, 2]);
-  assert.equal([...out].map(Number), [0, 10, 11, 12, 13, 14, 13, 13]);
+  // a context of 3, then branches [3, 4] and [5] after column 2, and [6] after column 3
+  packedPositions(out, 1, 7, 10, [-1, 0, 1, 2, 3, 2, 3]);
+  assert.equal([...out].map(Number), [0, 10, 11, 12, 13, 14, 13, 14]);
   packedPositions(out, 0, 3, 4);
   assert.equal([...out.subarray(0, 3)].map(Number), [4, 5, 6]);
 });
 
-test('token mask: a slot sees the past, the shared part and itself; padding and plain rows see all', () => {
-  // one row of 5 tokens in width 6 after a past of 2: shared 2, slot 0 of 2, slot 1 of 1
-  const m = tokenMask(1, 6, 2, [5], [[-1, -1, 0, 0, 1]]);
+test('token mask: a token sees the past, its ancestors and itself; padding and plain rows see all', () => {
+  // one row of 5 tokens in width 6 after a past of 2: context 2, a branch [2, 3], a branch [4];
+  // the padding column stays allowed (attention_mask hides it)
+  const m = tokenMask(1, 6, 2, [5], [[-1, 0, 1, 2, 1]]);
   const row = (i: number): number[] => [...m.subarray(i * 8, i * 8 + 8)];
-  assert.equal(row(0), [1, 1, 1, 1, 0, 0, 0, 1]);
-  assert.equal(row(2), [1, 1, 1, 1, 1, 1, 0, 1]);
+  assert.equal(row(0), [1, 1, 1, 0, 0, 0, 0, 1]);
+  assert.equal(row(3), [1, 1, 1, 1, 1, 1, 0, 1]);
   assert.equal(row(4), [1, 1, 1, 1, 0, 0, 1, 1]);
   assert.equal(row(5), [1, 1, 1, 1, 1, 1, 1, 1]);
   assert.ok(tokenMask(2, 3, 1, [3, 2]).every((x) => x === 1));
 });
 
-test('owners must be a shared part followed by contiguous slots', () => {
-  checkOwners([[1, 2, 3]], [[-1, 0, 1]]);
-  assert.throws(() => checkOwners([[1, 2, 3]], [[0, -1, 1]]), /shared part followed by contiguous slots/);
-  assert.throws(() => checkOwners([[1, 2, 3]], [[-1, 0, 1, 0]]), /entries/);
-  assert.throws(() => checkOwners([[1, 2, 3, 4]], [[-1, 0, 1, 0]]), /contiguous/);
+test('links must point to earlier columns, one per token', () => {
+  checkLinks([[1, 2, 3]], [[-1, 0, 0]]);
+  assert.throws(() => checkLinks([[1, 2, 3]], [[-1, 2, 1]]), /earlier column/);
+  assert.throws(() => checkLinks([[1, 2, 3]], [[-1, 0, 1, 2]]), /entries/);
+  assert.throws(() => checkLinks([[1, 2]], [[-2, 0]]), /earlier column/);
 });
 
 test('surgery: made on the synth graph, the teacher and stories260k; refused where the mask is read otherwise', () => {
@@ -85,7 +87,7 @@ test('probe: a session whose packed rows differ from plain rows is refused', asy
     assert.ok(await packedRowsAgree(session));
     // the same session, answering a packed row as if every slot saw every other one
     const lying = Object.create(session) as DecoderSession;
-    lying.forward = async (rows, past, width, options = {}) => session.forward(rows, past, width, { ...options, owners: undefined });
+    lying.forward = async (rows, past, width, options = {}) => session.forward(rows, past, width, { ...options, links: undefined });
     assert.not.ok(await packedRowsAgree(lying));
   } finally {
     await session.release();
@@ -99,7 +101,7 @@ test('a forward on a session without the input refuses owners', async () => {
   const plain = await DecoderSession.create(loadModelFolder(dir), { packRows: false });
   try {
     let message = '';
-    await plain.forward([[1, 2]], undefined, undefined, { owners: [[-1, 0]] }).catch((e: Error) => (message = e.message));
+    await plain.forward([[1, 2]], undefined, undefined, { links: [[-1, 0]] }).catch((e: Error) => (message = e.message));
     assert.match(message, /does not pack rows/);
   } finally {
     await plain.release();
