@@ -2,7 +2,7 @@
  * `npm run bench`: scoring throughput, harness overhead, worker scaling, memory bandwidth and
  * quantization kernels, measured in one run; writes bench/results.json and bench/results.md.
  *
- *   node dist/bench/index.js [--quick] [--only decode|kernels|compress|scoring-cases] [--out DIR]
+ *   node dist/bench/index.js [--quick] [--only decode|kernels|compress|scoring-cases|matrix] [--out DIR]
  *
  * --quick: a 2048×2048 kernel layer instead of 4096×4096 and fewer scoring requests.
  * --only decode: memory bandwidth and the decode item alone (the report then has only those).
@@ -12,6 +12,8 @@
  *   then GPTQ with 1 and 2 compression workers on a smaller synth model (bench/compress-workers.ts).
  * --only compress-e2e: memory bandwidth and the end-to-end item alone (as in --only compress).
  *   Without --only, the end-to-end item runs at the --quick shape (the 1.1B model is opt-in).
+ * --only matrix: memory bandwidth, the scoring comparison, harness overhead, worker scaling and
+ *   the two-process ceiling alone (the items a full run starts with).
  * --only scoring-cases: memory bandwidth and the scoring cases alone (zero-shot, 5-shot, long-context
  *   and real-vocabulary multiple choice: compbench vs transformers.js vs raw onnxruntime; scoring-cases.ts).
  * Without --only, the queue executor's bench (bench/queue-executor.ts, also `npm run bench:queue`) runs last.
@@ -40,9 +42,9 @@ const argv = process.argv.slice(2);
 const quick = argv.includes('--quick');
 const onlyAt = argv.indexOf('--only');
 const only = onlyAt >= 0 ? argv[onlyAt + 1] : undefined;
-const onlyValues = ['decode', 'kernels', 'compress', 'compress-e2e', 'scoring-cases'] as const;
+const onlyValues = ['decode', 'kernels', 'compress', 'compress-e2e', 'scoring-cases', 'matrix'] as const;
 if (only !== undefined && !(onlyValues as readonly string[]).includes(only)) {
-  console.error(`compbench: --only must be followed by 'decode', 'kernels', 'compress', 'compress-e2e' or 'scoring-cases' (got ${JSON.stringify(only)})`);
+  console.error(`compbench: --only must be followed by 'decode', 'kernels', 'compress', 'compress-e2e', 'scoring-cases' or 'matrix' (got ${JSON.stringify(only)})`);
   process.exit(2);
 }
 const all = only === undefined;
@@ -56,7 +58,7 @@ const t0 = performance.now();
 const log = (line: string): void => console.log(`[bench ${((performance.now() - t0) / 1000).toFixed(0).padStart(4)} s] ${line}`);
 
 let measured: EarlyItems = {};
-if (all) measured = await everythingButDecode();
+if (all || only === 'matrix') measured = await everythingButDecode();
 
 log('memory bandwidth');
 const bandwidth = copyBandwidthGBPerS();

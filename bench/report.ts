@@ -22,7 +22,7 @@ export interface BenchResults {
   readonly durationS: number;
   readonly quick: boolean;
   /** `--only decode|kernels`: the other items were not run. */
-  readonly only?: 'decode' | 'kernels' | 'compress' | 'compress-e2e' | 'scoring-cases';
+  readonly only?: 'decode' | 'kernels' | 'compress' | 'compress-e2e' | 'scoring-cases' | 'matrix';
   readonly hardware: HardwareFingerprint;
   /** os.loadavg() (1, 5, 15 min) at the start, when the decode item began, and at the end: other processes share the machine. */
   readonly loadAverage?: { readonly start: readonly number[]; readonly decodeStart: readonly number[]; readonly end: readonly number[] };

@@ -39,7 +39,8 @@ test('multiple_choice: acc and acc_norm by hand, slices, paired comparison, choi
   );
   const model = new FakeModel(new Set(['Paris', 'Kyoto']));
   const base = await run(s, model);
-  assert.equal(model.seen.loglikelihood[0], { context: 'Question: Capital of France?\nAnswer:', continuation: ' Paris' });
+  // each instance's requests are one group (suites/execute.ts)
+  assert.equal(model.seen.loglikelihood[0], { context: 'Question: Capital of France?\nAnswer:', continuation: ' Paris', group: '0' });
   // q1 right (Paris −1); q2, q3 wrong (favourite is first); q4: acc picks Sydney (−2.7 > −2.9),
   // acc_norm picks Canberra (−2.9/8 = −0.3625 > −2.7/6 = −0.45).
   assert.equal(base.map((r) => (r.state === 'scored' ? [r.scores.acc, r.scores.acc_norm] : null)), [[1, 1], [0, 0], [0, 0], [0, 1]]);
@@ -114,9 +115,9 @@ test('rolling: corpus perplexity and bits per byte, target-word NLL through logl
   const model = new FakeModel(new Set(['cat']));
   const records = await run(s, model);
   assert.equal(model.seen.loglikelihood, [
-    { context: 'the', continuation: ' quokka' },
-    { context: 'a', continuation: ' cat' },
-    { context: 'a cat', continuation: ' sat' },
+    { context: 'the', continuation: ' quokka', group: '0' },
+    { context: 'a', continuation: ' cat', group: '1' },
+    { context: 'a cat', continuation: ' sat', group: '1' },
   ]);
   const agg = aggregateRecords(s, records, { maxCiWidth: 10 });
   // NLL 0.5/char: 8.5 + 4.5 = 13 nats over 3 + 3 tokens and 17 + 9 bytes.
