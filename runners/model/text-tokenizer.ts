@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { Tokenizer } from '@huggingface/tokenizers';
 import { InputError, messageOf } from '../../core/errors.js';
 import { encodePairWith } from './encode-pair.js';
-import { memoizeByteLevel } from './pre-token-memo.js';
+import { speedUpModel, speedUpPreTokenizer } from './tokenizer-memo.js';
 
 /** Prompt tokens re-decoded before the generated ones, so the decoder sees the right left context (leading spaces). */
 const DECODE_ANCHOR_TOKENS = 8;
@@ -30,7 +30,9 @@ export class TextTokenizer {
   constructor(tokenizerJson: object, tokenizerConfig: object, fallbackStartId: number | undefined, source: string) {
     try {
       this.tok = new Tokenizer(tokenizerJson, tokenizerConfig);
-      memoizeByteLevel((this.tok as unknown as { pre_tokenizer?: unknown }).pre_tokenizer);
+      const parts = this.tok as unknown as { pre_tokenizer?: unknown; model?: unknown };
+      speedUpPreTokenizer(parts.pre_tokenizer);
+      speedUpModel(parts.model);
       const plain = this.tok.encode('a', { add_special_tokens: false }).ids;
       const full = this.tok.encode('a').ids;
       const at = indexOfRun(full, plain);
