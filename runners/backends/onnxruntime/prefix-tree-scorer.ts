@@ -9,7 +9,7 @@ import type { DecoderSession } from './decoder-session.js';
 import { gatherKvRows, KvScratch, selectKvRows, type KvRowRef } from './kv-cache.js';
 import { scoreContinuations, Totals, type ContextEnd, type TokenizedPair } from './loglikelihood.js';
 import { packable, packedRows, scorePackedRows } from './packed-scorer.js';
-import { buildPrefixTree, pathTo, planWindows, PREFIX_BLOCK, type PrefixNode } from '../../model/prefix-tree.js';
+import { buildPrefixTree, FINE_BLOCK, pathTo, planWindows, PREFIX_BLOCK, type PrefixNode } from '../../model/prefix-tree.js';
 
 /**
  * Default bound on the node caches one call holds (bytes of keys and values): the teacher
@@ -21,6 +21,8 @@ export const DEFAULT_PREFIX_TREE_BYTES = 128 * 1024 * 1024;
 export interface PrefixTreeOptions {
   /** Tokens per level (default {@link PREFIX_BLOCK}; Infinity: one node per distinct context). */
   readonly block?: number;
+  /** Tokens per level inside the first block (default {@link FINE_BLOCK} with the default block, else the block). */
+  readonly fine?: number;
   /** Bound on the node caches held at once (default {@link DEFAULT_PREFIX_TREE_BYTES}). */
   readonly budgetBytes?: number;
   readonly observe?: TokenObserver;
@@ -47,7 +49,8 @@ export async function scorePrefixTree(session: DecoderSession, pairs: readonly T
   // packed rows need a graph with token_mask, and rows that do not interact
   const groups = session.packsRows && !plan.alone && options.groups?.some((g) => g !== undefined) ? options.groups : undefined;
   // rows that interact (a per-tensor quantizer) would see other statistics in a cut context: whole contexts only
-  const tree = buildPrefixTree(pairs, plan.alone ? Infinity : (options.block ?? PREFIX_BLOCK));
+  const block = plan.alone ? Infinity : (options.block ?? PREFIX_BLOCK);
+  const tree = buildPrefixTree(pairs, block, options.fine ?? (block === PREFIX_BLOCK ? FINE_BLOCK : block));
   const { numLayers, numKvHeads, headDim } = session.config;
   const tokenBytes = 2 * numLayers * numKvHeads * headDim * 4;
   const nodeBytes = (n: PrefixNode): number => (n.start + rowWidth(plan, n.ids.length, SCORE_ROW_TILE)) * tokenBytes;

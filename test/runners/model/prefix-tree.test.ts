@@ -9,6 +9,21 @@ const test = suite('runners/model/prefix-tree');
 const range = (from: number, n: number): number[] => Array.from({ length: n }, (_, i) => from + i);
 const pair = (contextIds: number[], continuationIds = [9]): TokenizedPair => ({ contextIds, continuationIds });
 
+test('finer cuts inside the first block: every 8 tokens up to 32, then every 32; one start per depth', () => {
+  const long = [1, ...range(100, 99)];
+  const short = [1, ...range(100, 12)];
+  const other = [1, ...range(100, 7), ...range(500, 30)];
+  const tree = buildPrefixTree([pair(long), pair(short), pair(other)], 32, 8);
+  const cuts = (ids: number[]): number[][] => pathTo(tree.contexts.find((x) => x.ids === ids)!.leaf).map((n) => [n.start, n.ids.length]);
+  assert.equal(cuts(long), [[0, 8], [8, 8], [16, 8], [24, 8], [32, 32], [64, 32], [96, 4]]);
+  assert.equal(cuts(short), [[0, 8], [8, 5]]);
+  // all three share the first 8 tokens
+  assert.is(tree.nodes.filter((n) => n.depth === 0).length, 1);
+  for (const n of tree.nodes) assert.is(n.start, [0, 8, 16, 24, 32, 64, 96][n.depth]);
+  // without `fine` the grid is uniform, as the llama.cpp backend uses it
+  assert.equal(pathTo(buildPrefixTree([pair(long)], 32).contexts[0].leaf).map((n) => n.start), [0, 32, 64, 96]);
+});
+
 test('split points sit on the grid whatever the other contexts are', () => {
   const a = [1, ...range(100, 20)];
   const b = [1, ...range(100, 9), 7, 7];
