@@ -20,9 +20,10 @@ export const PREFIX_BLOCK = 32;
 /**
  * Finer cuts inside the first block, where short contexts diverge: multiple-choice questions
  * share their first words ("Q: What is the capital of"), which 32-token blocks never share.
- * With 8-token cuts up to token 32 the bundled zero-shot questions fed 26% fewer tokens
- * (docs/prefix-tree.md); after token 32 the grid stays at {@link PREFIX_BLOCK}, so a long
- * context takes 3 more levels, not 4× as many.
+ * With 8-token cuts up to token 32, 100 zero-shot knowledge-closed questions on the teacher fed
+ * 1,720 tokens instead of 2,250 and a cold call took 10% less time (docs/prefix-tree.md); after
+ * token 32 the grid stays at {@link PREFIX_BLOCK}, so a long context takes 3 more levels, not
+ * 4× as many.
  */
 export const FINE_BLOCK = 8;
 
