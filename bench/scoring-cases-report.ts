@@ -17,7 +17,7 @@ export function scoringCasesSection(s: ScoringCases): string[] {
     lines.push(
       `### ${c.name}`, '',
       `${c.model}; ${c.requestSet} (${c.requests} requests). Floor: ${c.floor.tokens} tokens (${c.floor.scoredTokens} scored), ${f(c.floor.flops / 1e9, 3)} GFLOP, ${f(1000 * c.floor.seconds, 1)} ms. ` +
-        `compbench / transformers.js: **${f(c.vsTransformers)}×**${c.target !== undefined ? ` (target ≥ ${c.target}×)` : ''}; compbench / raw naive loop: ${f(c.vsRawNaive)}×; harness: **${f(100 * c.harnessOfRaw, 0)}%** of a raw loop doing the same calls.`,
+        `compbench / transformers.js: **${f(c.vsTransformers)}×**${c.target !== undefined ? ` (target ≥ ${c.target}×)` : ''}; compbench / raw naive loop: ${f(c.vsRawNaive)}×; harness: **${f(100 * c.harnessOfRaw, 0)}%** of a raw loop doing the same calls${c.warm ? ` (${f(100 * c.warm.harnessOfRaw, 0)}% with the requests already tokenized)` : ''}.`,
       '',
       '| scorer | requests/s | wall s | run() s | run() calls | JS s | tokens fed | × floor | max abs logprob diff vs compbench |',
       '|---|---:|---:|---:|---:|---:|---:|---:|---:|',

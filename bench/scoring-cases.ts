@@ -61,6 +61,12 @@ export interface ScoringCase {
   readonly vsRawNaive: number;
   /** compbench's run() seconds over its wall seconds: the share a raw loop doing the same calls would need at least. */
   readonly harnessOfRaw: number;
+  /**
+   * The same with the tokenized requests kept from the rounds before (the pair cache: a
+   * worker's later variants of one base model), median of {@link WARM_ROUNDS} calls: the raw
+   * loop tokenizes outside its timing too.
+   */
+  readonly warm: { readonly wallS: number; readonly ortRunS: number; readonly harnessOfRaw: number };
   /** The speedup target over transformers.js, where the issue sets one. */
   readonly target?: number;
   /** Where the time goes, for every missed target. */
@@ -81,6 +87,8 @@ export interface ScoringCases {
 }
 
 const HARNESS_TARGET = 0.9;
+/** compbench calls timed with the pair cache warm, after the alternating rounds. */
+const WARM_ROUNDS = 3;
 const here = dirname(fileURLToPath(import.meta.url));
 
 /** Median float32 GFLOP/s of a 512×1024×1024 MatMul on the onnxruntime GEMM engine, 1 thread. */
@@ -144,6 +152,7 @@ async function measureCase(name: string, dir: string, label: string, requestSet:
     ['raw onnxruntime, one run per context+choice', await rawOrtScores(dir, pairs, folder.config)],
   ];
   const samples: Sample[][] = scorers.map(() => []);
+  const warmSamples: { wallS: number; ortRunS: number }[] = [];
   try {
     for (let round = 0; round < rounds; round++) {
       // rotate the order: slow phases of the shared machine do not always hit the same scorer
@@ -157,9 +166,18 @@ async function measureCase(name: string, dir: string, label: string, requestSet:
         samples[i].push({ wallS, ortRunS: ort.seconds, ortCalls: ort.calls, tokensFed: ort.tokens, logprobs });
       }
     }
+    // the same calls once more with the pairs kept: what a worker's later variants pay
+    for (let round = 0; round < WARM_ROUNDS; round++) {
+      resetOrtRunTime();
+      const t0 = performance.now();
+      await adapter.loglikelihood(requests);
+      warmSamples.push({ wallS: (performance.now() - t0) / 1000, ortRunS: ortRunTime().seconds });
+    }
   } finally {
     for (const [, s] of scorers) await s.dispose();
   }
+  const warmMedian = [...warmSamples].sort((a, b) => a.wallS - b.wallS)[Math.floor(warmSamples.length / 2)];
+  const warm = { ...warmMedian, harnessOfRaw: warmMedian.wallS > 0 ? warmMedian.ortRunS / warmMedian.wallS : 0 };
   const medians = samples.map((xs) => [...xs].sort((a, b) => a.wallS - b.wallS)[Math.floor(xs.length / 2)]);
   const reference = medians[0].logprobs;
   const figures: CaseScorer[] = medians.map((m, i) => ({
@@ -179,8 +197,8 @@ async function measureCase(name: string, dir: string, label: string, requestSet:
   const notes: string[] = [];
   const where = `compbench fed ${cb.tokensFed} tokens in ${cb.ortCalls} run() calls (${(cb.tokensFed / floor.tokens).toFixed(2)}× the ${floor.tokens} distinct prefixes the radix tree needs; transformers.js fed ${tjs.tokensFed}); ${cb.ortRunS.toFixed(2)} s of its ${cb.wallS.toFixed(2)} s inside session.run(), ${cb.jsS.toFixed(2)} s in JS; its run() time is ${(cb.ortRunS / floorS).toFixed(1)}× the FLOP floor`;
   if (target !== undefined && vsTransformers < target) notes.push(`${vsTransformers.toFixed(2)}× transformers.js, target ≥ ${target}×: ${where}.`);
-  if (harnessOfRaw < HARNESS_TARGET) notes.push(`harness ${(100 * harnessOfRaw).toFixed(0)}% of a raw loop doing the same calls, target ≥ ${100 * HARNESS_TARGET}%: ${cb.jsS.toFixed(2)} s of ${cb.wallS.toFixed(2)} s are outside session.run() (tokenizing, feeds, log-softmax, batching).`);
-  return { name, model: label, requestSet, requests: requests.length, floor: { ...floor, seconds: floorS }, scorers: figures, vsTransformers, vsRawNaive: cb.requestsPerS / raw.requestsPerS, harnessOfRaw, ...(target !== undefined ? { target } : {}), notes };
+  if (harnessOfRaw < HARNESS_TARGET) notes.push(`harness ${(100 * harnessOfRaw).toFixed(0)}% of a raw loop doing the same calls, target ≥ ${100 * HARNESS_TARGET}%: ${cb.jsS.toFixed(2)} s of ${cb.wallS.toFixed(2)} s are outside session.run() (tokenizing, feeds, log-softmax, batching); with the requests already tokenized (a worker's later variants), ${(100 * warm.harnessOfRaw).toFixed(0)}% (${warm.wallS.toFixed(3)} s wall, ${warm.ortRunS.toFixed(3)} s in run()).`);
+  return { name, model: label, requestSet, requests: requests.length, floor: { ...floor, seconds: floorS }, scorers: figures, vsTransformers, vsRawNaive: cb.requestsPerS / raw.requestsPerS, harnessOfRaw, warm, ...(target !== undefined ? { target } : {}), notes };
 }
 
 /**
