@@ -52,7 +52,7 @@ export function resultsMarkdown(r: BenchResults): string {
   const lines = [`# compbench benchmark`, '', `${r.startedAt}, ${f(r.durationS, 0)} s${r.quick ? ' (--quick)' : ''}${r.only ? ` (--only ${r.only})` : ''}. ${r.hardware.cpuModel}, ${r.hardware.logicalCores} logical cores, ${(r.hardware.memoryBytes / 2 ** 30).toFixed(1)} GiB, node ${r.hardware.node}, onnxruntime ${r.hardware.onnxruntime}.${load}`, ''];
   if (r.scoring) {
     const s = r.scoring;
-    lines.push('## Loglikelihood scoring (1 intra-op thread)', '', `${s.model}, ${s.requestSet}. compbench shared-prefix vs transformers.js: **${f(s.speedupVsTransformers)}×** (target ≥ ${s.target}×).`, '', '| scorer | requests | s | requests/s | max abs logprob diff vs compbench |', '|---|---:|---:|---:|---:|');
+    lines.push('## Loglikelihood scoring (1 intra-op thread)', '', `${s.model}, ${s.requestSet}. compbench default path vs transformers.js: **${f(s.speedupVsTransformers)}×** (target ≥ ${s.target}×).`, '', '| scorer | requests | s | requests/s | max abs logprob diff vs compbench |', '|---|---:|---:|---:|---:|');
     for (const x of s.results) lines.push(`| ${x.name} | ${x.requests} | ${f(x.durationS)} | ${f(x.requestsPerS, 1)} | ${x.maxAbsLogprobDiff.toExponential(1)} |`);
     lines.push('');
   }

@@ -1,6 +1,7 @@
 /**
  * Item 1: loglikelihood throughput on the bundled teacher, one intra-op thread each —
- * compbench's shared-prefix batched path, the same adapter one full forward per request
+ * compbench's default path (prefix tree, each question's choices in packed rows: the path
+ * the matrix's workers take), the same adapter one full forward per request
  * (batch 1), and transformers.js (a forward over context+continuation per request, summing
  * the continuation's log-softmax). Same requests; requests/s (fastest of
  * {@link SCORING_REPEATS} passes) and the log-prob agreement.
@@ -17,7 +18,7 @@ export interface ScorerResult {
   readonly requests: number;
   readonly durationS: number;
   readonly requestsPerS: number;
-  /** Largest |Δ logprob| against the compbench shared-prefix answers (nats). */
+  /** Largest |Δ logprob| against the compbench default path's answers (nats). */
   readonly maxAbsLogprobDiff: number;
 }
 
@@ -46,13 +47,13 @@ async function timed(name: string, requests: readonly LoglikelihoodRequest[], sc
   return { result: { name, requests: requests.length, durationS, requestsPerS: requests.length / durationS, maxAbsLogprobDiff }, logprobs };
 }
 
-async function adapterScores(dir: string, requests: readonly LoglikelihoodRequest[], path: 'shared-prefix' | 'full-forward'): Promise<Scorer> {
+async function adapterScores(dir: string, requests: readonly LoglikelihoodRequest[], path: 'prefix-tree' | 'full-forward'): Promise<Scorer> {
   const adapter = await OnnxDecoderAdapter.load(dir, { intraOpNumThreads: 1, loglikelihoodPath: path });
   // warm-up outside the timed region, as for every scorer
   await adapter.loglikelihood(requests.slice(0, 4));
   return {
     async run() {
-      if (path === 'shared-prefix') return (await adapter.loglikelihood(requests)).map((r) => r.logprob);
+      if (path === 'prefix-tree') return (await adapter.loglikelihood(requests)).map((r) => r.logprob);
       const out: number[] = [];
       for (const r of requests) out.push((await adapter.loglikelihood([r]))[0].logprob);
       return out;
@@ -104,7 +105,7 @@ export async function transformersScores(dir: string, requests: readonly Loglike
 
 /** Scores `requests` three ways on the model in `dir`; the first result is the reference. */
 export async function scoringBenchmark(dir: string, requests: readonly LoglikelihoodRequest[]): Promise<ScorerResult[]> {
-  const shared = await timed('compbench shared-prefix (batched)', requests, await adapterScores(dir, requests, 'shared-prefix'));
+  const shared = await timed('compbench default path (prefix tree, packed rows)', requests, await adapterScores(dir, requests, 'prefix-tree'));
   const naive = await timed('compbench full-forward, batch 1', requests, await adapterScores(dir, requests, 'full-forward'), shared.logprobs);
   const tjs = await timed('transformers.js forward per request', requests, await transformersScores(dir, requests), shared.logprobs);
   return [shared.result, naive.result, tjs.result];
