@@ -13,6 +13,12 @@ import { valueInfo } from './graph-builder.js';
 /** Name of the output the surgery adds. */
 export const LOGITS_LSE = 'logits_lse';
 
+/**
+ * Second output: each row's maximum logit (B,K,1) float64, the ReduceMax the normaliser
+ * subtracts. With it the greedy check reads one logit instead of scanning the vocabulary.
+ */
+export const LOGITS_MAX = 'logits_max';
+
 /** ONNX AttributeProto.AttributeType codes. */
 const ATTR_INT = 2;
 const ATTR_INTS = 7;
@@ -62,7 +68,9 @@ export function addLogitLse(model: OnnxModel): boolean {
     reduce('ReduceSum', `${p}Exp`, `${p}ReduceSum`, opset >= SUM_AXES_INPUT),
     node('Log', [`${p}ReduceSum`], `${p}Log`),
     node('Add', [`${p}Log`, `${p}ReduceMax`], LOGITS_LSE),
+    node('Identity', [`${p}ReduceMax`], LOGITS_MAX),
   ];
-  graph.output = [...outputs, valueInfo(LOGITS_LSE, OnnxDataType.DOUBLE, [dims[0].dim_param || 'batch_size', dims[1].dim_param || 'logits_length', 1])] as typeof graph.output;
+  const shape = [dims[0].dim_param || 'batch_size', dims[1].dim_param || 'logits_length', 1];
+  graph.output = [...outputs, valueInfo(LOGITS_LSE, OnnxDataType.DOUBLE, shape), valueInfo(LOGITS_MAX, OnnxDataType.DOUBLE, shape)] as typeof graph.output;
   return true;
 }

@@ -5,7 +5,7 @@ import type { ModelFolder } from '../../model/model-folder.js';
 import type { DecoderConfig } from '../../model/model-config.js';
 import { readModelFile } from '../../formats/onnx/read-model.js';
 import { addLogitPositions, LOGITS_POSITIONS } from '../../graph/logit-positions.js';
-import { LOGITS_LSE } from '../../graph/logit-lse.js';
+import { LOGITS_LSE, LOGITS_MAX } from '../../graph/logit-lse.js';
 import { dirname } from 'node:path';
 import { inspectDecoderIo, rowsInteract, type DecoderIo } from './session-io.js';
 import { TOKEN_MASK } from '../../graph/token-mask.js';
@@ -28,6 +28,14 @@ export interface SessionOptions {
   readonly packRows?: boolean;
 }
 
+/** Per row of a forward's `logits` (batch × kept rows), computed by the graph in float64. */
+export interface RowNorms {
+  /** log Σ exp of the row. */
+  readonly lse: Float64Array;
+  /** The row's maximum, when the graph gives it (a greedy check then reads one logit). */
+  readonly max?: Float64Array;
+}
+
 /** Logits of one forward pass, and the KV cache it leaves. */
 export class ForwardResult {
   constructor(
@@ -41,8 +49,8 @@ export class ForwardResult {
     private readonly columns?: Int32Array,
     /** Columns per row of `logits` when `columns` is set. */
     private readonly kept = seqLen,
-    /** (batch, kept): log Σ exp of each row of `logits`, when the graph computes it (graph/logit-lse.ts). */
-    readonly lse?: Float64Array,
+    /** Log Σ exp and maximum of each row of `logits`, when the graph computes them (graph/logit-lse.ts). */
+    readonly norm?: RowNorms,
   ) {}
 
   /**
@@ -211,7 +219,8 @@ export class DecoderSession {
     if (selection) feeds[LOGITS_POSITIONS] = selection.feed;
     const keep = this.hasKvCache && options.keepCache !== false;
     const hasLse = this.session.outputNames.includes(LOGITS_LSE);
-    const out = keep ? await this.session.run(feeds) : await this.session.run(feeds, hasLse ? ['logits', LOGITS_LSE] : ['logits']);
+    const hasMax = hasLse && this.session.outputNames.includes(LOGITS_MAX);
+    const out = keep ? await this.session.run(feeds) : await this.session.run(feeds, ['logits', ...(hasLse ? [LOGITS_LSE] : []), ...(hasMax ? [LOGITS_MAX] : [])]);
     const logitsTensor = out.logits as ort.Tensor;
     const vocab = logitsTensor.dims[2];
     let cache: KvCache | undefined;
@@ -227,8 +236,8 @@ export class DecoderSession {
         realLengths,
       };
     }
-    const lse = hasLse ? ((out[LOGITS_LSE] as ort.Tensor).data as Float64Array) : undefined;
-    return new ForwardResult(logitsTensor.data as Float32Array, seqLen, vocab, cache, selection?.columns, selection?.kept, lse);
+    const norm = hasLse ? { lse: (out[LOGITS_LSE] as ort.Tensor).data as Float64Array, ...(hasMax ? { max: (out[LOGITS_MAX] as ort.Tensor).data as Float64Array } : {}) } : undefined;
+    return new ForwardResult(logitsTensor.data as Float32Array, seqLen, vocab, cache, selection?.columns, selection?.kept, norm);
   }
 
   /** Frees the native session. */

@@ -29,17 +29,25 @@ export function argmaxAt(logits: Float32Array, offset: number, vocab: number): n
   return arg;
 }
 
-/**
- * {@link logProbAt} when the row's log Σ exp is known (the graph's `logits_lse`): one pass for
- * the argmax (first maximum) instead of a max pass and an exp pass.
- */
-export function logProbWithLse(logits: Float32Array, offset: number, vocab: number, target: number, lse: number, argmaxOut: Int32Array): number {
-  argmaxOut[0] = firstMaxAt(logits, offset, vocab);
+/** log softmax(row)[target] when the row's log Σ exp is known (the graph's `logits_lse`): no pass over the vocabulary. */
+export function logProbWithLse(logits: Float32Array, offset: number, target: number, lse: number): number {
   return logits[offset + target] - lse;
 }
 
+/**
+ * True when `target` is the row's first maximum (what {@link firstMaxAt} returns), given the
+ * row's maximum `max` (the graph's `logits_max`): one logit is read, and the entries before the
+ * target only when it ties the maximum. A NaN maximum falls back to the full scan.
+ */
+export function isFirstMax(logits: Float32Array, offset: number, vocab: number, target: number, max: number): boolean {
+  if (Number.isNaN(max)) return firstMaxAt(logits, offset, vocab) === target;
+  if (logits[offset + target] !== max) return false;
+  for (let v = 0; v < target; v++) if (logits[offset + v] === max) return false;
+  return true;
+}
+
 /** Index of the first maximum of `logits[offset .. offset+vocab)` (NaN never wins; 0 when all are NaN or −Inf). */
-function firstMaxAt(logits: Float32Array, offset: number, vocab: number): number {
+export function firstMaxAt(logits: Float32Array, offset: number, vocab: number): number {
   let max = -Infinity;
   let arg = 0;
   for (let v = 0; v < vocab; v++) {

@@ -1,8 +1,8 @@
 import type { LoglikelihoodResponse, TokenObserver } from '../../../core/requests.js';
 import { chunkByWidth, SCORE_ROW_TILE, type RowPlan } from './batching.js';
-import type { DecoderSession, ForwardResult } from './decoder-session.js';
+import type { DecoderSession, ForwardResult, RowNorms } from './decoder-session.js';
 import { selectKvRows, type KvScratch } from './kv-cache.js';
-import { logProbAt, logProbWithLse } from './log-probs.js';
+import { firstMaxAt, isFirstMax, logProbAt, logProbWithLse } from './log-probs.js';
 import type { TokenizedPair } from '../../model/request-tokens.js';
 
 export type { TokenizedPair };
@@ -19,12 +19,18 @@ export class Totals {
   /**
    * Adds log p(target) at `offset` of `logits` to request `req`, and clears its greedy flag unless
    * target is the argmax; `position` is the target's index in the continuation (for the observer);
-   * `lse` is the forward's log Σ exp per row of `logits` when the graph computes it.
+   * `norm` holds the forward's log Σ exp and maximum per row of `logits` when the graph computes them.
    */
-  add(req: number, logits: Float32Array, offset: number, vocab: number, target: number, position: number, lse?: Float64Array): void {
+  add(req: number, logits: Float32Array, offset: number, vocab: number, target: number, position: number, norm?: RowNorms): void {
     this.observe?.(req, position, target, logits, offset, vocab);
-    // lse (rows of logits): the graph's log Σ exp, when it computes one
-    this.logprob[req] += lse ? logProbWithLse(logits, offset, vocab, target, lse[offset / vocab], this.argmax) : logProbAt(logits, offset, vocab, target, this.argmax);
+    if (norm?.lse) {
+      const row = offset / vocab;
+      this.logprob[req] += logProbWithLse(logits, offset, target, norm.lse[row]);
+      const greedy = norm.max ? isFirstMax(logits, offset, vocab, target, norm.max[row]) : firstMaxAt(logits, offset, vocab) === target;
+      if (!greedy) this.greedy[req] = 0;
+      return;
+    }
+    this.logprob[req] += logProbAt(logits, offset, vocab, target, this.argmax);
     if (this.argmax[0] !== target) this.greedy[req] = 0;
   }
   /** The responses, in request order. */
@@ -55,7 +61,7 @@ export async function scoreContinuations(session: DecoderSession, plan: RowPlan,
     for (const i of members) {
       const cont = pairs[i].continuationIds;
       if (cont.length === 0) continue;
-      totals.add(i, prefill.logits, prefill.offset(row, last), prefill.vocab, cont[0], 0, prefill.lse);
+      totals.add(i, prefill.logits, prefill.offset(row, last), prefill.vocab, cont[0], 0, prefill.norm);
       if (cont.length > 1) tails.push([i, row]);
     }
   }
@@ -67,7 +73,7 @@ export async function scoreContinuations(session: DecoderSession, plan: RowPlan,
     const step = await session.forward(inputs, past, width, { logitsAt: inputs.map((row) => row.map((_, j) => j)), keepCache: false });
     part.forEach(([i], row) => {
       const cont = pairs[i].continuationIds;
-      for (let j = 0; j + 1 < cont.length; j++) totals.add(i, step.logits, step.offset(row, j), step.vocab, cont[j + 1], j + 1, step.lse);
+      for (let j = 0; j + 1 < cont.length; j++) totals.add(i, step.logits, step.offset(row, j), step.vocab, cont[j + 1], j + 1, step.norm);
     });
   }
 }
@@ -85,7 +91,7 @@ export async function scoreFullForward(session: DecoderSession, pairs: readonly 
     const out = await session.forward(chunk.map((i) => inputs[i]), undefined, width, { logitsAt });
     chunk.forEach((i, row) => {
       const { contextIds: ctx, continuationIds: cont } = pairs[i];
-      for (let j = 0; j < cont.length; j++) totals.add(i, out.logits, out.offset(row, ctx.length - 1 + j), out.vocab, cont[j], j, out.lse);
+      for (let j = 0; j < cont.length; j++) totals.add(i, out.logits, out.offset(row, ctx.length - 1 + j), out.vocab, cont[j], j, out.norm);
     });
   }
   return totals.responses(pairs);

@@ -99,7 +99,7 @@ export async function scorePackedRows(session: DecoderSession, plan: RowPlan, pa
       for (const [i, columns] of r.members) {
         const cont = pairs[i].continuationIds;
         // the logits after fed token j - 1 (the node's last for j = 0) score token j
-        for (let j = 0; j < cont.length; j++) totals.add(i, out.logits, out.offset(row, j === 0 ? last : columns[j - 1]), out.vocab, cont[j], j, out.lse);
+        for (let j = 0; j < cont.length; j++) totals.add(i, out.logits, out.offset(row, j === 0 ? last : columns[j - 1]), out.vocab, cont[j], j, out.norm);
       }
     });
   }

@@ -45,7 +45,8 @@ export async function scoreRolling(
         observe?.(seq, w.start + j, tokens[w.start + j + 1], out.logits, out.offset(row, j), out.vocab);
         const offset = out.offset(row, j);
         const target = tokens[w.start + j + 1];
-        nllSum[seq] -= out.lse ? logProbWithLse(out.logits, offset, out.vocab, target, out.lse[offset / out.vocab], argmax) : logProbAt(out.logits, offset, out.vocab, target, argmax);
+        // with the graph's normaliser no pass over the vocabulary is needed (the argmax is not used here)
+        nllSum[seq] -= out.norm?.lse ? logProbWithLse(out.logits, offset, target, out.norm.lse[offset / out.vocab]) : logProbAt(out.logits, offset, out.vocab, target, argmax);
       }
       tokenCount[seq] += w.scored;
     });

@@ -11,7 +11,7 @@ import { packagePath } from '../../../../core/paths.js';
 import type { LoglikelihoodRequest } from '../../../../core/requests.js';
 import { OnnxDecoderAdapter } from '../../../../runners/backends/onnxruntime/onnx-adapter.js';
 import { readModelFile } from '../../../../runners/formats/onnx/read-model.js';
-import { addLogitLse, LOGITS_LSE } from '../../../../runners/graph/logit-lse.js';
+import { addLogitLse, LOGITS_LSE, LOGITS_MAX } from '../../../../runners/graph/logit-lse.js';
 import { buildSynthLlama } from '../../../../runners/synth/llama-graph.js';
 import { convertModel, SYNTH_FORMATS, formatLabel } from '../../../../runners/synth/model-formats.js';
 import { writeSynthLlamaFolder } from '../../../../runners/synth/synth-folder.js';
@@ -93,6 +93,7 @@ test('surgery: axes as attribute or input by opset, applied once', () => {
     assert.is(node('ReduceSum').input!.length === 2, sumInput, `opset ${version}: ReduceSum axes as input`);
     assert.is(axesAttr('ReduceSum'), !sumInput);
     assert.ok(((model.graph!.output ?? []) as { name?: string }[]).some((o) => o.name === LOGITS_LSE));
+    assert.ok(((model.graph!.output ?? []) as { name?: string }[]).some((o) => o.name === LOGITS_MAX));
   }
 });
 
