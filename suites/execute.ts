@@ -28,10 +28,7 @@ export async function answerRequests(model: ModelAdapter, items: readonly Instan
         observe(item, slot, position, target, logits, offset, vocab);
       });
     try {
-      answers = await callMethod(model, type, batch.map((b) => b.req), seen((i) => batch[i]), batch.map((b) => b.item));
-      if (answers.length !== batch.length) {
-        throw new InfraError(`${model.name}.${type} returned ${answers.length} responses for ${batch.length} requests`);
-      }
+      answers = await callChecked(model, type, batch.map((b) => b.req), seen((i) => batch[i]), batch.map((b) => b.item));
     } catch (e) {
       // One bad request (a prompt longer than the context) must not cost its batch mates:
       // after a non-fatal failure each instance is answered alone, then each request of an
@@ -52,14 +49,18 @@ export type InstanceTokenObserver = (item: number, slot: number, position: numbe
 /** The fallback of {@link answerRequests}: each instance's requests in one call, and one by one where that call fails. */
 async function byInstance(model: ModelAdapter, type: SuiteRequest['type'], batch: readonly { item: number; slot: number; req: SuiteRequest }[], seen: (at: (i: number) => { item: number; slot: number }) => TokenObserver | undefined): Promise<SuiteResponse[]> {
   const out = new Array<SuiteResponse>(batch.length);
-  const items = [...new Set(batch.map((b) => b.item))];
-  for (const item of items) {
-    const at = batch.flatMap((b, k) => (b.item === item ? [k] : []));
+  // positions in `batch` of each instance's requests, instances in order of first appearance
+  const byItem = new Map<number, number[]>();
+  batch.forEach((b, k) => {
+    const at = byItem.get(b.item);
+    if (at) at.push(k);
+    else byItem.set(b.item, [k]);
+  });
+  for (const [item, at] of byItem) {
     const reqs = at.map((k) => batch[k].req);
     let answers: SuiteResponse[];
     try {
-      answers = await callMethod(model, type, reqs, seen((i) => batch[at[i]]), at.map(() => item));
-      if (answers.length !== reqs.length) throw new InfraError(`${model.name}.${type} returned ${answers.length} responses for ${reqs.length} requests`);
+      answers = await callChecked(model, type, reqs, seen((i) => batch[at[i]]), at.map(() => item));
     } catch (e) {
       answers = e instanceof InfraError ? reqs.map((): SuiteResponse => ({ type: 'error', error: messageOf(e), isFatal: true })) : await oneByOne(model, type, reqs, (k) => seen(() => batch[at[k]]));
     }
@@ -79,6 +80,13 @@ async function oneByOne(model: ModelAdapter, type: SuiteRequest['type'], reqs: r
     }
   }
   return out;
+}
+
+/** {@link callMethod}, and an {@link InfraError} when the model answers a different number of requests than it was asked. */
+async function callChecked(model: ModelAdapter, type: SuiteRequest['type'], reqs: readonly SuiteRequest[], observe: TokenObserver | undefined, items: readonly number[]): Promise<SuiteResponse[]> {
+  const answers = await callMethod(model, type, reqs, observe, items);
+  if (answers.length !== reqs.length) throw new InfraError(`${model.name}.${type} returned ${answers.length} responses for ${reqs.length} requests`);
+  return answers;
 }
 
 /** Calls the model; `items` (one per request): loglikelihood requests are grouped by instance. */

@@ -4,6 +4,7 @@ import { emptyKvCache, type KvCache } from './kv-cache.js';
 import type { ModelFolder } from '../../model/model-folder.js';
 import type { DecoderConfig } from '../../model/model-config.js';
 import { readModelFile } from '../../formats/onnx/read-model.js';
+import type { OnnxModel } from '../../formats/onnx/index.js';
 import { addLogitPositions, LOGITS_POSITIONS } from '../../graph/logit-positions.js';
 import { LOGITS_LSE, LOGITS_MAX } from '../../graph/logit-lse.js';
 import { dirname } from 'node:path';
@@ -108,7 +109,12 @@ export class DecoderSession {
     readonly selectsLogits: boolean,
     /** True when a row may hold a context and several continuations (`links` in {@link ForwardOptions}). */
     readonly packsRows: boolean,
-  ) {}
+  ) {
+    this.logitOutputs = ['logits', ...[LOGITS_LSE, LOGITS_MAX].filter((name) => session.outputNames.includes(name))];
+  }
+
+  /** The outputs a forward that keeps no cache fetches: logits, and the graph's normaliser and maxima when it has them. */
+  private readonly logitOutputs: readonly string[];
 
   /**
    * Opens `folder.onnxPath`: decodes it first (a corrupt file or an external-data path that
@@ -129,7 +135,12 @@ export class DecoderSession {
     if (options.selectLogits !== false && addLogitPositions(model)) {
       // the edited graph is loaded from memory; its external data stays next to the file
       const fromMemory = { ...sessionOptions, extra: { session: { model_external_initializers_file_folder_path: dirname(folder.onnxPath) } } };
-      session = await createEdited(model, options, (bytes) => ort.InferenceSession.create(bytes, fromMemory).catch(() => undefined));
+      const fresh = (): OnnxModel => {
+        const again = readModelFile(folder.onnxPath);
+        addLogitPositions(again);
+        return again;
+      };
+      session = await createEdited(model, options, (bytes) => ort.InferenceSession.create(bytes, fromMemory).catch(() => undefined), fresh);
     }
     try {
       // without the gather (or when onnxruntime refused every edited graph): the file as it is
@@ -218,9 +229,7 @@ export class DecoderSession {
     const selection = this.selectsLogits ? logitsSelection(batch, seqLen, options.logitsAt) : undefined;
     if (selection) feeds[LOGITS_POSITIONS] = selection.feed;
     const keep = this.hasKvCache && options.keepCache !== false;
-    const hasLse = this.session.outputNames.includes(LOGITS_LSE);
-    const hasMax = hasLse && this.session.outputNames.includes(LOGITS_MAX);
-    const out = keep ? await this.session.run(feeds) : await this.session.run(feeds, ['logits', ...(hasLse ? [LOGITS_LSE] : []), ...(hasMax ? [LOGITS_MAX] : [])]);
+    const out = keep ? await this.session.run(feeds) : await this.session.run(feeds, this.logitOutputs);
     const logitsTensor = out.logits as ort.Tensor;
     const vocab = logitsTensor.dims[2];
     let cache: KvCache | undefined;
@@ -236,7 +245,9 @@ export class DecoderSession {
         realLengths,
       };
     }
-    const norm = hasLse ? { lse: (out[LOGITS_LSE] as ort.Tensor).data as Float64Array, ...(hasMax ? { max: (out[LOGITS_MAX] as ort.Tensor).data as Float64Array } : {}) } : undefined;
+    const lse = out[LOGITS_LSE] as ort.Tensor | undefined;
+    const max = out[LOGITS_MAX] as ort.Tensor | undefined;
+    const norm = lse ? { lse: lse.data as Float64Array, ...(max ? { max: max.data as Float64Array } : {}) } : undefined;
     return new ForwardResult(logitsTensor.data as Float32Array, seqLen, vocab, cache, selection?.columns, selection?.kept, norm);
   }
 

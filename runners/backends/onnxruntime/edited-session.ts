@@ -4,7 +4,7 @@
  * the `logits_lse` output. An edit onnxruntime refuses is dropped, never the whole session.
  */
 import type { InferenceSession } from 'onnxruntime-node';
-import { decodeModel, encodeModel } from '../../formats/onnx/read-model.js';
+import { encodeModel } from '../../formats/onnx/read-model.js';
 import type { OnnxModel } from '../../formats/onnx/index.js';
 import { addLogitLse } from '../../graph/logit-lse.js';
 import { addTokenMask } from '../../graph/token-mask.js';
@@ -19,10 +19,11 @@ export interface EditChoice {
 /**
  * A session of `model` (which has the gather) with as many of the optional edits as
  * onnxruntime accepts: both, then the normaliser alone, the mask alone, the gather alone.
- * `create` returns undefined where onnxruntime refused the bytes. `model` is edited in place.
+ * `create` returns undefined where onnxruntime refused the bytes. `model` is edited in place;
+ * `fresh` gives the gather-only model again, for the rare retries (so a session that takes
+ * its edits encodes the graph once).
  */
-export async function createEdited(model: OnnxModel, choice: EditChoice, create: (bytes: Uint8Array) => Promise<InferenceSession | undefined>): Promise<InferenceSession | undefined> {
-  const gatherOnly = encodeModel(model);
+export async function createEdited(model: OnnxModel, choice: EditChoice, create: (bytes: Uint8Array) => Promise<InferenceSession | undefined>, fresh: () => OnnxModel): Promise<InferenceSession | undefined> {
   const wanted: [boolean, boolean][] = [
     [choice.packRows !== false, choice.logSumExp !== false],
     [false, choice.logSumExp !== false],
@@ -31,15 +32,14 @@ export async function createEdited(model: OnnxModel, choice: EditChoice, create:
   ];
   const tried = new Set<string>();
   for (const [mask, lse] of wanted) {
-    // the first attempt edits `model` itself; later ones start again from the gather alone
-    const m = tried.size === 0 ? model : decodeModel(gatherOnly, 'edited graph');
+    const m = tried.size === 0 ? model : fresh();
     const masked = mask && addTokenMask(m);
     const normalised = lse && addLogitLse(m);
     // what was applied, not what was asked: a graph that takes neither edit is tried once
     const key = `${masked}/${normalised}`;
     if (tried.has(key)) continue;
     tried.add(key);
-    const session = await create(masked || normalised ? encodeModel(m) : gatherOnly);
+    const session = await create(encodeModel(m));
     if (session) return session;
   }
   return undefined;

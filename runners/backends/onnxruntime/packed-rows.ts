@@ -32,12 +32,14 @@ export function packedPositions(out: BigInt64Array, at: number, length: number, 
  * The `token_mask` feed (B,S,T) bool, T = past + S: every past column allowed (the attention
  * mask already hides padding), and among the new columns key j allowed for query i when j is
  * i or one of its ancestors. Rows without links, and padding, allow everything (the graph's own
- * causal and padding masks then decide, as without the input).
+ * causal and padding masks then decide, as without the input); without links the result is a
+ * shared read-only buffer.
  */
 export function tokenMask(batch: number, seqLen: number, pastLen: number, lengths: readonly number[], links?: RowLinks): Uint8Array {
   const total = pastLen + seqLen;
+  // a forward without links (decode steps, rolling windows, plain prefills) gets a view of one shared all-ones buffer
+  if (!links) return allOnes(batch * seqLen * total);
   const mask = new Uint8Array(batch * seqLen * total).fill(1);
-  if (!links) return mask;
   for (let b = 0; b < batch; b++) {
     const l = links[b];
     const n = lengths[b];
@@ -48,6 +50,14 @@ export function tokenMask(batch: number, seqLen: number, pastLen: number, length
     }
   }
   return mask;
+}
+
+let ones = new Uint8Array(0);
+
+/** A view of `length` ones, shared by every caller: read it, never write it (onnxruntime only reads its inputs). */
+function allOnes(length: number): Uint8Array {
+  if (ones.length < length) ones = new Uint8Array(Math.max(length, 2 * ones.length)).fill(1);
+  return ones.length === length ? ones : new Uint8Array(ones.buffer, 0, length);
 }
 
 /** Checks `links` against the rows: one per token, each −1 or an earlier column. Throws a plain Error (a caller bug). */

@@ -83,9 +83,9 @@ export async function scorePrefixTree(session: DecoderSession, pairs: readonly T
     }
     const carried = [...live.keys()].map((id) => tree.nodes[id]);
     for (let depth = 0; depth < levels.length; depth++) {
-      const level = levels[depth] ?? [];
-      const packed = groups ? level.filter((n) => packable(n, tree, groups)) : [];
-      const plain = packed.length > 0 ? level.filter((n) => !packed.includes(n)) : level;
+      const packed: PrefixNode[] = [];
+      const plain: PrefixNode[] = [];
+      for (const n of levels[depth] ?? []) (groups && packable(n, tree, groups) ? packed : plain).push(n);
       for (const { width, items: chunk } of chunkByWidth(plan, plain, (n) => n.ids.length, (n) => n.start, SCORE_ROW_TILE)) {
         const past = depth === 0 ? undefined : gatherKvRows(chunk.map((n) => live.get(n.parent!.id)!), scratch);
         const logitsAt = chunk.map((n) => (n.ends.length > 0 ? [n.ids.length - 1] : []));

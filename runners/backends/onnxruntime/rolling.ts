@@ -41,10 +41,10 @@ export async function scoreRolling(
       const inputs = w.end - w.start;
       // the logits after input j (0-based in the window) predict tokens[start + j + 1]
       for (let j = inputs - w.scored; j < inputs; j++) {
-        // scored position = the target's index after BOS
-        observe?.(seq, w.start + j, tokens[w.start + j + 1], out.logits, out.offset(row, j), out.vocab);
         const offset = out.offset(row, j);
         const target = tokens[w.start + j + 1];
+        // scored position = the target's index after BOS
+        observe?.(seq, w.start + j, target, out.logits, offset, out.vocab);
         // with the graph's normaliser no pass over the vocabulary is needed (the argmax is not used here)
         nllSum[seq] -= out.norm?.lse ? logProbWithLse(out.logits, offset, target, out.norm.lse[offset / out.vocab]) : logProbAt(out.logits, offset, out.vocab, target, argmax);
       }
